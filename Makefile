@@ -1,0 +1,89 @@
+# yichuang — `make run` starts the whole system with demo data; `make check`
+# runs every test layer. Both install what is missing first (scripts/setup).
+
+VERSION  := 0.1.0
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+# snprintf truncation is how yichuang bounds messages, so that warning is off.
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
+CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -MMD -MP
+LIBS     := -levent -levent_pthreads -lsqlite3 -lcrypto -largon2 -lcjson -lpthread -lm
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/http/*.c)
+GEN      := schema_sqlite.c calendar_files.c demo_files.c
+SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
+CALFILES := $(sort $(wildcard data/calendar/*.json))
+DEMOFILES:= data/demo/district.json
+UNIT_SRC := $(wildcard tests/unit/*.c)
+
+# One object tree per flavour: build/ (release) and build-asan/ (sanitizers).
+objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
+
+.PHONY: all run check setup test-unit test-api test-e2e test-crash bench fmt clean asan
+all: build/yichuang
+
+build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh yc_schema_sqlite $(SCHEMA) > $@
+build/gen/calendar_files.c: $(CALFILES) scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh yc_calendar_files $(CALFILES) > $@
+build/gen/demo_files.c: $(DEMOFILES) scripts/embed.sh
+	@mkdir -p $(@D)
+	scripts/embed.sh yc_demo_files $(DEMOFILES) > $@
+
+build/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+build/yichuang: $(call objs,build) build/obj/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+build-asan/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c $< -o $@
+build-asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -O1 -g $(SAN) -c $< -o $@
+build-asan/yichuang: $(call objs,build-asan) build-asan/obj/main.o
+	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC)
+	$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
+asan: build-asan/yichuang build-asan/unit-tests
+
+setup:
+	@scripts/setup
+
+# Starts the whole system on http://127.0.0.1:8080 with the demo district.
+run: setup build/yichuang
+	@mkdir -p var
+	@[ -f var/yichuang.db ] || build/yichuang init --db var/yichuang.db --demo
+	@build/yichuang migrate --db var/yichuang.db >/dev/null
+	@echo "demo logins (password yichuang-demo): applicant1 business1 clerk1 approver1 supervisor1 admin approver-<department code>"
+	exec build/yichuang serve --db var/yichuang.db --listen 127.0.0.1:8080 --web web
+
+check: setup build/yichuang asan
+	@scripts/check
+
+test-unit: asan
+	@scripts/check unit
+test-api: asan
+	@scripts/check api
+test-e2e: asan
+	@scripts/check e2e
+test-crash: build/yichuang
+	@scripts/check crash
+
+bench: setup build/yichuang
+	@bench/run
+
+fmt:
+	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h) $(UNIT_SRC)
+
+clean:
+	rm -rf build build-asan
+
+-include $(wildcard build/obj/*/*.d build/obj/*.d build-asan/obj/*/*.d build-asan/obj/*.d)

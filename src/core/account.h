@@ -1,0 +1,82 @@
+/*
+ * account.h — accounts (applicants and staff), roles, and sessions.
+ *
+ * Owns the users and sessions tables. Passwords are stored only as argon2id
+ * hashes; hashing is slow on purpose, so callers hash on their own thread
+ * (account_hash_password) and hand the hash to the write. Session tokens are
+ * stored only as their SHA-256, so a copy of the database logs nobody in.
+ * Personal data (ID number, phone) leaves this module masked.
+ */
+#ifndef YC_ACCOUNT_H
+#define YC_ACCOUNT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/audit.h"
+#include "db/db.h"
+#include "lib/buf.h"
+#include "lib/crypto.h"
+
+enum yc_role {
+	ROLE_APPLICANT = 1 << 0,
+	ROLE_CLERK = 1 << 1,
+	ROLE_APPROVER = 1 << 2,
+	ROLE_SUPERVISOR = 1 << 3,
+	ROLE_ADMIN = 1 << 4,
+};
+#define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ROLE_ANY (ROLE_APPLICANT | ROLE_STAFF)
+
+/* The role bit for a name, or 0. */
+int account_role_parse(const char *name);
+const char *account_role_name(int role);
+
+typedef struct yc_user {
+	int64_t id;
+	char username[40];
+	int role;
+	char name[128];
+	char kind[12];
+	char department[32];
+	char office[32];
+	char id_masked[24];
+	char phone_masked[16];
+	bool demo;
+} yc_user;
+
+struct account_new {
+	const char *username;
+	const char *password;
+	const char *role;
+	const char *name;
+	const char *kind;      /* applicants: "person" or "business" */
+	const char *id_number; /* resident ID or unified social credit code */
+	const char *phone;
+	const char *department; /* staff */
+	const char *office;     /* staff */
+	bool demo;
+};
+
+/* Checks every field of n (not against the store); names the bad field. */
+int account_validate(const struct account_new *n, yc_err *err);
+int account_hash_password(const char *password, char out[YC_PASSWORD_HASH_MAX], yc_err *err);
+/* Inserts a validated account with its audit event; *id_out may be NULL. */
+int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
+		   const char *password_hash, int64_t *id_out, yc_err *err);
+
+/* Verifies a password (slow: argon2id). YC_EAUTH for any mismatch or unknown name. */
+int account_authenticate(db *d, const char *username, const char *password, yc_user *out,
+			 yc_err *err);
+int account_get(db *d, int64_t id, yc_user *out, yc_err *err);
+bool account_any_demo(db *d);
+/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked)} */
+int account_user_json(const yc_user *u, yc_buf *out);
+
+int session_insert(db *d, const yc_user *u, const char *token_hash, const char *csrf,
+		   int64_t expires_ms, yc_err *err);
+/* Finds a live session by its token; fills u and csrf (65 bytes). YC_EAUTH when none. */
+int session_find(db *d, const char *token, yc_user *u, char *csrf, yc_err *err);
+int session_remove(db *d, const yc_user *u, const char *token, yc_err *err);
+
+#endif

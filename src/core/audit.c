@@ -1,0 +1,170 @@
+/*
+ * audit.c — the hash-chained event log (see audit.h for the invariants).
+ *
+ * hash(n) = SHA-256 over prev_hash(n) and each field of event n, every field
+ * written as "<byte length>:<bytes>" so that no two different events can
+ * produce the same input.
+ */
+#include "audit.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/crypto.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+const yc_actor audit_system_actor = {"system", "admin"};
+
+static const char audit_genesis[] =
+	"0000000000000000000000000000000000000000000000000000000000000000";
+
+static void audit_field(yc_buf *b, const char *s)
+{
+	if (!s)
+		s = "";
+	yc_buf_addf(b, "%zu:", strlen(s));
+	yc_buf_adds(b, s);
+}
+
+static int audit_hash(const char *prev, int64_t id, int64_t at_ms, const char *actor,
+		      const char *role, const char *action, const char *object, const char *reason,
+		      const char *before, const char *after, char out[YC_SHA256_HEX])
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	char num[48];
+	audit_field(&b, prev);
+	snprintf(num, sizeof(num), "%" PRId64, id);
+	audit_field(&b, num);
+	snprintf(num, sizeof(num), "%" PRId64, at_ms);
+	audit_field(&b, num);
+	audit_field(&b, actor);
+	audit_field(&b, role);
+	audit_field(&b, action);
+	audit_field(&b, object);
+	audit_field(&b, reason);
+	audit_field(&b, before);
+	audit_field(&b, after);
+	if (b.cap == 0 && b.len == 0)
+		return YC_ENOMEM;
+	yc_sha256_hex(b.data, b.len, out);
+	yc_buf_release(&b);
+	return 0;
+}
+
+int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
+		 const char *reason, const char *before, const char *after, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT last_id, hash FROM audit_head WHERE one = 1", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	int rc = db_step(st, err);
+	if (rc != DB_ROW) {
+		db_done(st);
+		return rc < 0 ? rc : yc_err_set(err, YC_EINTERNAL, NULL, "audit head missing");
+	}
+	int64_t id = db_col_int(st, 0) + 1;
+	char prev[YC_SHA256_HEX];
+	snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
+	db_done(st);
+
+	int64_t at = yc_now_ms();
+	char hash[YC_SHA256_HEX];
+	if ((rc = audit_hash(prev, id, at, actor->username, actor->role, action, object, reason,
+			     before, after, hash)))
+		return yc_err_set(err, rc, NULL, NULL);
+
+	st = db_prepare(d,
+			"INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
+			" before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_int(st, 1, id);
+	db_bind_int(st, 2, at);
+	db_bind_text(st, 3, actor->username);
+	db_bind_text(st, 4, actor->role);
+	db_bind_text(st, 5, action);
+	db_bind_text(st, 6, object);
+	db_bind_text(st, 7, reason ? reason : "");
+	db_bind_text(st, 8, before);
+	db_bind_text(st, 9, after);
+	db_bind_text(st, 10, prev);
+	db_bind_text(st, 11, hash);
+	rc = db_step(st, err);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	return db_run(d, err, "UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1", "is",
+		      id, hash);
+}
+
+static int audit_broken(struct audit_report *rep, int64_t id, const char *what)
+{
+	rep->bad_id = id;
+	snprintf(rep->problem, sizeof(rep->problem), "%s", what);
+	return YC_ECONFLICT;
+}
+
+int audit_verify(db *d, struct audit_report *rep, yc_err *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	db_stmt *st = db_prepare(d,
+				 "SELECT id, at_ms, actor, role, action, object, reason, before, after,"
+				 " prev_hash, hash FROM audit_events ORDER BY id",
+				 err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	char prev[YC_SHA256_HEX];
+	snprintf(prev, sizeof(prev), "%s", audit_genesis);
+	int64_t expect = 1;
+	int rc, result = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int(st, 0);
+		char hash[YC_SHA256_HEX];
+		if (id != expect) {
+			result = audit_broken(rep, id < expect ? id : expect,
+					      id < expect ? "event inserted out of sequence"
+							  : "event missing (removed)");
+			break;
+		}
+		if (strcmp(db_col_text(st, 9), prev) != 0) {
+			result = audit_broken(rep, id, "previous-hash link broken");
+			break;
+		}
+		audit_hash(prev, id, db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+			   db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
+			   db_col_null(st, 7) ? NULL : db_col_text(st, 7),
+			   db_col_null(st, 8) ? NULL : db_col_text(st, 8), hash);
+		if (strcmp(hash, db_col_text(st, 10)) != 0) {
+			result = audit_broken(rep, id, "event altered (hash mismatch)");
+			break;
+		}
+		snprintf(prev, sizeof(prev), "%s", hash);
+		rep->count++;
+		expect++;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (result)
+		return yc_err_set(err, result, NULL, "audit chain broken at event %lld: %s",
+				  (long long)rep->bad_id, rep->problem);
+	st = db_prepare(d, "SELECT last_id, hash FROM audit_head WHERE one = 1", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	rc = db_step(st, err);
+	if (rc != DB_ROW || db_col_int(st, 0) != expect - 1 || strcmp(db_col_text(st, 1), prev)) {
+		int64_t head = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+		audit_broken(rep, head > expect - 1 ? expect : expect - 1,
+			     head > expect - 1 ? "newest events removed" : "chain head does not match");
+		return yc_err_set(err, YC_ECONFLICT, NULL, "audit chain broken at event %lld: %s",
+				  (long long)rep->bad_id, rep->problem);
+	}
+	db_done(st);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/*
+ * catalog.h — departments, offices and service items (政务服务事项).
+ *
+ * An item is a document with the national item elements (codes, type,
+ * level, instant/promised, legal and promised limits with their unit,
+ * visits, online depth Ⅰ–Ⅳ, materials, fees, where and when, approval
+ * levels and signatures, form fields and review steps). The store keeps the
+ * validated document whole, plus the columns that lists, filters and the
+ * computed figures need. Rules: promised ≤ legal; depth Ⅳ ⇒ zero visits;
+ * instant ⇒ promised limit 0; levels and signatures never above before;
+ * codes unique. This module is the only writer of these tables.
+ */
+#ifndef YC_CATALOG_H
+#define YC_CATALOG_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+
+#include "core/audit.h"
+#include "db/db.h"
+#include "lib/buf.h"
+
+/* Minutes in a working day, used to compare hour limits with day limits. */
+extern int catalog_minutes_per_workday;
+
+/* Checks an item document without the store; names the first bad field. */
+int catalog_item_validate(const cJSON *doc, yc_err *err);
+
+enum catalog_put_mode { CATALOG_CREATE, CATALOG_UPDATE, CATALOG_UPSERT };
+/* Validates and stores an item (audit event included). */
+int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalog_put_mode mode,
+		     yc_err *err);
+/* Retires (retire = true) or restores an item. */
+int catalog_item_set_status(db *d, const yc_actor *actor, const char *code, bool retire,
+			    yc_err *err);
+/* Appends the item document with "status"; YC_ENOTFOUND when absent. */
+int catalog_item_json(db *d, const char *code, yc_buf *out, yc_err *err);
+
+struct catalog_query {
+	const char *q; /* substring of the name or the code */
+	const char *department;
+	const char *level;
+	const char *type;
+	int online_depth; /* 0 = any */
+	bool include_retired;
+	const char *cursor; /* the last code of the previous page */
+	int limit;
+};
+/* Appends {"items":[summary…],"total":N,"next_cursor":…}. */
+int catalog_items_list(db *d, const struct catalog_query *q, yc_buf *out, yc_err *err);
+int catalog_stats_json(db *d, yc_buf *out, yc_err *err);
+int catalog_departments_json(db *d, yc_buf *out, yc_err *err);
+int catalog_offices_json(db *d, yc_buf *out, yc_err *err);
+
+/*
+ * Import: {"departments":[{code,name,short_name?,floor?}],
+ *          "offices":[{code,name,level,parent?}], "items":[doc…]}; each part
+ * optional; departments and offices are upserted, items upserted. *count is
+ * the number of items stored.
+ */
+int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err);
+/* Appends the whole catalog in the import format. */
+int catalog_export(db *d, yc_buf *out, yc_err *err);
+/* A synthetic catalog of n items over the given departments, for benchmarks. */
+cJSON *catalog_generate(int n, unsigned seed);
+
+#endif

@@ -1,0 +1,92 @@
+/*
+ * demo.c — installs the demo district (see demo.h). The accounts: the six
+ * named in the README plus one approver per department, approver-<code>.
+ */
+#include "demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "core/catalog.h"
+#include "lib/embed.h"
+#include "lib/json.h"
+#include "lib/banned.h"
+
+extern const struct yc_embedded yc_demo_files[];
+extern const size_t yc_demo_files_count;
+
+static int demo_account(db *d, const char *hash, const char *username, const char *role,
+			const char *name, const char *kind, const char *id_number,
+			const char *phone, const char *department, const char *office, yc_err *err)
+{
+	struct account_new n = {
+		.username = username, .password = DEMO_PASSWORD, .role = role, .name = name,
+		.kind = kind, .id_number = id_number, .phone = phone, .department = department,
+		.office = office, .demo = true,
+	};
+	int rc = account_validate(&n, err);
+	if (!rc)
+		rc = account_insert(d, &audit_system_actor, &n, hash, NULL, err);
+	return rc;
+}
+
+int demo_install(db *d, yc_err *err)
+{
+	const char *text = NULL;
+	for (size_t i = 0; i < yc_demo_files_count; i++)
+		if (!strcmp(yc_demo_files[i].name, "district.json"))
+			text = yc_demo_files[i].text;
+	if (!text)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo district is not built in");
+	cJSON *all = NULL;
+	int count = 0;
+	int rc = yc_json_parse(text, strlen(text), &all, err);
+	if (!rc)
+		rc = catalog_import(d, &audit_system_actor, all, &count, err);
+	cJSON_Delete(all);
+	if (rc)
+		return rc;
+
+	/* One hash serves every demo account: they share the demo password. */
+	char hash[YC_PASSWORD_HASH_MAX];
+	if ((rc = account_hash_password(DEMO_PASSWORD, hash, err)))
+		return rc;
+	if ((rc = demo_account(d, hash, "applicant1", "applicant", "张三", "person",
+			       "371002199001011237", "13800001234", NULL, NULL, err)) ||
+	    (rc = demo_account(d, hash, "business1", "applicant", "威海示例科技有限公司",
+			       "business", "91371000MA3C5X8J11", "13900005678", NULL, NULL, err)) ||
+	    (rc = demo_account(d, hash, "clerk1", "clerk", "李综窗", NULL, NULL, NULL, "xzsp", "jq",
+			       err)) ||
+	    (rc = demo_account(d, hash, "approver1", "approver", "王审批", NULL, NULL, NULL, "xzsp",
+			       "jq", err)) ||
+	    (rc = demo_account(d, hash, "supervisor1", "supervisor", "赵效能", NULL, NULL, NULL,
+			       "xzsp", "jq", err)) ||
+	    (rc = demo_account(d, hash, "admin", "admin", "系统管理员", NULL, NULL, NULL, "xzsp",
+			       "jq", err)))
+		return rc;
+
+	db_stmt *st = db_prepare(d, "SELECT code, short_name FROM departments ORDER BY code", err);
+	if (!st)
+		return err->code;
+	char codes[64][32], names[64][64];
+	int n = 0;
+	while (n < 64 && (rc = db_step(st, err)) == DB_ROW) {
+		snprintf(codes[n], sizeof(codes[n]), "%s", db_col_text(st, 0));
+		snprintf(names[n], sizeof(names[n]), "%s", db_col_text(st, 1));
+		n++;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		char username[48], name[96];
+		snprintf(username, sizeof(username), "approver-%s", codes[i]);
+		snprintf(name, sizeof(name), "%s审批员", names[i]);
+		if ((rc = demo_account(d, hash, username, "approver", name, NULL, NULL, NULL,
+				       codes[i], "jq", err)))
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,205 @@
+/*
+ * db.c — backend dispatch and the per-handle statement cache (see db.h).
+ * Knows no SQL dialect: the backend does.
+ */
+#include "db.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_backend.h"
+#include "lib/banned.h"
+
+enum { DB_CACHE_MAX = 256 };
+
+struct db_stmt {
+	db *owner;
+	const char *sql_ptr; /* identity of the caller's string, for a fast lookup */
+	char *sql;
+	void *impl;
+};
+
+struct db {
+	const struct db_backend *be;
+	void *conn;
+	db_stmt cache[DB_CACHE_MAX];
+	int ncache;
+};
+
+int db_open(const char *uri, int flags, db **out, yc_err *err)
+{
+	*out = NULL;
+	const struct db_backend *be = NULL;
+	const char *target = uri;
+	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
+		return yc_err_set(err, YC_EINVAL, "db",
+				  "this build has no PostgreSQL backend yet; use a file path");
+	if (!strncmp(uri, "sqlite:", 7))
+		target = uri + 7;
+	be = &db_backend_sqlite;
+	if (!*target)
+		return yc_err_set(err, YC_EINVAL, "db", "empty database path");
+	db *d = calloc(1, sizeof(*d));
+	if (!d)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	d->be = be;
+	int rc = be->open(target, flags, &d->conn, err);
+	if (rc) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void db_close(db *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->ncache; i++) {
+		d->be->finalize(d->cache[i].impl);
+		free(d->cache[i].sql);
+	}
+	d->be->close(d->conn);
+	free(d);
+}
+
+const char *db_backend_name(const db *d)
+{
+	return d->be->name;
+}
+
+db_stmt *db_prepare(db *d, const char *sql, yc_err *err)
+{
+	for (int i = 0; i < d->ncache; i++)
+		if (d->cache[i].sql_ptr == sql)
+			return &d->cache[i];
+	for (int i = 0; i < d->ncache; i++)
+		if (!strcmp(d->cache[i].sql, sql))
+			return &d->cache[i];
+	void *impl = NULL;
+	if (d->be->prepare(d->conn, sql, &impl, err))
+		return NULL;
+	if (d->ncache == DB_CACHE_MAX) {
+		/* A full cache means dynamic SQL somewhere: a bug. Recycle the oldest. */
+		d->be->finalize(d->cache[0].impl);
+		free(d->cache[0].sql);
+		memmove(&d->cache[0], &d->cache[1], sizeof(d->cache[0]) * (DB_CACHE_MAX - 1));
+		d->ncache--;
+	}
+	db_stmt *st = &d->cache[d->ncache];
+	st->sql = strdup(sql);
+	if (!st->sql) {
+		d->be->finalize(impl);
+		yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		return NULL;
+	}
+	st->owner = d;
+	st->sql_ptr = sql;
+	st->impl = impl;
+	d->ncache++;
+	return st;
+}
+
+int db_bind_int(db_stmt *st, int idx, int64_t v)
+{
+	return st->owner->be->bind_int(st->impl, idx, v);
+}
+
+int db_bind_text(db_stmt *st, int idx, const char *s)
+{
+	if (!s)
+		return st->owner->be->bind_null(st->impl, idx);
+	return st->owner->be->bind_text(st->impl, idx, s);
+}
+
+int db_bind_null(db_stmt *st, int idx)
+{
+	return st->owner->be->bind_null(st->impl, idx);
+}
+
+int db_step(db_stmt *st, yc_err *err)
+{
+	return st->owner->be->step(st->impl, err);
+}
+
+int64_t db_col_int(db_stmt *st, int idx)
+{
+	return st->owner->be->col_int(st->impl, idx);
+}
+
+const char *db_col_text(db_stmt *st, int idx)
+{
+	const char *s = st->owner->be->col_text(st->impl, idx);
+	return s ? s : "";
+}
+
+size_t db_col_len(db_stmt *st, int idx)
+{
+	return st->owner->be->col_len(st->impl, idx);
+}
+
+bool db_col_null(db_stmt *st, int idx)
+{
+	return st->owner->be->col_null(st->impl, idx);
+}
+
+void db_done(db_stmt *st)
+{
+	st->owner->be->reset(st->impl);
+}
+
+int db_exec(db *d, const char *sql, yc_err *err)
+{
+	return d->be->exec(d->conn, sql, err);
+}
+
+int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
+{
+	db_stmt *st = db_prepare(d, sql, err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	va_list ap;
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 'i')
+			db_bind_int(st, i + 1, va_arg(ap, int64_t));
+		else
+			db_bind_text(st, i + 1, va_arg(ap, const char *));
+	}
+	va_end(ap);
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+int db_begin(db *d, yc_err *err)
+{
+	return d->be->exec(d->conn, d->be->begin_sql, err);
+}
+
+int db_commit(db *d, yc_err *err)
+{
+	return d->be->exec(d->conn, "COMMIT", err);
+}
+
+int db_rollback(db *d)
+{
+	return d->be->exec(d->conn, "ROLLBACK", NULL);
+}
+
+int db_savepoint(db *d, yc_err *err)
+{
+	return d->be->exec(d->conn, "SAVEPOINT m", err);
+}
+
+int db_release(db *d, yc_err *err)
+{
+	return d->be->exec(d->conn, "RELEASE SAVEPOINT m", err);
+}
+
+int db_rollback_to(db *d)
+{
+	return d->be->exec(d->conn, "ROLLBACK TO SAVEPOINT m", NULL);
+}

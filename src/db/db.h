@@ -1,0 +1,106 @@
+/*
+ * db.h — the only storage interface of yichuang.
+ *
+ * Domain code (core/) writes portable SQL with ? placeholders and talks to a
+ * database only through these calls; which backend runs (SQLite today,
+ * PostgreSQL later) is chosen by the URI given to db_open and is invisible
+ * above this layer. A db handle is used by one thread at a time.
+ *
+ * Statements are cached per handle: db_prepare returns a borrowed, reset
+ * statement that stays valid until db_close. Callers finish with db_done()
+ * so the next user of the same SQL finds it clean; one statement text must
+ * not be stepped by two callers at once on one handle.
+ */
+#ifndef YC_DB_H
+#define YC_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+
+typedef struct db db;
+typedef struct db_stmt db_stmt;
+
+enum { DB_DONE = 0, DB_ROW = 1 };
+enum { DB_OPEN_CREATE = 1, DB_OPEN_READONLY = 2 };
+
+/* Opens uri ("PATH", "sqlite:PATH"); *out is the caller's, freed with db_close. */
+int db_open(const char *uri, int flags, db **out, yc_err *err);
+void db_close(db *d);
+const char *db_backend_name(const db *d);
+
+/* Borrowed statement (see above); NULL with err set on failure. */
+db_stmt *db_prepare(db *d, const char *sql, yc_err *err);
+int db_bind_int(db_stmt *st, int idx, int64_t v);
+/* Copies s; s may be NULL (binds NULL). */
+int db_bind_text(db_stmt *st, int idx, const char *s);
+int db_bind_null(db_stmt *st, int idx);
+/* DB_ROW, DB_DONE, or a negative code (YC_EEXISTS for a unique violation). */
+int db_step(db_stmt *st, yc_err *err);
+int64_t db_col_int(db_stmt *st, int idx);
+/* Borrowed until the next step or db_done; "" for NULL. */
+const char *db_col_text(db_stmt *st, int idx);
+size_t db_col_len(db_stmt *st, int idx);
+bool db_col_null(db_stmt *st, int idx);
+/* Resets the statement and clears its bindings. */
+void db_done(db_stmt *st);
+
+/* Runs SQL without parameters (several statements allowed). */
+int db_exec(db *d, const char *sql, yc_err *err);
+
+/* Convenience: prepare, bind ints/texts given as a format ("i" int64, "s" text), step once. */
+int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
+
+int db_begin(db *d, yc_err *err);
+int db_commit(db *d, yc_err *err);
+int db_rollback(db *d);
+int db_savepoint(db *d, yc_err *err);
+int db_release(db *d, yc_err *err);
+int db_rollback_to(db *d);
+
+/* Migrations (migrate.c): brings the schema to the newest version. */
+int db_migrate(db *d, yc_err *err);
+/* The applied schema version (0 when none). */
+int db_schema_version(db *d);
+int db_schema_latest(void);
+
+/*
+ * The write pipeline (pipeline.c). One writer thread owns a write handle,
+ * takes every queued mutation, runs each inside its own savepoint of one
+ * transaction, commits once, and only then calls each mutation's done().
+ */
+typedef struct db_pipeline db_pipeline;
+typedef struct db_mutation db_mutation;
+typedef int (*db_mutation_fn)(db *d, void *arg, yc_err *err);
+
+struct db_mutation {
+	db_mutation_fn fn;
+	void *arg;
+	/* Called once on the writer thread after the outcome is durable (or failed). */
+	void (*done)(db_mutation *m);
+	void *owner;
+	int rc;
+	yc_err err;
+	db_mutation *next;
+};
+
+struct db_pipeline_stats {
+	uint64_t batches;
+	uint64_t mutations;
+	uint64_t failed_commits;
+	/* batch sizes: bucket i counts batches of size <= 2^i; the last is larger */
+	uint64_t size_buckets[11];
+};
+
+int db_pipeline_start(const char *uri, int batch_max, db_pipeline **out, yc_err *err);
+/* Queues m; m must stay alive until its done() runs. After stop: done(m) with YC_EUNAVAIL. */
+void db_pipeline_submit(db_pipeline *p, db_mutation *m);
+/* Submits fn(arg) and waits for its durable outcome. */
+int db_pipeline_run(db_pipeline *p, db_mutation_fn fn, void *arg, yc_err *err);
+/* Finishes every queued mutation, then stops the writer and frees p. */
+void db_pipeline_stop(db_pipeline *p);
+void db_pipeline_get_stats(db_pipeline *p, struct db_pipeline_stats *out);
+
+#endif

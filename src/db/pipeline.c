@@ -1,0 +1,217 @@
+/*
+ * pipeline.c — the write pipeline: group commit behind one writer thread.
+ *
+ * Invariants:
+ *  1. Only the writer thread touches p->w (the write handle).
+ *  2. A mutation's done() runs exactly once, after COMMIT has returned (the
+ *     batch is durable: synchronous=FULL) or after the batch failed.
+ *  3. Each mutation runs inside its own savepoint: one failing mutation is
+ *     rolled back alone and the rest of its batch still commits.
+ *  4. If COMMIT fails, every mutation of the batch fails (rc < 0): nothing
+ *     is acknowledged that was not made durable.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "lib/log.h"
+#include "lib/banned.h"
+
+struct db_pipeline {
+	db *w;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	db_mutation *head, *tail;
+	bool stopping;
+	int batch_max;
+	struct db_pipeline_stats stats;
+};
+
+static void pl_count_batch(db_pipeline *p, int n, bool commit_failed)
+{
+	int b = 0;
+	while (b < 10 && (1 << b) < n)
+		b++;
+	pthread_mutex_lock(&p->lock);
+	p->stats.batches++;
+	p->stats.mutations += (uint64_t)n;
+	p->stats.size_buckets[b]++;
+	if (commit_failed)
+		p->stats.failed_commits++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
+{
+	yc_err err;
+	yc_err_clear(&err);
+	int rc = db_begin(p->w, &err);
+	if (rc) {
+		yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
+		for (db_mutation *m = batch; m; m = m->next)
+			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
+		goto out;
+	}
+	for (db_mutation *m = batch; m; m = m->next) {
+		yc_err_clear(&m->err);
+		if (db_savepoint(p->w, &m->err)) {
+			m->rc = YC_EUNAVAIL;
+			continue;
+		}
+		m->rc = m->fn(p->w, m->arg, &m->err);
+		if (m->rc < 0) {
+			if (!m->err.code)
+				yc_err_set(&m->err, m->rc, NULL, NULL);
+			db_rollback_to(p->w);
+		}
+		db_release(p->w, NULL);
+	}
+	rc = db_commit(p->w, &err);
+	if (rc) {
+		yc_log(YC_LOG_ERROR, "pipeline: commit failed: %s", err.message);
+		db_rollback(p->w);
+		for (db_mutation *m = batch; m; m = m->next)
+			if (m->rc >= 0)
+				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
+						   "the write could not be made durable, retry");
+	}
+out:
+	pl_count_batch(p, n, rc != 0);
+	for (db_mutation *m = batch, *next; m; m = next) {
+		next = m->next;
+		m->next = NULL;
+		m->done(m);
+	}
+}
+
+static void *pl_main(void *arg)
+{
+	db_pipeline *p = arg;
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->head && !p->stopping)
+			pthread_cond_wait(&p->wake, &p->lock);
+		if (!p->head && p->stopping) {
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		db_mutation *batch = p->head, *last = p->head;
+		int n = 1;
+		while (last->next && n < p->batch_max) {
+			last = last->next;
+			n++;
+		}
+		p->head = last->next;
+		if (!p->head)
+			p->tail = NULL;
+		last->next = NULL;
+		pthread_mutex_unlock(&p->lock);
+		pl_run_batch(p, batch, n);
+	}
+	return NULL;
+}
+
+int db_pipeline_start(const char *uri, int batch_max, db_pipeline **out, yc_err *err)
+{
+	*out = NULL;
+	db_pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	int rc = db_open(uri, 0, &p->w, err);
+	if (rc) {
+		free(p);
+		return rc;
+	}
+	p->batch_max = batch_max > 0 ? batch_max : 512;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->wake, NULL);
+	if (pthread_create(&p->thread, NULL, pl_main, p)) {
+		db_close(p->w);
+		free(p);
+		return yc_err_set(err, YC_EINTERNAL, NULL, "cannot start the writer thread");
+	}
+	*out = p;
+	return 0;
+}
+
+void db_pipeline_submit(db_pipeline *p, db_mutation *m)
+{
+	m->next = NULL;
+	m->rc = 0;
+	pthread_mutex_lock(&p->lock);
+	if (p->stopping) {
+		pthread_mutex_unlock(&p->lock);
+		m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "shutting down");
+		m->done(m);
+		return;
+	}
+	if (p->tail)
+		p->tail->next = m;
+	else
+		p->head = m;
+	p->tail = m;
+	pthread_cond_signal(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+}
+
+struct pl_waiter {
+	db_mutation m;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool finished;
+};
+
+static void pl_waiter_done(db_mutation *m)
+{
+	struct pl_waiter *w = m->owner;
+	pthread_mutex_lock(&w->lock);
+	w->finished = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+int db_pipeline_run(db_pipeline *p, db_mutation_fn fn, void *arg, yc_err *err)
+{
+	struct pl_waiter w;
+	memset(&w, 0, sizeof(w));
+	w.m.fn = fn;
+	w.m.arg = arg;
+	w.m.done = pl_waiter_done;
+	w.m.owner = &w;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	db_pipeline_submit(p, &w.m);
+	pthread_mutex_lock(&w.lock);
+	while (!w.finished)
+		pthread_cond_wait(&w.cond, &w.lock);
+	pthread_mutex_unlock(&w.lock);
+	pthread_mutex_destroy(&w.lock);
+	pthread_cond_destroy(&w.cond);
+	if (w.m.rc < 0 && err)
+		*err = w.m.err;
+	return w.m.rc;
+}
+
+void db_pipeline_stop(db_pipeline *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_cond_signal(&p->wake);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->thread, NULL);
+	db_close(p->w);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->wake);
+	free(p);
+}
+
+void db_pipeline_get_stats(db_pipeline *p, struct db_pipeline_stats *out)
+{
+	pthread_mutex_lock(&p->lock);
+	*out = p->stats;
+	pthread_mutex_unlock(&p->lock);
+}

@@ -1,0 +1,81 @@
+/* api_users.c — POST /api/v1/users: applicants register themselves. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/ids.h"
+#include "http/router.h"
+#include "lib/banned.h"
+
+struct registration {
+	struct account_new n;
+	cJSON *body; /* owns the strings n points at */
+	char hash[YC_PASSWORD_HASH_MAX];
+	int64_t id;
+};
+
+static int registration_write(db *d, void *arg, yc_err *err)
+{
+	struct registration *g = arg;
+	yc_actor self = {g->n.username, "applicant"};
+	return account_insert(d, &self, &g->n, g->hash, &g->id, err);
+}
+
+static void registration_done(yc_req *r, void *arg, int rc, const yc_err *err)
+{
+	struct registration *g = arg;
+	if (rc < 0) {
+		r->err = *err;
+		http_reply_error(r, rc);
+	} else {
+		yc_user u;
+		memset(&u, 0, sizeof(u));
+		u.id = g->id;
+		u.role = ROLE_APPLICANT;
+		snprintf(u.username, sizeof(u.username), "%s", g->n.username);
+		snprintf(u.name, sizeof(u.name), "%s", g->n.name);
+		snprintf(u.kind, sizeof(u.kind), "%s", g->n.kind);
+		ids_mask_id(g->n.id_number, u.id_masked, sizeof(u.id_masked));
+		ids_mask_phone(g->n.phone, u.phone_masked, sizeof(u.phone_masked));
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		yc_buf_adds(&b, "{\"user\":");
+		account_user_json(&u, &b);
+		yc_buf_addc(&b, '}');
+		http_reply(r, 201, &b);
+		yc_buf_release(&b);
+	}
+	cJSON_Delete(g->body);
+	free(g);
+}
+
+int api_users_create(yc_req *r)
+{
+	static const yc_jfield spec[] = {
+		{"username", YC_JT_STRING, true, 32}, {"password", YC_JT_STRING, true, 128},
+		{"name", YC_JT_STRING, true, 100},    {"kind", YC_JT_STRING, true, 16},
+		{"id_number", YC_JT_STRING, true, 18}, {"phone", YC_JT_STRING, true, 11},
+	};
+	int rc = yc_json_check(r->body, spec, sizeof(spec) / sizeof(spec[0]), &r->err);
+	if (rc)
+		return rc;
+	struct registration *g = calloc(1, sizeof(*g));
+	if (!g)
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	g->body = r->body;
+	r->body = NULL;
+	g->n.username = yc_json_str(g->body, "username");
+	g->n.password = yc_json_str(g->body, "password");
+	g->n.role = "applicant";
+	g->n.name = yc_json_str(g->body, "name");
+	g->n.kind = yc_json_str(g->body, "kind");
+	g->n.id_number = yc_json_str(g->body, "id_number");
+	g->n.phone = yc_json_str(g->body, "phone");
+	if ((rc = account_validate(&g->n, &r->err)) ||
+	    (rc = account_hash_password(g->n.password, g->hash, &r->err))) {
+		cJSON_Delete(g->body);
+		free(g);
+		return rc;
+	}
+	return http_write(r, registration_write, g, registration_done);
+}

@@ -1,0 +1,99 @@
+/*
+ * http.h — what a route handler sees: the request, its caller, and the ways
+ * to answer. Handlers (api_*.c) never write SQL: they call core/ functions,
+ * reading through r->db on the listener thread and writing through
+ * http_write, which parks the request until the write is durable.
+ */
+#ifndef YC_HTTP_H
+#define YC_HTTP_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "core/calendar.h"
+#include "db/db.h"
+#include "lib/buf.h"
+#include "lib/config.h"
+#include "lib/json.h"
+
+typedef struct yc_app yc_app;
+typedef struct yc_thread yc_thread;
+typedef struct yc_req yc_req;
+
+enum { YC_MAX_PARAMS = 4 };
+
+/* The whole server's shared state; one per process. */
+struct yc_app {
+	yc_config cfg;
+	calendar *cal;
+	db_pipeline *pipe;
+	int schema_version;
+	const char *backend;
+	char web_root[4096]; /* realpath of cfg.web, or "" when there is no UI folder */
+	struct yc_metrics *metrics;
+	struct yc_throttle *throttle;
+};
+
+typedef void (*yc_write_done)(yc_req *r, void *arg, int rc, const yc_err *err);
+
+struct yc_req {
+	struct evhttp_request *ev; /* NULL once the client has gone */
+	yc_app *app;
+	yc_thread *thr;
+	db *db; /* this thread's read handle */
+	int route;       /* index in the route table, or a YC_ROUTE_* slot */
+	char path[1024]; /* decoded, without the query */
+	char params[YC_MAX_PARAMS][256];
+	struct evkeyvalq query;
+	bool has_query;
+	cJSON *body;
+	/* the caller */
+	bool authed;
+	bool cookie_auth;
+	yc_user user;
+	char token[80];
+	char csrf[65];
+	char id[24];
+	int64_t start_us;
+	int status;
+	yc_err err;
+	/* a parked write */
+	db_mutation m;
+	yc_write_done write_done;
+	void *write_arg;
+	yc_req *next;
+};
+
+/* The caller as the audit log names it. */
+yc_actor http_actor(const yc_req *r);
+
+/* Answers with a JSON body (taken as text) and finishes the request. */
+void http_reply(yc_req *r, int status, const yc_buf *body);
+void http_reply_str(yc_req *r, int status, const char *json);
+/* Answers with r->err (or code's default) as {"error":{…}}. Returns 0. */
+int http_reply_error(yc_req *r, int code);
+/* Adds a response header (before replying). */
+void http_header(yc_req *r, const char *name, const char *value);
+
+/* A query parameter, or NULL. */
+const char *http_query(yc_req *r, const char *name);
+/* A request header, or NULL. */
+const char *http_req_header(yc_req *r, const char *name);
+/* The client's address (for throttling; never logged with personal data). */
+const char *http_peer(yc_req *r);
+
+/*
+ * Hands fn(arg) to the write pipeline and parks the request. done runs on
+ * this listener thread after the write is durable (or has failed) and must
+ * answer (http_reply…) and free arg. Returns 0.
+ */
+int http_write(yc_req *r, db_mutation_fn fn, void *arg, yc_write_done done);
+
+/* Integer query parameter in [lo, hi], def when absent; YC_EINVAL naming it otherwise. */
+int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def,
+		   int64_t *out);
+
+#endif

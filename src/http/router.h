@@ -1,0 +1,60 @@
+/*
+ * router.h — the one route table: method, path pattern, handler, roles,
+ * body limit. A new endpoint is one row here, one handler, one test.
+ */
+#ifndef YC_ROUTER_H
+#define YC_ROUTER_H
+
+#include <stddef.h>
+
+#include "http/http.h"
+
+typedef int (*yc_handler)(yc_req *r);
+
+enum yc_method { M_GET = 1, M_POST = 2, M_PUT = 4, M_DELETE = 8, M_PATCH = 16, M_HEAD = 32 };
+
+struct yc_route {
+	int method;
+	const char *pattern; /* "/api/v1/items/{code}" */
+	yc_handler handler;
+	int roles;         /* 0: public; else a mask of ROLE_* bits */
+	size_t body_limit; /* 0: no body; else a JSON body is required, at most this many bytes */
+};
+
+extern const struct yc_route yc_routes[];
+extern const size_t yc_nroutes;
+/* Metrics slots past the table for requests that match no route. */
+enum { YC_ROUTE_STATIC = -1, YC_ROUTE_NONE = -2 };
+
+/*
+ * Finds the route for method and path, filling r->params. Returns its index,
+ * YC_ENOTFOUND when no pattern matches, YC_EMETHOD when one matches another method.
+ */
+int router_match(int method, const char *path, yc_req *r);
+const char *router_method_name(int method);
+
+/* Handlers, one file per resource. */
+int api_health_get(yc_req *r);
+int api_metrics_get(yc_req *r);
+int api_session_create(yc_req *r);
+int api_session_get(yc_req *r);
+int api_session_delete(yc_req *r);
+int api_users_create(yc_req *r);
+int api_calendar_list(yc_req *r);
+int api_calendar_get(yc_req *r);
+int api_calendar_put(yc_req *r);
+int api_calendar_add_workdays(yc_req *r);
+int api_calendar_is_workday(yc_req *r);
+int api_calendar_add_workhours(yc_req *r);
+int api_items_list(yc_req *r);
+int api_items_get(yc_req *r);
+int api_items_create(yc_req *r);
+int api_items_update(yc_req *r);
+int api_items_retire(yc_req *r);
+int api_items_restore(yc_req *r);
+int api_departments_list(yc_req *r);
+int api_offices_list(yc_req *r);
+int api_catalog_stats(yc_req *r);
+int api_audit_verify(yc_req *r);
+
+#endif

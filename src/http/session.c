@@ -1,0 +1,314 @@
+/*
+ * session.c — authentication of each request, login, logout, and the
+ * failed-login throttle (see session.h).
+ */
+#include "session.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/router.h"
+#include "lib/crypto.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+/* ---- throttle ------------------------------------------------------------
+ * A small open-addressed table of keys ("a:" + address, "u:" + username)
+ * with failure counts in the current window. When full, the oldest entry is
+ * replaced: a flood of addresses cannot grow memory.
+ */
+enum { THROTTLE_SLOTS = 4096 };
+
+struct throttle_entry {
+	char key[80];
+	int failures;
+	int64_t first_ms;
+	int64_t locked_until_ms;
+};
+
+struct yc_throttle {
+	pthread_mutex_t lock;
+	struct throttle_entry e[THROTTLE_SLOTS];
+};
+
+struct yc_throttle *throttle_new(void)
+{
+	struct yc_throttle *t = calloc(1, sizeof(*t));
+	if (t)
+		pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void throttle_free(struct yc_throttle *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+static unsigned hash_key(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* The entry for key (created when absent). Caller holds the lock. */
+static struct throttle_entry *throttle_slot(struct yc_throttle *t, const char *key)
+{
+	unsigned h = hash_key(key);
+	struct throttle_entry *oldest = NULL;
+	for (unsigned i = 0; i < 16; i++) {
+		struct throttle_entry *e = &t->e[(h + i) % THROTTLE_SLOTS];
+		if (!strcmp(e->key, key))
+			return e;
+		if (!e->key[0] || !oldest || e->first_ms < oldest->first_ms)
+			oldest = e;
+		if (!e->key[0])
+			break;
+	}
+	memset(oldest, 0, sizeof(*oldest));
+	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
+	return oldest;
+}
+
+/* Seconds the caller must still wait, or 0. */
+static int64_t throttle_wait(yc_app *app, const char *key)
+{
+	int64_t now = yc_now_ms();
+	pthread_mutex_lock(&app->throttle->lock);
+	struct throttle_entry *e = throttle_slot(app->throttle, key);
+	int64_t wait = e->locked_until_ms > now ? (e->locked_until_ms - now + 999) / 1000 : 0;
+	pthread_mutex_unlock(&app->throttle->lock);
+	return wait;
+}
+
+static void throttle_fail(yc_app *app, const char *key)
+{
+	int64_t now = yc_now_ms(), window = app->cfg.login_lock_s * 1000;
+	pthread_mutex_lock(&app->throttle->lock);
+	struct throttle_entry *e = throttle_slot(app->throttle, key);
+	if (!e->first_ms || now - e->first_ms > window) {
+		e->first_ms = now;
+		e->failures = 0;
+	}
+	if (++e->failures >= app->cfg.login_max_failures)
+		e->locked_until_ms = now + window;
+	pthread_mutex_unlock(&app->throttle->lock);
+}
+
+static void throttle_clear(yc_app *app, const char *key)
+{
+	pthread_mutex_lock(&app->throttle->lock);
+	struct throttle_entry *e = throttle_slot(app->throttle, key);
+	e->failures = 0;
+	e->locked_until_ms = 0;
+	pthread_mutex_unlock(&app->throttle->lock);
+}
+
+/* ---- per-request authentication --------------------------------------- */
+
+static bool token_chars_ok(const char *s, size_t n)
+{
+	if (n == 0 || n >= 80)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+static bool cookie_token(const char *cookies, char *out, size_t size)
+{
+	const char *p = cookies;
+	while (p && *p) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		if (!strncmp(p, "yc_session=", 11)) {
+			p += 11;
+			size_t n = strcspn(p, ";");
+			if (!token_chars_ok(p, n) || n >= size)
+				return false;
+			memcpy(out, p, n);
+			out[n] = '\0';
+			return true;
+		}
+		p = strchr(p, ';');
+	}
+	return false;
+}
+
+int session_authenticate(yc_req *r)
+{
+	const char *auth = http_req_header(r, "Authorization");
+	bool have = false;
+	if (auth && !strncmp(auth, "Bearer ", 7)) {
+		size_t n = strlen(auth + 7);
+		if (token_chars_ok(auth + 7, n)) {
+			memcpy(r->token, auth + 7, n + 1);
+			have = true;
+		} else {
+			return yc_err_set(&r->err, YC_EAUTH, "Authorization", "the bearer token is malformed");
+		}
+	} else {
+		const char *cookies = http_req_header(r, "Cookie");
+		if (cookies && cookie_token(cookies, r->token, sizeof(r->token))) {
+			have = true;
+			r->cookie_auth = true;
+		}
+	}
+	if (!have)
+		return 0;
+	yc_err err;
+	yc_err_clear(&err);
+	int rc = session_find(r->db, r->token, &r->user, r->csrf, &err);
+	if (rc == 0) {
+		r->authed = true;
+		return 0;
+	}
+	if (rc != YC_EAUTH) {
+		r->err = err;
+		return rc;
+	}
+	/* A stale token leaves the caller anonymous: protected routes answer 401. */
+	r->cookie_auth = false;
+	return 0;
+}
+
+/* ---- POST/GET/DELETE /api/v1/session ----------------------------------- */
+
+struct login {
+	yc_user user;
+	char token[65];
+	char token_hash[YC_SHA256_HEX];
+	char csrf[33];
+	int64_t expires_ms;
+};
+
+static int login_write(db *d, void *arg, yc_err *err)
+{
+	struct login *l = arg;
+	return session_insert(d, &l->user, l->token_hash, l->csrf, l->expires_ms, err);
+}
+
+static void session_body(yc_buf *b, const yc_user *u, const char *token, const char *csrf)
+{
+	yc_buf_addf(b, "{\"token\":\"%s\",\"csrf\":\"%s\",\"user\":", token, csrf);
+	account_user_json(u, b);
+	yc_buf_addc(b, '}');
+}
+
+static void login_done(yc_req *r, void *arg, int rc, const yc_err *err)
+{
+	struct login *l = arg;
+	if (rc < 0) {
+		r->err = *err;
+		http_reply_error(r, rc);
+		free(l);
+		return;
+	}
+	char cookie[200];
+	snprintf(cookie, sizeof(cookie), "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
+		 l->token, (long long)r->app->cfg.session_ttl_s);
+	http_header(r, "Set-Cookie", cookie);
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	session_body(&b, &l->user, l->token, l->csrf);
+	http_reply(r, 201, &b);
+	yc_buf_release(&b);
+	free(l);
+}
+
+int api_session_create(yc_req *r)
+{
+	static const yc_jfield spec[] = {
+		{"username", YC_JT_STRING, true, 64},
+		{"password", YC_JT_STRING, true, 256},
+	};
+	int rc = yc_json_check(r->body, spec, 2, &r->err);
+	if (rc)
+		return rc;
+	const char *username = yc_json_str(r->body, "username");
+	char akey[80], ukey[80];
+	snprintf(akey, sizeof(akey), "a:%s", http_peer(r));
+	snprintf(ukey, sizeof(ukey), "u:%s", username);
+	int64_t wait = throttle_wait(r->app, akey);
+	if (!wait)
+		wait = throttle_wait(r->app, ukey);
+	if (wait) {
+		char retry[24];
+		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
+		http_header(r, "Retry-After", retry);
+		return yc_err_set(&r->err, YC_ERATE, NULL,
+				  "too many failed logins; try again in %lld seconds", (long long)wait);
+	}
+	struct login *l = calloc(1, sizeof(*l));
+	if (!l)
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	rc = account_authenticate(r->db, username, yc_json_str(r->body, "password"), &l->user, &r->err);
+	if (rc) {
+		free(l);
+		if (rc == YC_EAUTH) {
+			throttle_fail(r->app, akey);
+			throttle_fail(r->app, ukey);
+		}
+		return rc;
+	}
+	throttle_clear(r->app, ukey);
+	if (yc_random_hex(l->token, 32) || yc_random_hex(l->csrf, 16)) {
+		free(l);
+		return yc_err_set(&r->err, YC_EINTERNAL, NULL, NULL);
+	}
+	yc_sha256_hex(l->token, strlen(l->token), l->token_hash);
+	l->expires_ms = yc_now_ms() + r->app->cfg.session_ttl_s * 1000;
+	return http_write(r, login_write, l, login_done);
+}
+
+int api_session_get(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	yc_buf_addf(&b, "{\"csrf\":\"%s\",\"user\":", r->csrf);
+	account_user_json(&r->user, &b);
+	yc_buf_addc(&b, '}');
+	http_reply(r, 200, &b);
+	yc_buf_release(&b);
+	return 0;
+}
+
+struct logout {
+	yc_user user;
+	char token[80];
+};
+
+static int logout_write(db *d, void *arg, yc_err *err)
+{
+	struct logout *l = arg;
+	return session_remove(d, &l->user, l->token, err);
+}
+
+static void logout_done(yc_req *r, void *arg, int rc, const yc_err *err)
+{
+	free(arg);
+	if (rc < 0) {
+		r->err = *err;
+		http_reply_error(r, rc);
+		return;
+	}
+	http_header(r, "Set-Cookie", "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	http_reply_str(r, 204, NULL);
+}
+
+int api_session_delete(yc_req *r)
+{
+	struct logout *l = calloc(1, sizeof(*l));
+	if (!l)
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	l->user = r->user;
+	memcpy(l->token, r->token, sizeof(l->token));
+	return http_write(r, logout_write, l, logout_done);
+}

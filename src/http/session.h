@@ -1,0 +1,17 @@
+/*
+ * session.h — who is calling: a Bearer token or the yc_session cookie, and
+ * the throttle on failed logins (per address and per account, in memory:
+ * each node counts its own).
+ */
+#ifndef YC_SESSION_H
+#define YC_SESSION_H
+
+#include "http/http.h"
+
+/* Fills r->user when a valid token came; an unknown token on a public route is ignored. */
+int session_authenticate(yc_req *r);
+
+struct yc_throttle *throttle_new(void);
+void throttle_free(struct yc_throttle *t);
+
+#endif

@@ -1,0 +1,147 @@
+/* config.c — the settings table (see config.h). The only getenv in yichuang. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+enum yc_ctype { YC_CT_STR, YC_CT_INT, YC_CT_BOOL };
+
+struct yc_setting {
+	const char *name;
+	enum yc_ctype type;
+	size_t offset;
+	size_t size;
+	const char *def;
+	int64_t min, max;
+	bool secret;
+	const char *help;
+};
+
+#define S(field) offsetof(yc_config, field), sizeof(((yc_config *)0)->field)
+static const struct yc_setting yc_settings[] = {
+	{"db", YC_CT_STR, S(db), "var/yichuang.db", 0, 0, true,
+	 "database: a file path, sqlite:PATH, or postgres://…"},
+	{"listen", YC_CT_STR, S(listen), "127.0.0.1:8080", 0, 0, false, "address:port to serve on"},
+	{"web", YC_CT_STR, S(web), "web", 0, 0, false, "folder of the web UI"},
+	{"threads", YC_CT_INT, S(threads), "0", 0, 256, false, "listener threads (0 = cores)"},
+	{"body-limit", YC_CT_INT, S(body_limit), "10485760", 1024, 1073741824, false,
+	 "largest request body in bytes"},
+	{"header-limit", YC_CT_INT, S(header_limit), "16384", 1024, 1048576, false,
+	 "largest request head in bytes"},
+	{"timeout", YC_CT_INT, S(timeout_s), "30", 1, 3600, false, "read/write timeout in seconds"},
+	{"login-max-failures", YC_CT_INT, S(login_max_failures), "5", 1, 1000, false,
+	 "failed logins before a lock"},
+	{"login-lock", YC_CT_INT, S(login_lock_s), "300", 1, 86400, false,
+	 "seconds a locked login waits"},
+	{"session-ttl", YC_CT_INT, S(session_ttl_s), "28800", 60, 2592000, false,
+	 "seconds a session lives"},
+	{"tz-offset", YC_CT_INT, S(tz_offset_min), "480", -720, 840, false,
+	 "local time zone as minutes east of UTC (Asia/Shanghai = 480)"},
+	{"work-hours", YC_CT_STR, S(work_hours), "09:00-12:00,13:00-17:00", 0, 0, false,
+	 "opening hours of a working day"},
+	{"batch-max", YC_CT_INT, S(batch_max), "512", 1, 100000, false,
+	 "most writes committed in one transaction"},
+	{"log-level", YC_CT_STR, S(log_level), "info", 0, 0, false, "debug, info, warn or error"},
+	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false, "log every request"},
+	{"allow-demo", YC_CT_BOOL, S(allow_demo), "false", 0, 1, false,
+	 "serve a non-loopback address although demo accounts exist"},
+};
+#undef S
+#define YC_NSETTINGS (sizeof(yc_settings) / sizeof(yc_settings[0]))
+
+static const struct yc_setting *yc_setting_find(const char *name)
+{
+	for (size_t i = 0; i < YC_NSETTINGS; i++)
+		if (strcmp(yc_settings[i].name, name) == 0)
+			return &yc_settings[i];
+	return NULL;
+}
+
+static int yc_setting_apply(yc_config *cfg, const struct yc_setting *s, const char *v,
+			    yc_err *err)
+{
+	char *slot = (char *)cfg + s->offset;
+	switch (s->type) {
+	case YC_CT_STR:
+		if (strlen(v) >= s->size)
+			return yc_err_set(err, YC_EINVAL, s->name, "%s is too long", s->name);
+		memcpy(slot, v, strlen(v) + 1);
+		return 0;
+	case YC_CT_INT: {
+		char *end;
+		errno = 0;
+		long long n = strtoll(v, &end, 10);
+		if (errno || end == v || *end || n < s->min || n > s->max)
+			return yc_err_set(err, YC_EINVAL, s->name,
+					  "%s must be a whole number from %lld to %lld", s->name,
+					  (long long)s->min, (long long)s->max);
+		*(int64_t *)(void *)slot = n;
+		return 0;
+	}
+	case YC_CT_BOOL:
+		if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes"))
+			*(bool *)slot = true;
+		else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no"))
+			*(bool *)slot = false;
+		else
+			return yc_err_set(err, YC_EINVAL, s->name, "%s must be true or false",
+					  s->name);
+		return 0;
+	}
+	return YC_EINTERNAL;
+}
+
+void yc_config_defaults(yc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	for (size_t i = 0; i < YC_NSETTINGS; i++) {
+		int rc = yc_setting_apply(cfg, &yc_settings[i], yc_settings[i].def, NULL);
+		(void)rc;
+	}
+}
+
+int yc_config_load_env(yc_config *cfg, yc_err *err)
+{
+	for (size_t i = 0; i < YC_NSETTINGS; i++) {
+		char var[64] = "YC_";
+		size_t k = 3;
+		for (const char *p = yc_settings[i].name; *p && k < sizeof(var) - 1; p++)
+			var[k++] = *p == '-' ? '_' : (char)toupper((unsigned char)*p);
+		var[k] = '\0';
+		const char *v = getenv(var);
+		if (v) {
+			int rc = yc_setting_apply(cfg, &yc_settings[i], v, err);
+			if (rc)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+int yc_config_set(yc_config *cfg, const char *name, const char *value, yc_err *err)
+{
+	const struct yc_setting *s = yc_setting_find(name);
+	if (!s)
+		return yc_err_set(err, YC_ENOTFOUND, name, "unknown option --%s", name);
+	return yc_setting_apply(cfg, s, value, err);
+}
+
+bool yc_config_is_flag(const char *name)
+{
+	const struct yc_setting *s = yc_setting_find(name);
+	return s && s->type == YC_CT_BOOL;
+}
+
+void yc_config_usage(FILE *out)
+{
+	for (size_t i = 0; i < YC_NSETTINGS; i++) {
+		const struct yc_setting *s = &yc_settings[i];
+		fprintf(out, "  --%-20s %s (default: %s)\n", s->name, s->help,
+			s->secret ? "set" : s->def);
+	}
+}

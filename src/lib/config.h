@@ -1,0 +1,46 @@
+/*
+ * config.h — the one table of settings.
+ *
+ * Every setting has a name, a type, a default, bounds and a secret flag in
+ * config.c's table. A value comes from the default, then the environment
+ * (YC_<NAME>, upper case, '-' as '_'), then the command line (--name value).
+ * Nothing else in yichuang reads getenv.
+ */
+#ifndef YC_CONFIG_H
+#define YC_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "errors.h"
+
+typedef struct yc_config {
+	char db[1024];
+	char listen[128];
+	char web[1024];
+	char work_hours[128];
+	char log_level[16];
+	int64_t threads;
+	int64_t body_limit;
+	int64_t header_limit;
+	int64_t timeout_s;
+	int64_t login_max_failures;
+	int64_t login_lock_s;
+	int64_t session_ttl_s;
+	int64_t tz_offset_min;
+	int64_t batch_max;
+	bool access_log;
+	bool allow_demo;
+} yc_config;
+
+void yc_config_defaults(yc_config *cfg);
+/* Applies YC_* environment variables; fails naming the bad one. */
+int yc_config_load_env(yc_config *cfg, yc_err *err);
+/* Sets one setting by name from text; YC_ENOTFOUND for an unknown name. */
+int yc_config_set(yc_config *cfg, const char *name, const char *value, yc_err *err);
+/* True when name is a setting that takes no value (a boolean flag). */
+bool yc_config_is_flag(const char *name);
+void yc_config_usage(FILE *out);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * crypto.h — hashes, randomness and password storage (OpenSSL 3, libargon2).
+ */
+#ifndef YC_CRYPTO_H
+#define YC_CRYPTO_H
+
+#include <stddef.h>
+
+#define YC_SHA256_HEX 65
+#define YC_PASSWORD_HASH_MAX 128
+
+/* Hex SHA-256 of p[0..n) into out (65 bytes with the NUL). */
+void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX]);
+/* Cryptographically random bytes; 0 or YC_EINTERNAL. */
+int yc_random_bytes(void *p, size_t n);
+/* nbytes of randomness as lowercase hex into out (needs 2*nbytes+1). */
+int yc_random_hex(char *out, size_t nbytes);
+/* Constant-time comparison of two NUL-terminated strings. */
+int yc_secure_equal(const char *a, const char *b);
+
+/* argon2id encoded hash of pw into out; 0 or a negative code. */
+int yc_password_hash(const char *pw, char out[YC_PASSWORD_HASH_MAX]);
+/* 0 when pw matches the encoded hash, YC_EAUTH when it does not. */
+int yc_password_verify(const char *encoded, const char *pw);
+
+#endif

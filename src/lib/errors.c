@@ -1,0 +1,74 @@
+/* errors.c — names, statuses and messages of the YC_E… codes (see errors.h). */
+#include "errors.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *yc_code_name(int code)
+{
+	switch (code) {
+	case YC_OK:
+		return "ok";
+#define YC_X_NAME(sym, val, name, status, msg) \
+	case sym:                              \
+		return name;
+		YC_ERROR_LIST(YC_X_NAME)
+#undef YC_X_NAME
+	}
+	return "internal";
+}
+
+int yc_code_status(int code)
+{
+	switch (code) {
+	case YC_OK:
+		return 200;
+#define YC_X_STATUS(sym, val, name, status, msg) \
+	case sym:                                \
+		return status;
+		YC_ERROR_LIST(YC_X_STATUS)
+#undef YC_X_STATUS
+	}
+	return 500;
+}
+
+const char *yc_code_message(int code)
+{
+	switch (code) {
+	case YC_OK:
+		return "ok";
+#define YC_X_MSG(sym, val, name, status, msg) \
+	case sym:                             \
+		return msg;
+		YC_ERROR_LIST(YC_X_MSG)
+#undef YC_X_MSG
+	}
+	return "an internal error occurred";
+}
+
+void yc_err_clear(yc_err *err)
+{
+	if (!err)
+		return;
+	err->code = 0;
+	err->field[0] = '\0';
+	err->message[0] = '\0';
+}
+
+int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err->message, sizeof(err->message), fmt, ap);
+		va_end(ap);
+	} else {
+		snprintf(err->message, sizeof(err->message), "%s", yc_code_message(code));
+	}
+	return code;
+}

@@ -1,0 +1,204 @@
+/* json.c — parsing with positions, declared-field checks, escaping writer. */
+#include "json.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "banned.h"
+
+bool yc_utf8_valid(const char *s, size_t n, size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = p[i];
+		size_t len;
+		unsigned min;
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xE0) == 0xC0) {
+			len = 2, min = 0x80, c &= 0x1F;
+		} else if ((c & 0xF0) == 0xE0) {
+			len = 3, min = 0x800, c &= 0x0F;
+		} else if ((c & 0xF8) == 0xF0) {
+			len = 4, min = 0x10000, c &= 0x07;
+		} else {
+			goto fail;
+		}
+		if (i + len > n)
+			goto fail;
+		for (size_t k = 1; k < len; k++) {
+			if ((p[i + k] & 0xC0) != 0x80)
+				goto fail;
+			c = (c << 6) | (p[i + k] & 0x3F);
+		}
+		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+			goto fail;
+		i += len;
+	}
+	return true;
+fail:
+	if (bad)
+		*bad = i;
+	return false;
+}
+
+int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
+{
+	size_t bad = 0;
+	*out = NULL;
+	if (!yc_utf8_valid(s, n, &bad))
+		return yc_err_set(err, YC_EMALFORMED, NULL, "invalid UTF-8 at byte %zu", bad);
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
+	if (!j) {
+		size_t pos = end && end >= s ? (size_t)(end - s) : 0;
+		return yc_err_set(err, YC_EMALFORMED, NULL, "malformed JSON at byte %zu", pos);
+	}
+	/* Only white space may follow the value. */
+	for (const char *p = end; p && p < s + n; p++) {
+		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
+			cJSON_Delete(j);
+			return yc_err_set(err, YC_EMALFORMED, NULL, "unexpected data after JSON at byte %zu",
+					  (size_t)(p - s));
+		}
+	}
+	*out = j;
+	return 0;
+}
+
+static bool yc_jtype_matches(const cJSON *v, yc_jtype t)
+{
+	switch (t) {
+	case YC_JT_STRING:
+		return cJSON_IsString(v);
+	case YC_JT_INT:
+		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
+		       fabs(v->valuedouble) < 9007199254740992.0;
+	case YC_JT_NUMBER:
+		return cJSON_IsNumber(v);
+	case YC_JT_BOOL:
+		return cJSON_IsBool(v);
+	case YC_JT_OBJECT:
+		return cJSON_IsObject(v);
+	case YC_JT_ARRAY:
+		return cJSON_IsArray(v);
+	case YC_JT_ANY:
+		return true;
+	}
+	return false;
+}
+
+static const char *yc_jtype_name(yc_jtype t)
+{
+	static const char *names[] = {"a string", "an integer", "a number", "true or false",
+				      "an object", "an array", "a value"};
+	return names[t];
+}
+
+int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err *err)
+{
+	if (!cJSON_IsObject(obj))
+		return yc_err_set(err, YC_EINVAL, NULL, "the body must be a JSON object");
+	for (const cJSON *m = obj->child; m; m = m->next) {
+		const yc_jfield *f = NULL;
+		for (size_t i = 0; i < nspec; i++)
+			if (strcmp(spec[i].name, m->string) == 0)
+				f = &spec[i];
+		if (!f)
+			return yc_err_set(err, YC_EINVAL, m->string, "unknown field '%s'", m->string);
+		if (!yc_jtype_matches(m, f->type))
+			return yc_err_set(err, YC_EINVAL, f->name, "'%s' must be %s", f->name,
+					  yc_jtype_name(f->type));
+		if (f->max_len && f->type == YC_JT_STRING && strlen(m->valuestring) > f->max_len)
+			return yc_err_set(err, YC_EINVAL, f->name, "'%s' is longer than %zu bytes",
+					  f->name, f->max_len);
+		if (f->max_len && f->type == YC_JT_ARRAY &&
+		    (size_t)cJSON_GetArraySize(m) > f->max_len)
+			return yc_err_set(err, YC_EINVAL, f->name, "'%s' has more than %zu items",
+					  f->name, f->max_len);
+	}
+	for (size_t i = 0; i < nspec; i++) {
+		if (!spec[i].required)
+			continue;
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, spec[i].name);
+		if (!m || cJSON_IsNull(m))
+			return yc_err_set(err, YC_EINVAL, spec[i].name, "'%s' is required",
+					  spec[i].name);
+	}
+	return 0;
+}
+
+const char *yc_json_str(const cJSON *obj, const char *name)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsString(m) ? m->valuestring : NULL;
+}
+
+int64_t yc_json_int(const cJSON *obj, const char *name, int64_t def)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsNumber(m) ? (int64_t)m->valuedouble : def;
+}
+
+bool yc_json_bool(const cJSON *obj, const char *name, bool def)
+{
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
+	return cJSON_IsBool(m) ? cJSON_IsTrue(m) : def;
+}
+
+int yc_json_add_strn(yc_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	int rc = yc_buf_addc(b, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			run++;
+			continue;
+		}
+		rc = yc_buf_add(b, s + i - run, run);
+		run = 0;
+		if (rc)
+			break;
+		char esc[7] = {'\\', 0};
+		size_t elen = 2;
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			esc[1] = 'u', esc[2] = '0', esc[3] = '0';
+			esc[4] = hex[c >> 4], esc[5] = hex[c & 15];
+			elen = 6;
+		}
+		rc = yc_buf_add(b, esc, elen);
+	}
+	if (!rc)
+		rc = yc_buf_add(b, s + n - run, run);
+	if (!rc)
+		rc = yc_buf_addc(b, '"');
+	return rc;
+}
+
+int yc_json_add_str(yc_buf *b, const char *s)
+{
+	if (!s)
+		return yc_buf_adds(b, "null");
+	return yc_json_add_strn(b, s, strlen(s));
+}
+
+int yc_json_add_item(yc_buf *b, const cJSON *item)
+{
+	char *p = cJSON_PrintUnformatted(item);
+	if (!p)
+		return YC_ENOMEM;
+	int rc = yc_buf_adds(b, p);
+	cJSON_free(p);
+	return rc;
+}

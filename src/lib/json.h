@@ -1,0 +1,62 @@
+/*
+ * json.h — JSON in and out.
+ *
+ * In: yc_json_parse checks UTF-8 and syntax and names the byte position of the
+ * first fault; yc_json_check holds an object against a declared field list
+ * (unknown, mistyped, missing or over-long fields are refused, naming the
+ * field), so a handler only ever sees the fields it declared (as kore does).
+ * Out: a small escaping writer over yc_buf for hot responses; cJSON for the rest.
+ */
+#ifndef YC_JSON_H
+#define YC_JSON_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "errors.h"
+
+typedef enum yc_jtype {
+	YC_JT_STRING,
+	YC_JT_INT,
+	YC_JT_NUMBER,
+	YC_JT_BOOL,
+	YC_JT_OBJECT,
+	YC_JT_ARRAY,
+	YC_JT_ANY,
+} yc_jtype;
+
+typedef struct yc_jfield {
+	const char *name;
+	yc_jtype type;
+	bool required;
+	size_t max_len; /* strings: bytes; arrays: items; 0 = no limit */
+} yc_jfield;
+
+/* Returns true when s[0..n) is valid UTF-8; otherwise sets *bad to the offset. */
+bool yc_utf8_valid(const char *s, size_t n, size_t *bad);
+
+/*
+ * Parses s[0..n). On success *out is a new cJSON tree the caller frees with
+ * cJSON_Delete. On failure: YC_EMALFORMED with a message naming the offset.
+ */
+int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err);
+
+/* Checks that obj is an object whose members all appear in spec with the right types. */
+int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err *err);
+
+/* Borrowed member accessors; they return def/NULL when absent or of another type. */
+const char *yc_json_str(const cJSON *obj, const char *name);
+int64_t yc_json_int(const cJSON *obj, const char *name, int64_t def);
+bool yc_json_bool(const cJSON *obj, const char *name, bool def);
+
+/* Appends s as a quoted, escaped JSON string (s may be NULL: appends null). */
+int yc_json_add_str(yc_buf *b, const char *s);
+int yc_json_add_strn(yc_buf *b, const char *s, size_t n);
+
+/* Appends cJSON item printed compactly. */
+int yc_json_add_item(yc_buf *b, const cJSON *item);
+
+#endif

@@ -1,0 +1,647 @@
+/*
+ * main.c — the yichuang command table. Each command parses its own options
+ * with parse_args, does its work through core/ and db/, and returns an exit
+ * code: 0 success, 1 runtime failure (one line on stderr), 2 usage error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/account.h"
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/catalog.h"
+#include "core/demo.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "lib/config.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+enum { EXIT_USAGE = 2 };
+
+struct command {
+	const char *name;
+	const char *sub; /* NULL for one-word commands */
+	int (*run)(int argc, char **argv);
+	const char *args;
+	const char *summary;
+};
+
+/* ---- option parsing ---------------------------------------------------- */
+
+struct args {
+	const char *opt_name[16];
+	const char *opt_value[16];
+	int nopts;
+	const char *pos[8];
+	int npos;
+};
+
+/*
+ * Splits argv into --name value options and positional arguments. flags
+ * lists the options that take no value ("demo,allow-demo"); allowed lists
+ * every option the command knows, or NULL for "any" (serve checks its own).
+ */
+static int parse_args(int argc, char **argv, const char *allowed, const char *flags,
+		      struct args *a)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *s = argv[i];
+		if (s[0] == '-' && s[1] == '-' && s[2]) {
+			const char *name = s + 2;
+			char key[64];
+			snprintf(key, sizeof(key), ",%s,", name);
+			char list[512];
+			snprintf(list, sizeof(list), ",%s,", allowed ? allowed : "");
+			if (allowed && !strstr(list, key)) {
+				fprintf(stderr, "yichuang: unknown option --%s\n", name);
+				return EXIT_USAGE;
+			}
+			snprintf(list, sizeof(list), ",%s,", flags ? flags : "");
+			bool flag = strstr(list, key) || (!allowed && yc_config_is_flag(name));
+			if (a->nopts == 16)
+				return EXIT_USAGE;
+			a->opt_name[a->nopts] = name;
+			if (flag) {
+				a->opt_value[a->nopts++] = "true";
+			} else {
+				if (i + 1 >= argc) {
+					fprintf(stderr, "yichuang: --%s needs a value\n", name);
+					return EXIT_USAGE;
+				}
+				a->opt_value[a->nopts++] = argv[++i];
+			}
+		} else {
+			if (a->npos == 8)
+				return EXIT_USAGE;
+			a->pos[a->npos++] = s;
+		}
+	}
+	return 0;
+}
+
+static const char *opt(const struct args *a, const char *name)
+{
+	for (int i = a->nopts - 1; i >= 0; i--)
+		if (!strcmp(a->opt_name[i], name))
+			return a->opt_value[i];
+	return NULL;
+}
+
+static int fail(const yc_err *err)
+{
+	if (err->field[0])
+		fprintf(stderr, "yichuang: %s (field: %s)\n", err->message, err->field);
+	else
+		fprintf(stderr, "yichuang: %s\n", err->message);
+	return 1;
+}
+
+static int failf(const char *msg, const char *detail)
+{
+	fprintf(stderr, "yichuang: %s%s%s\n", msg, detail ? ": " : "", detail ? detail : "");
+	return 1;
+}
+
+static char *read_file(const char *path, size_t max, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f)
+		return NULL;
+	yc_buf b;
+	yc_buf_init(&b, max);
+	char chunk[65536];
+	size_t n;
+	int rc = 0;
+	while (!rc && (n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		rc = yc_buf_add(&b, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		yc_buf_release(&b);
+		errno = EFBIG;
+		return NULL;
+	}
+	return yc_buf_detach(&b, len);
+}
+
+/* Opens a database that must exist and be at the newest schema. */
+static int open_existing(const char *uri, db **d, yc_err *err)
+{
+	struct stat st;
+	const char *path = strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
+	if (stat(path, &st) != 0)
+		return yc_err_set(err, YC_ENOTFOUND, "db",
+				  "no database at %s (create it with: yichuang init --db %s)", path, path);
+	int rc = db_open(uri, 0, d, err);
+	if (rc)
+		return rc;
+	int v = db_schema_version(*d), latest = db_schema_latest();
+	if (v < latest) {
+		db_close(*d);
+		*d = NULL;
+		return yc_err_set(err, YC_EINVAL, "db",
+				  "the database schema is version %d, this program needs %d: run yichuang migrate --db %s",
+				  v, latest, path);
+	}
+	return 0;
+}
+
+/* ---- commands ---------------------------------------------------------- */
+
+static int cmd_init(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db,demo", "demo", &a);
+	if (rc || !opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	const char *uri = opt(&a, "db");
+	const char *path = strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
+	struct stat st;
+	if (stat(path, &st) == 0)
+		return failf("refusing to overwrite an existing database", path);
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	calendar *cal = calendar_new();
+	if ((rc = db_open(uri, DB_OPEN_CREATE, &d, &err)) || (rc = db_migrate(d, &err)) ||
+	    (rc = calendar_load_builtin(cal, &err)) || (rc = db_begin(d, &err)))
+		goto out;
+	int years[64];
+	int n = calendar_years(cal, years, 64);
+	for (int i = 0; !rc && i < n; i++) {
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		calendar_year_json(cal, years[i], &b);
+		cJSON *j = NULL;
+		struct cal_year y = {0};
+		rc = yc_json_parse(b.data, b.len, &j, &err);
+		if (!rc)
+			rc = calendar_parse_year(j, years[i], &y, &err);
+		if (!rc)
+			rc = calendar_store_year(d, &audit_system_actor, &y, &err);
+		free(y.days);
+		cJSON_Delete(j);
+		yc_buf_release(&b);
+	}
+	if (!rc && opt(&a, "demo"))
+		rc = demo_install(d, &err);
+	if (!rc)
+		rc = db_commit(d, &err);
+	else
+		db_rollback(d);
+out:
+	calendar_free(cal);
+	db_close(d);
+	if (rc) {
+		unlink(path);
+		return fail(&err);
+	}
+	printf("created %s (schema %d%s)\n", path, db_schema_latest(), opt(&a, "demo") ? ", demo district" : "");
+	return 0;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	rc = db_open(opt(&a, "db"), 0, &d, &err);
+	int before = rc ? 0 : db_schema_version(d);
+	if (!rc)
+		rc = db_migrate(d, &err);
+	int after = rc ? 0 : db_schema_version(d);
+	db_close(d);
+	if (rc)
+		return fail(&err);
+	printf("schema version %d (was %d)\n", after, before);
+	return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, NULL, NULL, &a);
+	if (rc || a.npos)
+		return EXIT_USAGE;
+	static yc_app app;
+	yc_err err;
+	yc_err_clear(&err);
+	yc_config_defaults(&app.cfg);
+	if ((rc = yc_config_load_env(&app.cfg, &err)))
+		return fail(&err);
+	for (int i = 0; i < a.nopts; i++) {
+		rc = yc_config_set(&app.cfg, a.opt_name[i], a.opt_value[i], &err);
+		if (rc == YC_ENOTFOUND) {
+			fprintf(stderr, "yichuang: unknown option --%s\n", a.opt_name[i]);
+			return EXIT_USAGE;
+		}
+		if (rc)
+			return fail(&err);
+	}
+	int level = !strcmp(app.cfg.log_level, "debug") ? YC_LOG_DEBUG
+		    : !strcmp(app.cfg.log_level, "warn") ? YC_LOG_WARN
+		    : !strcmp(app.cfg.log_level, "error") ? YC_LOG_ERROR
+							  : YC_LOG_INFO;
+	yc_log_set_level(level);
+
+	db *d = NULL;
+	if ((rc = open_existing(app.cfg.db, &d, &err)))
+		return fail(&err);
+	app.schema_version = db_schema_version(d);
+	app.backend = db_backend_name(d);
+	app.cal = calendar_new();
+	if ((rc = calendar_set_hours(app.cal, app.cfg.work_hours, &err)) ||
+	    (rc = calendar_load_db(app.cal, d, &err))) {
+		db_close(d);
+		return fail(&err);
+	}
+	catalog_minutes_per_workday = calendar_hours_per_day_min(app.cal);
+	bool demo = account_any_demo(d);
+	db_close(d);
+	const char *host_end = strrchr(app.cfg.listen, ':');
+	bool loopback = host_end && (!strncmp(app.cfg.listen, "127.", 4) ||
+				     !strncmp(app.cfg.listen, "[::1]", 5) ||
+				     !strncmp(app.cfg.listen, "localhost:", 10));
+	if (demo && !loopback && !app.cfg.allow_demo)
+		return failf("demo accounts exist: refusing to serve a non-loopback address without --allow-demo",
+			     app.cfg.listen);
+	if (!realpath(app.cfg.web, app.web_root))
+		app.web_root[0] = '\0';
+	app.metrics = metrics_new();
+	app.throttle = throttle_new();
+	if (!app.metrics || !app.throttle)
+		return failf("out of memory", NULL);
+	if ((rc = db_pipeline_start(app.cfg.db, (int)app.cfg.batch_max, &app.pipe, &err)))
+		return fail(&err);
+	rc = http_serve(&app, &err);
+	db_pipeline_stop(app.pipe);
+	metrics_free(app.metrics);
+	throttle_free(app.throttle);
+	calendar_free(app.cal);
+	if (rc)
+		return fail(&err);
+	yc_log(YC_LOG_INFO, "stopped cleanly");
+	return 0;
+}
+
+static int cmd_user_add(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db,role,name,department,office,phone,kind,id-number", NULL, &a);
+	if (rc || !opt(&a, "db") || !opt(&a, "role") || a.npos != 1)
+		return EXIT_USAGE;
+	char password[256];
+	if (!fgets(password, sizeof(password), stdin))
+		return failf("give the password on standard input", NULL);
+	password[strcspn(password, "\r\n")] = '\0';
+	struct account_new n = {
+		.username = a.pos[0], .password = password, .role = opt(&a, "role"),
+		.name = opt(&a, "name") ? opt(&a, "name") : a.pos[0], .kind = opt(&a, "kind"),
+		.id_number = opt(&a, "id-number"), .phone = opt(&a, "phone"),
+		.department = opt(&a, "department"), .office = opt(&a, "office"),
+	};
+	yc_err err;
+	yc_err_clear(&err);
+	char hash[YC_PASSWORD_HASH_MAX];
+	db *d = NULL;
+	if ((rc = account_validate(&n, &err)) || (rc = account_hash_password(password, hash, &err)) ||
+	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
+		goto out;
+	rc = account_insert(d, &audit_system_actor, &n, hash, NULL, &err);
+	if (!rc)
+		rc = db_commit(d, &err);
+	else
+		db_rollback(d);
+out:
+	db_close(d);
+	if (rc)
+		return fail(&err);
+	printf("added %s (%s)\n", n.username, n.role);
+	return 0;
+}
+
+static int cmd_catalog_import(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos != 1)
+		return EXIT_USAGE;
+	size_t len;
+	char *text = read_file(a.pos[0], 256u << 20, &len);
+	if (!text)
+		return failf("cannot read", a.pos[0]);
+	yc_err err;
+	yc_err_clear(&err);
+	cJSON *all = NULL;
+	db *d = NULL;
+	int count = 0;
+	calendar *cal = calendar_new();
+	if ((rc = yc_json_parse(text, len, &all, &err)) ||
+	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
+		goto out;
+	rc = catalog_import(d, &audit_system_actor, all, &count, &err);
+	if (!rc)
+		rc = db_commit(d, &err);
+	else
+		db_rollback(d);
+out:
+	calendar_free(cal);
+	free(text);
+	cJSON_Delete(all);
+	db_close(d);
+	if (rc)
+		return fail(&err);
+	printf("imported %d items\n", count);
+	return 0;
+}
+
+static int cmd_catalog_export(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos != 1)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	if (!(rc = open_existing(opt(&a, "db"), &d, &err)))
+		rc = catalog_export(d, &b, &err);
+	db_close(d);
+	if (rc) {
+		yc_buf_release(&b);
+		return fail(&err);
+	}
+	FILE *f = strcmp(a.pos[0], "-") ? fopen(a.pos[0], "wb") : stdout;
+	if (!f || fwrite(b.data, 1, b.len, f) != b.len || fputc('\n', f) == EOF ||
+	    (f != stdout && fclose(f))) {
+		yc_buf_release(&b);
+		return failf("cannot write", a.pos[0]);
+	}
+	yc_buf_release(&b);
+	return 0;
+}
+
+static int cmd_catalog_generate(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "count,seed", NULL, &a);
+	if (rc || a.npos != 1)
+		return EXIT_USAGE;
+	int count = opt(&a, "count") ? atoi(opt(&a, "count")) : 1000;
+	if (count < 1 || count > 1000000)
+		return failf("--count must be from 1 to 1000000", NULL);
+	cJSON *all = catalog_generate(count, opt(&a, "seed") ? (unsigned)atoi(opt(&a, "seed")) : 1);
+	char *text = all ? cJSON_PrintUnformatted(all) : NULL;
+	cJSON_Delete(all);
+	FILE *f = strcmp(a.pos[0], "-") ? fopen(a.pos[0], "wb") : stdout;
+	rc = !text || !f || fputs(text, f) == EOF || (f != stdout && fclose(f));
+	cJSON_free(text);
+	return rc ? failf("cannot write", a.pos[0]) : 0;
+}
+
+/* The calendar for CLI queries: the database's when --db is given, else the built-in one. */
+static int cli_calendar(const struct args *a, calendar **out, yc_err *err)
+{
+	calendar *cal = calendar_new();
+	int rc;
+	if (opt(a, "db")) {
+		db *d = NULL;
+		rc = open_existing(opt(a, "db"), &d, err);
+		if (!rc)
+			rc = calendar_load_db(cal, d, err);
+		db_close(d);
+	} else {
+		rc = calendar_load_builtin(cal, err);
+	}
+	if (rc) {
+		calendar_free(cal);
+		return rc;
+	}
+	*out = cal;
+	return 0;
+}
+
+static int cmd_calendar_add_workdays(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || a.npos != 2)
+		return EXIT_USAGE;
+	int32_t from, to;
+	char *end;
+	long n = strtol(a.pos[1], &end, 10);
+	if (yc_date_parse(a.pos[0], &from)) {
+		fprintf(stderr, "yichuang: DATE must be YYYY-MM-DD\n");
+		return EXIT_USAGE;
+	}
+	if (*end || end == a.pos[1] || n < 0 || n > 3660) {
+		fprintf(stderr, "yichuang: N must be a whole number from 0 to 3660\n");
+		return EXIT_USAGE;
+	}
+	yc_err err;
+	yc_err_clear(&err);
+	calendar *cal = NULL;
+	if ((rc = cli_calendar(&a, &cal, &err)))
+		return fail(&err);
+	rc = calendar_add_workdays(cal, from, (int)n, &to, &err);
+	calendar_free(cal);
+	if (rc)
+		return fail(&err);
+	char out[16];
+	yc_date_format(to, out, sizeof(out));
+	printf("%s\n", out);
+	return 0;
+}
+
+static int cmd_calendar_is_workday(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || a.npos != 1)
+		return EXIT_USAGE;
+	int32_t day;
+	if (yc_date_parse(a.pos[0], &day)) {
+		fprintf(stderr, "yichuang: DATE must be YYYY-MM-DD\n");
+		return EXIT_USAGE;
+	}
+	yc_err err;
+	yc_err_clear(&err);
+	calendar *cal = NULL;
+	bool work;
+	if ((rc = cli_calendar(&a, &cal, &err)))
+		return fail(&err);
+	rc = calendar_is_workday(cal, day, &work, &err);
+	calendar_free(cal);
+	if (rc)
+		return fail(&err);
+	printf("%s\n", work ? "yes" : "no");
+	return 0;
+}
+
+static int cmd_calendar_load(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos != 1)
+		return EXIT_USAGE;
+	size_t len;
+	char *text = read_file(a.pos[0], 1 << 20, &len);
+	if (!text)
+		return failf("cannot read", a.pos[0]);
+	yc_err err;
+	yc_err_clear(&err);
+	cJSON *j = NULL;
+	struct cal_year y = {0};
+	db *d = NULL;
+	if ((rc = yc_json_parse(text, len, &j, &err)) || (rc = calendar_parse_year(j, 0, &y, &err)) ||
+	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
+		goto out;
+	rc = calendar_store_year(d, &audit_system_actor, &y, &err);
+	if (!rc)
+		rc = db_commit(d, &err);
+	else
+		db_rollback(d);
+out:
+	db_close(d);
+	cJSON_Delete(j);
+	free(text);
+	free(y.days);
+	if (rc)
+		return fail(&err);
+	printf("loaded %d (%d listed days); running servers pick it up when restarted\n", y.year,
+	       y.ndays);
+	return 0;
+}
+
+static int cmd_audit_verify(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	struct audit_report rep;
+	if ((rc = open_existing(opt(&a, "db"), &d, &err)))
+		return fail(&err);
+	rc = audit_verify(d, &rep, &err);
+	db_close(d);
+	if (rc)
+		return fail(&err);
+	printf("audit chain intact: %lld events\n", (long long)rep.count);
+	return 0;
+}
+
+static int cmd_routes(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return EXIT_USAGE;
+	for (size_t i = 0; i < yc_nroutes; i++)
+		printf("%s %s\n", router_method_name(yc_routes[i].method), yc_routes[i].pattern);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argv;
+	if (argc)
+		return EXIT_USAGE;
+	printf("yichuang %s (schema %d)\n", YC_VERSION, db_schema_latest());
+	return 0;
+}
+
+static const struct command commands[] = {
+	{"init", NULL, cmd_init, "--db PATH [--demo]", "create a database (with --demo: the demo district)"},
+	{"serve", NULL, cmd_serve, "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]",
+	 "run the server"},
+	{"migrate", NULL, cmd_migrate, "--db PATH", "bring a database to the newest schema"},
+	{"user", "add", cmd_user_add,
+	 "--db PATH --role ROLE [--name N] [--department D] [--office O] USERNAME  (password on stdin)",
+	 "add an account"},
+	{"catalog", "import", cmd_catalog_import, "--db PATH FILE", "import departments, offices and items (JSON)"},
+	{"catalog", "export", cmd_catalog_export, "--db PATH FILE", "export the catalog (JSON; - for stdout)"},
+	{"catalog", "generate", cmd_catalog_generate, "[--count N] [--seed S] FILE",
+	 "write a synthetic catalog for benchmarks"},
+	{"calendar", "add-workdays", cmd_calendar_add_workdays, "DATE N [--db PATH]",
+	 "print the date N working days after DATE"},
+	{"calendar", "is-workday", cmd_calendar_is_workday, "DATE [--db PATH]", "print yes or no"},
+	{"calendar", "load", cmd_calendar_load, "--db PATH FILE", "load one year's notice (docs/calendar.md)"},
+	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
+	{"routes", NULL, cmd_routes, "", "list the HTTP routes"},
+	{"version", NULL, cmd_version, "", "print the version"},
+};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage_of(FILE *out, const struct command *c)
+{
+	fprintf(out, "usage: yichuang %s%s%s %s\n  %s\n", c->name, c->sub ? " " : "",
+		c->sub ? c->sub : "", c->args, c->summary);
+	if (!strcmp(c->name, "serve")) {
+		fprintf(out, "options (also from YC_<NAME> environment variables):\n");
+		yc_config_usage(out);
+	}
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out, "yichuang %s — one window, one network: a government service platform\n\n"
+		     "commands:\n", YC_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		char name[48];
+		snprintf(name, sizeof(name), "%s%s%s", commands[i].name, commands[i].sub ? " " : "",
+			 commands[i].sub ? commands[i].sub : "");
+		fprintf(out, "  %-22s %s\n", name, commands[i].summary);
+	}
+	fprintf(out, "\n'yichuang COMMAND --help' shows a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		const struct command *c = &commands[i];
+		if (strcmp(c->name, argv[1]))
+			continue;
+		int skip = 2;
+		if (c->sub) {
+			if (argc < 3 || strcmp(c->sub, argv[2]))
+				continue;
+			skip = 3;
+		}
+		for (int k = skip; k < argc; k++)
+			if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+				usage_of(stdout, c);
+				return 0;
+			}
+		int rc = c->run(argc - skip, argv + skip);
+		if (rc == EXIT_USAGE)
+			usage_of(stderr, c);
+		return rc;
+	}
+	fprintf(stderr, "yichuang: unknown command '%s%s%s'\n", argv[1], argc > 2 ? " " : "",
+		argc > 2 ? argv[2] : "");
+	usage(stderr);
+	return EXIT_USAGE;
+}
