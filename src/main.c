@@ -58,8 +58,18 @@ static int parse_args(int argc, char **argv, const char *allowed, const char *fl
 	for (int i = 0; i < argc; i++) {
 		const char *s = argv[i];
 		if (s[0] == '-' && s[1] == '-' && s[2]) {
+			/* --name value, --name=value, or a bare --flag */
+			static char names[16][64];
 			const char *name = s + 2;
-			char key[64];
+			const char *eq = strchr(name, '=');
+			if (eq) {
+				if (a->nopts == 16 || (size_t)(eq - name) >= sizeof(names[0]))
+					return EXIT_USAGE;
+				memcpy(names[a->nopts], name, (size_t)(eq - name));
+				names[a->nopts][eq - name] = '\0';
+				name = names[a->nopts];
+			}
+			char key[80];
 			snprintf(key, sizeof(key), ",%s,", name);
 			char list[512];
 			snprintf(list, sizeof(list), ",%s,", allowed ? allowed : "");
@@ -72,7 +82,9 @@ static int parse_args(int argc, char **argv, const char *allowed, const char *fl
 			if (a->nopts == 16)
 				return EXIT_USAGE;
 			a->opt_name[a->nopts] = name;
-			if (flag) {
+			if (eq) {
+				a->opt_value[a->nopts++] = eq + 1;
+			} else if (flag) {
 				a->opt_value[a->nopts++] = "true";
 			} else {
 				if (i + 1 >= argc) {

@@ -100,11 +100,7 @@ int calendar_parse_year(const cJSON *json, int expect_year, struct cal_year *out
 		char field[64];
 		snprintf(field, sizeof(field), "days[%d]", i);
 		if ((rc = yc_json_check(d, day_spec, 3, err))) {
-			if (err) {
-				char inner[sizeof(err->field)];
-				snprintf(inner, sizeof(inner), "%s", err->field);
-				snprintf(err->field, sizeof(err->field), "%s.%s", field, inner);
-			}
+			yc_err_prefix(rc, err, "%s", field);
 			goto fail;
 		}
 		struct cal_day *cd = &out->days[i];

@@ -72,15 +72,8 @@ static int check_list(const cJSON *doc, const char *name, const yc_jfield *spec,
 	cJSON_ArrayForEach(e, arr)
 	{
 		int rc = yc_json_check(e, spec, n, err);
-		if (rc) {
-			if (err) {
-				char inner[sizeof(err->field)];
-				snprintf(inner, sizeof(inner), "%s", err->field);
-				snprintf(err->field, sizeof(err->field), "%s[%d]%s%s", name, i,
-					 *inner ? "." : "", inner);
-			}
-			return rc;
-		}
+		if (rc)
+			return yc_err_prefix(rc, err, "%s[%d]", name, i);
 		i++;
 	}
 	return 0;
@@ -178,18 +171,15 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		return rc;
 	const cJSON *legal = cJSON_GetObjectItemCaseSensitive(doc, "legal_limit");
 	const cJSON *promised = cJSON_GetObjectItemCaseSensitive(doc, "promised_limit");
-	if ((rc = yc_json_check(legal, limit_spec, N(limit_spec), err)) ||
+	if ((rc = yc_err_prefix(yc_json_check(legal, limit_spec, N(limit_spec), err), err,
+				"legal_limit")) ||
 	    (rc = enum_field(legal, "unit", "legal_limit.unit", limit_units, true, err)) ||
-	    (rc = int_range(legal, "value", "legal_limit.value", 0, 3650, err)))
-		return err && !strchr(err->field, '.') && *err->field
-			       ? (snprintf(err->field, sizeof(err->field), "legal_limit"), rc)
-			       : rc;
-	if ((rc = yc_json_check(promised, limit_spec, N(limit_spec), err)) ||
+	    (rc = int_range(legal, "value", "legal_limit.value", 0, 3650, err)) ||
+	    (rc = yc_err_prefix(yc_json_check(promised, limit_spec, N(limit_spec), err), err,
+				"promised_limit")) ||
 	    (rc = enum_field(promised, "unit", "promised_limit.unit", limit_units, true, err)) ||
 	    (rc = int_range(promised, "value", "promised_limit.value", 0, 3650, err)))
-		return err && !strchr(err->field, '.') && *err->field
-			       ? (snprintf(err->field, sizeof(err->field), "promised_limit"), rc)
-			       : rc;
+		return rc;
 	bool instant = !strcmp(yc_json_str(doc, "case_type"), "instant");
 	if (instant && yc_json_int(promised, "value", 0) != 0)
 		return yc_err_set(err, YC_EINVAL, "promised_limit",
@@ -250,17 +240,15 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	}
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(doc, "approval");
 	if (approval) {
-		if ((rc = yc_json_check(approval, approval_spec, N(approval_spec), err)) ||
+		if ((rc = yc_err_prefix(yc_json_check(approval, approval_spec, N(approval_spec), err),
+					err, "approval")) ||
 		    (rc = int_range(approval, "levels", "approval.levels", 0, 20, err)) ||
 		    (rc = int_range(approval, "signatures", "approval.signatures", 0, 50, err)) ||
 		    (rc = int_range(approval, "levels_before", "approval.levels_before",
 				    yc_json_int(approval, "levels", 0), 20, err)) ||
 		    (rc = int_range(approval, "signatures_before", "approval.signatures_before",
-				    yc_json_int(approval, "signatures", 0), 50, err))) {
-			if (err && !strchr(err->field, '.'))
-				snprintf(err->field, sizeof(err->field), "approval");
+				    yc_json_int(approval, "signatures", 0), 50, err)))
 			return rc;
-		}
 	}
 	if ((rc = check_list(doc, "form", form_spec, N(form_spec), err)) ||
 	    (rc = check_list(doc, "steps", step_spec, N(step_spec), err)))
@@ -377,14 +365,14 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	const char *sql_insert =
 		"INSERT INTO items (code, basic_code, name, department, level, type, case_type,"
 		" online_depth, visits, legal_value, legal_unit, promised_value, promised_unit,"
-		" levels_before, levels, signatures_before, signatures, status, doc, updated_ms)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		" levels_before, levels, signatures_before, signatures, status, doc, updated_ms, keywords)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	const char *sql_update =
 		"UPDATE items SET code = ?, basic_code = ?, name = ?, department = ?, level = ?,"
 		" type = ?, case_type = ?, online_depth = ?, visits = ?, legal_value = ?,"
 		" legal_unit = ?, promised_value = ?, promised_unit = ?, levels_before = ?,"
 		" levels = ?, signatures_before = ?, signatures = ?, status = ?, doc = ?,"
-		" updated_ms = ? WHERE code = ?";
+		" updated_ms = ?, keywords = ? WHERE code = ?";
 	st = db_prepare(d, exists ? sql_update : sql_insert, err);
 	if (!st) {
 		rc = err->code;
@@ -411,8 +399,9 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	db_bind_text(st, 18, status ? status : "active");
 	db_bind_text(st, 19, text);
 	db_bind_int(st, 20, yc_now_ms());
+	db_bind_text(st, 21, yc_json_str(doc, "keywords") ? yc_json_str(doc, "keywords") : "");
 	if (exists)
-		db_bind_text(st, 21, code);
+		db_bind_text(st, 22, code);
 	rc = db_step(st, err);
 	db_done(st);
 	if (rc < 0)
@@ -492,7 +481,8 @@ static void like_pattern(const char *q, char *out, size_t size)
 }
 
 #define ITEM_FILTER                                                                    \
-	" WHERE (CAST(? AS TEXT) IS NULL OR name LIKE ? ESCAPE '\\' OR code LIKE ? ESCAPE '\\')" \
+	" WHERE (CAST(? AS TEXT) IS NULL OR name LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\'" \
+	"  OR code LIKE ? ESCAPE '\\')" \
 	" AND (CAST(? AS TEXT) IS NULL OR department = ?)"                                \
 	" AND (CAST(? AS TEXT) IS NULL OR level = ?)"                                     \
 	" AND (CAST(? AS TEXT) IS NULL OR type = ?)"                                      \
@@ -501,19 +491,21 @@ static void like_pattern(const char *q, char *out, size_t size)
 
 static int bind_filter(db_stmt *st, const struct catalog_query *q, const char *pattern)
 {
-	db_bind_text(st, 1, q->q);
-	db_bind_text(st, 2, pattern);
-	db_bind_text(st, 3, pattern);
-	db_bind_text(st, 4, q->department);
-	db_bind_text(st, 5, q->department);
-	db_bind_text(st, 6, q->level);
-	db_bind_text(st, 7, q->level);
-	db_bind_text(st, 8, q->type);
-	db_bind_text(st, 9, q->type);
-	db_bind_int(st, 10, q->online_depth);
-	db_bind_int(st, 11, q->online_depth);
-	db_bind_int(st, 12, q->include_retired);
-	return 13;
+	int i = 1;
+	db_bind_text(st, i++, q->q);
+	db_bind_text(st, i++, pattern);
+	db_bind_text(st, i++, pattern);
+	db_bind_text(st, i++, pattern);
+	db_bind_text(st, i++, q->department);
+	db_bind_text(st, i++, q->department);
+	db_bind_text(st, i++, q->level);
+	db_bind_text(st, i++, q->level);
+	db_bind_text(st, i++, q->type);
+	db_bind_text(st, i++, q->type);
+	db_bind_int(st, i++, q->online_depth);
+	db_bind_int(st, i++, q->online_depth);
+	db_bind_int(st, i++, q->include_retired);
+	return i;
 }
 
 int catalog_items_list(db *d, const struct catalog_query *q, yc_buf *out, yc_err *err)
@@ -673,7 +665,8 @@ int catalog_departments_json(db *d, yc_buf *out, yc_err *err)
 
 int catalog_offices_json(db *d, yc_buf *out, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT code, name, level, parent FROM offices ORDER BY code", err);
+	db_stmt *st = db_prepare(d, "SELECT code, name, level, parent FROM offices ORDER BY"
+				 " CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 ELSE 2 END, code", err);
 	if (!st)
 		return err->code;
 	int rc, n = 0;
@@ -707,10 +700,8 @@ static int import_departments(db *d, const yc_actor *actor, const cJSON *arr, yc
 	{
 		char path[48];
 		snprintf(path, sizeof(path), "departments[%d]", i++);
-		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err))) {
-			snprintf(err->field, sizeof(err->field), "%s", path);
-			return rc;
-		}
+		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err)))
+			return yc_err_prefix(rc, err, "%s", path);
 		const char *code = yc_json_str(e, "code");
 		rc = db_run(d, err,
 			    "INSERT INTO departments (code, name, short_name, floor) VALUES (?, ?, ?, ?)"
@@ -745,10 +736,8 @@ static int import_offices(db *d, const yc_actor *actor, const cJSON *arr, yc_err
 		char path[48];
 		snprintf(path, sizeof(path), "offices[%d]", i++);
 		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err)) ||
-		    (rc = enum_field(e, "level", path, item_levels, true, err))) {
-			snprintf(err->field, sizeof(err->field), "%s", path);
-			return rc;
-		}
+		    (rc = enum_field(e, "level", "level", item_levels, true, err)))
+			return yc_err_prefix(rc, err, "%s", path);
 		const char *code = yc_json_str(e, "code");
 		rc = db_run(d, err,
 			    "INSERT INTO offices (code, name, level, parent) VALUES (?, ?, ?, ?)"
@@ -788,13 +777,7 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 	{
 		if (rc)
 			break;
-		rc = catalog_item_put(d, actor, e, CATALOG_UPSERT, err);
-		if (rc && err) {
-			char inner[sizeof(err->field)];
-			snprintf(inner, sizeof(inner), "%s", err->field);
-			snprintf(err->field, sizeof(err->field), "items[%d]%s%s", i, *inner ? "." : "",
-				 inner);
-		}
+		rc = yc_err_prefix(catalog_item_put(d, actor, e, CATALOG_UPSERT, err), err, "items[%d]", i);
 		i++;
 	}
 	if (!rc)

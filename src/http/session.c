@@ -87,7 +87,7 @@ static int64_t throttle_wait(yc_app *app, const char *key)
 	return wait;
 }
 
-static void throttle_fail(yc_app *app, const char *key)
+static void throttle_fail(yc_app *app, const char *key, int64_t limit)
 {
 	int64_t now = yc_now_ms(), window = app->cfg.login_lock_s * 1000;
 	pthread_mutex_lock(&app->throttle->lock);
@@ -96,7 +96,7 @@ static void throttle_fail(yc_app *app, const char *key)
 		e->first_ms = now;
 		e->failures = 0;
 	}
-	if (++e->failures >= app->cfg.login_max_failures)
+	if (++e->failures >= limit)
 		e->locked_until_ms = now + window;
 	pthread_mutex_unlock(&app->throttle->lock);
 }
@@ -253,8 +253,8 @@ int api_session_create(yc_req *r)
 	if (rc) {
 		free(l);
 		if (rc == YC_EAUTH) {
-			throttle_fail(r->app, akey);
-			throttle_fail(r->app, ukey);
+			throttle_fail(r->app, akey, r->app->cfg.login_max_failures_address);
+			throttle_fail(r->app, ukey, r->app->cfg.login_max_failures);
 		}
 		return rc;
 	}

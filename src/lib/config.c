@@ -36,6 +36,8 @@ static const struct yc_setting yc_settings[] = {
 	{"timeout", YC_CT_INT, S(timeout_s), "30", 1, 3600, false, "read/write timeout in seconds"},
 	{"login-max-failures", YC_CT_INT, S(login_max_failures), "5", 1, 1000, false,
 	 "failed logins before a lock"},
+	{"login-max-failures-address", YC_CT_INT, S(login_max_failures_address), "50", 1, 100000,
+	 false, "failed logins from one address before a lock (a hall may share one address)"},
 	{"login-lock", YC_CT_INT, S(login_lock_s), "300", 1, 86400, false,
 	 "seconds a locked login waits"},
 	{"session-ttl", YC_CT_INT, S(session_ttl_s), "28800", 60, 2592000, false,

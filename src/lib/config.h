@@ -26,6 +26,7 @@ typedef struct yc_config {
 	int64_t header_limit;
 	int64_t timeout_s;
 	int64_t login_max_failures;
+	int64_t login_max_failures_address;
 	int64_t login_lock_s;
 	int64_t session_ttl_s;
 	int64_t tz_offset_min;

@@ -72,3 +72,21 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	}
 	return code;
 }
+
+int yc_err_prefix(int code, yc_err *err, const char *fmt, ...)
+{
+	if (!code || !err)
+		return code;
+	char prefix[sizeof(err->field)], inner[sizeof(err->field)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	va_end(ap);
+	size_t n = strlen(prefix);
+	if (strncmp(err->field, prefix, n) == 0)
+		return code;
+	snprintf(inner, sizeof(inner), "%s", err->field);
+	snprintf(err->field, sizeof(err->field), "%s%s%s", prefix,
+		 *inner && *inner != '[' ? "." : "", inner);
+	return code;
+}

@@ -59,4 +59,11 @@ void yc_err_clear(yc_err *err);
 int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * Puts a path in front of err->field ("unit" becomes "legal_limit.unit";
+ * with an empty field, just the path) unless the field already starts with
+ * it. Returns code, so callers write `return yc_err_prefix(rc, err, "…")`.
+ */
+int yc_err_prefix(int code, yc_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -74,6 +74,7 @@ CREATE TABLE items (
   signatures_before INTEGER NOT NULL DEFAULT 0,
   signatures INTEGER NOT NULL DEFAULT 0,
   status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'retired')),
+  keywords TEXT NOT NULL DEFAULT '',
   doc TEXT NOT NULL,
   updated_ms BIGINT NOT NULL
 );

@@ -1,0 +1,143 @@
+// The audit chain (API and CLI) and the command-line program.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, freshDb, startServer, expectError, tempDir } from './helper.mjs';
+
+const sqlite = (db, sql) => {
+  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+};
+
+test('every write leaves an audit event; the chain verifies over the API', async () => {
+  const s = await startServer();
+  try {
+    const admin = await s.login('admin');
+    const before = (await s.api('GET', '/api/v1/audit/verify', { token: admin })).json.events;
+    await s.api('POST', '/api/v1/users', { body: { username: 'auditme', password: 'pass-word-1', name: '审计', kind: 'person', id_number: '11010519491231002X', phone: '13700002222' } });
+    const v = await s.api('GET', '/api/v1/audit/verify', { token: admin });
+    assert.equal(v.status, 200);
+    assert.equal(v.json.intact, true);
+    assert.equal(v.json.events, before + 1);
+    expectError(assert, await s.api('GET', '/api/v1/audit/verify', { token: await s.login('applicant1') }), 403);
+    const sup = await s.login('supervisor1');
+    assert.equal((await s.api('GET', '/api/v1/audit/verify', { token: sup })).status, 200);
+  } finally { await s.stop(); }
+});
+
+test('audit verify (CLI) detects an altered, a removed and an inserted event', () => {
+  for (const [tamper, want] of [
+    ["UPDATE audit_events SET actor = 'mallory' WHERE id = 10", /event 10: event altered/],
+    ['DELETE FROM audit_events WHERE id = 7', /event 7: event missing/],
+    ['DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)', /newest events removed/],
+    ["INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason, prev_hash, hash) SELECT MAX(id) + 1, 0, 'x', 'admin', 'x', 'x', '', 'x', 'x' FROM audit_events", /event \d+/],
+  ]) {
+    const { dir, db } = freshDb();
+    const ok = cli(['audit', 'verify', '--db', db]);
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.match(ok.stdout, /intact: \d+ events/);
+    sqlite(db, tamper);
+    const bad = cli(['audit', 'verify', '--db', db]);
+    assert.equal(bad.status, 1, tamper);
+    assert.match(bad.stderr, want);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('CLI: usage errors exit 2, runtime failures exit 1, every command has --help', () => {
+  assert.equal(cli([]).status, 2);
+  assert.equal(cli(['frobnicate']).status, 2);
+  assert.equal(cli(['calendar', 'add-workdays', '2026-01-01']).status, 2);
+  assert.equal(cli(['calendar', 'add-workdays', '2026-13-01', '1']).status, 2);
+  assert.equal(cli(['init']).status, 2);
+  assert.equal(cli(['serve', '--no-such-option', '1']).status, 2);
+  const miss = cli(['serve', '--db', '/nonexistent/x.db']);
+  assert.equal(miss.status, 1);
+  assert.match(miss.stderr, /yichuang init/);
+  for (const c of [['init'], ['serve'], ['migrate'], ['user', 'add'], ['catalog', 'import'], ['catalog', 'export'],
+    ['catalog', 'generate'], ['calendar', 'add-workdays'], ['calendar', 'is-workday'], ['calendar', 'load'],
+    ['audit', 'verify'], ['routes'], ['version']]) {
+    const r = cli([...c, '--help']);
+    assert.equal(r.status, 0, c.join(' '));
+    assert.match(r.stdout, /usage: yichuang/);
+  }
+});
+
+test('CLI calendar: add-workdays, is-workday, and a year that is not loaded', () => {
+  assert.equal(cli(['calendar', 'add-workdays', '2025-09-26', '5']).stdout, '2025-10-10\n');
+  assert.equal(cli(['calendar', 'add-workdays', '2026-02-13', '3']).stdout, '2026-02-25\n');
+  assert.equal(cli(['calendar', 'add-workdays', '2026-02-13', '0']).stdout, '2026-02-13\n');
+  assert.equal(cli(['calendar', 'is-workday', '2026-02-14']).stdout, 'yes\n');
+  assert.equal(cli(['calendar', 'is-workday', '2026-02-16']).stdout, 'no\n');
+  const r = cli(['calendar', 'add-workdays', '2026-12-30', '3']);
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /2027 is not loaded/);
+});
+
+test('CLI calendar load writes the year to the database; --db queries use it', () => {
+  const { dir, db } = freshDb({ demo: false });
+  const file = join(dir, '2027.json');
+  writeFileSync(file, JSON.stringify({ year: 2027, source: 'test', days: [{ date: '2027-01-01', kind: 'off', name: '元旦' }] }));
+  assert.equal(cli(['calendar', 'add-workdays', '2026-12-31', '1', '--db', db]).status, 1);
+  const l = cli(['calendar', 'load', '--db', db, file]);
+  assert.equal(l.status, 0, l.stderr);
+  assert.equal(cli(['calendar', 'add-workdays', '2026-12-31', '1', '--db', db]).stdout, '2027-01-04\n');
+  writeFileSync(file, '{"year":2027,"source":"x","days":[{"date":"2027-02-30","kind":"off","name":"x"}]}');
+  const bad = cli(['calendar', 'load', '--db', db, file]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /days\[0\]/);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('CLI init refuses to overwrite; migrate is idempotent; user add reads the password from stdin', async () => {
+  const { dir, db } = freshDb({ demo: false });
+  const again = cli(['init', '--db', db]);
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /refusing to overwrite/);
+  assert.match(cli(['migrate', '--db', db]).stdout, /schema version 1 \(was 1\)/);
+  const add = cli(['user', 'add', '--db', db, '--role', 'admin', 'boss'], { input: 'a-long-password\n' });
+  assert.equal(add.status, 0, add.stderr);
+  const dup = cli(['user', 'add', '--db', db, '--role', 'admin', 'boss'], { input: 'a-long-password\n' });
+  assert.equal(dup.status, 1);
+  assert.equal(cli(['user', 'add', '--db', db, '--role', 'king', 'x2'], { input: 'a-long-password\n' }).status, 1);
+  const s = await startServer({ db, dir });
+  try {
+    assert.ok(await s.login('boss', 'a-long-password'));
+    // no demo accounts: a non-loopback address would be allowed (not bound here)
+  } finally { await s.stop(); }
+});
+
+test('CLI catalog export and import round-trip; generate makes catalogs of any size', () => {
+  const { dir, db } = freshDb();
+  const out = join(dir, 'catalog.json');
+  assert.equal(cli(['catalog', 'export', '--db', db, out]).status, 0);
+  const exported = JSON.parse(readFileSync(out, 'utf8'));
+  assert.equal(exported.departments.length, 30);
+  assert.ok(exported.items.length >= 150);
+  const other = freshDb({ demo: false });
+  const imp = cli(['catalog', 'import', '--db', other.db, out]);
+  assert.equal(imp.status, 0, imp.stderr);
+  assert.match(imp.stdout, new RegExp(`imported ${exported.items.length} items`));
+  const out2 = join(dir, 'again.json');
+  cli(['catalog', 'export', '--db', other.db, out2]);
+  const again = JSON.parse(readFileSync(out2, 'utf8'));
+  assert.deepEqual(again.items, exported.items);
+  const gen = join(dir, 'gen.json');
+  assert.equal(cli(['catalog', 'generate', '--count', '3000', gen]).status, 0);
+  const g = cli(['catalog', 'import', '--db', other.db, gen]);
+  assert.equal(g.status, 0, g.stderr);
+  assert.match(g.stdout, /imported 3000 items/);
+  const broken = join(dir, 'broken.json');
+  writeFileSync(broken, JSON.stringify({ items: [{ ...exported.items[0], visits: 'many' }] }));
+  const b = cli(['catalog', 'import', '--db', other.db, broken]);
+  assert.equal(b.status, 1);
+  assert.match(b.stderr, /items\[0\]\.visits/);
+  assert.equal(cli(['audit', 'verify', '--db', other.db]).status, 0);
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(other.dir, { recursive: true, force: true });
+});
+
+test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(), tempDir()); });

@@ -1,0 +1,94 @@
+// Starts a real yichuang server on a random loopback port with a fresh
+// database, and talks to it over HTTP. Used by the API, browser and crash tests.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
+export const BIN = resolve(ROOT, process.env.YC_TEST_BIN || 'build/yichuang');
+export const DEMO_PASSWORD = 'yichuang-demo';
+
+// Runs the CLI synchronously: {status, stdout, stderr}.
+export function cli(args, opts = {}) {
+  const r = spawnSync(BIN, args, { cwd: ROOT, encoding: 'utf8', ...opts });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function tempDir() {
+  return mkdtempSync(join(tmpdir(), 'yc-test-'));
+}
+
+// A fresh demo database in a new temporary folder.
+export function freshDb({ demo = true } = {}) {
+  const dir = tempDir();
+  const db = join(dir, 'yichuang.db');
+  const r = cli(['init', '--db', db, ...(demo ? ['--demo'] : [])]);
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  return { dir, db };
+}
+
+export async function startServer({ db, dir, args = [], env = {} } = {}) {
+  if (!db) ({ db, dir } = freshDb());
+  const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(ROOT, 'web'),
+    '--threads', '2', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let stdout = '';
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; });
+  const url = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start: ${stderr}`)), 15000);
+    proc.stdout.on('data', (d) => {
+      stdout += d;
+      const m = stdout.match(/serving (http:\/\/[0-9.]+:\d+)\//);
+      if (m) { clearTimeout(timer); ok(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}: ${stderr}`)); });
+  });
+  proc.removeAllListeners('exit');
+  const server = {
+    url, db, dir, proc,
+    get stderr() { return stderr; },
+    exited: new Promise((ok) => proc.on('exit', (code, signal) => ok({ code, signal }))),
+    async stop({ clean = true } = {}) {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      const r = await server.exited;
+      if (clean) rmSync(dir, { recursive: true, force: true });
+      return r;
+    },
+    api: (method, path, opts) => request(url, method, path, opts),
+    login: (username, password = DEMO_PASSWORD) => login(url, username, password),
+  };
+  return server;
+}
+
+// One HTTP request. body: object (sent as JSON) or string (sent raw).
+export async function request(base, method, path, { body, token, headers = {}, raw = false } = {}) {
+  const h = { ...headers };
+  if (token) h.Authorization = `Bearer ${token}`;
+  let payload;
+  if (body !== undefined) {
+    payload = typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
+    if (!h['Content-Type']) h['Content-Type'] = 'application/json';
+  }
+  const res = await fetch(base + path, { method, headers: h, body: payload });
+  const text = await res.text();
+  let json = null;
+  if (!raw && text && (res.headers.get('content-type') || '').includes('json')) json = JSON.parse(text);
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+export async function login(base, username, password = DEMO_PASSWORD) {
+  const r = await request(base, 'POST', '/api/v1/session', { body: { username, password } });
+  if (r.status !== 201) throw new Error(`login ${username}: ${r.status} ${r.text}`);
+  return r.json.token;
+}
+
+// Asserts the uniform error shape and returns the error object.
+export function expectError(assert, r, status, code, field) {
+  assert.equal(r.status, status, `status for ${r.text}`);
+  assert.ok(r.json && r.json.error, `error body: ${r.text}`);
+  if (code) assert.equal(r.json.error.code, code, r.text);
+  if (field !== undefined) assert.equal(r.json.error.field, field, r.text);
+  assert.equal(typeof r.json.error.message, 'string');
+  return r.json.error;
+}

@@ -1,0 +1,125 @@
+/* Unit tests: the bounded buffer, JSON in and out, dates (src/lib). */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "lib/json.h"
+#include "lib/timeutil.h"
+
+Test(buf, grows_and_stays_terminated)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	cr_assert_str_eq(b.data, "");
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(yc_buf_addf(&b, "%d,", i), 0);
+	cr_assert_eq(b.data[b.len], '\0');
+	cr_assert(strncmp(b.data, "0,1,2,", 6) == 0);
+	yc_buf_clear(&b);
+	cr_assert_eq(b.len, 0);
+	cr_assert_str_eq(b.data, "");
+	yc_buf_release(&b);
+}
+
+Test(buf, refuses_past_its_bound)
+{
+	yc_buf b;
+	yc_buf_init(&b, 10);
+	cr_assert_eq(yc_buf_adds(&b, "0123456789"), 0);
+	cr_assert_eq(yc_buf_addc(&b, 'x'), YC_ETOOLARGE);
+	cr_assert_str_eq(b.data, "0123456789", "a refused append leaves the buffer as it was");
+	cr_assert_eq(yc_buf_addf(&b, "%s", "y"), YC_ETOOLARGE);
+	size_t len;
+	char *p = yc_buf_detach(&b, &len);
+	cr_assert_eq(len, 10);
+	cr_assert_str_eq(b.data, "");
+	free(p);
+}
+
+Test(json, utf8_validation)
+{
+	size_t bad = 0;
+	cr_assert(yc_utf8_valid("一窗受理", strlen("一窗受理"), NULL));
+	cr_assert_not(yc_utf8_valid("ab\xff", 3, &bad));
+	cr_assert_eq(bad, 2);
+	cr_assert_not(yc_utf8_valid("\xc0\xaf", 2, NULL));         /* overlong */
+	cr_assert_not(yc_utf8_valid("\xed\xa0\x80", 3, NULL));     /* surrogate */
+	cr_assert_not(yc_utf8_valid("\xe4\xb8", 2, NULL));         /* truncated */
+}
+
+Test(json, parse_names_the_position)
+{
+	cJSON *j = NULL;
+	yc_err err;
+	cr_assert_eq(yc_json_parse("{\"a\":1,}", 8, &j, &err), YC_EMALFORMED);
+	cr_assert(strstr(err.message, "byte 7") != NULL, "%s", err.message);
+	cr_assert_eq(yc_json_parse("{} x", 4, &j, &err), YC_EMALFORMED);
+	cr_assert_eq(yc_json_parse("{\"a\":\"\xff\"}", 9, &j, &err), YC_EMALFORMED);
+	cr_assert(strstr(err.message, "UTF-8") != NULL);
+	cr_assert_eq(yc_json_parse(" {\"a\":1} \n", 10, &j, &err), 0);
+	cJSON_Delete(j);
+}
+
+Test(json, declared_fields_only)
+{
+	static const yc_jfield spec[] = {
+		{"name", YC_JT_STRING, true, 5},
+		{"n", YC_JT_INT, false, 0},
+	};
+	const char *cases[][2] = {
+		{"{\"name\":\"ab\",\"n\":3}", ""},
+		{"{\"name\":\"ab\",\"x\":1}", "x"},
+		{"{\"name\":1}", "name"},
+		{"{\"n\":1}", "name"},
+		{"{\"name\":\"abcdef\"}", "name"},
+		{"{\"name\":\"a\",\"n\":1.5}", "n"},
+		{"[1]", ""},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *j = NULL;
+		yc_err err;
+		yc_err_clear(&err);
+		cr_assert_eq(yc_json_parse(cases[i][0], strlen(cases[i][0]), &j, NULL), 0);
+		int rc = yc_json_check(j, spec, 2, &err);
+		if (i == 0)
+			cr_assert_eq(rc, 0);
+		else
+			cr_assert_eq(rc, YC_EINVAL, "case %zu", i);
+		cr_assert_str_eq(err.field, cases[i][1], "case %zu", i);
+		cJSON_Delete(j);
+	}
+}
+
+Test(json, escaping_writer)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	yc_json_add_str(&b, "a\"b\\c\n\x01受理");
+	cr_assert_str_eq(b.data, "\"a\\\"b\\\\c\\n\\u0001受理\"");
+	yc_buf_clear(&b);
+	yc_json_add_str(&b, NULL);
+	cr_assert_str_eq(b.data, "null");
+	yc_buf_release(&b);
+}
+
+Test(dates, civil_round_trip_and_weekday)
+{
+	int32_t d;
+	cr_assert_eq(yc_date_parse("1970-01-01", &d), 0);
+	cr_assert_eq(d, 0);
+	cr_assert_eq(yc_weekday(d), 4);
+	cr_assert_eq(yc_date_parse("2024-02-29", &d), 0);
+	cr_assert_eq(yc_date_parse("2023-02-29", &d), YC_EINVAL);
+	cr_assert_eq(yc_date_parse("2026-1-01", &d), YC_EINVAL);
+	for (int32_t k = -1000; k < 40000; k += 97) {
+		char s[16];
+		int32_t back;
+		yc_date_format(k, s, sizeof(s));
+		if (k >= yc_days_from_civil(1900, 1, 1)) {
+			cr_assert_eq(yc_date_parse(s, &back), 0, "%s", s);
+			cr_assert_eq(back, k);
+		}
+	}
+	cr_assert_eq(yc_date_parse("2026-11-26", &d), 0);
+	cr_assert_eq(yc_weekday(d), 4); /* a Thursday */
+}

@@ -1,0 +1,279 @@
+/*
+ * Unit tests over a real SQLite file: the audit chain's tamper detection,
+ * catalog validation and storage, the write pipeline's savepoints.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/account.h"
+#include "core/audit.h"
+#include "core/catalog.h"
+#include "db/db.h"
+#include "lib/json.h"
+
+static char path[64];
+static db *d;
+
+static void open_fresh(void)
+{
+	snprintf(path, sizeof(path), "/tmp/yc-unit-%d-XXXXXX", getpid());
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0);
+	close(fd);
+	unlink(path);
+	yc_err err;
+	cr_assert_eq(db_open(path, DB_OPEN_CREATE, &d, &err), 0, "%s", err.message);
+	cr_assert_eq(db_migrate(d, &err), 0, "%s", err.message);
+}
+
+static void close_fresh(void)
+{
+	db_close(d);
+	char p[96];
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+static void append_events(int n)
+{
+	cr_assert_eq(db_begin(d, NULL), 0);
+	for (int i = 0; i < n; i++) {
+		char object[32];
+		snprintf(object, sizeof(object), "thing/%d", i);
+		cr_assert_eq(audit_append(d, &audit_system_actor, "thing.make", object, "test", NULL,
+					  "{\"v\":1}", NULL),
+			     0);
+	}
+	cr_assert_eq(db_commit(d, NULL), 0);
+}
+
+static int verify(struct audit_report *rep)
+{
+	return audit_verify(d, rep, NULL);
+}
+
+TestSuite(audit, .init = open_fresh, .fini = close_fresh);
+
+Test(audit, intact_chain_verifies)
+{
+	append_events(5);
+	struct audit_report rep;
+	cr_assert_eq(verify(&rep), 0);
+	cr_assert_eq(rep.count, 5);
+}
+
+Test(audit, altered_event_is_found)
+{
+	append_events(5);
+	cr_assert_eq(db_exec(d, "UPDATE audit_events SET reason = 'edited' WHERE id = 3", NULL), 0);
+	struct audit_report rep;
+	cr_assert_eq(verify(&rep), YC_ECONFLICT);
+	cr_assert_eq(rep.bad_id, 3);
+}
+
+Test(audit, removed_event_is_found)
+{
+	append_events(5);
+	cr_assert_eq(db_exec(d, "DELETE FROM audit_events WHERE id = 2", NULL), 0);
+	struct audit_report rep;
+	cr_assert_eq(verify(&rep), YC_ECONFLICT);
+	cr_assert_eq(rep.bad_id, 2);
+}
+
+Test(audit, removed_newest_event_is_found)
+{
+	append_events(5);
+	cr_assert_eq(db_exec(d, "DELETE FROM audit_events WHERE id = 5", NULL), 0);
+	struct audit_report rep;
+	cr_assert_eq(verify(&rep), YC_ECONFLICT);
+	cr_assert_eq(rep.bad_id, 5);
+}
+
+Test(audit, inserted_event_is_found)
+{
+	append_events(3);
+	cr_assert_eq(db_exec(d,
+			     "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
+			     " prev_hash, hash) SELECT 4, at_ms, actor, role, action, object, reason,"
+			     " hash, hash FROM audit_events WHERE id = 3",
+			     NULL),
+		     0);
+	struct audit_report rep;
+	cr_assert_eq(verify(&rep), YC_ECONFLICT);
+	cr_assert_eq(rep.bad_id, 4);
+}
+
+static cJSON *item_doc(void)
+{
+	const char *t =
+		"{\"code\":\"T-1\",\"basic_code\":\"011234567000\",\"name\":\"测试事项\","
+		"\"department\":\"d1\",\"level\":\"district\",\"type\":\"license\","
+		"\"case_type\":\"promised\",\"legal_limit\":{\"value\":20,\"unit\":\"workday\"},"
+		"\"promised_limit\":{\"value\":5,\"unit\":\"workday\"},\"visits\":0,\"online_depth\":4,"
+		"\"materials\":[{\"id\":\"m1\",\"name\":\"申请书\",\"required\":true}],"
+		"\"approval\":{\"levels_before\":3,\"levels\":1,\"signatures_before\":3,\"signatures\":1}}";
+	cJSON *j = NULL;
+	cr_assert_eq(yc_json_parse(t, strlen(t), &j, NULL), 0);
+	return j;
+}
+
+static void expect_invalid(cJSON *doc, const char *field)
+{
+	yc_err err;
+	yc_err_clear(&err);
+	cr_assert_eq(catalog_item_validate(doc, &err), YC_EINVAL, "expected %s to be refused", field);
+	cr_assert_str_eq(err.field, field);
+	cJSON_Delete(doc);
+}
+
+Test(catalog, valid_item_passes)
+{
+	cJSON *doc = item_doc();
+	yc_err err;
+	cr_assert_eq(catalog_item_validate(doc, &err), 0, "%s", err.message);
+	cJSON_Delete(doc);
+}
+
+Test(catalog, promised_may_not_exceed_legal)
+{
+	cJSON *doc = item_doc();
+	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "promised_limit"), "value"), 21);
+	expect_invalid(doc, "promised_limit");
+}
+
+Test(catalog, hour_limits_compare_with_days)
+{
+	cJSON *doc = item_doc();
+	cJSON *p = cJSON_GetObjectItem(doc, "promised_limit");
+	cJSON_SetNumberValue(cJSON_GetObjectItem(p, "value"), 2);
+	cJSON_SetValuestring(cJSON_GetObjectItem(p, "unit"), "workhour");
+	yc_err err;
+	cr_assert_eq(catalog_item_validate(doc, &err), 0, "%s", err.message);
+	cJSON_Delete(doc);
+}
+
+Test(catalog, depth_four_needs_zero_visits)
+{
+	cJSON *doc = item_doc();
+	cJSON_SetNumberValue(cJSON_GetObjectItem(doc, "visits"), 1);
+	expect_invalid(doc, "visits");
+}
+
+Test(catalog, instant_needs_zero_limit)
+{
+	cJSON *doc = item_doc();
+	cJSON_SetValuestring(cJSON_GetObjectItem(doc, "case_type"), "instant");
+	expect_invalid(doc, "promised_limit");
+}
+
+Test(catalog, bad_enums_and_fields_are_named)
+{
+	cJSON *doc = item_doc();
+	cJSON_SetValuestring(cJSON_GetObjectItem(doc, "level"), "province");
+	expect_invalid(doc, "level");
+	doc = item_doc();
+	cJSON_AddNumberToObject(doc, "surprise", 1);
+	expect_invalid(doc, "surprise");
+	doc = item_doc();
+	cJSON_AddItemToArray(cJSON_GetObjectItem(doc, "materials"),
+			     cJSON_Parse("{\"id\":\"m1\",\"name\":\"again\",\"required\":false}"));
+	expect_invalid(doc, "materials[1].id");
+	doc = item_doc();
+	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "approval"), "levels"), 4);
+	expect_invalid(doc, "approval.levels_before");
+	doc = item_doc();
+	cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "legal_limit"), "unit"), "day");
+	expect_invalid(doc, "legal_limit.unit");
+}
+
+Test(catalog, store_update_and_stats, .init = open_fresh, .fini = close_fresh)
+{
+	yc_err err;
+	yc_err_clear(&err);
+	cr_assert_eq(db_exec(d, "INSERT INTO departments (code, name) VALUES ('d1', '测试局')", NULL), 0);
+	cJSON *doc = item_doc();
+	cr_assert_eq(db_begin(d, NULL), 0);
+	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err), 0, "%s",
+		     err.message);
+	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err), YC_EEXISTS);
+	cr_assert_eq(db_commit(d, NULL), 0);
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	cr_assert_eq(catalog_item_json(d, "T-1", &b, &err), 0);
+	cr_assert(strstr(b.data, "\"status\":\"active\"") && strstr(b.data, "\"department_name\":\"测试局\""),
+		  "%s", b.data);
+	yc_buf_clear(&b);
+	cr_assert_eq(catalog_stats_json(d, &b, &err), 0);
+	cJSON *s = cJSON_Parse(b.data);
+	cr_assert_eq(yc_json_int(s, "items", -1), 1);
+	cr_assert_float_eq(cJSON_GetObjectItem(s, "days_cut")->valuedouble, 15.0, 1e-9);
+	cr_assert_float_eq(cJSON_GetObjectItem(s, "days_cut_share")->valuedouble, 0.75, 1e-9);
+	cr_assert_eq(yc_json_int(s, "levels_removed", -1), 2);
+	cr_assert_eq(yc_json_int(s, "fully_online", -1), 1);
+	cJSON_Delete(s);
+	cr_assert_eq(catalog_item_set_status(d, &audit_system_actor, "T-1", true, &err), 0);
+	cr_assert_eq(catalog_item_set_status(d, &audit_system_actor, "T-1", true, &err), YC_ECONFLICT);
+	yc_buf_clear(&b);
+	cr_assert_eq(catalog_stats_json(d, &b, &err), 0);
+	cr_assert(strstr(b.data, "\"items\":0,"), "retired items leave the figures: %s", b.data);
+	yc_buf_release(&b);
+	cJSON_Delete(doc);
+	struct audit_report rep;
+	cr_assert_eq(audit_verify(d, &rep, NULL), 0);
+	cr_assert_eq(rep.count, 2);
+}
+
+/* The pipeline: a failing mutation is rolled back alone; the others commit. */
+static int insert_dept(db *dd, void *arg, yc_err *err)
+{
+	const char *code = arg;
+	return db_run(dd, err, "INSERT INTO departments (code, name) VALUES (?, 'x')", "s", code);
+}
+
+Test(pipeline, savepoint_isolates_failures, .init = open_fresh, .fini = close_fresh)
+{
+	db_pipeline *p;
+	yc_err err;
+	cr_assert_eq(db_pipeline_start(path, 64, &p, &err), 0, "%s", err.message);
+	cr_assert_eq(db_pipeline_run(p, insert_dept, "a", &err), 0);
+	cr_assert_eq(db_pipeline_run(p, insert_dept, "a", &err), YC_EEXISTS);
+	cr_assert_eq(db_pipeline_run(p, insert_dept, "b", &err), 0);
+	struct db_pipeline_stats st;
+	db_pipeline_get_stats(p, &st);
+	cr_assert_eq(st.mutations, 3);
+	db_pipeline_stop(p);
+	db_stmt *s = db_prepare(d, "SELECT COUNT(*) FROM departments", NULL);
+	cr_assert_eq(db_step(s, NULL), DB_ROW);
+	cr_assert_eq(db_col_int(s, 0), 2);
+	db_done(s);
+}
+
+Test(accounts, validation_names_fields)
+{
+	struct account_new n = {.username = "zhang", .password = "long-enough", .role = "applicant",
+				.name = "张三", .kind = "person", .id_number = "371002199001011238",
+				.phone = "13800001234"};
+	yc_err err;
+	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "id_number");
+	n.id_number = "371002199001011237";
+	cr_assert_eq(account_validate(&n, &err), 0);
+	n.kind = "business";
+	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "id_number");
+	n.id_number = "91371000MA3C5X8J11";
+	cr_assert_eq(account_validate(&n, &err), 0);
+	n.password = "short";
+	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "password");
+	n.password = "long-enough";
+	n.username = "Bad Name";
+	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "username");
+}
