@@ -1,0 +1,58 @@
+// What every page shares: the header, Chinese labels for codes, small DOM helpers.
+import { currentUser, logout } from './api.js';
+
+export const LEVELS = { district: '区级', town: '镇（街道）级', village: '村（居）级' };
+export const TYPES = {
+  license: '行政许可', confirmation: '行政确认', payment: '行政给付', levy: '行政征收',
+  ruling: '行政裁决', reward: '行政奖励', inspection: '行政检查', other: '其他行政权力',
+  public_service: '公共服务',
+};
+export const CASE_TYPES = { instant: '即办件', promised: '承诺件' };
+export const DEPTHS = { 1: 'Ⅰ级（网上咨询）', 2: 'Ⅱ级（网上预审）', 3: 'Ⅲ级（网上受理）', 4: 'Ⅳ级（全程网办）' };
+export const ROLES = { applicant: '申请人', clerk: '综合窗口', approver: '审批人员', supervisor: '效能监察', admin: '系统管理员' };
+export const UNITS = { workday: '个工作日', workhour: '个工作小时' };
+
+export function limitText(l, caseType) {
+  if (caseType === 'instant' || !l || l.value === 0) return '即时办结';
+  return `${l.value}${UNITS[l.unit] || ''}`;
+}
+
+// Creates an element: el('a', {href: '/', class: 'x'}, 'text', child…). Text is never parsed as HTML.
+export function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+export const $ = (sel) => document.querySelector(sel);
+
+// Fills the page header; resolves to the signed-in user (or null).
+export async function header(active) {
+  const user = await currentUser().catch(() => null);
+  const nav = [['guide', '/', '办事指南']];
+  if (user && user.role === 'admin') nav.push(['admin', '/admin/items.html', '事项管理']);
+  const bar = el('div', { class: 'bar' },
+    el('a', { class: 'brand', href: '/' }, '一窗', el('small', {}, '经区政务服务 · 一窗受理 一网通办')),
+    el('nav', {}, nav.map(([key, href, text]) => el('a', { href, 'aria-current': key === active ? 'page' : null }, text))),
+    el('div', { class: 'user' }, user
+      ? [el('span', { id: 'who' }, `${user.name || user.username}（${ROLES[user.role] || user.role}）`),
+        el('button', { id: 'logout', onclick: async () => { await logout(); location.href = '/'; } }, '退出')]
+      : [el('a', { id: 'login-link', href: '/login.html?next=' + encodeURIComponent(location.pathname + location.search) }, '登录')]));
+  const h = $('header.top');
+  h.replaceChildren(bar);
+  return user;
+}
+
+export function showError(box, err) {
+  box.textContent = err.message + (err.field ? `（字段：${err.field}）` : '');
+  box.classList.remove('hidden');
+}

@@ -1,0 +1,30 @@
+// Login for every seat; afterwards back to where the person came from.
+import { login } from './api.js';
+import { $, header, showError } from './common.js';
+
+function safeNext() {
+  const next = new URLSearchParams(location.search).get('next') || '/';
+  // Only paths on this site: never an open redirect.
+  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+async function main() {
+  await header('login');
+  $('#login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const err = $('#error');
+    err.classList.add('hidden');
+    $('#submit').disabled = true;
+    try {
+      const user = await login($('#username').value.trim(), $('#password').value);
+      const next = safeNext();
+      location.href = next === '/' && user.role === 'admin' ? '/admin/items.html' : next;
+    } catch (e) {
+      showError(err, e.status === 401 ? { message: '用户名或密码不正确' }
+        : e.status === 429 ? { message: '登录失败次数过多，请稍后再试' } : e);
+      $('#submit').disabled = false;
+    }
+  });
+}
+
+main();
