@@ -25,33 +25,38 @@ all: build/yichuang
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh yc_schema_sqlite $(SCHEMA) > $@
+	@scripts/embed.sh yc_schema_sqlite $(SCHEMA) > $@
 build/gen/calendar_files.c: $(CALFILES) scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh yc_calendar_files $(CALFILES) > $@
+	@scripts/embed.sh yc_calendar_files $(CALFILES) > $@
 build/gen/demo_files.c: $(DEMOFILES) scripts/embed.sh
 	@mkdir -p $(@D)
-	scripts/embed.sh yc_demo_files $(DEMOFILES) > $@
+	@scripts/embed.sh yc_demo_files $(DEMOFILES) > $@
 
 build/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c $< -o $@
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 build/yichuang: $(call objs,build) build/obj/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 build-asan/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c $< -o $@
+	@echo "  CC/SAN  $<"
+	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -c $< -o $@
 build-asan/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -O1 -g $(SAN) -c $< -o $@
+	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) -c $< -o $@
 build-asan/yichuang: $(call objs,build-asan) build-asan/obj/main.o
-	$(CC) -g $(SAN) -o $@ $^ $(LIBS)
+	@echo "  LINK    $@"
+	@$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC)
-	$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
+	@echo "  LINK    $@"
+	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
 asan: build-asan/yichuang build-asan/unit-tests
 
 setup:

@@ -1,0 +1,101 @@
+// docs/openapi.yaml and the server agree: the same routes, and sample
+// responses carry the documented fields with the documented types.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import YAML from 'yaml';
+import { ROOT, cli, startServer } from './helper.mjs';
+
+const spec = YAML.parse(readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8'));
+const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
+
+function resolveRef(node) {
+  while (node && node.$ref) {
+    node = node.$ref.replace(/^#\//, '').split('/').reduce((o, k) => o[k], spec);
+  }
+  return node;
+}
+
+// A small validator: $ref, allOf, type, required, properties, items, enum, nullable.
+function check(value, schema, path, problems) {
+  schema = resolveRef(schema);
+  if (!schema) return;
+  if (schema.allOf) { for (const s of schema.allOf) check(value, s, path, problems); return; }
+  if (value === null) { if (!schema.nullable && schema.type) problems.push(`${path} is null`); return; }
+  const t = schema.type;
+  const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  if (t === 'integer' && actual !== 'integer') problems.push(`${path} should be an integer`);
+  else if (t === 'number' && typeof value !== 'number') problems.push(`${path} should be a number`);
+  else if (t && !['integer', 'number'].includes(t) && t !== actual) problems.push(`${path} should be ${t}, is ${actual}`);
+  if (schema.enum && !schema.enum.includes(value)) problems.push(`${path}=${value} not in ${schema.enum}`);
+  if (actual === 'object' && value) {
+    for (const r of schema.required || []) if (!(r in value)) problems.push(`${path}.${r} is missing`);
+    for (const [k, s] of Object.entries(schema.properties || {})) if (k in value) check(value[k], s, `${path}.${k}`, problems);
+  }
+  if (actual === 'array' && schema.items) value.slice(0, 20).forEach((v, i) => check(v, schema.items, `${path}[${i}]`, problems));
+}
+
+test('every server route is documented and every documented route exists', () => {
+  const served = cli(['routes']).stdout.trim().split('\n').sort();
+  const documented = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const m of METHODS) if (item[m]) documented.push(`${m.toUpperCase()} ${path}`);
+  }
+  assert.deepEqual(documented.sort(), served);
+});
+
+test('every operation documents its responses; errors use the Error schema', () => {
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const m of METHODS) {
+      if (!item[m]) continue;
+      assert.ok(item[m].summary, `${m} ${path} has a summary`);
+      const codes = Object.keys(item[m].responses || {});
+      assert.ok(codes.some((c) => c.startsWith('2')), `${m} ${path} documents success`);
+    }
+  }
+});
+
+let s;
+let admin;
+before(async () => { s = await startServer(); admin = await s.login('admin'); });
+after(async () => { await s.stop(); });
+
+function schemaFor(path, method, status) {
+  const op = spec.paths[path][method];
+  const resp = resolveRef(op.responses[String(status)]);
+  assert.ok(resp, `${method} ${path} documents ${status}`);
+  return resp.content && resp.content['application/json'] && resp.content['application/json'].schema;
+}
+
+test('sample responses match the documented schemas', async () => {
+  const item = (await s.api('GET', '/api/v1/items?limit=1')).json.items[0].code;
+  const samples = [
+    ['get', '/api/v1/health', '/api/v1/health', {}],
+    ['post', '/api/v1/session', '/api/v1/session', { body: { username: 'clerk1', password: 'yichuang-demo' } }],
+    ['get', '/api/v1/session', '/api/v1/session', { token: admin }],
+    ['post', '/api/v1/users', '/api/v1/users', { body: { username: 'spec1', password: 'pass-word-1', name: '规', kind: 'person', id_number: '11010519491231002X', phone: '13700003333' } }],
+    ['get', '/api/v1/calendar', '/api/v1/calendar', {}],
+    ['get', '/api/v1/calendar/add-workdays', '/api/v1/calendar/add-workdays?date=2026-02-13&n=3', {}],
+    ['get', '/api/v1/calendar/add-workhours', '/api/v1/calendar/add-workhours?start=2026-03-06T16:30&hours=2', {}],
+    ['get', '/api/v1/calendar/is-workday', '/api/v1/calendar/is-workday?date=2026-02-14', {}],
+    ['get', '/api/v1/calendar/{year}', '/api/v1/calendar/2026', {}],
+    ['get', '/api/v1/items', '/api/v1/items?limit=5', {}],
+    ['get', '/api/v1/items/{code}', '/api/v1/items/' + item, {}],
+    ['get', '/api/v1/departments', '/api/v1/departments', {}],
+    ['get', '/api/v1/offices', '/api/v1/offices', {}],
+    ['get', '/api/v1/catalog/stats', '/api/v1/catalog/stats', {}],
+    ['get', '/api/v1/audit/verify', '/api/v1/audit/verify', { token: admin }],
+    ['get', '/api/v1/items/{code}', '/api/v1/items/NOPE', {}, 404],
+    ['get', '/api/v1/calendar/add-workdays', '/api/v1/calendar/add-workdays?date=2030-01-01&n=1', {}, 422],
+  ];
+  for (const [method, path, url, opts, want] of samples) {
+    const r = await s.api(method.toUpperCase(), url, opts);
+    const status = want || r.status;
+    assert.equal(r.status, status, `${method} ${url}: ${r.text}`);
+    const schema = schemaFor(path, method, status);
+    const problems = [];
+    check(r.json, schema, `${method} ${url}`, problems);
+    assert.deepEqual(problems, []);
+  }
+});
