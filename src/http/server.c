@@ -521,7 +521,17 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 		return rc;
 	pthread_mutex_init(&t->lock, NULL);
 	t->fd = fd;
-	t->base = event_base_new();
+	/*
+	 * The epoll changelist coalesces the add/remove pairs evhttp makes on
+	 * every request into one epoll_ctl per loop turn (measured: most of a
+	 * small request's time went to epoll_ctl without it).
+	 */
+	struct event_config *ec = event_config_new();
+	if (!ec)
+		return yc_err_set(err, YC_ENOMEM, NULL, "cannot create the event loop");
+	event_config_set_flag(ec, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	t->base = event_base_new_with_config(ec);
+	event_config_free(ec);
 	t->http = t->base ? evhttp_new(t->base) : NULL;
 	if (!t->http)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot create the event loop");
