@@ -51,8 +51,7 @@ struct args {
  * lists the options that take no value ("demo,allow-demo"); allowed lists
  * every option the command knows, or NULL for "any" (serve checks its own).
  */
-static int parse_args(int argc, char **argv, const char *allowed, const char *flags,
-		      struct args *a)
+static int parse_args(int argc, char **argv, const char *allowed, const char *flags, struct args *a)
 {
 	memset(a, 0, sizeof(*a));
 	for (int i = 0; i < argc; i++) {
@@ -154,7 +153,8 @@ static int open_existing(const char *uri, db **d, yc_err *err)
 	const char *path = strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
 	if (stat(path, &st) != 0)
 		return yc_err_set(err, YC_ENOTFOUND, "db",
-				  "no database at %s (create it with: yichuang init --db %s)", path, path);
+				  "no database at %s (create it with: yichuang init --db %s)", path,
+				  path);
 	int rc = db_open(uri, 0, d, err);
 	if (rc)
 		return rc;
@@ -163,7 +163,8 @@ static int open_existing(const char *uri, db **d, yc_err *err)
 		db_close(*d);
 		*d = NULL;
 		return yc_err_set(err, YC_EINVAL, "db",
-				  "the database schema is version %d, this program needs %d: run yichuang migrate --db %s",
+				  "the database schema is version %d, this program needs %d: run "
+				  "yichuang migrate --db %s",
 				  v, latest, path);
 	}
 	return 0;
@@ -219,7 +220,8 @@ out:
 		unlink(path);
 		return fail(&err);
 	}
-	printf("created %s (schema %d%s)\n", path, db_schema_latest(), opt(&a, "demo") ? ", demo district" : "");
+	printf("created %s (schema %d%s)\n", path, db_schema_latest(),
+	       opt(&a, "demo") ? ", demo district" : "");
 	return 0;
 }
 
@@ -265,8 +267,8 @@ static int cmd_serve(int argc, char **argv)
 		if (rc)
 			return fail(&err);
 	}
-	int level = !strcmp(app.cfg.log_level, "debug") ? YC_LOG_DEBUG
-		    : !strcmp(app.cfg.log_level, "warn") ? YC_LOG_WARN
+	int level = !strcmp(app.cfg.log_level, "debug")	  ? YC_LOG_DEBUG
+		    : !strcmp(app.cfg.log_level, "warn")  ? YC_LOG_WARN
 		    : !strcmp(app.cfg.log_level, "error") ? YC_LOG_ERROR
 							  : YC_LOG_INFO;
 	yc_log_set_level(level);
@@ -290,7 +292,8 @@ static int cmd_serve(int argc, char **argv)
 				     !strncmp(app.cfg.listen, "[::1]", 5) ||
 				     !strncmp(app.cfg.listen, "localhost:", 10));
 	if (demo && !loopback && !app.cfg.allow_demo)
-		return failf("demo accounts exist: refusing to serve a non-loopback address without --allow-demo",
+		return failf("demo accounts exist: refusing to serve a non-loopback address "
+			     "without --allow-demo",
 			     app.cfg.listen);
 	if (!realpath(app.cfg.web, app.web_root))
 		app.web_root[0] = '\0';
@@ -314,7 +317,8 @@ static int cmd_serve(int argc, char **argv)
 static int cmd_user_add(int argc, char **argv)
 {
 	struct args a;
-	int rc = parse_args(argc, argv, "db,role,name,department,office,phone,kind,id-number", NULL, &a);
+	int rc = parse_args(argc, argv, "db,role,name,department,office,phone,kind,id-number", NULL,
+			    &a);
 	if (rc || !opt(&a, "db") || !opt(&a, "role") || a.npos != 1)
 		return EXIT_USAGE;
 	char password[256];
@@ -322,16 +326,22 @@ static int cmd_user_add(int argc, char **argv)
 		return failf("give the password on standard input", NULL);
 	password[strcspn(password, "\r\n")] = '\0';
 	struct account_new n = {
-		.username = a.pos[0], .password = password, .role = opt(&a, "role"),
-		.name = opt(&a, "name") ? opt(&a, "name") : a.pos[0], .kind = opt(&a, "kind"),
-		.id_number = opt(&a, "id-number"), .phone = opt(&a, "phone"),
-		.department = opt(&a, "department"), .office = opt(&a, "office"),
+		.username = a.pos[0],
+		.password = password,
+		.role = opt(&a, "role"),
+		.name = opt(&a, "name") ? opt(&a, "name") : a.pos[0],
+		.kind = opt(&a, "kind"),
+		.id_number = opt(&a, "id-number"),
+		.phone = opt(&a, "phone"),
+		.department = opt(&a, "department"),
+		.office = opt(&a, "office"),
 	};
 	yc_err err;
 	yc_err_clear(&err);
 	char hash[YC_PASSWORD_HASH_MAX];
 	db *d = NULL;
-	if ((rc = account_validate(&n, &err)) || (rc = account_hash_password(password, hash, &err)) ||
+	if ((rc = account_validate(&n, &err)) ||
+	    (rc = account_hash_password(password, hash, &err)) ||
 	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
 		goto out;
 	rc = account_insert(d, &audit_system_actor, &n, hash, NULL, &err);
@@ -522,7 +532,8 @@ static int cmd_calendar_load(int argc, char **argv)
 	cJSON *j = NULL;
 	struct cal_year y = {0};
 	db *d = NULL;
-	if ((rc = yc_json_parse(text, len, &j, &err)) || (rc = calendar_parse_year(j, 0, &y, &err)) ||
+	if ((rc = yc_json_parse(text, len, &j, &err)) ||
+	    (rc = calendar_parse_year(j, 0, &y, &err)) ||
 	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
 		goto out;
 	rc = calendar_store_year(d, &audit_system_actor, &y, &err);
@@ -582,21 +593,26 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"init", NULL, cmd_init, "--db PATH [--demo]", "create a database (with --demo: the demo district)"},
-	{"serve", NULL, cmd_serve, "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]",
-	 "run the server"},
+	{"init", NULL, cmd_init, "--db PATH [--demo]",
+	 "create a database (with --demo: the demo district)"},
+	{"serve", NULL, cmd_serve,
+	 "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]", "run the server"},
 	{"migrate", NULL, cmd_migrate, "--db PATH", "bring a database to the newest schema"},
 	{"user", "add", cmd_user_add,
-	 "--db PATH --role ROLE [--name N] [--department D] [--office O] USERNAME  (password on stdin)",
+	 "--db PATH --role ROLE [--name N] [--department D] [--office O] USERNAME  (password on "
+	 "stdin)",
 	 "add an account"},
-	{"catalog", "import", cmd_catalog_import, "--db PATH FILE", "import departments, offices and items (JSON)"},
-	{"catalog", "export", cmd_catalog_export, "--db PATH FILE", "export the catalog (JSON; - for stdout)"},
+	{"catalog", "import", cmd_catalog_import, "--db PATH FILE",
+	 "import departments, offices and items (JSON)"},
+	{"catalog", "export", cmd_catalog_export, "--db PATH FILE",
+	 "export the catalog (JSON; - for stdout)"},
 	{"catalog", "generate", cmd_catalog_generate, "[--count N] [--seed S] FILE",
 	 "write a synthetic catalog for benchmarks"},
 	{"calendar", "add-workdays", cmd_calendar_add_workdays, "DATE N [--db PATH]",
 	 "print the date N working days after DATE"},
 	{"calendar", "is-workday", cmd_calendar_is_workday, "DATE [--db PATH]", "print yes or no"},
-	{"calendar", "load", cmd_calendar_load, "--db PATH FILE", "load one year's notice (docs/calendar.md)"},
+	{"calendar", "load", cmd_calendar_load, "--db PATH FILE",
+	 "load one year's notice (docs/calendar.md)"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
 	{"routes", NULL, cmd_routes, "", "list the HTTP routes"},
 	{"version", NULL, cmd_version, "", "print the version"},
@@ -615,8 +631,10 @@ static void usage_of(FILE *out, const struct command *c)
 
 static void usage(FILE *out)
 {
-	fprintf(out, "yichuang %s — one window, one network: a government service platform\n\n"
-		     "commands:\n", YC_VERSION);
+	fprintf(out,
+		"yichuang %s — one window, one network: a government service platform\n\n"
+		"commands:\n",
+		YC_VERSION);
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		char name[48];
 		snprintf(name, sizeof(name), "%s%s%s", commands[i].name, commands[i].sub ? " " : "",

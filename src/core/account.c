@@ -15,7 +15,7 @@ static const struct {
 	int bit;
 	const char *name;
 } roles[] = {
-	{ROLE_APPLICANT, "applicant"}, {ROLE_CLERK, "clerk"},   {ROLE_APPROVER, "approver"},
+	{ROLE_APPLICANT, "applicant"},	 {ROLE_CLERK, "clerk"}, {ROLE_APPROVER, "approver"},
 	{ROLE_SUPERVISOR, "supervisor"}, {ROLE_ADMIN, "admin"},
 };
 
@@ -66,17 +66,22 @@ int account_validate(const struct account_new *n, yc_err *err)
 			return yc_err_set(err, YC_EINVAL, "name", "name is required");
 		bool business = n->kind && !strcmp(n->kind, "business");
 		if (!n->kind || (!business && strcmp(n->kind, "person")))
-			return yc_err_set(err, YC_EINVAL, "kind", "kind must be person or business");
+			return yc_err_set(err, YC_EINVAL, "kind",
+					  "kind must be person or business");
 		if (business && !ids_uscc_valid(n->id_number))
-			return yc_err_set(err, YC_EINVAL, "id_number",
-					  "id_number is not a valid unified social credit code (GB 32100)");
+			return yc_err_set(
+				err, YC_EINVAL, "id_number",
+				"id_number is not a valid unified social credit code (GB 32100)");
 		if (!business && !ids_resident_valid(n->id_number))
-			return yc_err_set(err, YC_EINVAL, "id_number",
-					  "id_number is not a valid resident identity number (GB 11643)");
+			return yc_err_set(
+				err, YC_EINVAL, "id_number",
+				"id_number is not a valid resident identity number (GB 11643)");
 		if (!ids_phone_valid(n->phone))
-			return yc_err_set(err, YC_EINVAL, "phone", "phone must be an 11-digit mobile number");
+			return yc_err_set(err, YC_EINVAL, "phone",
+					  "phone must be an 11-digit mobile number");
 	} else if (n->phone && *n->phone && !ids_phone_valid(n->phone)) {
-		return yc_err_set(err, YC_EINVAL, "phone", "phone must be an 11-digit mobile number");
+		return yc_err_set(err, YC_EINVAL, "phone",
+				  "phone must be an 11-digit mobile number");
 	}
 	return 0;
 }
@@ -93,11 +98,12 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 {
 	int role = account_role_parse(n->role);
 	bool staff = role != ROLE_APPLICANT;
-	db_stmt *st = db_prepare(d,
-				 "INSERT INTO users (username, password_hash, role, name, kind, id_number,"
-				 " phone, department, office, demo, created_ms)"
-				 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-				 err);
+	db_stmt *st = db_prepare(
+		d,
+		"INSERT INTO users (username, password_hash, role, name, kind, id_number,"
+		" phone, department, office, demo, created_ms)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, n->username);
@@ -129,8 +135,9 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 	return audit_append(d, actor, "user.create", object, NULL, NULL, after, err);
 }
 
-#define USER_COLUMNS "u.id, u.username, u.role, u.name, u.kind, u.department, u.office," \
-		     " u.id_number, u.phone, u.demo"
+#define USER_COLUMNS                                                                               \
+	"u.id, u.username, u.role, u.name, u.kind, u.department, u.office,"                        \
+	" u.id_number, u.phone, u.demo"
 
 static void user_from_row(db_stmt *st, int col, yc_user *u)
 {
@@ -245,10 +252,11 @@ int session_insert(db *d, const yc_user *u, const char *token_hash, const char *
 	int rc = db_run(d, err, "DELETE FROM sessions WHERE user_id = ? AND expires_ms < ?", "ii",
 			u->id, now);
 	if (!rc)
-		rc = db_run(d, err,
-			    "INSERT INTO sessions (token_hash, user_id, csrf, created_ms, expires_ms)"
-			    " VALUES (?, ?, ?, ?, ?)",
-			    "sisii", token_hash, u->id, csrf, now, expires_ms);
+		rc = db_run(
+			d, err,
+			"INSERT INTO sessions (token_hash, user_id, csrf, created_ms, expires_ms)"
+			" VALUES (?, ?, ?, ?, ?)",
+			"sisii", token_hash, u->id, csrf, now, expires_ms);
 	if (rc)
 		return rc;
 	yc_actor a = actor_of(u);

@@ -26,7 +26,7 @@ enum yc_role {
 	ROLE_ADMIN = 1 << 4,
 };
 #define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN)
-#define ROLE_ANY (ROLE_APPLICANT | ROLE_STAFF)
+#define ROLE_ANY   (ROLE_APPLICANT | ROLE_STAFF)
 
 /* The role bit for a name, or 0. */
 int account_role_parse(const char *name);
@@ -54,7 +54,7 @@ struct account_new {
 	const char *id_number; /* resident ID or unified social credit code */
 	const char *phone;
 	const char *department; /* staff */
-	const char *office;     /* staff */
+	const char *office;	/* staff */
 	bool demo;
 };
 
@@ -70,7 +70,8 @@ int account_authenticate(db *d, const char *username, const char *password, yc_u
 			 yc_err *err);
 int account_get(db *d, int64_t id, yc_user *out, yc_err *err);
 bool account_any_demo(db *d);
-/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked)} */
+/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked)}
+ */
 int account_user_json(const yc_user *u, yc_buf *out);
 
 int session_insert(db *d, const yc_user *u, const char *token_hash, const char *csrf,

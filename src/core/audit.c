@@ -98,8 +98,8 @@ int audit_append(db *d, const yc_actor *actor, const char *action, const char *o
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	return db_run(d, err, "UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1", "is",
-		      id, hash);
+	return db_run(d, err, "UPDATE audit_head SET last_id = ?, hash = ? WHERE one = 1", "is", id,
+		      hash);
 }
 
 static int audit_broken(struct audit_report *rep, int64_t id, const char *what)
@@ -112,10 +112,11 @@ static int audit_broken(struct audit_report *rep, int64_t id, const char *what)
 int audit_verify(db *d, struct audit_report *rep, yc_err *err)
 {
 	memset(rep, 0, sizeof(*rep));
-	db_stmt *st = db_prepare(d,
-				 "SELECT id, at_ms, actor, role, action, object, reason, before, after,"
-				 " prev_hash, hash FROM audit_events ORDER BY id",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT id, at_ms, actor, role, action, object, reason, before, after,"
+			   " prev_hash, hash FROM audit_events ORDER BY id",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	char prev[YC_SHA256_HEX];
@@ -161,7 +162,8 @@ int audit_verify(db *d, struct audit_report *rep, yc_err *err)
 		int64_t head = rc == DB_ROW ? db_col_int(st, 0) : 0;
 		db_done(st);
 		audit_broken(rep, head > expect - 1 ? expect : expect - 1,
-			     head > expect - 1 ? "newest events removed" : "chain head does not match");
+			     head > expect - 1 ? "newest events removed"
+					       : "chain head does not match");
 		return yc_err_set(err, YC_ECONFLICT, NULL, "audit chain broken at event %lld: %s",
 				  (long long)rep->bad_id, rep->problem);
 	}

@@ -28,8 +28,8 @@ int audit_append(db *d, const yc_actor *actor, const char *action, const char *o
 		 const char *reason, const char *before, const char *after, yc_err *err);
 
 struct audit_report {
-	int64_t count;    /* events checked */
-	int64_t bad_id;   /* first event where the chain breaks; 0 when intact */
+	int64_t count;	/* events checked */
+	int64_t bad_id; /* first event where the chain breaks; 0 when intact */
 	char problem[160];
 };
 

@@ -95,8 +95,7 @@ int calendar_parse_year(const cJSON *json, int expect_year, struct cal_year *out
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	int i = 0;
 	const cJSON *d;
-	cJSON_ArrayForEach(d, days)
-	{
+	cJSON_ArrayForEach (d, days) {
 		char field[64];
 		snprintf(field, sizeof(field), "days[%d]", i);
 		if ((rc = yc_json_check(d, day_spec, 3, err))) {
@@ -106,14 +105,16 @@ int calendar_parse_year(const cJSON *json, int expect_year, struct cal_year *out
 		struct cal_day *cd = &out->days[i];
 		const char *kind = yc_json_str(d, "kind");
 		if (yc_date_parse(yc_json_str(d, "date"), &cd->day)) {
-			rc = yc_err_set(err, YC_EINVAL, field, "%s.date is not a date (YYYY-MM-DD)", field);
+			rc = yc_err_set(err, YC_EINVAL, field, "%s.date is not a date (YYYY-MM-DD)",
+					field);
 			goto fail;
 		}
 		int dy = cal_year_of(cd->day);
 		int32_t dec1 = yc_days_from_civil((int)year - 1, 12, 1);
 		if (dy != year && !(dy == year - 1 && cd->day >= dec1)) {
 			rc = yc_err_set(err, YC_EINVAL, field,
-					"%s.date is outside %lld (only the previous December may be listed)",
+					"%s.date is outside %lld (only the previous December may "
+					"be listed)",
 					field, (long long)year);
 			goto fail;
 		}
@@ -122,13 +123,15 @@ int calendar_parse_year(const cJSON *json, int expect_year, struct cal_year *out
 		else if (!strcmp(kind, "work"))
 			cd->kind = CAL_WORK;
 		else {
-			rc = yc_err_set(err, YC_EINVAL, field, "%s.kind must be \"off\" or \"work\"", field);
+			rc = yc_err_set(err, YC_EINVAL, field,
+					"%s.kind must be \"off\" or \"work\"", field);
 			goto fail;
 		}
 		snprintf(cd->name, sizeof(cd->name), "%s", yc_json_str(d, "name"));
 		for (int k = 0; k < i; k++)
 			if (out->days[k].day == cd->day) {
-				rc = yc_err_set(err, YC_EINVAL, field, "%s.date is listed twice", field);
+				rc = yc_err_set(err, YC_EINVAL, field, "%s.date is listed twice",
+						field);
 				goto fail;
 			}
 		i++;
@@ -215,7 +218,9 @@ int calendar_load_db(calendar *c, db *d, yc_err *err)
 	}
 	db_done(ys);
 	for (int i = 0; rc >= 0 && i < n; i++) {
-		db_stmt *ds = db_prepare(d, "SELECT day, kind, name FROM calendar_days WHERE year = ? ORDER BY day", err);
+		db_stmt *ds = db_prepare(
+			d, "SELECT day, kind, name FROM calendar_days WHERE year = ? ORDER BY day",
+			err);
 		if (!ds) {
 			rc = err->code;
 			break;
@@ -243,9 +248,11 @@ int calendar_store_year(db *d, const yc_actor *actor, const struct cal_year *y, 
 {
 	int rc = db_run(d, err, "DELETE FROM calendar_days WHERE year = ?", "i", (int64_t)y->year);
 	if (!rc)
-		rc = db_run(d, err, "DELETE FROM calendar_years WHERE year = ?", "i", (int64_t)y->year);
+		rc = db_run(d, err, "DELETE FROM calendar_years WHERE year = ?", "i",
+			    (int64_t)y->year);
 	if (!rc)
-		rc = db_run(d, err, "INSERT INTO calendar_years (year, source, loaded_ms) VALUES (?, ?, ?)",
+		rc = db_run(d, err,
+			    "INSERT INTO calendar_years (year, source, loaded_ms) VALUES (?, ?, ?)",
 			    "isi", (int64_t)y->year, y->source, yc_now_ms());
 	for (int i = 0; !rc && i < y->ndays; i++) {
 		char date[16];
@@ -391,7 +398,8 @@ int calendar_hours_per_day_min(calendar *c)
 int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_t *out, yc_err *err)
 {
 	if (minutes < 0 || minutes > 60LL * 24 * 3660)
-		return yc_err_set(err, YC_EINVAL, "minutes", "a working-hour limit is out of range");
+		return yc_err_set(err, YC_EINVAL, "minutes",
+				  "a working-hour limit is out of range");
 	int32_t day = (int32_t)(start >= 0 ? start / 1440 : (start - 1439) / 1440);
 	int mod = (int)(start - (int64_t)day * 1440);
 	int rc = 0;
@@ -418,7 +426,8 @@ int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_
 		mod = 0;
 	}
 	pthread_rwlock_unlock(&c->lock);
-	return rc ? rc : yc_err_set(err, YC_EINVAL, "minutes", "a working-hour limit is out of range");
+	return rc ? rc
+		  : yc_err_set(err, YC_EINVAL, "minutes", "a working-hour limit is out of range");
 }
 
 int calendar_years(calendar *c, int *years, int max)
@@ -445,7 +454,8 @@ int calendar_year_json(calendar *c, int year, yc_buf *out)
 		for (int k = 0; k < y->ndays; k++) {
 			char date[16];
 			yc_date_format(y->days[k].day, date, sizeof(date));
-			yc_buf_addf(out, "%s{\"date\":\"%s\",\"kind\":\"%s\",\"name\":", k ? "," : "",
+			yc_buf_addf(out,
+				    "%s{\"date\":\"%s\",\"kind\":\"%s\",\"name\":", k ? "," : "",
 				    date, y->days[k].kind == CAL_WORK ? "work" : "off");
 			yc_json_add_str(out, y->days[k].name);
 			yc_buf_addc(out, '}');

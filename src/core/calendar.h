@@ -71,8 +71,10 @@ int calendar_workdays_between(calendar *c, int32_t from, int32_t to, int *out, y
  */
 int calendar_set_hours(calendar *c, const char *spec, yc_err *err);
 int calendar_hours_per_day_min(calendar *c);
-/* The moment that is `minutes` working minutes after start (counting only opening hours of working days). */
-int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_t *out, yc_err *err);
+/* The moment that is `minutes` working minutes after start (counting only opening hours of working
+ * days). */
+int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_t *out,
+			     yc_err *err);
 
 /* Loaded years in ascending order into years[0..max); returns how many. */
 int calendar_years(calendar *c, int *years, int max);

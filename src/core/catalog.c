@@ -14,14 +14,14 @@
 int catalog_minutes_per_workday = 420;
 
 static const char *const item_levels[] = {"district", "town", "village", NULL};
-static const char *const item_types[] = {"license",   "confirmation", "payment", "levy",
-					 "ruling",    "reward",       "inspection", "other",
-					 "public_service", NULL};
+static const char *const item_types[] = {
+	"license", "confirmation", "payment", "levy",		"ruling",
+	"reward",  "inspection",   "other",   "public_service", NULL};
 static const char *const case_types[] = {"instant", "promised", NULL};
 static const char *const limit_units[] = {"workday", "workhour", NULL};
 static const char *const material_forms[] = {"paper", "electronic", "both", NULL};
 static const char *const material_sources[] = {"applicant", "government", "intermediary", NULL};
-static const char *const field_types[] = {"text",  "number",    "date", "select",
+static const char *const field_types[] = {"text",     "number",	   "date",  "select",
 					  "textarea", "id_number", "phone", NULL};
 static const char *const step_roles[] = {"approver", "clerk", "supervisor", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
@@ -34,8 +34,8 @@ static bool one_of(const char *s, const char *const *set)
 	return false;
 }
 
-static int enum_field(const cJSON *o, const char *name, const char *path,
-		      const char *const *set, bool required, yc_err *err)
+static int enum_field(const cJSON *o, const char *name, const char *path, const char *const *set,
+		      bool required, yc_err *err)
 {
 	const char *v = yc_json_str(o, name);
 	if (!v && !required)
@@ -69,8 +69,7 @@ static int check_list(const cJSON *doc, const char *name, const yc_jfield *spec,
 	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, name);
 	int i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, arr)
-	{
+	cJSON_ArrayForEach (e, arr) {
 		int rc = yc_json_check(e, spec, n, err);
 		if (rc)
 			return yc_err_prefix(rc, err, "%s[%d]", name, i);
@@ -121,11 +120,11 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"unit", YC_JT_STRING, true, 16},
 	};
 	static const yc_jfield material_spec[] = {
-		{"id", YC_JT_STRING, true, 40},        {"name", YC_JT_STRING, true, 300},
-		{"required", YC_JT_BOOL, true, 0},     {"condition", YC_JT_STRING, false, 500},
-		{"form", YC_JT_STRING, false, 16},     {"source", YC_JT_STRING, false, 16},
-		{"copies", YC_JT_INT, false, 0},       {"blank_form", YC_JT_STRING, false, 500},
-		{"sample", YC_JT_STRING, false, 500},  {"note", YC_JT_STRING, false, 1000},
+		{"id", YC_JT_STRING, true, 40},	      {"name", YC_JT_STRING, true, 300},
+		{"required", YC_JT_BOOL, true, 0},    {"condition", YC_JT_STRING, false, 500},
+		{"form", YC_JT_STRING, false, 16},    {"source", YC_JT_STRING, false, 16},
+		{"copies", YC_JT_INT, false, 0},      {"blank_form", YC_JT_STRING, false, 500},
+		{"sample", YC_JT_STRING, false, 500}, {"note", YC_JT_STRING, false, 1000},
 	};
 	static const yc_jfield fee_spec[] = {
 		{"name", YC_JT_STRING, true, 200},
@@ -166,8 +165,8 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	if ((rc = enum_field(doc, "level", "level", item_levels, true, err)) ||
 	    (rc = enum_field(doc, "type", "type", item_types, true, err)) ||
 	    (rc = enum_field(doc, "case_type", "case_type", case_types, true, err)) ||
-	    (rc = enum_field(doc, "status", "status", (const char *const[]){"active", "retired", NULL},
-			     false, err)))
+	    (rc = enum_field(doc, "status", "status",
+			     (const char *const[]){"active", "retired", NULL}, false, err)))
 		return rc;
 	const cJSON *legal = cJSON_GetObjectItemCaseSensitive(doc, "legal_limit");
 	const cJSON *promised = cJSON_GetObjectItemCaseSensitive(doc, "promised_limit");
@@ -201,8 +200,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		return rc;
 	const cJSON *e;
 	int i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "materials"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "materials")) {
 		char path[64];
 		snprintf(path, sizeof(path), "materials[%d].form", i);
 		if ((rc = enum_field(e, "form", path, material_forms, false, err)))
@@ -215,13 +213,13 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 			return rc;
 		int k = 0;
 		const cJSON *o;
-		cJSON_ArrayForEach(o, cJSON_GetObjectItemCaseSensitive(doc, "materials"))
-		{
+		cJSON_ArrayForEach (o, cJSON_GetObjectItemCaseSensitive(doc, "materials")) {
 			if (k++ >= i)
 				break;
 			if (!strcmp(yc_json_str(o, "id"), yc_json_str(e, "id"))) {
 				snprintf(path, sizeof(path), "materials[%d].id", i);
-				return yc_err_set(err, YC_EINVAL, path, "%s repeats an earlier id", path);
+				return yc_err_set(err, YC_EINVAL, path, "%s repeats an earlier id",
+						  path);
 			}
 		}
 		i++;
@@ -229,8 +227,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	if ((rc = check_list(doc, "fees", fee_spec, N(fee_spec), err)))
 		return rc;
 	i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "fees"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "fees")) {
 		if (cJSON_GetObjectItemCaseSensitive(e, "amount")->valuedouble < 0) {
 			char path[64];
 			snprintf(path, sizeof(path), "fees[%d].amount", i);
@@ -240,8 +237,9 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	}
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(doc, "approval");
 	if (approval) {
-		if ((rc = yc_err_prefix(yc_json_check(approval, approval_spec, N(approval_spec), err),
-					err, "approval")) ||
+		if ((rc = yc_err_prefix(
+			     yc_json_check(approval, approval_spec, N(approval_spec), err), err,
+			     "approval")) ||
 		    (rc = int_range(approval, "levels", "approval.levels", 0, 20, err)) ||
 		    (rc = int_range(approval, "signatures", "approval.signatures", 0, 50, err)) ||
 		    (rc = int_range(approval, "levels_before", "approval.levels_before",
@@ -254,24 +252,21 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	    (rc = check_list(doc, "steps", step_spec, N(step_spec), err)))
 		return rc;
 	i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "form"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "form")) {
 		char path[64];
 		snprintf(path, sizeof(path), "form[%d].type", i++);
 		if ((rc = enum_field(e, "type", path, field_types, true, err)))
 			return rc;
 	}
 	i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "steps"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
 		char path[64];
 		snprintf(path, sizeof(path), "steps[%d].role", i++);
 		if ((rc = enum_field(e, "role", path, step_roles, true, err)))
 			return rc;
 	}
 	i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "delivery"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "delivery")) {
 		char path[64];
 		snprintf(path, sizeof(path), "delivery[%d]", i++);
 		if (!cJSON_IsString(e) || !one_of(e->valuestring, delivery_modes))
@@ -312,8 +307,7 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 		return rc;
 	int i = 0;
 	const cJSON *e;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(doc, "steps"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
 		char path[48], ignored[200];
 		snprintf(path, sizeof(path), "steps[%d].department", i++);
 		if ((rc = department_name(d, yc_json_str(e, "department"), path, ignored,
@@ -365,7 +359,8 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	const char *sql_insert =
 		"INSERT INTO items (code, basic_code, name, department, level, type, case_type,"
 		" online_depth, visits, legal_value, legal_unit, promised_value, promised_unit,"
-		" levels_before, levels, signatures_before, signatures, status, doc, updated_ms, keywords)"
+		" levels_before, levels, signatures_before, signatures, status, doc, updated_ms, "
+		"keywords)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	const char *sql_update =
 		"UPDATE items SET code = ?, basic_code = ?, name = ?, department = ?, level = ?,"
@@ -480,13 +475,14 @@ static void like_pattern(const char *q, char *out, size_t size)
 	out[o] = '\0';
 }
 
-#define ITEM_FILTER                                                                    \
-	" WHERE (CAST(? AS TEXT) IS NULL OR name LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE '\\'" \
-	"  OR code LIKE ? ESCAPE '\\')" \
-	" AND (CAST(? AS TEXT) IS NULL OR department = ?)"                                \
-	" AND (CAST(? AS TEXT) IS NULL OR level = ?)"                                     \
-	" AND (CAST(? AS TEXT) IS NULL OR type = ?)"                                      \
-	" AND (CAST(? AS INTEGER) = 0 OR online_depth = ?)"                               \
+#define ITEM_FILTER                                                                                \
+	" WHERE (CAST(? AS TEXT) IS NULL OR name LIKE ? ESCAPE '\\' OR keywords LIKE ? ESCAPE "    \
+	"'\\'"                                                                                     \
+	"  OR code LIKE ? ESCAPE '\\')"                                                            \
+	" AND (CAST(? AS TEXT) IS NULL OR department = ?)"                                         \
+	" AND (CAST(? AS TEXT) IS NULL OR level = ?)"                                              \
+	" AND (CAST(? AS TEXT) IS NULL OR type = ?)"                                               \
+	" AND (CAST(? AS INTEGER) = 0 OR online_depth = ?)"                                        \
 	" AND (CAST(? AS INTEGER) = 1 OR status = 'active')"
 
 static int bind_filter(db_stmt *st, const struct catalog_query *q, const char *pattern)
@@ -554,15 +550,16 @@ int catalog_items_list(db *d, const struct catalog_query *q, yc_buf *out, yc_err
 		yc_json_add_str(out, db_col_text(st, 2));
 		yc_buf_adds(out, ",\"department_name\":");
 		yc_json_add_str(out, db_col_text(st, 3));
-		yc_buf_addf(out,
-			    ",\"level\":\"%s\",\"type\":\"%s\",\"case_type\":\"%s\","
-			    "\"online_depth\":%lld,\"visits\":%lld,"
-			    "\"legal_limit\":{\"value\":%lld,\"unit\":\"%s\"},"
-			    "\"promised_limit\":{\"value\":%lld,\"unit\":\"%s\"},\"status\":\"%s\"}",
-			    db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
-			    (long long)db_col_int(st, 7), (long long)db_col_int(st, 8),
-			    (long long)db_col_int(st, 9), db_col_text(st, 10),
-			    (long long)db_col_int(st, 11), db_col_text(st, 12), db_col_text(st, 13));
+		yc_buf_addf(
+			out,
+			",\"level\":\"%s\",\"type\":\"%s\",\"case_type\":\"%s\","
+			"\"online_depth\":%lld,\"visits\":%lld,"
+			"\"legal_limit\":{\"value\":%lld,\"unit\":\"%s\"},"
+			"\"promised_limit\":{\"value\":%lld,\"unit\":\"%s\"},\"status\":\"%s\"}",
+			db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
+			(long long)db_col_int(st, 7), (long long)db_col_int(st, 8),
+			(long long)db_col_int(st, 9), db_col_text(st, 10),
+			(long long)db_col_int(st, 11), db_col_text(st, 12), db_col_text(st, 13));
 		snprintf(last, sizeof(last), "%s", db_col_text(st, 0));
 		n++;
 	}
@@ -576,20 +573,20 @@ int catalog_items_list(db *d, const struct catalog_query *q, yc_buf *out, yc_err
 
 int catalog_stats_json(db *d, yc_buf *out, yc_err *err)
 {
-	db_stmt *st = db_prepare(
-		d,
-		"SELECT COUNT(*),"
-		" SUM(CASE WHEN online_depth >= 3 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN online_depth = 4 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN level = 'district' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN level = 'town' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN level = 'village' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN case_type = 'instant' THEN 1 ELSE 0 END),"
-		" SUM(levels_before - levels), SUM(signatures_before - signatures),"
-		" SUM(CASE WHEN visits = 0 THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN visits <= 1 THEN 1 ELSE 0 END)"
-		" FROM items WHERE status = 'active'",
-		err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT COUNT(*),"
+			   " SUM(CASE WHEN online_depth >= 3 THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN online_depth = 4 THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN level = 'district' THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN level = 'town' THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN level = 'village' THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN case_type = 'instant' THEN 1 ELSE 0 END),"
+			   " SUM(levels_before - levels), SUM(signatures_before - signatures),"
+			   " SUM(CASE WHEN visits = 0 THEN 1 ELSE 0 END),"
+			   " SUM(CASE WHEN visits <= 1 THEN 1 ELSE 0 END)"
+			   " FROM items WHERE status = 'active'",
+			   err);
 	if (!st)
 		return err->code;
 	int rc = db_step(st, err);
@@ -610,8 +607,10 @@ int catalog_stats_json(db *d, yc_buf *out, yc_err *err)
 	double legal_days = 0, cut_days = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		double per = catalog_minutes_per_workday / 60.0;
-		double l = (double)db_col_int(st, 0) / (!strcmp(db_col_text(st, 1), "workhour") ? per : 1);
-		double p = (double)db_col_int(st, 2) / (!strcmp(db_col_text(st, 3), "workhour") ? per : 1);
+		double l = (double)db_col_int(st, 0) /
+			   (!strcmp(db_col_text(st, 1), "workhour") ? per : 1);
+		double p = (double)db_col_int(st, 2) /
+			   (!strcmp(db_col_text(st, 3), "workhour") ? per : 1);
 		legal_days += l;
 		cut_days += l - p;
 	}
@@ -619,20 +618,20 @@ int catalog_stats_json(db *d, yc_buf *out, yc_err *err)
 	if (rc < 0)
 		return rc;
 	double total = (double)v[0];
-	yc_buf_addf(out,
-		    "{\"items\":%lld,\"by_level\":{\"district\":%lld,\"town\":%lld,\"village\":%lld},"
-		    "\"instant\":%lld,\"promised\":%lld,"
-		    "\"online_able\":%lld,\"online_able_rate\":%.4f,"
-		    "\"fully_online\":%lld,\"fully_online_rate\":%.4f,"
-		    "\"zero_visit\":%lld,\"at_most_one_visit\":%lld,"
-		    "\"legal_days\":%.1f,\"days_cut\":%.1f,\"days_cut_share\":%.4f,"
-		    "\"levels_removed\":%lld,\"signatures_removed\":%lld}",
-		    (long long)v[0], (long long)v[3], (long long)v[4], (long long)v[5],
-		    (long long)v[6], (long long)(v[0] - v[6]), (long long)v[1],
-		    total ? (double)v[1] / total : 0.0, (long long)v[2],
-		    total ? (double)v[2] / total : 0.0, (long long)v[9], (long long)v[10], legal_days,
-		    cut_days, legal_days > 0 ? cut_days / legal_days : 0.0, (long long)v[7],
-		    (long long)v[8]);
+	yc_buf_addf(
+		out,
+		"{\"items\":%lld,\"by_level\":{\"district\":%lld,\"town\":%lld,\"village\":%lld},"
+		"\"instant\":%lld,\"promised\":%lld,"
+		"\"online_able\":%lld,\"online_able_rate\":%.4f,"
+		"\"fully_online\":%lld,\"fully_online_rate\":%.4f,"
+		"\"zero_visit\":%lld,\"at_most_one_visit\":%lld,"
+		"\"legal_days\":%.1f,\"days_cut\":%.1f,\"days_cut_share\":%.4f,"
+		"\"levels_removed\":%lld,\"signatures_removed\":%lld}",
+		(long long)v[0], (long long)v[3], (long long)v[4], (long long)v[5], (long long)v[6],
+		(long long)(v[0] - v[6]), (long long)v[1], total ? (double)v[1] / total : 0.0,
+		(long long)v[2], total ? (double)v[2] / total : 0.0, (long long)v[9],
+		(long long)v[10], legal_days, cut_days,
+		legal_days > 0 ? cut_days / legal_days : 0.0, (long long)v[7], (long long)v[8]);
 	return 0;
 }
 
@@ -665,8 +664,11 @@ int catalog_departments_json(db *d, yc_buf *out, yc_err *err)
 
 int catalog_offices_json(db *d, yc_buf *out, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT code, name, level, parent FROM offices ORDER BY"
-				 " CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 ELSE 2 END, code", err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT code, name, level, parent FROM offices ORDER BY"
+			   " CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 ELSE 2 END, code",
+			   err);
 	if (!st)
 		return err->code;
 	int rc, n = 0;
@@ -688,23 +690,21 @@ int catalog_offices_json(db *d, yc_buf *out, yc_err *err)
 static int import_departments(db *d, const yc_actor *actor, const cJSON *arr, yc_err *err)
 {
 	static const yc_jfield spec[] = {
-		{"code", YC_JT_STRING, true, 31},
-		{"name", YC_JT_STRING, true, 200},
-		{"short_name", YC_JT_STRING, false, 100},
-		{"floor", YC_JT_INT, false, 0},
+		{"code", YC_JT_STRING, true, 31},	  {"name", YC_JT_STRING, true, 200},
+		{"short_name", YC_JT_STRING, false, 100}, {"floor", YC_JT_INT, false, 0},
 		{"items", YC_JT_INT, false, 0},
 	};
 	const cJSON *e;
 	int i = 0, rc;
-	cJSON_ArrayForEach(e, arr)
-	{
+	cJSON_ArrayForEach (e, arr) {
 		char path[48];
 		snprintf(path, sizeof(path), "departments[%d]", i++);
 		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err)))
 			return yc_err_prefix(rc, err, "%s", path);
 		const char *code = yc_json_str(e, "code");
 		rc = db_run(d, err,
-			    "INSERT INTO departments (code, name, short_name, floor) VALUES (?, ?, ?, ?)"
+			    "INSERT INTO departments (code, name, short_name, floor) VALUES (?, ?, "
+			    "?, ?)"
 			    " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
 			    " short_name = excluded.short_name, floor = excluded.floor",
 			    "sssi", code, yc_json_str(e, "name"),
@@ -731,8 +731,7 @@ static int import_offices(db *d, const yc_actor *actor, const cJSON *arr, yc_err
 	};
 	const cJSON *e;
 	int i = 0, rc;
-	cJSON_ArrayForEach(e, arr)
-	{
+	cJSON_ArrayForEach (e, arr) {
 		char path[48];
 		snprintf(path, sizeof(path), "offices[%d]", i++);
 		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err)) ||
@@ -768,16 +767,18 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 	*count = 0;
 	int rc = yc_json_check(all, spec, 3, err);
 	if (!rc)
-		rc = import_departments(d, actor, cJSON_GetObjectItemCaseSensitive(all, "departments"), err);
+		rc = import_departments(d, actor,
+					cJSON_GetObjectItemCaseSensitive(all, "departments"), err);
 	if (!rc)
-		rc = import_offices(d, actor, cJSON_GetObjectItemCaseSensitive(all, "offices"), err);
+		rc = import_offices(d, actor, cJSON_GetObjectItemCaseSensitive(all, "offices"),
+				    err);
 	const cJSON *e;
 	int i = 0;
-	cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(all, "items"))
-	{
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(all, "items")) {
 		if (rc)
 			break;
-		rc = yc_err_prefix(catalog_item_put(d, actor, e, CATALOG_UPSERT, err), err, "items[%d]", i);
+		rc = yc_err_prefix(catalog_item_put(d, actor, e, CATALOG_UPSERT, err), err,
+				   "items[%d]", i);
 		i++;
 	}
 	if (!rc)
@@ -835,11 +836,12 @@ int catalog_export(db *d, yc_buf *out, yc_err *err)
 
 cJSON *catalog_generate(int n, unsigned seed)
 {
-	static const char *const verbs[] = {"设立", "变更", "注销", "延续", "备案", "核准", "认定", "补办"};
-	static const char *const objects[] = {"食品经营许可", "道路运输经营许可", "建筑工程施工许可",
-					      "排水许可",     "户外广告设置",     "公共场所卫生许可",
-					      "药品零售许可", "医疗机构执业登记", "民办学校办学许可",
-					      "人力资源服务许可"};
+	static const char *const verbs[] = {"设立", "变更", "注销", "延续",
+					    "备案", "核准", "认定", "补办"};
+	static const char *const objects[] = {
+		"食品经营许可",	    "道路运输经营许可", "建筑工程施工许可", "排水许可",
+		"户外广告设置",	    "公共场所卫生许可", "药品零售许可",	    "医疗机构执业登记",
+		"民办学校办学许可", "人力资源服务许可"};
 	static const char *const levels[] = {"district", "town", "village"};
 	cJSON *all = cJSON_CreateObject();
 	cJSON *deps = cJSON_AddArrayToObject(all, "departments");

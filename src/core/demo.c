@@ -22,9 +22,16 @@ static int demo_account(db *d, const char *hash, const char *username, const cha
 			const char *phone, const char *department, const char *office, yc_err *err)
 {
 	struct account_new n = {
-		.username = username, .password = DEMO_PASSWORD, .role = role, .name = name,
-		.kind = kind, .id_number = id_number, .phone = phone, .department = department,
-		.office = office, .demo = true,
+		.username = username,
+		.password = DEMO_PASSWORD,
+		.role = role,
+		.name = name,
+		.kind = kind,
+		.id_number = id_number,
+		.phone = phone,
+		.department = department,
+		.office = office,
+		.demo = true,
 	};
 	int rc = account_validate(&n, err);
 	if (!rc)

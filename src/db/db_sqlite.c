@@ -87,7 +87,8 @@ static int sq_bind_int(void *stmt, int idx, int64_t v)
 
 static int sq_bind_text(void *stmt, int idx, const char *s)
 {
-	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : YC_EINTERNAL;
+	return sqlite3_bind_text(stmt, idx, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0
+										  : YC_EINTERNAL;
 }
 
 static int sq_bind_null(void *stmt, int idx)

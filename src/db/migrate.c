@@ -62,7 +62,8 @@ int db_migrate(db *d, yc_err *err)
 		rc = db_exec(d, m->text, err);
 		if (!rc)
 			rc = db_run(d, err,
-				    "INSERT INTO schema_version (version, name, applied_ms) VALUES (?, ?, ?)",
+				    "INSERT INTO schema_version (version, name, applied_ms) VALUES "
+				    "(?, ?, ?)",
 				    "isi", (int64_t)v, m->name, yc_now_ms());
 		if (!rc)
 			rc = db_commit(d, err);

@@ -17,7 +17,8 @@ int api_audit_verify(yc_req *r)
 	}
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	yc_buf_addf(&b, "{\"intact\":%s,\"events\":%lld", rc ? "false" : "true", (long long)rep.count);
+	yc_buf_addf(&b, "{\"intact\":%s,\"events\":%lld", rc ? "false" : "true",
+		    (long long)rep.count);
 	if (rc) {
 		yc_buf_addf(&b, ",\"first_bad_event\":%lld,\"problem\":", (long long)rep.bad_id);
 		yc_json_add_str(&b, rep.problem);

@@ -55,7 +55,8 @@ int api_calendar_get(yc_req *r)
 	rc = calendar_year_json(r->app->cal, year, &b);
 	if (rc) {
 		yc_buf_release(&b);
-		return yc_err_set(&r->err, YC_ENOTFOUND, "year", "the calendar for %d is not loaded", year);
+		return yc_err_set(&r->err, YC_ENOTFOUND, "year",
+				  "the calendar for %d is not loaded", year);
 	}
 	http_reply(r, 200, &b);
 	yc_buf_release(&b);
@@ -128,7 +129,8 @@ int api_calendar_add_workdays(yc_req *r)
 	char a[16], b[16], body[96];
 	yc_date_format(from, a, sizeof(a));
 	yc_date_format(to, b, sizeof(b));
-	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"n\":%lld,\"result\":\"%s\"}", a, (long long)n, b);
+	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"n\":%lld,\"result\":\"%s\"}", a,
+		 (long long)n, b);
 	http_reply_str(r, 200, body);
 	return 0;
 }
@@ -144,7 +146,8 @@ int api_calendar_is_workday(yc_req *r)
 		return rc;
 	char a[16], body[64];
 	yc_date_format(day, a, sizeof(a));
-	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"workday\":%s}", a, work ? "true" : "false");
+	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"workday\":%s}", a,
+		 work ? "true" : "false");
 	http_reply_str(r, 200, body);
 	return 0;
 }
@@ -174,8 +177,9 @@ int api_calendar_add_workhours(yc_req *r)
 	int32_t od = (int32_t)(out / 1440);
 	int om = (int)(out % 1440);
 	yc_date_format(od, res, sizeof(res));
-	snprintf(body, sizeof(body), "{\"start\":\"%s\",\"hours\":%lld,\"result\":\"%sT%02d:%02d\"}",
-		 start, (long long)hours, res, om / 60, om % 60);
+	snprintf(body, sizeof(body),
+		 "{\"start\":\"%s\",\"hours\":%lld,\"result\":\"%sT%02d:%02d\"}", start,
+		 (long long)hours, res, om / 60, om % 60);
 	http_reply_str(r, 200, body);
 	return 0;
 }

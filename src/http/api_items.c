@@ -111,7 +111,8 @@ static int item_write_start(yc_req *r, enum catalog_put_mode mode)
 		return rc;
 	const char *code = yc_json_str(r->body, "code");
 	if (mode == CATALOG_UPDATE && strcmp(code, r->params[0]))
-		return yc_err_set(&r->err, YC_EINVAL, "code", "the body's code differs from the path's");
+		return yc_err_set(&r->err, YC_EINVAL, "code",
+				  "the body's code differs from the path's");
 	struct item_write *w = calloc(1, sizeof(*w));
 	if (!w)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);

@@ -52,8 +52,8 @@ static void registration_done(yc_req *r, void *arg, int rc, const yc_err *err)
 int api_users_create(yc_req *r)
 {
 	static const yc_jfield spec[] = {
-		{"username", YC_JT_STRING, true, 32}, {"password", YC_JT_STRING, true, 128},
-		{"name", YC_JT_STRING, true, 100},    {"kind", YC_JT_STRING, true, 16},
+		{"username", YC_JT_STRING, true, 32},  {"password", YC_JT_STRING, true, 128},
+		{"name", YC_JT_STRING, true, 100},     {"kind", YC_JT_STRING, true, 16},
 		{"id_number", YC_JT_STRING, true, 18}, {"phone", YC_JT_STRING, true, 11},
 	};
 	int rc = yc_json_check(r->body, spec, sizeof(spec) / sizeof(spec[0]), &r->err);

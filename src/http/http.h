@@ -43,8 +43,8 @@ struct yc_req {
 	struct evhttp_request *ev; /* NULL once the client has gone */
 	yc_app *app;
 	yc_thread *thr;
-	db *db; /* this thread's read handle */
-	int route;       /* index in the route table, or a YC_ROUTE_* slot */
+	db *db;		 /* this thread's read handle */
+	int route;	 /* index in the route table, or a YC_ROUTE_* slot */
 	char path[1024]; /* decoded, without the query */
 	char params[YC_MAX_PARAMS][256];
 	struct evkeyvalq query;
@@ -93,7 +93,6 @@ const char *http_peer(yc_req *r);
 int http_write(yc_req *r, db_mutation_fn fn, void *arg, yc_write_done done);
 
 /* Integer query parameter in [lo, hi], def when absent; YC_EINVAL naming it otherwise. */
-int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def,
-		   int64_t *out);
+int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def, int64_t *out);
 
 #endif

@@ -7,8 +7,8 @@
 #include "http/router.h"
 #include "lib/banned.h"
 
-static const double bounds_s[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
-				  0.01,   0.025,   0.05,   0.1,   0.25,   0.5, 1, 2.5};
+static const double bounds_s[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+				  0.025,  0.05,	   0.1,	   0.25,  0.5,	  1,	 2.5};
 enum { NB = sizeof(bounds_s) / sizeof(bounds_s[0]) };
 
 struct route_metrics {
@@ -75,7 +75,8 @@ static void route_label(size_t i, yc_buf *out)
 		yc_buf_addf(out, "method=\"%s\",route=\"%s\"",
 			    router_method_name(yc_routes[i].method), yc_routes[i].pattern);
 	else
-		yc_buf_addf(out, "method=\"ANY\",route=\"%s\"", i == yc_nroutes ? "static" : "unmatched");
+		yc_buf_addf(out, "method=\"ANY\",route=\"%s\"",
+			    i == yc_nroutes ? "static" : "unmatched");
 }
 
 void metrics_render(struct yc_metrics *m, db_pipeline *p, yc_buf *out)
@@ -103,7 +104,8 @@ void metrics_render(struct yc_metrics *m, db_pipeline *p, yc_buf *out)
 			yc_buf_adds(out, "yichuang_request_seconds_bucket{");
 			route_label(i, out);
 			if (b < NB)
-				yc_buf_addf(out, ",le=\"%g\"} %llu\n", bounds_s[b], (unsigned long long)cum);
+				yc_buf_addf(out, ",le=\"%g\"} %llu\n", bounds_s[b],
+					    (unsigned long long)cum);
 			else
 				yc_buf_addf(out, ",le=\"+Inf\"} %llu\n", (unsigned long long)cum);
 		}
@@ -124,14 +126,16 @@ void metrics_render(struct yc_metrics *m, db_pipeline *p, yc_buf *out)
 	for (int b = 0; b < 11; b++) {
 		cum += st.size_buckets[b];
 		if (b < 10)
-			yc_buf_addf(out, "yichuang_pipeline_batch_size_bucket{le=\"%d\"} %llu\n", 1 << b,
-				    (unsigned long long)cum);
+			yc_buf_addf(out, "yichuang_pipeline_batch_size_bucket{le=\"%d\"} %llu\n",
+				    1 << b, (unsigned long long)cum);
 		else
 			yc_buf_addf(out, "yichuang_pipeline_batch_size_bucket{le=\"+Inf\"} %llu\n",
 				    (unsigned long long)cum);
 	}
-	yc_buf_addf(out, "yichuang_pipeline_batch_size_sum %llu\n", (unsigned long long)st.mutations);
-	yc_buf_addf(out, "yichuang_pipeline_batch_size_count %llu\n", (unsigned long long)st.batches);
+	yc_buf_addf(out, "yichuang_pipeline_batch_size_sum %llu\n",
+		    (unsigned long long)st.mutations);
+	yc_buf_addf(out, "yichuang_pipeline_batch_size_count %llu\n",
+		    (unsigned long long)st.batches);
 	yc_buf_addf(out,
 		    "# HELP yichuang_pipeline_failed_commits_total Batches whose commit failed.\n"
 		    "# TYPE yichuang_pipeline_failed_commits_total counter\n"

@@ -65,7 +65,8 @@ static bool route_matches(const char *pattern, const char *path, yc_req *r)
 			const char *close = strchr(p, '}');
 			const char *seg_end = strchr(s, '/');
 			size_t len = seg_end ? (size_t)(seg_end - s) : strlen(s);
-			if (!close || len == 0 || np == YC_MAX_PARAMS || len >= sizeof(r->params[0]))
+			if (!close || len == 0 || np == YC_MAX_PARAMS ||
+			    len >= sizeof(r->params[0]))
 				return false;
 			if (r) {
 				memcpy(r->params[np], s, len);

@@ -17,7 +17,7 @@ struct yc_route {
 	int method;
 	const char *pattern; /* "/api/v1/items/{code}" */
 	yc_handler handler;
-	int roles;         /* 0: public; else a mask of ROLE_* bits */
+	int roles;	   /* 0: public; else a mask of ROLE_* bits */
 	size_t body_limit; /* 0: no body; else a JSON body is required, at most this many bytes */
 };
 

@@ -85,8 +85,7 @@ const char *http_query(yc_req *r, const char *name)
 	return r->has_query ? evhttp_find_header(&r->query, name) : NULL;
 }
 
-int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def,
-		   int64_t *out)
+int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def, int64_t *out)
 {
 	const char *v = http_query(r, name);
 	if (!v) {
@@ -97,8 +96,9 @@ int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t 
 	errno = 0;
 	long long n = strtoll(v, &end, 10);
 	if (errno || end == v || *end || n < lo || n > hi)
-		return yc_err_set(&r->err, YC_EINVAL, name, "%s must be a whole number from %lld to %lld",
-				  name, (long long)lo, (long long)hi);
+		return yc_err_set(&r->err, YC_EINVAL, name,
+				  "%s must be a whole number from %lld to %lld", name,
+				  (long long)lo, (long long)hi);
 	*out = n;
 	return 0;
 }
@@ -259,10 +259,15 @@ static const char *content_type(const char *path)
 	static const struct {
 		const char *ext, *type;
 	} types[] = {
-		{".html", "text/html; charset=utf-8"}, {".css", "text/css; charset=utf-8"},
-		{".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
-		{".json", "application/json"}, {".svg", "image/svg+xml"}, {".png", "image/png"},
-		{".ico", "image/x-icon"}, {".txt", "text/plain; charset=utf-8"},
+		{".html", "text/html; charset=utf-8"},
+		{".css", "text/css; charset=utf-8"},
+		{".js", "text/javascript; charset=utf-8"},
+		{".mjs", "text/javascript; charset=utf-8"},
+		{".json", "application/json"},
+		{".svg", "image/svg+xml"},
+		{".png", "image/png"},
+		{".ico", "image/x-icon"},
+		{".txt", "text/plain; charset=utf-8"},
 		{".woff2", "font/woff2"},
 	};
 	const char *dot = strrchr(path, '.');
@@ -350,12 +355,12 @@ static int dispatch(yc_req *r, int method)
 		TAILQ_INIT(&r->query);
 		if (evhttp_parse_query_str(q, &r->query) != 0) {
 			evhttp_clear_headers(&r->query);
-			return yc_err_set(&r->err, YC_EMALFORMED, NULL, "the query string is not valid");
+			return yc_err_set(&r->err, YC_EMALFORMED, NULL,
+					  "the query string is not valid");
 		}
 		r->has_query = true;
 		struct evkeyval *kv;
-		TAILQ_FOREACH(kv, &r->query, next)
-		{
+		TAILQ_FOREACH (kv, &r->query, next) {
 			if (!yc_utf8_valid(kv->value, strlen(kv->value), NULL))
 				return yc_err_set(&r->err, YC_EMALFORMED, kv->key,
 						  "query parameter %s is not valid UTF-8", kv->key);
@@ -458,8 +463,8 @@ static void *thread_main(void *arg)
 }
 
 /* Parses "host:port" or "[v6]:port" into addr. */
-static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len, bool *loopback,
-			yc_err *err)
+static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
+			bool *loopback, yc_err *err)
 {
 	char host[128];
 	const char *colon = strrchr(spec, ':');

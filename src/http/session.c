@@ -152,7 +152,8 @@ int session_authenticate(yc_req *r)
 			memcpy(r->token, auth + 7, n + 1);
 			have = true;
 		} else {
-			return yc_err_set(&r->err, YC_EAUTH, "Authorization", "the bearer token is malformed");
+			return yc_err_set(&r->err, YC_EAUTH, "Authorization",
+					  "the bearer token is malformed");
 		}
 	} else {
 		const char *cookies = http_req_header(r, "Cookie");
@@ -212,8 +213,9 @@ static void login_done(yc_req *r, void *arg, int rc, const yc_err *err)
 		return;
 	}
 	char cookie[200];
-	snprintf(cookie, sizeof(cookie), "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-		 l->token, (long long)r->app->cfg.session_ttl_s);
+	snprintf(cookie, sizeof(cookie),
+		 "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", l->token,
+		 (long long)r->app->cfg.session_ttl_s);
 	http_header(r, "Set-Cookie", cookie);
 	yc_buf b;
 	yc_buf_init(&b, 0);
@@ -244,12 +246,14 @@ int api_session_create(yc_req *r)
 		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
 		http_header(r, "Retry-After", retry);
 		return yc_err_set(&r->err, YC_ERATE, NULL,
-				  "too many failed logins; try again in %lld seconds", (long long)wait);
+				  "too many failed logins; try again in %lld seconds",
+				  (long long)wait);
 	}
 	struct login *l = calloc(1, sizeof(*l));
 	if (!l)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-	rc = account_authenticate(r->db, username, yc_json_str(r->body, "password"), &l->user, &r->err);
+	rc = account_authenticate(r->db, username, yc_json_str(r->body, "password"), &l->user,
+				  &r->err);
 	if (rc) {
 		free(l);
 		if (rc == YC_EAUTH) {

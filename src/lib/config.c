@@ -64,8 +64,7 @@ static const struct yc_setting *yc_setting_find(const char *name)
 	return NULL;
 }
 
-static int yc_setting_apply(yc_config *cfg, const struct yc_setting *s, const char *v,
-			    yc_err *err)
+static int yc_setting_apply(yc_config *cfg, const struct yc_setting *s, const char *v, yc_err *err)
 {
 	char *slot = (char *)cfg + s->offset;
 	switch (s->type) {

@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define YC_SHA256_HEX 65
+#define YC_SHA256_HEX	     65
 #define YC_PASSWORD_HASH_MAX 128
 
 /* Hex SHA-256 of p[0..n) into out (65 bytes with the NUL). */

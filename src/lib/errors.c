@@ -8,11 +8,9 @@
 const char *yc_code_name(int code)
 {
 	switch (code) {
-	case YC_OK:
-		return "ok";
-#define YC_X_NAME(sym, val, name, status, msg) \
-	case sym:                              \
-		return name;
+	case YC_OK: return "ok";
+#define YC_X_NAME(sym, val, name, status, msg)                                                     \
+	case sym: return name;
 		YC_ERROR_LIST(YC_X_NAME)
 #undef YC_X_NAME
 	}
@@ -22,11 +20,9 @@ const char *yc_code_name(int code)
 int yc_code_status(int code)
 {
 	switch (code) {
-	case YC_OK:
-		return 200;
-#define YC_X_STATUS(sym, val, name, status, msg) \
-	case sym:                                \
-		return status;
+	case YC_OK: return 200;
+#define YC_X_STATUS(sym, val, name, status, msg)                                                   \
+	case sym: return status;
 		YC_ERROR_LIST(YC_X_STATUS)
 #undef YC_X_STATUS
 	}
@@ -36,11 +32,9 @@ int yc_code_status(int code)
 const char *yc_code_message(int code)
 {
 	switch (code) {
-	case YC_OK:
-		return "ok";
-#define YC_X_MSG(sym, val, name, status, msg) \
-	case sym:                             \
-		return msg;
+	case YC_OK: return "ok";
+#define YC_X_MSG(sym, val, name, status, msg)                                                      \
+	case sym: return msg;
 		YC_ERROR_LIST(YC_X_MSG)
 #undef YC_X_MSG
 	}

@@ -13,21 +13,21 @@
 #include <stddef.h>
 
 /*      symbol         value name                 status  default message */
-#define YC_ERROR_LIST(X)                                                                \
-	X(YC_EMALFORMED, -1, "malformed", 400, "the request could not be read")          \
-	X(YC_EAUTH, -2, "unauthenticated", 401, "log in first")                           \
-	X(YC_EFORBIDDEN, -3, "forbidden", 403, "not allowed for this account")            \
-	X(YC_ENOTFOUND, -4, "not_found", 404, "no such thing")                            \
-	X(YC_EMETHOD, -5, "method_not_allowed", 405, "method not allowed here")           \
-	X(YC_ECONFLICT, -6, "conflict", 409, "the current state does not allow this")     \
-	X(YC_EEXISTS, -7, "already_exists", 409, "it exists already")                     \
-	X(YC_ETOOLARGE, -8, "too_large", 413, "the request is too large")                 \
-	X(YC_EINVAL, -9, "invalid", 422, "a field is not valid")                          \
-	X(YC_ENOTLOADED, -10, "calendar_year_not_loaded", 422, "the calendar year is not loaded") \
-	X(YC_ERATE, -11, "too_many_requests", 429, "too many attempts, try again later")  \
-	X(YC_ENOMEM, -12, "out_of_memory", 503, "out of memory")                          \
-	X(YC_EUNAVAIL, -13, "unavailable", 503, "the service is unavailable, retry later") \
-	X(YC_EIO, -14, "io_error", 500, "an input/output error occurred")                 \
+#define YC_ERROR_LIST(X)                                                                           \
+	X(YC_EMALFORMED, -1, "malformed", 400, "the request could not be read")                    \
+	X(YC_EAUTH, -2, "unauthenticated", 401, "log in first")                                    \
+	X(YC_EFORBIDDEN, -3, "forbidden", 403, "not allowed for this account")                     \
+	X(YC_ENOTFOUND, -4, "not_found", 404, "no such thing")                                     \
+	X(YC_EMETHOD, -5, "method_not_allowed", 405, "method not allowed here")                    \
+	X(YC_ECONFLICT, -6, "conflict", 409, "the current state does not allow this")              \
+	X(YC_EEXISTS, -7, "already_exists", 409, "it exists already")                              \
+	X(YC_ETOOLARGE, -8, "too_large", 413, "the request is too large")                          \
+	X(YC_EINVAL, -9, "invalid", 422, "a field is not valid")                                   \
+	X(YC_ENOTLOADED, -10, "calendar_year_not_loaded", 422, "the calendar year is not loaded")  \
+	X(YC_ERATE, -11, "too_many_requests", 429, "too many attempts, try again later")           \
+	X(YC_ENOMEM, -12, "out_of_memory", 503, "out of memory")                                   \
+	X(YC_EUNAVAIL, -13, "unavailable", 503, "the service is unavailable, retry later")         \
+	X(YC_EIO, -14, "io_error", 500, "an input/output error occurred")                          \
 	X(YC_EINTERNAL, -15, "internal", 500, "an internal error occurred")
 
 enum yc_code {
@@ -64,6 +64,7 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
  * with an empty field, just the path) unless the field already starts with
  * it. Returns code, so callers write `return yc_err_prefix(rc, err, "…")`.
  */
-int yc_err_prefix(int code, yc_err *err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int yc_err_prefix(int code, yc_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

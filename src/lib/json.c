@@ -61,7 +61,8 @@ int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 	for (const char *p = end; p && p < s + n; p++) {
 		if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
 			cJSON_Delete(j);
-			return yc_err_set(err, YC_EMALFORMED, NULL, "unexpected data after JSON at byte %zu",
+			return yc_err_set(err, YC_EMALFORMED, NULL,
+					  "unexpected data after JSON at byte %zu",
 					  (size_t)(p - s));
 		}
 	}
@@ -72,29 +73,23 @@ int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 static bool yc_jtype_matches(const cJSON *v, yc_jtype t)
 {
 	switch (t) {
-	case YC_JT_STRING:
-		return cJSON_IsString(v);
+	case YC_JT_STRING: return cJSON_IsString(v);
 	case YC_JT_INT:
 		return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble) &&
 		       fabs(v->valuedouble) < 9007199254740992.0;
-	case YC_JT_NUMBER:
-		return cJSON_IsNumber(v);
-	case YC_JT_BOOL:
-		return cJSON_IsBool(v);
-	case YC_JT_OBJECT:
-		return cJSON_IsObject(v);
-	case YC_JT_ARRAY:
-		return cJSON_IsArray(v);
-	case YC_JT_ANY:
-		return true;
+	case YC_JT_NUMBER: return cJSON_IsNumber(v);
+	case YC_JT_BOOL: return cJSON_IsBool(v);
+	case YC_JT_OBJECT: return cJSON_IsObject(v);
+	case YC_JT_ARRAY: return cJSON_IsArray(v);
+	case YC_JT_ANY: return true;
 	}
 	return false;
 }
 
 static const char *yc_jtype_name(yc_jtype t)
 {
-	static const char *names[] = {"a string", "an integer", "a number", "true or false",
-				      "an object", "an array", "a value"};
+	static const char *names[] = {"a string",  "an integer", "a number", "true or false",
+				      "an object", "an array",	 "a value"};
 	return names[t];
 }
 
@@ -108,7 +103,8 @@ int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err 
 			if (strcmp(spec[i].name, m->string) == 0)
 				f = &spec[i];
 		if (!f)
-			return yc_err_set(err, YC_EINVAL, m->string, "unknown field '%s'", m->string);
+			return yc_err_set(err, YC_EINVAL, m->string, "unknown field '%s'",
+					  m->string);
 		if (!yc_jtype_matches(m, f->type))
 			return yc_err_set(err, YC_EINVAL, f->name, "'%s' must be %s", f->name,
 					  yc_jtype_name(f->type));

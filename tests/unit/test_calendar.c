@@ -125,10 +125,14 @@ Test(calendar, working_hours)
 Test(calendar, parse_rejects_bad_notices)
 {
 	const char *bad[] = {
-		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-02-30\",\"kind\":\"off\",\"name\":\"a\"}]}",
-		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2028-01-01\",\"kind\":\"off\",\"name\":\"a\"}]}",
-		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-01-01\",\"kind\":\"rest\",\"name\":\"a\"}]}",
-		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-01-01\",\"kind\":\"off\",\"name\":\"a\"},"
+		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-02-30\",\"kind\":"
+		"\"off\",\"name\":\"a\"}]}",
+		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2028-01-01\",\"kind\":"
+		"\"off\",\"name\":\"a\"}]}",
+		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-01-01\",\"kind\":"
+		"\"rest\",\"name\":\"a\"}]}",
+		"{\"year\":2027,\"source\":\"x\",\"days\":[{\"date\":\"2027-01-01\",\"kind\":"
+		"\"off\",\"name\":\"a\"},"
 		"{\"date\":\"2027-01-01\",\"kind\":\"off\",\"name\":\"a\"}]}",
 		"{\"year\":2027,\"days\":[]}",
 		"{\"year\":2027,\"source\":\"x\",\"days\":[],\"extra\":1}",
@@ -139,7 +143,8 @@ Test(calendar, parse_rejects_bad_notices)
 		cr_assert_eq(yc_json_parse(bad[i], strlen(bad[i]), &j, NULL), 0);
 		yc_err err;
 		yc_err_clear(&err);
-		cr_assert_eq(calendar_parse_year(j, 0, &y, &err), YC_EINVAL, "case %zu accepted", i);
+		cr_assert_eq(calendar_parse_year(j, 0, &y, &err), YC_EINVAL, "case %zu accepted",
+			     i);
 		cr_assert(err.field[0], "case %zu names a field", i);
 		cJSON_Delete(j);
 	}
@@ -158,7 +163,8 @@ Test(calendar, load_a_new_year)
 	cr_assert_eq(calendar_set_year(cal, &y, NULL), 0);
 	free(y.days);
 	cJSON_Delete(j);
-	/* 2026-12-31 (Thursday) is now off: from 12-30, the next working day is 2027-01-02 (make-up). */
+	/* 2026-12-31 (Thursday) is now off: from 12-30, the next working day is 2027-01-02
+	 * (make-up). */
 	expect_add("2026-12-30", 1, "2027-01-02");
 	int years[64];
 	cr_assert_eq(calendar_years(cal, years, 64), 8);

@@ -14,7 +14,7 @@ Test(ids, resident_invalid_vectors)
 {
 	cr_assert_not(ids_resident_valid("110105194912310021")); /* wrong check */
 	cr_assert_not(ids_resident_valid("11010519491331002X")); /* month 13 */
-	cr_assert_not(ids_resident_valid("1101051949123100"));   /* short */
+	cr_assert_not(ids_resident_valid("1101051949123100"));	 /* short */
 	cr_assert_not(ids_resident_valid("11010519491231002x")); /* lower-case x */
 	cr_assert_not(ids_resident_valid("A1010519491231002X"));
 	cr_assert_not(ids_resident_valid(NULL));

@@ -42,9 +42,9 @@ Test(json, utf8_validation)
 	cr_assert(yc_utf8_valid("一窗受理", strlen("一窗受理"), NULL));
 	cr_assert_not(yc_utf8_valid("ab\xff", 3, &bad));
 	cr_assert_eq(bad, 2);
-	cr_assert_not(yc_utf8_valid("\xc0\xaf", 2, NULL));         /* overlong */
-	cr_assert_not(yc_utf8_valid("\xed\xa0\x80", 3, NULL));     /* surrogate */
-	cr_assert_not(yc_utf8_valid("\xe4\xb8", 2, NULL));         /* truncated */
+	cr_assert_not(yc_utf8_valid("\xc0\xaf", 2, NULL));     /* overlong */
+	cr_assert_not(yc_utf8_valid("\xed\xa0\x80", 3, NULL)); /* surrogate */
+	cr_assert_not(yc_utf8_valid("\xe4\xb8", 2, NULL));     /* truncated */
 }
 
 Test(json, parse_names_the_position)

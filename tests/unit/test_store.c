@@ -46,8 +46,8 @@ static void append_events(int n)
 	for (int i = 0; i < n; i++) {
 		char object[32];
 		snprintf(object, sizeof(object), "thing/%d", i);
-		cr_assert_eq(audit_append(d, &audit_system_actor, "thing.make", object, "test", NULL,
-					  "{\"v\":1}", NULL),
+		cr_assert_eq(audit_append(d, &audit_system_actor, "thing.make", object, "test",
+					  NULL, "{\"v\":1}", NULL),
 			     0);
 	}
 	cr_assert_eq(db_commit(d, NULL), 0);
@@ -98,12 +98,13 @@ Test(audit, removed_newest_event_is_found)
 Test(audit, inserted_event_is_found)
 {
 	append_events(3);
-	cr_assert_eq(db_exec(d,
-			     "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
-			     " prev_hash, hash) SELECT 4, at_ms, actor, role, action, object, reason,"
-			     " hash, hash FROM audit_events WHERE id = 3",
-			     NULL),
-		     0);
+	cr_assert_eq(
+		db_exec(d,
+			"INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
+			" prev_hash, hash) SELECT 4, at_ms, actor, role, action, object, reason,"
+			" hash, hash FROM audit_events WHERE id = 3",
+			NULL),
+		0);
 	struct audit_report rep;
 	cr_assert_eq(verify(&rep), YC_ECONFLICT);
 	cr_assert_eq(rep.bad_id, 4);
@@ -115,9 +116,11 @@ static cJSON *item_doc(void)
 		"{\"code\":\"T-1\",\"basic_code\":\"011234567000\",\"name\":\"测试事项\","
 		"\"department\":\"d1\",\"level\":\"district\",\"type\":\"license\","
 		"\"case_type\":\"promised\",\"legal_limit\":{\"value\":20,\"unit\":\"workday\"},"
-		"\"promised_limit\":{\"value\":5,\"unit\":\"workday\"},\"visits\":0,\"online_depth\":4,"
+		"\"promised_limit\":{\"value\":5,\"unit\":\"workday\"},\"visits\":0,\"online_"
+		"depth\":4,"
 		"\"materials\":[{\"id\":\"m1\",\"name\":\"申请书\",\"required\":true}],"
-		"\"approval\":{\"levels_before\":3,\"levels\":1,\"signatures_before\":3,\"signatures\":1}}";
+		"\"approval\":{\"levels_before\":3,\"levels\":1,\"signatures_before\":3,"
+		"\"signatures\":1}}";
 	cJSON *j = NULL;
 	cr_assert_eq(yc_json_parse(t, strlen(t), &j, NULL), 0);
 	return j;
@@ -127,7 +130,8 @@ static void expect_invalid(cJSON *doc, const char *field)
 {
 	yc_err err;
 	yc_err_clear(&err);
-	cr_assert_eq(catalog_item_validate(doc, &err), YC_EINVAL, "expected %s to be refused", field);
+	cr_assert_eq(catalog_item_validate(doc, &err), YC_EINVAL, "expected %s to be refused",
+		     field);
 	cr_assert_str_eq(err.field, field);
 	cJSON_Delete(doc);
 }
@@ -143,7 +147,8 @@ Test(catalog, valid_item_passes)
 Test(catalog, promised_may_not_exceed_legal)
 {
 	cJSON *doc = item_doc();
-	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "promised_limit"), "value"), 21);
+	cJSON_SetNumberValue(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "promised_limit"), "value"), 21);
 	expect_invalid(doc, "promised_limit");
 }
 
@@ -185,10 +190,12 @@ Test(catalog, bad_enums_and_fields_are_named)
 			     cJSON_Parse("{\"id\":\"m1\",\"name\":\"again\",\"required\":false}"));
 	expect_invalid(doc, "materials[1].id");
 	doc = item_doc();
-	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "approval"), "levels"), 4);
+	cJSON_SetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "approval"), "levels"),
+			     4);
 	expect_invalid(doc, "approval.levels_before");
 	doc = item_doc();
-	cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "legal_limit"), "unit"), "day");
+	cJSON_SetValuestring(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "legal_limit"), "unit"),
+			     "day");
 	expect_invalid(doc, "legal_limit.unit");
 }
 
@@ -196,17 +203,21 @@ Test(catalog, store_update_and_stats, .init = open_fresh, .fini = close_fresh)
 {
 	yc_err err;
 	yc_err_clear(&err);
-	cr_assert_eq(db_exec(d, "INSERT INTO departments (code, name) VALUES ('d1', '测试局')", NULL), 0);
+	cr_assert_eq(
+		db_exec(d, "INSERT INTO departments (code, name) VALUES ('d1', '测试局')", NULL),
+		0);
 	cJSON *doc = item_doc();
 	cr_assert_eq(db_begin(d, NULL), 0);
 	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err), 0, "%s",
 		     err.message);
-	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err), YC_EEXISTS);
+	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err),
+		     YC_EEXISTS);
 	cr_assert_eq(db_commit(d, NULL), 0);
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	cr_assert_eq(catalog_item_json(d, "T-1", &b, &err), 0);
-	cr_assert(strstr(b.data, "\"status\":\"active\"") && strstr(b.data, "\"department_name\":\"测试局\""),
+	cr_assert(strstr(b.data, "\"status\":\"active\"") &&
+			  strstr(b.data, "\"department_name\":\"测试局\""),
 		  "%s", b.data);
 	yc_buf_clear(&b);
 	cr_assert_eq(catalog_stats_json(d, &b, &err), 0);
@@ -218,7 +229,8 @@ Test(catalog, store_update_and_stats, .init = open_fresh, .fini = close_fresh)
 	cr_assert_eq(yc_json_int(s, "fully_online", -1), 1);
 	cJSON_Delete(s);
 	cr_assert_eq(catalog_item_set_status(d, &audit_system_actor, "T-1", true, &err), 0);
-	cr_assert_eq(catalog_item_set_status(d, &audit_system_actor, "T-1", true, &err), YC_ECONFLICT);
+	cr_assert_eq(catalog_item_set_status(d, &audit_system_actor, "T-1", true, &err),
+		     YC_ECONFLICT);
 	yc_buf_clear(&b);
 	cr_assert_eq(catalog_stats_json(d, &b, &err), 0);
 	cr_assert(strstr(b.data, "\"items\":0,"), "retired items leave the figures: %s", b.data);
@@ -256,8 +268,12 @@ Test(pipeline, savepoint_isolates_failures, .init = open_fresh, .fini = close_fr
 
 Test(accounts, validation_names_fields)
 {
-	struct account_new n = {.username = "zhang", .password = "long-enough", .role = "applicant",
-				.name = "张三", .kind = "person", .id_number = "371002199001011238",
+	struct account_new n = {.username = "zhang",
+				.password = "long-enough",
+				.role = "applicant",
+				.name = "张三",
+				.kind = "person",
+				.id_number = "371002199001011238",
 				.phone = "13800001234"};
 	yc_err err;
 	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
