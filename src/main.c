@@ -170,6 +170,24 @@ static int open_existing(const char *uri, db **d, yc_err *err)
 	return 0;
 }
 
+/* Opens an existing database and runs fn(d, arg) in one transaction: committed or rolled back. */
+static int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err)
+{
+	db *d = NULL;
+	int rc = open_existing(uri, &d, err);
+	if (!rc)
+		rc = db_begin(d, err);
+	if (!rc) {
+		rc = fn(d, arg, err);
+		if (!rc)
+			rc = db_commit(d, err);
+		else
+			db_rollback(d);
+	}
+	db_close(d);
+	return rc;
+}
+
 /* ---- commands ---------------------------------------------------------- */
 
 static int cmd_init(int argc, char **argv)
@@ -314,6 +332,17 @@ static int cmd_serve(int argc, char **argv)
 	return 0;
 }
 
+struct user_add {
+	const struct account_new *n;
+	char hash[YC_PASSWORD_HASH_MAX];
+};
+
+static int user_add_write(db *d, void *arg, yc_err *err)
+{
+	struct user_add *u = arg;
+	return account_insert(d, &audit_system_actor, u->n, u->hash, NULL, err);
+}
+
 static int cmd_user_add(int argc, char **argv)
 {
 	struct args a;
@@ -338,23 +367,23 @@ static int cmd_user_add(int argc, char **argv)
 	};
 	yc_err err;
 	yc_err_clear(&err);
-	char hash[YC_PASSWORD_HASH_MAX];
-	db *d = NULL;
-	if ((rc = account_validate(&n, &err)) ||
-	    (rc = account_hash_password(password, hash, &err)) ||
-	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
-		goto out;
-	rc = account_insert(d, &audit_system_actor, &n, hash, NULL, &err);
-	if (!rc)
-		rc = db_commit(d, &err);
-	else
-		db_rollback(d);
-out:
-	db_close(d);
-	if (rc)
+	struct user_add u = {.n = &n};
+	if ((rc = account_validate(&n, &err)) || (rc = account_hash_password(password, u.hash, &err)) ||
+	    (rc = cli_write(opt(&a, "db"), user_add_write, &u, &err)))
 		return fail(&err);
 	printf("added %s (%s)\n", n.username, n.role);
 	return 0;
+}
+
+struct import {
+	cJSON *all;
+	int count;
+};
+
+static int import_write(db *d, void *arg, yc_err *err)
+{
+	struct import *im = arg;
+	return catalog_import(d, &audit_system_actor, im->all, &im->count, err);
 }
 
 static int cmd_catalog_import(int argc, char **argv)
@@ -369,25 +398,15 @@ static int cmd_catalog_import(int argc, char **argv)
 		return failf("cannot read", a.pos[0]);
 	yc_err err;
 	yc_err_clear(&err);
-	cJSON *all = NULL;
-	db *d = NULL;
-	int count = 0;
-	calendar *cal = calendar_new();
-	if ((rc = yc_json_parse(text, len, &all, &err)) ||
-	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
-		goto out;
-	rc = catalog_import(d, &audit_system_actor, all, &count, &err);
-	if (!rc)
-		rc = db_commit(d, &err);
-	else
-		db_rollback(d);
-out:
-	calendar_free(cal);
+	struct import im = {NULL, 0};
+	rc = yc_json_parse(text, len, &im.all, &err);
 	free(text);
-	cJSON_Delete(all);
-	db_close(d);
+	if (!rc)
+		rc = cli_write(opt(&a, "db"), import_write, &im, &err);
+	cJSON_Delete(im.all);
 	if (rc)
 		return fail(&err);
+	int count = im.count;
 	printf("imported %d items\n", count);
 	return 0;
 }
@@ -517,6 +536,11 @@ static int cmd_calendar_is_workday(int argc, char **argv)
 	return 0;
 }
 
+static int calendar_load_write(db *d, void *arg, yc_err *err)
+{
+	return calendar_store_year(d, &audit_system_actor, arg, err);
+}
+
 static int cmd_calendar_load(int argc, char **argv)
 {
 	struct args a;
@@ -531,18 +555,8 @@ static int cmd_calendar_load(int argc, char **argv)
 	yc_err_clear(&err);
 	cJSON *j = NULL;
 	struct cal_year y = {0};
-	db *d = NULL;
-	if ((rc = yc_json_parse(text, len, &j, &err)) ||
-	    (rc = calendar_parse_year(j, 0, &y, &err)) ||
-	    (rc = open_existing(opt(&a, "db"), &d, &err)) || (rc = db_begin(d, &err)))
-		goto out;
-	rc = calendar_store_year(d, &audit_system_actor, &y, &err);
-	if (!rc)
-		rc = db_commit(d, &err);
-	else
-		db_rollback(d);
-out:
-	db_close(d);
+	if (!(rc = yc_json_parse(text, len, &j, &err)) && !(rc = calendar_parse_year(j, 0, &y, &err)))
+		rc = cli_write(opt(&a, "db"), calendar_load_write, &y, &err);
 	cJSON_Delete(j);
 	free(text);
 	free(y.days);
