@@ -592,8 +592,17 @@ static int cmd_routes(int argc, char **argv)
 	(void)argv;
 	if (argc)
 		return EXIT_USAGE;
-	for (size_t i = 0; i < yc_nroutes; i++)
-		printf("%s %s\n", router_method_name(yc_routes[i].method), yc_routes[i].pattern);
+	static const int roles[] = {ROLE_APPLICANT, ROLE_CLERK, ROLE_APPROVER, ROLE_SUPERVISOR,
+				    ROLE_ADMIN};
+	for (size_t i = 0; i < yc_nroutes; i++) {
+		printf("%s %s ", router_method_name(yc_routes[i].method), yc_routes[i].pattern);
+		if (!yc_routes[i].roles)
+			printf("public");
+		for (size_t k = 0, n = 0; k < sizeof(roles) / sizeof(roles[0]); k++)
+			if (yc_routes[i].roles & roles[k])
+				printf("%s%s", n++ ? "," : "", account_role_name(roles[k]));
+		printf("\n");
+	}
 	return 0;
 }
 
@@ -628,7 +637,7 @@ static const struct command commands[] = {
 	{"calendar", "load", cmd_calendar_load, "--db PATH FILE",
 	 "load one year's notice (docs/calendar.md)"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
-	{"routes", NULL, cmd_routes, "", "list the HTTP routes"},
+	{"routes", NULL, cmd_routes, "", "list the HTTP routes with the roles allowed"},
 	{"version", NULL, cmd_version, "", "print the version"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -37,7 +37,7 @@ function check(value, schema, path, problems) {
 }
 
 test('every server route is documented and every documented route exists', () => {
-  const served = cli(['routes']).stdout.trim().split('\n').sort();
+  const served = cli(['routes']).stdout.trim().split('\n').map((l) => l.split(' ').slice(0, 2).join(' ')).sort();
   const documented = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const m of METHODS) if (item[m]) documented.push(`${m.toUpperCase()} ${path}`);
