@@ -6,13 +6,14 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 # snprintf truncation is how yichuang bounds messages, so that warning is off.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
-CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -MMD -MP
-LIBS     := -levent -levent_pthreads -lsqlite3 -lcrypto -largon2 -lcjson -lpthread -lm
+CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/include/postgresql -MMD -MP
+LIBS     := -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/http/*.c)
-GEN      := schema_sqlite.c calendar_files.c demo_files.c
+GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
+SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
 DEMOFILES:= data/demo/district.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
@@ -26,6 +27,9 @@ all: build/yichuang
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
 	@mkdir -p $(@D)
 	@scripts/embed.sh yc_schema_sqlite $(SCHEMA) > $@
+build/gen/schema_postgres.c: $(SCHEMA_PG) scripts/embed.sh
+	@mkdir -p $(@D)
+	@scripts/embed.sh yc_schema_postgres $(SCHEMA_PG) > $@
 build/gen/calendar_files.c: $(CALFILES) scripts/embed.sh
 	@mkdir -p $(@D)
 	@scripts/embed.sh yc_calendar_files $(CALFILES) > $@

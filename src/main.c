@@ -150,11 +150,10 @@ static char *read_file(const char *path, size_t max, size_t *len)
 static int open_existing(const char *uri, db **d, yc_err *err)
 {
 	struct stat st;
-	const char *path = strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
-	if (stat(path, &st) != 0)
+	const char *path = db_uri_path(uri);
+	if (path && stat(path, &st) != 0)
 		return yc_err_set(err, YC_ENOTFOUND, "db",
-				  "no database at %s (create it with: yichuang init --db %s)", path,
-				  path);
+				  "no database at %s (create it with: yichuang init --db %s)", path, path);
 	int rc = db_open(uri, 0, d, err);
 	if (rc)
 		return rc;
@@ -162,10 +161,12 @@ static int open_existing(const char *uri, db **d, yc_err *err)
 	if (v < latest) {
 		db_close(*d);
 		*d = NULL;
+		if (v == 0)
+			return yc_err_set(err, YC_ENOTFOUND, "db",
+					  "the database has no yichuang schema: run yichuang init");
 		return yc_err_set(err, YC_EINVAL, "db",
-				  "the database schema is version %d, this program needs %d: run "
-				  "yichuang migrate --db %s",
-				  v, latest, path);
+				  "the database schema is version %d, this program needs %d: run yichuang migrate",
+				  v, latest);
 	}
 	return 0;
 }
@@ -197,16 +198,24 @@ static int cmd_init(int argc, char **argv)
 	if (rc || !opt(&a, "db") || a.npos)
 		return EXIT_USAGE;
 	const char *uri = opt(&a, "db");
-	const char *path = strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
+	const char *path = db_uri_path(uri);
 	struct stat st;
-	if (stat(path, &st) == 0)
+	if (path && stat(path, &st) == 0)
 		return failf("refusing to overwrite an existing database", path);
 	yc_err err;
 	yc_err_clear(&err);
 	db *d = NULL;
 	calendar *cal = calendar_new();
-	if ((rc = db_open(uri, DB_OPEN_CREATE, &d, &err)) || (rc = db_migrate(d, &err)) ||
-	    (rc = calendar_load_builtin(cal, &err)) || (rc = db_begin(d, &err)))
+	if ((rc = db_open(uri, DB_OPEN_CREATE, &d, &err)))
+		goto out;
+	if (db_schema_version(d) > 0) {
+		rc = yc_err_set(&err, YC_EEXISTS, "db",
+				"refusing to overwrite an existing database (it has a yichuang schema)");
+		path = NULL; /* not ours to remove */
+		goto out;
+	}
+	if ((rc = db_migrate(d, &err)) || (rc = calendar_load_builtin(cal, &err)) ||
+	    (rc = db_begin(d, &err)))
 		goto out;
 	int years[64];
 	int n = calendar_years(cal, years, 64);
@@ -235,10 +244,11 @@ out:
 	calendar_free(cal);
 	db_close(d);
 	if (rc) {
-		unlink(path);
+		if (path)
+			unlink(path);
 		return fail(&err);
 	}
-	printf("created %s (schema %d%s)\n", path, db_schema_latest(),
+	printf("created %s (schema %d%s)\n", path ? path : "the PostgreSQL database", db_schema_latest(),
 	       opt(&a, "demo") ? ", demo district" : "");
 	return 0;
 }

@@ -58,7 +58,15 @@ static int audit_hash(const char *prev, int64_t id, int64_t at_ms, const char *a
 int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
 		 const char *reason, const char *before, const char *after, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT last_id, hash FROM audit_head WHERE one = 1", err);
+	/*
+	 * Moving the head first takes its row lock: writers on several nodes
+	 * queue here instead of both taking the same id. The hash returned is
+	 * still the previous event's (only last_id changed).
+	 */
+	db_stmt *st = db_prepare(d,
+				 "UPDATE audit_head SET last_id = last_id + 1 WHERE one = 1"
+				 " RETURNING last_id, hash",
+				 err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	int rc = db_step(st, err);
@@ -66,7 +74,7 @@ int audit_append(db *d, const yc_actor *actor, const char *action, const char *o
 		db_done(st);
 		return rc < 0 ? rc : yc_err_set(err, YC_EINTERNAL, NULL, "audit head missing");
 	}
-	int64_t id = db_col_int(st, 0) + 1;
+	int64_t id = db_col_int(st, 0);
 	char prev[YC_SHA256_HEX];
 	snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
 	db_done(st);

@@ -27,17 +27,30 @@ struct db {
 	int ncache;
 };
 
+bool db_uri_is_postgres(const char *uri)
+{
+	return !strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13);
+}
+
+const char *db_uri_path(const char *uri)
+{
+	if (db_uri_is_postgres(uri))
+		return NULL;
+	return strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
+}
+
 int db_open(const char *uri, int flags, db **out, yc_err *err)
 {
 	*out = NULL;
 	const struct db_backend *be = NULL;
 	const char *target = uri;
-	if (!strncmp(uri, "postgres://", 11) || !strncmp(uri, "postgresql://", 13))
-		return yc_err_set(err, YC_EINVAL, "db",
-				  "this build has no PostgreSQL backend yet; use a file path");
-	if (!strncmp(uri, "sqlite:", 7))
-		target = uri + 7;
-	be = &db_backend_sqlite;
+	if (db_uri_is_postgres(uri)) {
+		be = &db_backend_pg;
+	} else {
+		be = &db_backend_sqlite;
+		if (!strncmp(uri, "sqlite:", 7))
+			target = uri + 7;
+	}
 	if (!*target)
 		return yc_err_set(err, YC_EINVAL, "db", "empty database path");
 	db *d = calloc(1, sizeof(*d));

@@ -26,7 +26,12 @@ typedef struct db_stmt db_stmt;
 enum { DB_DONE = 0, DB_ROW = 1 };
 enum { DB_OPEN_CREATE = 1, DB_OPEN_READONLY = 2 };
 
-/* Opens uri ("PATH", "sqlite:PATH"); *out is the caller's, freed with db_close. */
+/* True for postgres:// and postgresql:// URIs (any libpq connection URI). */
+bool db_uri_is_postgres(const char *uri);
+/* The file path of a SQLite URI ("PATH" or "sqlite:PATH"); NULL for PostgreSQL. */
+const char *db_uri_path(const char *uri);
+
+/* Opens uri ("PATH", "sqlite:PATH", "postgres://…"); *out is the caller's, freed with db_close. */
 int db_open(const char *uri, int flags, db **out, yc_err *err);
 void db_close(db *d);
 const char *db_backend_name(const db *d);

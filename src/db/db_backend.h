@@ -32,5 +32,6 @@ struct db_backend {
 };
 
 extern const struct db_backend db_backend_sqlite;
+extern const struct db_backend db_backend_pg;
 
 #endif

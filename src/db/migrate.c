@@ -15,6 +15,19 @@
 
 extern const struct yc_embedded yc_schema_sqlite[];
 extern const size_t yc_schema_sqlite_count;
+extern const struct yc_embedded yc_schema_postgres[];
+extern const size_t yc_schema_postgres_count;
+
+/* The migrations for d's backend (both sets carry the same version numbers). */
+static const struct yc_embedded *migrations(db *d, size_t *n)
+{
+	if (d && !strcmp(db_backend_name(d), "postgres")) {
+		*n = yc_schema_postgres_count;
+		return yc_schema_postgres;
+	}
+	*n = yc_schema_sqlite_count;
+	return yc_schema_sqlite;
+}
 
 static int migration_version(const char *name)
 {
@@ -23,15 +36,18 @@ static int migration_version(const char *name)
 
 int db_schema_latest(void)
 {
+	size_t n;
+	const struct yc_embedded *m = migrations(NULL, &n);
 	int v = 0;
-	for (size_t i = 0; i < yc_schema_sqlite_count; i++)
-		if (migration_version(yc_schema_sqlite[i].name) > v)
-			v = migration_version(yc_schema_sqlite[i].name);
+	for (size_t i = 0; i < n; i++)
+		if (migration_version(m[i].name) > v)
+			v = migration_version(m[i].name);
 	return v;
 }
 
 int db_schema_version(db *d)
 {
+	/* A database without the table is at version 0 (the query fails: no error to report). */
 	db_stmt *st = db_prepare(d, "SELECT COALESCE(MAX(version), 0) FROM schema_version", NULL);
 	if (!st)
 		return 0;
@@ -51,9 +67,11 @@ int db_migrate(db *d, yc_err *err)
 	if (rc)
 		return rc;
 	int current = db_schema_version(d);
+	size_t n;
+	const struct yc_embedded *all = migrations(d, &n);
 	/* Files come in name order from the embed step (the Makefile sorts them). */
-	for (size_t i = 0; i < yc_schema_sqlite_count; i++) {
-		const struct yc_embedded *m = &yc_schema_sqlite[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct yc_embedded *m = &all[i];
 		int v = migration_version(m->name);
 		if (v <= current)
 			continue;

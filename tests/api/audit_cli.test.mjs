@@ -1,16 +1,9 @@
 // The audit chain (API and CLI) and the command-line program.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cli, freshDb, startServer, expectError, tempDir } from './helper.mjs';
-
-const sqlite = (db, sql) => {
-  const r = spawnSync('sqlite3', [db, sql], { encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-};
+import { PG, cli, dropDb, freshDb, sql, startServer, expectError, tempDir } from './helper.mjs';
 
 test('every write leaves an audit event; the chain verifies over the API', async () => {
   const s = await startServer();
@@ -35,15 +28,16 @@ test('audit verify (CLI) detects an altered, a removed and an inserted event', (
     ['DELETE FROM audit_events WHERE id = (SELECT MAX(id) FROM audit_events)', /newest events removed/],
     ["INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason, prev_hash, hash) SELECT MAX(id) + 1, 0, 'x', 'admin', 'x', 'x', '', 'x', 'x' FROM audit_events", /event \d+/],
   ]) {
-    const { dir, db } = freshDb();
+    const fresh = freshDb();
+    const { db } = fresh;
     const ok = cli(['audit', 'verify', '--db', db]);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /intact: \d+ events/);
-    sqlite(db, tamper);
+    sql(db, tamper);
     const bad = cli(['audit', 'verify', '--db', db]);
     assert.equal(bad.status, 1, tamper);
     assert.match(bad.stderr, want);
-    rmSync(dir, { recursive: true, force: true });
+    dropDb(fresh);
   }
 });
 
@@ -57,6 +51,12 @@ test('CLI: usage errors exit 2, runtime failures exit 1, every command has --hel
   const miss = cli(['serve', '--db', '/nonexistent/x.db']);
   assert.equal(miss.status, 1);
   assert.match(miss.stderr, /yichuang init/);
+  if (PG) {
+    const empty = PG.replace(/\/[^/?]*$/, '/template1');
+    const none = cli(['serve', '--db', empty]);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no yichuang schema/);
+  }
   for (const c of [['init'], ['serve'], ['migrate'], ['user', 'add'], ['catalog', 'import'], ['catalog', 'export'],
     ['catalog', 'generate'], ['calendar', 'add-workdays'], ['calendar', 'is-workday'], ['calendar', 'load'],
     ['audit', 'verify'], ['routes'], ['version']]) {
@@ -78,7 +78,8 @@ test('CLI calendar: add-workdays, is-workday, and a year that is not loaded', ()
 });
 
 test('CLI calendar load writes the year to the database; --db queries use it', () => {
-  const { dir, db } = freshDb({ demo: false });
+  const fresh = freshDb({ demo: false });
+  const { dir, db } = fresh;
   const file = join(dir, '2027.json');
   writeFileSync(file, JSON.stringify({ year: 2027, source: 'test', days: [{ date: '2027-01-01', kind: 'off', name: '元旦' }] }));
   assert.equal(cli(['calendar', 'add-workdays', '2026-12-31', '1', '--db', db]).status, 1);
@@ -89,7 +90,7 @@ test('CLI calendar load writes the year to the database; --db queries use it', (
   const bad = cli(['calendar', 'load', '--db', db, file]);
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /days\[0\]/);
-  rmSync(dir, { recursive: true, force: true });
+  dropDb(fresh);
 });
 
 test('CLI init refuses to overwrite; migrate is idempotent; user add reads the password from stdin', async () => {
@@ -111,7 +112,8 @@ test('CLI init refuses to overwrite; migrate is idempotent; user add reads the p
 });
 
 test('CLI catalog export and import round-trip; generate makes catalogs of any size', () => {
-  const { dir, db } = freshDb();
+  const fresh = freshDb();
+  const { dir, db } = fresh;
   const out = join(dir, 'catalog.json');
   assert.equal(cli(['catalog', 'export', '--db', db, out]).status, 0);
   const exported = JSON.parse(readFileSync(out, 'utf8'));
@@ -136,8 +138,8 @@ test('CLI catalog export and import round-trip; generate makes catalogs of any s
   assert.equal(b.status, 1);
   assert.match(b.stderr, /items\[0\]\.visits/);
   assert.equal(cli(['audit', 'verify', '--db', other.db]).status, 0);
-  rmSync(dir, { recursive: true, force: true });
-  rmSync(other.dir, { recursive: true, force: true });
+  dropDb(fresh);
+  dropDb(other);
 });
 
 test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(), tempDir()); });

@@ -1,6 +1,7 @@
 // Starts a real yichuang server on a random loopback port with a fresh
 // database, and talks to it over HTTP. Used by the API, browser and crash tests.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -8,6 +9,9 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 export const BIN = resolve(ROOT, process.env.YC_TEST_BIN || 'build/yichuang');
 export const DEMO_PASSWORD = 'yichuang-demo';
+// Set by scripts/check for the PostgreSQL run: the URI of a throw-away cluster.
+export const PG = process.env.YC_TEST_PG || null;
+export const BACKEND = PG ? 'postgres' : 'sqlite';
 
 // Runs the CLI synchronously: {status, stdout, stderr}.
 export function cli(args, opts = {}) {
@@ -19,13 +23,37 @@ export function tempDir() {
   return mkdtempSync(join(tmpdir(), 'yc-test-'));
 }
 
-// A fresh demo database in a new temporary folder.
+// Runs SQL straight against a database (for tests that tamper behind the server's back).
+export function sql(db, statement) {
+  const r = PG
+    ? spawnSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', db, '-c', statement], { encoding: 'utf8' })
+    : spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`sql failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+// A fresh database (with the demo district unless demo is false) and a temporary folder.
+// On PostgreSQL each one is a new database in the test cluster.
 export function freshDb({ demo = true } = {}) {
   const dir = tempDir();
-  const db = join(dir, 'yichuang.db');
+  let db = join(dir, 'yichuang.db');
+  if (PG) {
+    const name = 'yc_' + randomBytes(6).toString('hex');
+    sql(PG, `CREATE DATABASE ${name}`);
+    db = PG.replace(/\/[^/?]*(\?.*)?$/, `/${name}$1`);
+  }
   const r = cli(['init', '--db', db, ...(demo ? ['--demo'] : [])]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   return { dir, db };
+}
+
+// Removes a database made by freshDb (its folder, and on PostgreSQL the database).
+export function dropDb({ dir, db }) {
+  rmSync(dir, { recursive: true, force: true });
+  if (PG && db.startsWith('postgres')) {
+    const name = new URL(db).pathname.slice(1);
+    if (name.startsWith('yc_')) sql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 }
 
 export async function startServer({ db, dir, args = [], env = {} } = {}) {
@@ -52,7 +80,7 @@ export async function startServer({ db, dir, args = [], env = {} } = {}) {
     async stop({ clean = true } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const r = await server.exited;
-      if (clean) rmSync(dir, { recursive: true, force: true });
+      if (clean) dropDb({ dir, db });
       return r;
     },
     api: (method, path, opts) => request(url, method, path, opts),

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import net from 'node:net';
-import { startServer, expectError } from './helper.mjs';
+import { BACKEND, startServer, expectError } from './helper.mjs';
 
 let s;
 before(async () => { s = await startServer(); });
@@ -13,7 +13,7 @@ test('health reports the schema version and backend', async () => {
   assert.equal(r.status, 200);
   assert.equal(r.json.status, 'ok');
   assert.equal(r.json.schema_version, 1);
-  assert.equal(r.json.backend, 'sqlite');
+  assert.equal(r.json.backend, BACKEND);
   assert.ok(r.headers.get('x-request-id'));
 });
 

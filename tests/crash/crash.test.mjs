@@ -2,8 +2,7 @@
 // after a restart, and the audit chain verifies.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rmSync } from 'node:fs';
-import { cli, freshDb, startServer } from '../api/helper.mjs';
+import { BACKEND, cli, dropDb, freshDb, startServer } from '../api/helper.mjs';
 
 const CLIENTS = 24;
 const ROUNDS = 3;
@@ -33,7 +32,8 @@ async function writer(s, token, id, acked, stop) {
 }
 
 test(`kill -9 during writes from ${CLIENTS} clients loses nothing acknowledged (${ROUNDS} rounds)`, async () => {
-  const { dir, db } = freshDb();
+  const fresh = freshDb();
+  const { dir, db } = fresh;
   const acked = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
@@ -62,8 +62,8 @@ test(`kill -9 during writes from ${CLIENTS} clients loses nothing acknowledged (
     const v = cli(['audit', 'verify', '--db', db]);
     assert.equal(v.status, 0, v.stderr);
     assert.match(v.stdout, /intact/);
-    console.log(`# crash: ${acked.length} acknowledged writes over ${ROUNDS} kills, all present; ${v.stdout.trim()}`);
+    console.log(`# crash (${BACKEND}): ${acked.length} acknowledged writes over ${ROUNDS} kills, all present; ${v.stdout.trim()}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    dropDb(fresh);
   }
 });

@@ -1,0 +1,332 @@
+/*
+ * db_pg.c — the PostgreSQL backend (libpq).
+ *
+ * Statements: domain SQL uses ? placeholders; prepare rewrites them to $1…$n
+ * (outside quoted strings) and prepares the statement on the server under a
+ * per-connection name. Parameters go as text; the server infers their types
+ * from the statement (domain SQL casts where it cannot, e.g. CAST(? AS TEXT)).
+ *
+ * Faults: a lost connection makes the current call fail with YC_EUNAVAIL at
+ * once; the next call reconnects (connect_timeout bounds the wait) and
+ * re-prepares statements lazily (each remembers the connection generation it
+ * was prepared on). A transaction that was open when the connection died is
+ * gone, so every write of that batch fails with 503 and nothing is
+ * acknowledged that was not committed.
+ */
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_backend.h"
+#include "lib/buf.h"
+#include "lib/banned.h"
+
+enum { PG_MAX_PARAMS = 64 };
+
+struct pg_conn {
+	PGconn *c;
+	char *uri;
+	unsigned generation; /* bumped on every reconnect */
+	unsigned next_name;
+	bool in_error;
+};
+
+struct pg_stmt {
+	struct pg_conn *pc;
+	char *sql; /* rewritten */
+	char name[24];
+	unsigned generation;
+	int nparams;
+	char *values[PG_MAX_PARAMS];
+	PGresult *res;
+	int row, nrows;
+};
+
+/* Maps a failed result (or a dead connection) to a YC_E… code. */
+static int pg_fail(struct pg_conn *pc, const PGresult *res, yc_err *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(pc->c);
+	int code = YC_EINTERNAL;
+	if (PQstatus(pc->c) != CONNECTION_OK) {
+		code = YC_EUNAVAIL;
+	} else if (state) {
+		if (!strcmp(state, "23505"))
+			code = YC_EEXISTS;
+		else if (!strncmp(state, "23", 2))
+			code = YC_EINVAL;
+		else if (!strncmp(state, "08", 2) || !strncmp(state, "57", 2) ||
+			 !strcmp(state, "40001") || !strcmp(state, "40P01") ||
+			 !strcmp(state, "25006") || !strcmp(state, "55P03"))
+			code = YC_EUNAVAIL; /* connection, shutdown, serialization, read-only standby, lock */
+	}
+	char clean[200];
+	snprintf(clean, sizeof(clean), "%s", msg ? msg : "");
+	clean[strcspn(clean, "\n")] = '\0';
+	return yc_err_set(err, code, NULL, "postgres: %s", clean);
+}
+
+static int pg_connect(struct pg_conn *pc, yc_err *err)
+{
+	/* Defaults first: anything in the URI overrides them. */
+	const char *keys[] = {"connect_timeout", "application_name", "keepalives_idle",
+			      "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+			      "dbname", NULL};
+	const char *vals[] = {"3", "yichuang", "10", "3", "3", "10000", pc->uri, NULL};
+	if (pc->c)
+		PQfinish(pc->c);
+	pc->c = PQconnectdbParams(keys, vals, 1);
+	pc->generation++;
+	if (!pc->c || PQstatus(pc->c) != CONNECTION_OK) {
+		char clean[200];
+		snprintf(clean, sizeof(clean), "%s", pc->c ? PQerrorMessage(pc->c) : "out of memory");
+		clean[strcspn(clean, "\n")] = '\0';
+		return yc_err_set(err, YC_EUNAVAIL, "db", "cannot connect to PostgreSQL: %s", clean);
+	}
+	PGresult *r = PQexec(pc->c, "SET client_min_messages = warning");
+	PQclear(r);
+	return 0;
+}
+
+/* Reconnects when the connection is gone (not inside a transaction: that is lost anyway). */
+static int pg_ensure(struct pg_conn *pc, yc_err *err)
+{
+	if (pc->c && PQstatus(pc->c) == CONNECTION_OK)
+		return 0;
+	return pg_connect(pc, err);
+}
+
+static int pg_open(const char *target, int flags, void **out, yc_err *err)
+{
+	(void)flags;
+	struct pg_conn *pc = calloc(1, sizeof(*pc));
+	if (!pc || !(pc->uri = strdup(target))) {
+		free(pc);
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	}
+	int rc = pg_connect(pc, err);
+	if (rc) {
+		PQfinish(pc->c);
+		free(pc->uri);
+		free(pc);
+		return rc;
+	}
+	*out = pc;
+	return 0;
+}
+
+static void pg_close(void *conn)
+{
+	struct pg_conn *pc = conn;
+	if (!pc)
+		return;
+	PQfinish(pc->c);
+	free(pc->uri);
+	free(pc);
+}
+
+/* ? → $n outside single-quoted strings; counts the parameters. */
+static char *pg_rewrite(const char *sql, int *nparams)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	bool quoted = false;
+	int n = 0;
+	for (const char *p = sql; *p; p++) {
+		if (*p == '\'')
+			quoted = !quoted;
+		if (*p == '?' && !quoted)
+			yc_buf_addf(&b, "$%d", ++n);
+		else
+			yc_buf_addc(&b, *p);
+	}
+	*nparams = n;
+	return yc_buf_detach(&b, NULL);
+}
+
+static int pg_server_prepare(struct pg_stmt *st, yc_err *err)
+{
+	struct pg_conn *pc = st->pc;
+	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
+	PGresult *r = PQprepare(pc->c, st->name, st->sql, st->nparams, NULL);
+	int rc = 0;
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = pg_fail(pc, r, err);
+	PQclear(r);
+	if (!rc)
+		st->generation = pc->generation;
+	return rc;
+}
+
+static int pg_prepare(void *conn, const char *sql, void **out, yc_err *err)
+{
+	struct pg_conn *pc = conn;
+	int rc = pg_ensure(pc, err);
+	if (rc)
+		return rc;
+	struct pg_stmt *st = calloc(1, sizeof(*st));
+	if (!st)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	st->pc = pc;
+	st->row = -1;
+	st->sql = pg_rewrite(sql, &st->nparams);
+	if (!st->sql || st->nparams > PG_MAX_PARAMS) {
+		free(st->sql);
+		free(st);
+		return yc_err_set(err, YC_EINTERNAL, NULL, "statement has too many parameters");
+	}
+	if ((rc = pg_server_prepare(st, err))) {
+		free(st->sql);
+		free(st);
+		return rc;
+	}
+	*out = st;
+	return 0;
+}
+
+static void pg_reset(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	PQclear(st->res);
+	st->res = NULL;
+	st->row = -1;
+	st->nrows = 0;
+	for (int i = 0; i < st->nparams; i++) {
+		free(st->values[i]);
+		st->values[i] = NULL;
+	}
+}
+
+static void pg_finalize(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	pg_reset(st);
+	/* Server-side statements die with their connection; closing it is enough. */
+	free(st->sql);
+	free(st);
+}
+
+static int pg_bind_text(void *stmt, int idx, const char *s)
+{
+	struct pg_stmt *st = stmt;
+	if (idx < 1 || idx > st->nparams)
+		return YC_EINTERNAL;
+	free(st->values[idx - 1]);
+	st->values[idx - 1] = s ? strdup(s) : NULL;
+	return 0;
+}
+
+static int pg_bind_int(void *stmt, int idx, int64_t v)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%lld", (long long)v);
+	return pg_bind_text(stmt, idx, num);
+}
+
+static int pg_bind_null(void *stmt, int idx)
+{
+	return pg_bind_text(stmt, idx, NULL);
+}
+
+static int pg_step(void *stmt, yc_err *err)
+{
+	struct pg_stmt *st = stmt;
+	struct pg_conn *pc = st->pc;
+	if (!st->res) {
+		int rc = 0;
+		if (PQstatus(pc->c) != CONNECTION_OK)
+			return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection is lost");
+		if (st->generation != pc->generation && (rc = pg_server_prepare(st, err)))
+			return rc;
+		st->res = PQexecPrepared(pc->c, st->name, st->nparams,
+					 (const char *const *)st->values, NULL, NULL, 0);
+		ExecStatusType s = PQresultStatus(st->res);
+		if (s == PGRES_TUPLES_OK) {
+			st->nrows = PQntuples(st->res);
+		} else if (s == PGRES_COMMAND_OK) {
+			st->nrows = 0;
+		} else {
+			rc = pg_fail(pc, st->res, err);
+			PQclear(st->res);
+			st->res = NULL;
+			return rc;
+		}
+		st->row = -1;
+	}
+	if (st->row + 1 < st->nrows) {
+		st->row++;
+		return 1;
+	}
+	return 0;
+}
+
+static int64_t pg_col_int(void *stmt, int idx)
+{
+	struct pg_stmt *st = stmt;
+	if (!st->res || st->row < 0)
+		return 0;
+	const char *v = PQgetvalue(st->res, st->row, idx);
+	if (v[0] == 't' && v[1] == '\0')
+		return 1; /* booleans */
+	return strtoll(v, NULL, 10);
+}
+
+static const char *pg_col_text(void *stmt, int idx)
+{
+	struct pg_stmt *st = stmt;
+	if (!st->res || st->row < 0 || PQgetisnull(st->res, st->row, idx))
+		return NULL;
+	return PQgetvalue(st->res, st->row, idx);
+}
+
+static size_t pg_col_len(void *stmt, int idx)
+{
+	struct pg_stmt *st = stmt;
+	if (!st->res || st->row < 0)
+		return 0;
+	return (size_t)PQgetlength(st->res, st->row, idx);
+}
+
+static bool pg_col_null(void *stmt, int idx)
+{
+	struct pg_stmt *st = stmt;
+	return !st->res || st->row < 0 || PQgetisnull(st->res, st->row, idx);
+}
+
+static int pg_exec(void *conn, const char *sql, yc_err *err)
+{
+	struct pg_conn *pc = conn;
+	/* Reconnect only between transactions: BEGIN may start afresh, nothing else may. */
+	if (!strcmp(sql, "BEGIN") || !strncmp(sql, "CREATE", 6)) {
+		int rc = pg_ensure(pc, err);
+		if (rc)
+			return rc;
+	}
+	PGresult *r = PQexec(pc->c, sql);
+	ExecStatusType s = PQresultStatus(r);
+	int rc = 0;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		rc = pg_fail(pc, r, err);
+	PQclear(r);
+	return rc;
+}
+
+const struct db_backend db_backend_pg = {
+	.name = "postgres",
+	.open = pg_open,
+	.close = pg_close,
+	.prepare = pg_prepare,
+	.finalize = pg_finalize,
+	.bind_int = pg_bind_int,
+	.bind_text = pg_bind_text,
+	.bind_null = pg_bind_null,
+	.step = pg_step,
+	.col_int = pg_col_int,
+	.col_text = pg_col_text,
+	.col_len = pg_col_len,
+	.col_null = pg_col_null,
+	.reset = pg_reset,
+	.exec = pg_exec,
+	.begin_sql = "BEGIN",
+};
