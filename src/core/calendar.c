@@ -440,29 +440,31 @@ int calendar_years(calendar *c, int *years, int max)
 	return n;
 }
 
+int calendar_year_render(const struct cal_year *y, yc_buf *out)
+{
+	yc_buf_addf(out, "{\"year\":%d,\"source\":", y->year);
+	yc_json_add_str(out, y->source);
+	yc_buf_adds(out, ",\"days\":[");
+	for (int k = 0; k < y->ndays; k++) {
+		char date[16];
+		yc_date_format(y->days[k].day, date, sizeof(date));
+		yc_buf_addf(out, "%s{\"date\":\"%s\",\"kind\":\"%s\",\"name\":", k ? "," : "", date,
+			    y->days[k].kind == CAL_WORK ? "work" : "off");
+		yc_json_add_str(out, y->days[k].name);
+		yc_buf_addc(out, '}');
+	}
+	return yc_buf_adds(out, "]}");
+}
+
 int calendar_year_json(calendar *c, int year, yc_buf *out)
 {
 	int rc = YC_ENOTFOUND;
 	pthread_rwlock_rdlock(&c->lock);
-	for (int i = 0; i < c->nyears; i++) {
-		const struct cal_year *y = &c->years[i];
-		if (y->year != year)
-			continue;
-		yc_buf_addf(out, "{\"year\":%d,\"source\":", y->year);
-		yc_json_add_str(out, y->source);
-		yc_buf_adds(out, ",\"days\":[");
-		for (int k = 0; k < y->ndays; k++) {
-			char date[16];
-			yc_date_format(y->days[k].day, date, sizeof(date));
-			yc_buf_addf(out,
-				    "%s{\"date\":\"%s\",\"kind\":\"%s\",\"name\":", k ? "," : "",
-				    date, y->days[k].kind == CAL_WORK ? "work" : "off");
-			yc_json_add_str(out, y->days[k].name);
-			yc_buf_addc(out, '}');
+	for (int i = 0; i < c->nyears; i++)
+		if (c->years[i].year == year) {
+			rc = calendar_year_render(&c->years[i], out);
+			break;
 		}
-		rc = yc_buf_adds(out, "]}");
-		break;
-	}
 	pthread_rwlock_unlock(&c->lock);
 	return rc;
 }

@@ -78,6 +78,8 @@ int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_
 
 /* Loaded years in ascending order into years[0..max); returns how many. */
 int calendar_years(calendar *c, int *years, int max);
+/* Appends {"year","source","days":[…]} for y. */
+int calendar_year_render(const struct cal_year *y, yc_buf *out);
 /* Appends {"year","source","days":[…]} for one loaded year; YC_ENOTFOUND when not loaded. */
 int calendar_year_json(calendar *c, int year, yc_buf *out);
 

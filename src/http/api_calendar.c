@@ -68,33 +68,32 @@ struct year_load {
 	yc_user user;
 };
 
-static int year_load_write(db *d, void *arg, yc_err *err)
+static int year_load_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct year_load *l = arg;
 	yc_actor a = {l->user.username, account_role_name(l->user.role)};
-	return calendar_store_year(d, &a, &l->y, err);
+	int rc = calendar_store_year(d, &a, &l->y, err);
+	if (!rc)
+		rc = calendar_year_render(&l->y, &out->body);
+	return rc;
 }
 
-static void year_load_done(yc_req *r, void *arg, int rc, const yc_err *err)
+/* Durable now: make it the calendar this node counts with. */
+static void year_load_after(yc_req *r, void *arg)
 {
 	struct year_load *l = arg;
-	yc_err e = *err;
-	/* Durable now: make it the calendar this node counts with. */
-	if (rc >= 0)
-		rc = calendar_set_year(r->app->cal, &l->y, &e);
-	if (rc < 0) {
-		r->err = e;
-		http_reply_error(r, rc);
-	} else {
-		yc_buf b;
-		yc_buf_init(&b, 0);
-		calendar_year_json(r->app->cal, l->y.year, &b);
-		http_reply(r, 200, &b);
-		yc_buf_release(&b);
-	}
+	calendar_set_year(r->app->cal, &l->y, NULL);
+}
+
+static void year_load_free(void *arg)
+{
+	struct year_load *l = arg;
 	free(l->y.days);
 	free(l);
 }
+
+static const struct yc_write_ops year_load_ops = {year_load_write, year_load_after, year_load_free,
+						  true};
 
 int api_calendar_put(yc_req *r)
 {
@@ -110,7 +109,7 @@ int api_calendar_put(yc_req *r)
 		return rc;
 	}
 	l->user = r->user;
-	return http_write(r, year_load_write, l, year_load_done);
+	return http_write(r, &year_load_ops, l);
 }
 
 int api_calendar_add_workdays(yc_req *r)

@@ -69,40 +69,38 @@ struct item_write {
 	bool retire;
 };
 
-static int item_put_write(db *d, void *arg, yc_err *err)
+/* Both writes answer with the item as it now stands, read inside the write's transaction. */
+static int item_render(db *d, struct item_write *w, yc_reply *out, yc_err *err)
+{
+	out->status = w->mode == CATALOG_CREATE ? 201 : 200;
+	return catalog_item_json(d, w->code, &out->body, err);
+}
+
+static int item_put_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct item_write *w = arg;
 	yc_actor a = {w->user.username, account_role_name(w->user.role)};
-	return catalog_item_put(d, &a, w->doc, w->mode, err);
+	int rc = catalog_item_put(d, &a, w->doc, w->mode, err);
+	return rc ? rc : item_render(d, w, out, err);
 }
 
-static int item_status_write(db *d, void *arg, yc_err *err)
+static int item_status_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct item_write *w = arg;
 	yc_actor a = {w->user.username, account_role_name(w->user.role)};
-	return catalog_item_set_status(d, &a, w->code, w->retire, err);
+	int rc = catalog_item_set_status(d, &a, w->code, w->retire, err);
+	return rc ? rc : item_render(d, w, out, err);
 }
 
-/* After a durable write: answer with the item as it now stands. */
-static void item_write_done(yc_req *r, void *arg, int rc, const yc_err *err)
+static void item_write_free(void *arg)
 {
 	struct item_write *w = arg;
-	if (rc < 0) {
-		r->err = *err;
-		http_reply_error(r, rc);
-	} else {
-		yc_buf b;
-		yc_buf_init(&b, 0);
-		rc = catalog_item_json(r->db, w->code, &b, &r->err);
-		if (rc)
-			http_reply_error(r, rc);
-		else
-			http_reply(r, w->mode == CATALOG_CREATE ? 201 : 200, &b);
-		yc_buf_release(&b);
-	}
 	cJSON_Delete(w->doc);
 	free(w);
 }
+
+static const struct yc_write_ops item_put_ops = {item_put_write, NULL, item_write_free, true};
+static const struct yc_write_ops item_status_ops = {item_status_write, NULL, item_write_free, true};
 
 static int item_write_start(yc_req *r, enum catalog_put_mode mode)
 {
@@ -121,7 +119,7 @@ static int item_write_start(yc_req *r, enum catalog_put_mode mode)
 	snprintf(w->code, sizeof(w->code), "%s", code);
 	w->doc = r->body;
 	r->body = NULL;
-	return http_write(r, item_put_write, w, item_write_done);
+	return http_write(r, &item_put_ops, w);
 }
 
 int api_items_create(yc_req *r)
@@ -143,7 +141,7 @@ static int item_status_start(yc_req *r, bool retire)
 	w->mode = CATALOG_UPDATE;
 	w->retire = retire;
 	snprintf(w->code, sizeof(w->code), "%s", r->params[0]);
-	return http_write(r, item_status_write, w, item_write_done);
+	return http_write(r, &item_status_ops, w);
 }
 
 int api_items_retire(yc_req *r)

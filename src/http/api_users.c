@@ -14,40 +14,37 @@ struct registration {
 	int64_t id;
 };
 
-static int registration_write(db *d, void *arg, yc_err *err)
+static int registration_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct registration *g = arg;
 	yc_actor self = {g->n.username, "applicant"};
-	return account_insert(d, &self, &g->n, g->hash, &g->id, err);
+	int rc = account_insert(d, &self, &g->n, g->hash, &g->id, err);
+	if (rc)
+		return rc;
+	yc_user u;
+	memset(&u, 0, sizeof(u));
+	u.id = g->id;
+	u.role = ROLE_APPLICANT;
+	snprintf(u.username, sizeof(u.username), "%s", g->n.username);
+	snprintf(u.name, sizeof(u.name), "%s", g->n.name);
+	snprintf(u.kind, sizeof(u.kind), "%s", g->n.kind);
+	ids_mask_id(g->n.id_number, u.id_masked, sizeof(u.id_masked));
+	ids_mask_phone(g->n.phone, u.phone_masked, sizeof(u.phone_masked));
+	out->status = 201;
+	yc_buf_adds(&out->body, "{\"user\":");
+	account_user_json(&u, &out->body);
+	return yc_buf_addc(&out->body, '}');
 }
 
-static void registration_done(yc_req *r, void *arg, int rc, const yc_err *err)
+static void registration_free(void *arg)
 {
 	struct registration *g = arg;
-	if (rc < 0) {
-		r->err = *err;
-		http_reply_error(r, rc);
-	} else {
-		yc_user u;
-		memset(&u, 0, sizeof(u));
-		u.id = g->id;
-		u.role = ROLE_APPLICANT;
-		snprintf(u.username, sizeof(u.username), "%s", g->n.username);
-		snprintf(u.name, sizeof(u.name), "%s", g->n.name);
-		snprintf(u.kind, sizeof(u.kind), "%s", g->n.kind);
-		ids_mask_id(g->n.id_number, u.id_masked, sizeof(u.id_masked));
-		ids_mask_phone(g->n.phone, u.phone_masked, sizeof(u.phone_masked));
-		yc_buf b;
-		yc_buf_init(&b, 0);
-		yc_buf_adds(&b, "{\"user\":");
-		account_user_json(&u, &b);
-		yc_buf_addc(&b, '}');
-		http_reply(r, 201, &b);
-		yc_buf_release(&b);
-	}
 	cJSON_Delete(g->body);
 	free(g);
 }
+
+static const struct yc_write_ops registration_ops = {registration_write, NULL, registration_free,
+						     true};
 
 int api_users_create(yc_req *r)
 {
@@ -77,5 +74,5 @@ int api_users_create(yc_req *r)
 		free(g);
 		return rc;
 	}
-	return http_write(r, registration_write, g, registration_done);
+	return http_write(r, &registration_ops, g);
 }

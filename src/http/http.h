@@ -37,7 +37,26 @@ struct yc_app {
 	struct yc_throttle *throttle;
 };
 
-typedef void (*yc_write_done)(yc_req *r, void *arg, int rc, const yc_err *err);
+/* What a write answers: rendered on the writer thread, inside the write's transaction. */
+typedef struct yc_reply {
+	int status;  /* 0 means 200; 204 sends no body */
+	yc_buf body; /* JSON */
+} yc_reply;
+
+/*
+ * A write. write() runs on the writer thread inside its own savepoint: it
+ * makes the change through core/ and renders the answer into out. after(),
+ * if any, runs on the listener thread once the change is durable, before
+ * the answer is sent (to set a header or update this node's memory).
+ * free_arg() releases arg in every case. replayable: the answer may be
+ * stored for Idempotency-Key (false for answers that carry a secret).
+ */
+struct yc_write_ops {
+	int (*write)(db *d, void *arg, yc_reply *out, yc_err *err);
+	void (*after)(yc_req *r, void *arg);
+	void (*free_arg)(void *arg);
+	bool replayable;
+};
 
 struct yc_req {
 	struct evhttp_request *ev; /* NULL once the client has gone */
@@ -62,8 +81,13 @@ struct yc_req {
 	yc_err err;
 	/* a parked write */
 	db_mutation m;
-	yc_write_done write_done;
+	const struct yc_write_ops *ops;
 	void *write_arg;
+	yc_reply reply;
+	/* Idempotency-Key of a POST: scope, key and the request's hash ("" when none) */
+	char idem_scope[40];
+	char idem_key[130];
+	char idem_hash[65];
 	yc_req *next;
 };
 
@@ -86,11 +110,11 @@ const char *http_req_header(yc_req *r, const char *name);
 const char *http_peer(yc_req *r);
 
 /*
- * Hands fn(arg) to the write pipeline and parks the request. done runs on
- * this listener thread after the write is durable (or has failed) and must
- * answer (http_reply…) and free arg. Returns 0.
+ * Hands a write to the pipeline and parks the request; it is answered with
+ * the rendered reply once durable, or with the error. Takes ownership of arg
+ * (ops->free_arg releases it). Returns 0.
  */
-int http_write(yc_req *r, db_mutation_fn fn, void *arg, yc_write_done done);
+int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg);
 
 /* Integer query parameter in [lo, hi], def when absent; YC_EINVAL naming it otherwise. */
 int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def, int64_t *out);

@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/idempotency.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -132,6 +133,9 @@ static void req_free(yc_req *r)
 	if (r->has_query)
 		evhttp_clear_headers(&r->query);
 	cJSON_Delete(r->body);
+	if (r->ops && r->ops->free_arg)
+		r->ops->free_arg(r->write_arg);
+	yc_buf_release(&r->reply.body);
 	free(r);
 }
 
@@ -202,6 +206,24 @@ static void conn_closed(struct evhttp_connection *conn, void *arg)
 	r->ev = NULL; /* evhttp frees the request; our answer goes nowhere */
 }
 
+/*
+ * Writer thread, inside the request's savepoint: make the change, render the
+ * answer, and store it under the Idempotency-Key if one came — all or nothing.
+ */
+static int write_in_transaction(db *d, void *arg, yc_err *err)
+{
+	yc_req *r = arg;
+	yc_buf_clear(&r->reply.body);
+	r->reply.status = 0;
+	int rc = r->ops->write(d, r->write_arg, &r->reply, err);
+	if (rc < 0)
+		return rc;
+	if (r->idem_key[0] && r->ops->replayable)
+		rc = idem_store(d, r->idem_scope, r->idem_key, r->idem_hash,
+				r->reply.status ? r->reply.status : 200, r->reply.body.data, err);
+	return rc;
+}
+
 /* Writer thread: hand the finished request back to its listener thread. */
 static void write_finished(db_mutation *m)
 {
@@ -218,6 +240,19 @@ static void write_finished(db_mutation *m)
 	event_active(t->wake_ev, EV_READ, 0);
 }
 
+/* Listener thread: answer a request whose write is durable (or failed). */
+static void write_answer(yc_req *r)
+{
+	if (r->m.rc < 0) {
+		r->err = r->m.err;
+		http_reply_error(r, r->m.rc);
+	} else {
+		if (r->ops->after)
+			r->ops->after(r, r->write_arg);
+		http_reply(r, r->reply.status ? r->reply.status : 200, &r->reply.body);
+	}
+}
+
 static void wake_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
@@ -229,19 +264,19 @@ static void wake_cb(evutil_socket_t fd, short what, void *arg)
 	while (r) {
 		yc_req *next = r->next;
 		t->inflight--;
-		r->write_done(r, r->write_arg, r->m.rc, &r->m.err);
+		write_answer(r);
 		r = next;
 	}
 }
 
-int http_write(yc_req *r, db_mutation_fn fn, void *arg, yc_write_done done)
+int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg)
 {
-	r->m.fn = fn;
-	r->m.arg = arg;
+	r->ops = ops;
+	r->write_arg = arg;
+	r->m.fn = write_in_transaction;
+	r->m.arg = r;
 	r->m.done = write_finished;
 	r->m.owner = r;
-	r->write_done = done;
-	r->write_arg = arg;
 	r->thr->inflight++;
 	if (r->ev) {
 		struct evhttp_connection *conn = evhttp_request_get_connection(r->ev);
@@ -250,6 +285,54 @@ int http_write(yc_req *r, db_mutation_fn fn, void *arg, yc_write_done done)
 	}
 	db_pipeline_submit(r->app->pipe, &r->m);
 	return 0;
+}
+
+/*
+ * A POST with an Idempotency-Key: a key seen before with the same request
+ * answers with the stored answer (and no second effect); with another
+ * request it is refused. Returns 1 when it has answered, 0 to go on, or a
+ * negative code.
+ */
+static int idempotency_check(yc_req *r, const char *body, size_t len)
+{
+	const char *key = http_req_header(r, "Idempotency-Key");
+	if (!key)
+		return 0;
+	if (!idem_key_valid(key))
+		return yc_err_set(&r->err, YC_EINVAL, "Idempotency-Key",
+				  "Idempotency-Key must be 1 to 128 printable ASCII characters");
+	if (r->authed)
+		snprintf(r->idem_scope, sizeof(r->idem_scope), "user:%lld", (long long)r->user.id);
+	else
+		snprintf(r->idem_scope, sizeof(r->idem_scope), "anonymous");
+	snprintf(r->idem_key, sizeof(r->idem_key), "%s", key);
+	yc_buf h;
+	yc_buf_init(&h, 0);
+	yc_buf_addf(&h, "POST %s\n", r->path);
+	yc_buf_add(&h, body, len);
+	yc_sha256_hex(h.data, h.len, r->idem_hash);
+	yc_buf_release(&h);
+
+	char stored_hash[YC_SHA256_HEX];
+	int status = 0;
+	yc_buf stored;
+	yc_buf_init(&stored, 0);
+	int rc = idem_find(r->db, r->idem_scope, r->idem_key, stored_hash, &status, &stored, &r->err);
+	if (rc == YC_ENOTFOUND) {
+		yc_buf_release(&stored);
+		yc_err_clear(&r->err);
+		return 0;
+	}
+	if (rc == 0 && strcmp(stored_hash, r->idem_hash) != 0)
+		rc = yc_err_set(&r->err, YC_EINVAL, "Idempotency-Key",
+				"this Idempotency-Key was used for a different request");
+	if (rc == 0) {
+		http_header(r, "Idempotent-Replayed", "true");
+		http_reply(r, status, &stored);
+		rc = 1;
+	}
+	yc_buf_release(&stored);
+	return rc;
 }
 
 /* ---- static files ------------------------------------------------------ */
@@ -409,6 +492,12 @@ static int dispatch(yc_req *r, int method)
 			return yc_err_set(&r->err, YC_EFORBIDDEN, "X-CSRF-Token",
 					  "a cookie session needs the X-CSRF-Token header");
 	}
+	if (method == M_POST) {
+		const char *data = len ? (const char *)evbuffer_pullup(in, -1) : "";
+		rc = idempotency_check(r, data, len);
+		if (rc)
+			return rc > 0 ? 0 : rc;
+	}
 	return rt->handler(r);
 }
 
@@ -425,6 +514,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 	r->thr = t;
 	r->db = t->db;
 	r->route = YC_ROUTE_NONE;
+	yc_buf_init(&r->reply.body, 0);
 	r->start_us = yc_mono_us();
 	snprintf(r->id, sizeof(r->id), "%x-%llx", t->idx, (unsigned long long)++t->seq);
 	int rc = dispatch(r, method_of(ev));

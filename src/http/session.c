@@ -190,12 +190,6 @@ struct login {
 	int64_t expires_ms;
 };
 
-static int login_write(db *d, void *arg, yc_err *err)
-{
-	struct login *l = arg;
-	return session_insert(d, &l->user, l->token_hash, l->csrf, l->expires_ms, err);
-}
-
 static void session_body(yc_buf *b, const yc_user *u, const char *token, const char *csrf)
 {
 	yc_buf_addf(b, "{\"token\":\"%s\",\"csrf\":\"%s\",\"user\":", token, csrf);
@@ -203,27 +197,28 @@ static void session_body(yc_buf *b, const yc_user *u, const char *token, const c
 	yc_buf_addc(b, '}');
 }
 
-static void login_done(yc_req *r, void *arg, int rc, const yc_err *err)
+static int login_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct login *l = arg;
-	if (rc < 0) {
-		r->err = *err;
-		http_reply_error(r, rc);
-		free(l);
-		return;
-	}
-	char cookie[200];
-	snprintf(cookie, sizeof(cookie),
-		 "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", l->token,
-		 (long long)r->app->cfg.session_ttl_s);
-	http_header(r, "Set-Cookie", cookie);
-	yc_buf b;
-	yc_buf_init(&b, 0);
-	session_body(&b, &l->user, l->token, l->csrf);
-	http_reply(r, 201, &b);
-	yc_buf_release(&b);
-	free(l);
+	int rc = session_insert(d, &l->user, l->token_hash, l->csrf, l->expires_ms, err);
+	if (rc)
+		return rc;
+	out->status = 201;
+	session_body(&out->body, &l->user, l->token, l->csrf);
+	return 0;
 }
+
+static void login_after(yc_req *r, void *arg)
+{
+	struct login *l = arg;
+	char cookie[200];
+	snprintf(cookie, sizeof(cookie), "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
+		 l->token, (long long)r->app->cfg.session_ttl_s);
+	http_header(r, "Set-Cookie", cookie);
+}
+
+/* A login answer carries a token: it is never stored for replay; a retried login is a new session. */
+static const struct yc_write_ops login_ops = {login_write, login_after, free, false};
 
 int api_session_create(yc_req *r)
 {
@@ -269,7 +264,7 @@ int api_session_create(yc_req *r)
 	}
 	yc_sha256_hex(l->token, strlen(l->token), l->token_hash);
 	l->expires_ms = yc_now_ms() + r->app->cfg.session_ttl_s * 1000;
-	return http_write(r, login_write, l, login_done);
+	return http_write(r, &login_ops, l);
 }
 
 int api_session_get(yc_req *r)
@@ -289,23 +284,20 @@ struct logout {
 	char token[80];
 };
 
-static int logout_write(db *d, void *arg, yc_err *err)
+static int logout_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct logout *l = arg;
+	out->status = 204;
 	return session_remove(d, &l->user, l->token, err);
 }
 
-static void logout_done(yc_req *r, void *arg, int rc, const yc_err *err)
+static void logout_after(yc_req *r, void *arg)
 {
-	free(arg);
-	if (rc < 0) {
-		r->err = *err;
-		http_reply_error(r, rc);
-		return;
-	}
+	(void)arg;
 	http_header(r, "Set-Cookie", "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-	http_reply_str(r, 204, NULL);
 }
+
+static const struct yc_write_ops logout_ops = {logout_write, logout_after, free, true};
 
 int api_session_delete(yc_req *r)
 {
@@ -314,5 +306,5 @@ int api_session_delete(yc_req *r)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
 	l->user = r->user;
 	memcpy(l->token, r->token, sizeof(l->token));
-	return http_write(r, logout_write, l, logout_done);
+	return http_write(r, &logout_ops, l);
 }

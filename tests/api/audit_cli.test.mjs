@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PG, cli, dropDb, freshDb, sql, startServer, expectError, tempDir } from './helper.mjs';
+import { PG, SCHEMA, cli, dropDb, freshDb, sql, startServer, expectError, tempDir } from './helper.mjs';
 
 test('every write leaves an audit event; the chain verifies over the API', async () => {
   const s = await startServer();
@@ -98,7 +98,7 @@ test('CLI init refuses to overwrite; migrate is idempotent; user add reads the p
   const again = cli(['init', '--db', db]);
   assert.equal(again.status, 1);
   assert.match(again.stderr, /refusing to overwrite/);
-  assert.match(cli(['migrate', '--db', db]).stdout, /schema version 1 \(was 1\)/);
+  assert.equal(cli(['migrate', '--db', db]).stdout, `schema version ${SCHEMA} (was ${SCHEMA})\n`);
   const add = cli(['user', 'add', '--db', db, '--role', 'admin', 'boss'], { input: 'a-long-password\n' });
   assert.equal(add.status, 0, add.stderr);
   const dup = cli(['user', 'add', '--db', db, '--role', 'admin', 'boss'], { input: 'a-long-password\n' });
@@ -143,3 +143,19 @@ test('CLI catalog export and import round-trip; generate makes catalogs of any s
 });
 
 test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(), tempDir()); });
+
+test('an older database is refused by serve and brought up by migrate', () => {
+  const fresh = freshDb();
+  // Take the database back to schema 1, as a database made before migration 002 was.
+  sql(fresh.db, 'DROP TABLE idempotency_keys');
+  sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
+  const refused = cli(['serve', '--db', fresh.db]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /schema is version 1, this program needs \d+: run yichuang migrate/);
+  const m = cli(['migrate', '--db', fresh.db]);
+  assert.equal(m.status, 0, m.stderr);
+  assert.equal(m.stdout, `schema version ${SCHEMA} (was 1)\n`);
+  assert.equal(sql(fresh.db, 'SELECT COUNT(*) FROM idempotency_keys').trim(), '0');
+  assert.equal(cli(['audit', 'verify', '--db', fresh.db]).status, 0);
+  dropDb(fresh);
+});

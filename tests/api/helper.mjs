@@ -12,6 +12,8 @@ export const DEMO_PASSWORD = 'yichuang-demo';
 // Set by scripts/check for the PostgreSQL run: the URI of a throw-away cluster.
 export const PG = process.env.YC_TEST_PG || null;
 export const BACKEND = PG ? 'postgres' : 'sqlite';
+// The newest schema version this binary knows.
+export const SCHEMA = Number((spawnSync(BIN, ['version'], { encoding: 'utf8' }).stdout.match(/schema (\d+)/) || [])[1]);
 
 // Runs the CLI synchronously: {status, stdout, stderr}.
 export function cli(args, opts = {}) {
