@@ -163,6 +163,16 @@ void db_done(db_stmt *st)
 	st->owner->be->reset(st->impl);
 }
 
+int db_ping(db *d, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT 1", err);
+	if (!st)
+		return err ? err->code : YC_EUNAVAIL;
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc == DB_ROW ? 0 : (rc < 0 ? rc : YC_EUNAVAIL);
+}
+
 int db_exec(db *d, const char *sql, yc_err *err)
 {
 	return d->be->exec(d->conn, sql, err);

@@ -52,6 +52,9 @@ bool db_col_null(db_stmt *st, int idx);
 /* Resets the statement and clears its bindings. */
 void db_done(db_stmt *st);
 
+/* A round trip to the store (SELECT 1): 0, or YC_EUNAVAIL when it cannot be reached. */
+int db_ping(db *d, yc_err *err);
+
 /* Runs SQL without parameters (several statements allowed). */
 int db_exec(db *d, const char *sql, yc_err *err);
 

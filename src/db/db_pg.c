@@ -29,7 +29,7 @@ struct pg_conn {
 	char *uri;
 	unsigned generation; /* bumped on every reconnect */
 	unsigned next_name;
-	bool in_error;
+	bool in_txn; /* between BEGIN and COMMIT/ROLLBACK: never reconnect silently there */
 };
 
 struct pg_stmt {
@@ -89,11 +89,18 @@ static int pg_connect(struct pg_conn *pc, yc_err *err)
 	return 0;
 }
 
-/* Reconnects when the connection is gone (not inside a transaction: that is lost anyway). */
+/*
+ * Reconnects when the connection is gone, but only between transactions: a
+ * statement of a transaction whose connection died must fail, or it would
+ * run on its own on the new connection and commit half a batch.
+ */
 static int pg_ensure(struct pg_conn *pc, yc_err *err)
 {
 	if (pc->c && PQstatus(pc->c) == CONNECTION_OK)
 		return 0;
+	if (pc->in_txn)
+		return yc_err_set(err, YC_EUNAVAIL, NULL,
+				  "postgres: the connection was lost inside a transaction");
 	return pg_connect(pc, err);
 }
 
@@ -234,9 +241,9 @@ static int pg_step(void *stmt, yc_err *err)
 	struct pg_stmt *st = stmt;
 	struct pg_conn *pc = st->pc;
 	if (!st->res) {
-		int rc = 0;
-		if (PQstatus(pc->c) != CONNECTION_OK)
-			return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection is lost");
+		int rc = pg_ensure(pc, err);
+		if (rc)
+			return rc;
 		if (st->generation != pc->generation && (rc = pg_server_prepare(st, err)))
 			return rc;
 		st->res = PQexecPrepared(pc->c, st->name, st->nparams,
@@ -297,18 +304,25 @@ static bool pg_col_null(void *stmt, int idx)
 static int pg_exec(void *conn, const char *sql, yc_err *err)
 {
 	struct pg_conn *pc = conn;
-	/* Reconnect only between transactions: BEGIN may start afresh, nothing else may. */
-	if (!strcmp(sql, "BEGIN") || !strncmp(sql, "CREATE", 6)) {
-		int rc = pg_ensure(pc, err);
-		if (rc)
-			return rc;
+	bool begin = !strcmp(sql, "BEGIN");
+	bool end = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK");
+	if (end && PQstatus(pc->c) != CONNECTION_OK) {
+		/* The transaction died with the connection: its outcome is unknown to us. */
+		pc->in_txn = false;
+		return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection was lost");
 	}
+	int rc = pg_ensure(pc, err);
+	if (rc)
+		return rc;
 	PGresult *r = PQexec(pc->c, sql);
 	ExecStatusType s = PQresultStatus(r);
-	int rc = 0;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 		rc = pg_fail(pc, r, err);
 	PQclear(r);
+	if (begin && !rc)
+		pc->in_txn = true;
+	if (end)
+		pc->in_txn = false;
 	return rc;
 }
 

@@ -5,8 +5,12 @@
 #include "http/router.h"
 #include "lib/banned.h"
 
+/* Healthy means this node can reach its store: a load balancer should not send work otherwise. */
 int api_health_get(yc_req *r)
 {
+	int rc = db_ping(r->db, &r->err);
+	if (rc)
+		return yc_err_set(&r->err, YC_EUNAVAIL, "db", "the store cannot be reached");
 	char body[160];
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"ok\",\"schema_version\":%d,\"backend\":\"%s\",\"version\":\"%s\"}",
