@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outbox.h"
 #include "lib/embed.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
@@ -272,6 +273,11 @@ int calendar_store_year(db *d, const yc_actor *actor, const struct cal_year *y, 
 	yc_json_add_str(&b, y->source);
 	yc_buf_addc(&b, '}');
 	rc = audit_append(d, actor, "calendar.load", object, NULL, NULL, b.data, err);
+	if (!rc) {
+		char payload[32];
+		snprintf(payload, sizeof(payload), "{\"year\":%d}", y->year);
+		rc = outbox_append(d, "calendar", "calendar.load", object, payload, err);
+	}
 	yc_buf_release(&b);
 	return rc;
 }

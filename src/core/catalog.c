@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/outbox.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -294,6 +295,21 @@ static int department_name(db *d, const char *code, const char *field, char *out
 	return rc < 0 ? rc : 0;
 }
 
+/* Tells watchers (the guide's screens, other nodes) that an item changed. */
+static int item_event(db *d, const char *action, const char *code, yc_err *err)
+{
+	char object[64];
+	yc_buf payload;
+	yc_buf_init(&payload, 256);
+	snprintf(object, sizeof(object), "item/%s", code);
+	yc_buf_adds(&payload, "{\"code\":");
+	yc_json_add_str(&payload, code);
+	yc_buf_addc(&payload, '}');
+	int rc = outbox_append(d, "item", action, object, payload.data, err);
+	yc_buf_release(&payload);
+	return rc;
+}
+
 int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalog_put_mode mode,
 		     yc_err *err)
 {
@@ -405,6 +421,8 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	snprintf(object, sizeof(object), "item/%s", code);
 	rc = audit_append(d, actor, exists ? "item.update" : "item.create", object, NULL, before,
 			  text, err);
+	if (!rc)
+		rc = item_event(d, exists ? "item.update" : "item.create", code, err);
 out:
 	free(before);
 	cJSON_free(text);
@@ -437,8 +455,9 @@ int catalog_item_set_status(db *d, const yc_actor *actor, const char *code, bool
 	snprintf(object, sizeof(object), "item/%s", code);
 	snprintf(before, sizeof(before), "{\"status\":\"%s\"}", retire ? "active" : "retired");
 	snprintf(after, sizeof(after), "{\"status\":\"%s\"}", to);
-	return audit_append(d, actor, retire ? "item.retire" : "item.restore", object, NULL, before,
-			    after, err);
+	rc = audit_append(d, actor, retire ? "item.retire" : "item.restore", object, NULL, before,
+			  after, err);
+	return rc ? rc : item_event(d, retire ? "item.retire" : "item.restore", code, err);
 }
 
 int catalog_item_json(db *d, const char *code, yc_buf *out, yc_err *err)

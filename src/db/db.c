@@ -4,11 +4,13 @@
  */
 #include "db.h"
 
+#include <poll.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_backend.h"
+#include <unistd.h>
 #include "lib/banned.h"
 
 enum { DB_CACHE_MAX = 256 };
@@ -225,4 +227,45 @@ int db_release(db *d, yc_err *err)
 int db_rollback_to(db *d)
 {
 	return d->be->exec(d->conn, "ROLLBACK TO SAVEPOINT m", NULL);
+}
+
+int db_notify(db *d, const char *channel, yc_err *err)
+{
+	return d->be->notify ? d->be->notify(d->conn, channel, err) : 0;
+}
+
+int db_listen(db *d, const char *channel, yc_err *err)
+{
+	return d->be->listen ? d->be->listen(d->conn, channel, err) : 0;
+}
+
+int db_wait(db *d, int wake_fd, int timeout_ms)
+{
+	struct pollfd fds[2];
+	int n = 0;
+	int sock = d->be->socket ? d->be->socket(d->conn) : -1;
+	if (sock >= 0)
+		fds[n++] = (struct pollfd){.fd = sock, .events = POLLIN};
+	if (wake_fd >= 0)
+		fds[n++] = (struct pollfd){.fd = wake_fd, .events = POLLIN};
+	int rc = poll(fds, (nfds_t)n, timeout_ms);
+	if (rc <= 0)
+		return rc < 0 ? 0 : 0;
+	int woken = 0;
+	for (int i = 0; i < n; i++) {
+		if (!fds[i].revents)
+			continue;
+		if (fds[i].fd == wake_fd) {
+			char drain[64];
+			while (read(wake_fd, drain, sizeof(drain)) > 0)
+				;
+			woken = 1;
+		} else {
+			int got = d->be->drain(d->conn);
+			if (got < 0)
+				return got;
+			woken |= got > 0;
+		}
+	}
+	return woken;
 }

@@ -58,6 +58,17 @@ int db_ping(db *d, yc_err *err);
 /* Runs SQL without parameters (several statements allowed). */
 int db_exec(db *d, const char *sql, yc_err *err);
 
+/*
+ * Wake-ups between nodes (PostgreSQL LISTEN/NOTIFY; no-ops on SQLite, where
+ * one process writes). db_notify inside a transaction is delivered at commit.
+ * db_wait waits up to timeout_ms for a notification on a listening handle or
+ * for wake_fd (-1: none) to become readable: > 0 woken, 0 timed out, < 0 the
+ * connection is lost (call db_listen again, which reconnects).
+ */
+int db_notify(db *d, const char *channel, yc_err *err);
+int db_listen(db *d, const char *channel, yc_err *err);
+int db_wait(db *d, int wake_fd, int timeout_ms);
+
 /* Convenience: prepare, bind ints/texts given as a format ("i" int64, "s" text), step once. */
 int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
 
@@ -107,6 +118,8 @@ int db_pipeline_start(const char *uri, int batch_max, db_pipeline **out, yc_err 
 void db_pipeline_submit(db_pipeline *p, db_mutation *m);
 /* Submits fn(arg) and waits for its durable outcome. */
 int db_pipeline_run(db_pipeline *p, db_mutation_fn fn, void *arg, yc_err *err);
+/* Calls fn(arg) on the writer thread after every successful commit (one hook; NULL removes it). */
+void db_pipeline_on_commit(db_pipeline *p, void (*fn)(void *arg), void *arg);
 /* Finishes every queued mutation, then stops the writer and frees p. */
 void db_pipeline_stop(db_pipeline *p);
 void db_pipeline_get_stats(db_pipeline *p, struct db_pipeline_stats *out);

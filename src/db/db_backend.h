@@ -27,6 +27,11 @@ struct db_backend {
 	bool (*col_null)(void *stmt, int idx);
 	void (*reset)(void *stmt);
 	int (*exec)(void *conn, const char *sql, yc_err *err);
+	/* Cross-node wake-ups; NULL where the backend has none (SQLite: one node). */
+	int (*notify)(void *conn, const char *channel, yc_err *err);
+	int (*listen)(void *conn, const char *channel, yc_err *err);
+	int (*socket)(void *conn);
+	int (*drain)(void *conn); /* notifications received, or < 0 when the connection is lost */
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
 };

@@ -30,6 +30,7 @@ struct pg_conn {
 	unsigned generation; /* bumped on every reconnect */
 	unsigned next_name;
 	bool in_txn; /* between BEGIN and COMMIT/ROLLBACK: never reconnect silently there */
+	char listening[64]; /* the channel LISTENed to, renewed after a reconnect */
 };
 
 struct pg_stmt {
@@ -326,6 +327,42 @@ static int pg_exec(void *conn, const char *sql, yc_err *err)
 	return rc;
 }
 
+static int pg_notify(void *conn, const char *channel, yc_err *err)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "NOTIFY %s", channel);
+	return pg_exec(conn, sql, err);
+}
+
+static int pg_listen(void *conn, const char *channel, yc_err *err)
+{
+	struct pg_conn *pc = conn;
+	snprintf(pc->listening, sizeof(pc->listening), "%s", channel);
+	char sql[96];
+	snprintf(sql, sizeof(sql), "LISTEN %s", channel);
+	return pg_exec(conn, sql, err);
+}
+
+static int pg_socket(void *conn)
+{
+	struct pg_conn *pc = conn;
+	return PQstatus(pc->c) == CONNECTION_OK ? PQsocket(pc->c) : -1;
+}
+
+static int pg_drain(void *conn)
+{
+	struct pg_conn *pc = conn;
+	if (!PQconsumeInput(pc->c) || PQstatus(pc->c) != CONNECTION_OK)
+		return YC_EUNAVAIL;
+	int n = 0;
+	PGnotify *note;
+	while ((note = PQnotifies(pc->c)) != NULL) {
+		n++;
+		PQfreemem(note);
+	}
+	return n;
+}
+
 const struct db_backend db_backend_pg = {
 	.name = "postgres",
 	.open = pg_open,
@@ -342,5 +379,9 @@ const struct db_backend db_backend_pg = {
 	.col_null = pg_col_null,
 	.reset = pg_reset,
 	.exec = pg_exec,
+	.notify = pg_notify,
+	.listen = pg_listen,
+	.socket = pg_socket,
+	.drain = pg_drain,
 	.begin_sql = "BEGIN",
 };

@@ -27,6 +27,8 @@ struct db_pipeline {
 	bool stopping;
 	int batch_max;
 	struct db_pipeline_stats stats;
+	void (*on_commit)(void *arg);
+	void *on_commit_arg;
 };
 
 static void pl_count_batch(db_pipeline *p, int n, bool commit_failed)
@@ -76,6 +78,9 @@ static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
 			if (m->rc >= 0)
 				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
 						   "the write could not be made durable, retry");
+	} else if (p->on_commit) {
+		/* on_commit is set before the first write and never changes after. */
+		p->on_commit(p->on_commit_arg);
 	}
 out:
 	pl_count_batch(p, n, rc != 0);
@@ -192,6 +197,14 @@ int db_pipeline_run(db_pipeline *p, db_mutation_fn fn, void *arg, yc_err *err)
 	if (w.m.rc < 0 && err)
 		*err = w.m.err;
 	return w.m.rc;
+}
+
+void db_pipeline_on_commit(db_pipeline *p, void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&p->lock);
+	p->on_commit = fn;
+	p->on_commit_arg = arg;
+	pthread_mutex_unlock(&p->lock);
 }
 
 void db_pipeline_stop(db_pipeline *p)

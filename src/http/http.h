@@ -35,6 +35,10 @@ struct yc_app {
 	char web_root[4096]; /* realpath of cfg.web, or "" when there is no UI folder */
 	struct yc_metrics *metrics;
 	struct yc_throttle *throttle;
+	/* live events: one SSE hub per listener thread, fed by the outbox dispatcher */
+	struct sse_thread **sse;
+	int nthreads;
+	int kick[2]; /* pipe: a commit on this node wakes the dispatcher */
 };
 
 /* What a write answers: rendered on the writer thread, inside the write's transaction. */
@@ -115,6 +119,14 @@ const char *http_peer(yc_req *r);
  * (ops->free_arg releases it). Returns 0.
  */
 int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg);
+
+/* This request's thread's SSE hub. */
+struct sse_thread *http_sse(yc_req *r);
+/*
+ * Ends the request's bookkeeping (log line, metrics) without answering: the
+ * connection now belongs to a stream. status is what the log records.
+ */
+void http_detach(yc_req *r, int status);
 
 /* Integer query parameter in [lo, hi], def when absent; YC_EINVAL naming it otherwise. */
 int http_query_int(yc_req *r, const char *name, int64_t lo, int64_t hi, int64_t def, int64_t *out);

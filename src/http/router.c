@@ -39,6 +39,8 @@ const struct yc_route yc_routes[] = {
 	{M_GET, "/api/v1/catalog/stats", api_catalog_stats, 0, 0},
 
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
+
+	{M_GET, "/api/v1/events", api_events_get, 0, 0},
 };
 const size_t yc_nroutes = sizeof(yc_routes) / sizeof(yc_routes[0]);
 

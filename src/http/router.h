@@ -56,5 +56,6 @@ int api_departments_list(yc_req *r);
 int api_offices_list(yc_req *r);
 int api_catalog_stats(yc_req *r);
 int api_audit_verify(yc_req *r);
+int api_events_get(yc_req *r);
 
 #endif

@@ -34,6 +34,8 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session.h"
+#include "http/sse.h"
+#include "jobs/outbox.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -52,7 +54,13 @@ struct yc_thread {
 	yc_req *done_head, *done_tail;
 	int inflight;
 	uint64_t seq;
+	struct sse_thread *sse;
 };
+
+struct sse_thread *http_sse(yc_req *r)
+{
+	return r->thr->sse;
+}
 
 yc_actor http_actor(const yc_req *r)
 {
@@ -137,6 +145,13 @@ static void req_free(yc_req *r)
 		r->ops->free_arg(r->write_arg);
 	yc_buf_release(&r->reply.body);
 	free(r);
+}
+
+void http_detach(yc_req *r, int status)
+{
+	r->status = status;
+	r->ev = NULL;
+	req_free(r);
 }
 
 static void send_reply(yc_req *r, int status, struct evbuffer *body)
@@ -639,10 +654,11 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 						    EVHTTP_REQ_HEAD);
 	evhttp_set_flags(t->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	t->bound = evhttp_accept_socket_with_handle(t->http, fd);
+	t->sse = sse_thread_new(t->base);
 	t->wake_ev = event_new(t->base, -1, EV_PERSIST, wake_cb, t);
 	t->stop_ev = event_new(t->base, -1, 0, stop_cb, t);
 	t->drain_ev = event_new(t->base, -1, EV_PERSIST, drain_cb, t);
-	if (!t->bound || !t->wake_ev || !t->stop_ev || !t->drain_ev)
+	if (!t->bound || !t->sse || !t->wake_ev || !t->stop_ev || !t->drain_ev)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot set up the listener");
 	event_add(t->wake_ev, NULL);
 	return 0;
@@ -650,6 +666,7 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 
 static void thread_release(yc_thread *t)
 {
+	sse_thread_free(t->sse);
 	if (t->wake_ev)
 		event_free(t->wake_ev);
 	if (t->stop_ev)
@@ -662,6 +679,12 @@ static void thread_release(yc_thread *t)
 		event_base_free(t->base);
 	db_close(t->db);
 	pthread_mutex_destroy(&t->lock);
+}
+
+static void deliver_events(void *arg, const struct outbox_event *events)
+{
+	yc_app *app = arg;
+	sse_broadcast(app->sse, app->nthreads, events);
 }
 
 int http_serve(yc_app *app, yc_err *err)
@@ -719,6 +742,16 @@ int http_serve(yc_app *app, yc_err *err)
 		inet_ntop(AF_INET, &a4->sin_addr, host, sizeof(host));
 		port = ntohs(a4->sin_port);
 	}
+	/* Live events: the dispatcher follows the outbox and feeds every thread's hub. */
+	struct sse_thread *hubs[256];
+	for (int i = 0; i < nthreads && i < 256; i++)
+		hubs[i] = threads[i].sse;
+	app->sse = hubs;
+	app->nthreads = nthreads;
+	struct outbox_dispatcher *dispatcher = NULL;
+	if ((rc = outbox_dispatcher_start(cfg->db, app->kick[0], deliver_events, app, &dispatcher,
+					  err)))
+		goto out;
 	for (int i = 0; i < nthreads; i++) {
 		if (pthread_create(&threads[i].tid, NULL, thread_main, &threads[i])) {
 			rc = yc_err_set(err, YC_EINTERNAL, NULL, "cannot start a listener thread");
@@ -739,6 +772,7 @@ int http_serve(yc_app *app, yc_err *err)
 		event_active(threads[i].stop_ev, EV_READ, 0);
 	for (int i = 0; i < started; i++)
 		pthread_join(threads[i].tid, NULL);
+	outbox_dispatcher_stop(dispatcher);
 out:
 	for (int i = 0; i < nthreads; i++)
 		thread_release(&threads[i]);

@@ -146,8 +146,8 @@ test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(),
 
 test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
-  // Take the database back to schema 1, as a database made before migration 002 was.
-  sql(fresh.db, 'DROP TABLE idempotency_keys');
+  // Take the database back to schema 1: drop what migrations 002 and later made.
+  for (const t of ['idempotency_keys', 'outbox', 'job_leases']) sql(fresh.db, `DROP TABLE ${t}`);
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
   const refused = cli(['serve', '--db', fresh.db]);
   assert.equal(refused.status, 1);

@@ -1,0 +1,96 @@
+/* outbox.c — events in the same transaction as their change (see outbox.h). */
+#include "outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/json.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+int outbox_append(db *d, const char *topic, const char *action, const char *object,
+		  const char *payload, yc_err *err)
+{
+	/* The chain's row lock: commit order = id order across nodes (see outbox.h). */
+	int rc = db_run(d, err, "UPDATE audit_head SET last_id = last_id WHERE one = 1", "");
+	if (!rc)
+		rc = db_run(d, err,
+			    "INSERT INTO outbox (at_ms, topic, action, object, payload)"
+			    " VALUES (?, ?, ?, ?, ?)",
+			    "issss", yc_now_ms(), topic, action, object, payload ? payload : "{}");
+	if (!rc)
+		rc = db_notify(d, OUTBOX_CHANNEL, err);
+	return rc;
+}
+
+int outbox_read(db *d, int64_t after, int max, struct outbox_event **out, int64_t *last,
+		yc_err *err)
+{
+	*out = NULL;
+	*last = after;
+	db_stmt *st = db_prepare(d,
+				 "SELECT id, at_ms, topic, action, object, payload FROM outbox"
+				 " WHERE id > ? ORDER BY id LIMIT ?",
+				 err);
+	if (!st)
+		return err ? err->code : YC_EUNAVAIL;
+	db_bind_int(st, 1, after);
+	db_bind_int(st, 2, max);
+	struct outbox_event *head = NULL, **tail = &head;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		struct outbox_event *e = calloc(1, sizeof(*e));
+		if (!e) {
+			rc = YC_ENOMEM;
+			break;
+		}
+		e->id = db_col_int(st, 0);
+		e->at_ms = db_col_int(st, 1);
+		snprintf(e->topic, sizeof(e->topic), "%s", db_col_text(st, 2));
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		char at[40];
+		yc_time_format_iso(e->at_ms, 480, at, sizeof(at));
+		yc_buf_addf(&b, "{\"id\":%lld,\"topic\":", (long long)e->id);
+		yc_json_add_str(&b, e->topic);
+		yc_buf_adds(&b, ",\"action\":");
+		yc_json_add_str(&b, db_col_text(st, 3));
+		yc_buf_adds(&b, ",\"object\":");
+		yc_json_add_str(&b, db_col_text(st, 4));
+		yc_buf_addf(&b, ",\"at\":\"%s\",\"payload\":", at);
+		yc_buf_adds(&b, db_col_text(st, 5));
+		yc_buf_addc(&b, '}');
+		e->data = yc_buf_detach(&b, NULL);
+		*tail = e;
+		tail = &e->next;
+		*last = e->id;
+	}
+	db_done(st);
+	if (rc < 0) {
+		outbox_free(head);
+		return rc;
+	}
+	*out = head;
+	return 0;
+}
+
+void outbox_free(struct outbox_event *e)
+{
+	while (e) {
+		struct outbox_event *next = e->next;
+		free(e->data);
+		free(e);
+		e = next;
+	}
+}
+
+int64_t outbox_last_id(db *d)
+{
+	db_stmt *st = db_prepare(d, "SELECT COALESCE(MAX(id), 0) FROM outbox", NULL);
+	if (!st)
+		return 0;
+	int64_t id = db_step(st, NULL) == DB_ROW ? db_col_int(st, 0) : 0;
+	db_done(st);
+	return id;
+}

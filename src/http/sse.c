@@ -1,0 +1,245 @@
+/* sse.c — Server-Sent Events fan-out (see sse.h). */
+#include "sse.h"
+
+#include <event2/buffer.h>
+#include <event2/keyvalq_struct.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/banned.h"
+
+static const char *const topics[] = {"item", "calendar", NULL};
+
+unsigned sse_topic_bit(const char *topic)
+{
+	for (int i = 0; topics[i]; i++)
+		if (!strcmp(topics[i], topic))
+			return 1u << i;
+	return 0;
+}
+
+struct sse_stream {
+	struct evhttp_request *ev;
+	struct sse_thread *owner;
+	unsigned topics;
+	int64_t last_id;
+	struct sse_stream *next;
+};
+
+struct sse_batch {
+	struct sse_batch *next;
+	int n;
+	struct {
+		int64_t id;
+		unsigned topic;
+		char *text; /* "id: …\nevent: …\ndata: …\n\n" */
+	} ev[];
+};
+
+struct sse_thread {
+	struct event_base *base;
+	struct event *wake, *tick;
+	pthread_mutex_t lock;
+	struct sse_batch *queue, *queue_tail;
+	struct sse_stream *streams;
+	int nstreams;
+};
+
+static void stream_remove(struct sse_thread *t, struct sse_stream *s)
+{
+	for (struct sse_stream **p = &t->streams; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			t->nstreams--;
+			break;
+		}
+	free(s);
+}
+
+static void stream_closed(struct evhttp_connection *conn, void *arg)
+{
+	(void)conn;
+	struct sse_stream *s = arg;
+	stream_remove(s->owner, s);
+}
+
+static void stream_send(struct sse_stream *s, const char *text, size_t len)
+{
+	struct evbuffer *b = evbuffer_new();
+	if (!b)
+		return;
+	evbuffer_add(b, text, len);
+	evhttp_send_reply_chunk(s->ev, b);
+	evbuffer_free(b);
+}
+
+static void deliver(struct sse_thread *t, struct sse_batch *batch)
+{
+	for (struct sse_stream *s = t->streams; s; s = s->next) {
+		for (int i = 0; i < batch->n; i++) {
+			if (batch->ev[i].id <= s->last_id || !(batch->ev[i].topic & s->topics))
+				continue;
+			stream_send(s, batch->ev[i].text, strlen(batch->ev[i].text));
+			s->last_id = batch->ev[i].id;
+		}
+	}
+}
+
+static void batch_free(struct sse_batch *b)
+{
+	for (int i = 0; i < b->n; i++)
+		free(b->ev[i].text);
+	free(b);
+}
+
+static void wake_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct sse_thread *t = arg;
+	pthread_mutex_lock(&t->lock);
+	struct sse_batch *b = t->queue;
+	t->queue = t->queue_tail = NULL;
+	pthread_mutex_unlock(&t->lock);
+	while (b) {
+		struct sse_batch *next = b->next;
+		deliver(t, b);
+		batch_free(b);
+		b = next;
+	}
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	struct sse_thread *t = arg;
+	for (struct sse_stream *s = t->streams; s; s = s->next)
+		stream_send(s, ": keep-alive\n\n", 14);
+}
+
+struct sse_thread *sse_thread_new(struct event_base *base)
+{
+	struct sse_thread *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->base = base;
+	pthread_mutex_init(&t->lock, NULL);
+	t->wake = event_new(base, -1, EV_PERSIST, wake_cb, t);
+	t->tick = event_new(base, -1, EV_PERSIST, tick_cb, t);
+	struct timeval every = {15, 0};
+	if (!t->wake || !t->tick || event_add(t->wake, NULL) || event_add(t->tick, &every)) {
+		sse_thread_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void sse_thread_free(struct sse_thread *t)
+{
+	if (!t)
+		return;
+	while (t->streams) {
+		struct sse_stream *s = t->streams;
+		struct evhttp_connection *conn = evhttp_request_get_connection(s->ev);
+		if (conn)
+			evhttp_connection_set_closecb(conn, NULL, NULL);
+		evhttp_send_reply_end(s->ev);
+		stream_remove(t, s);
+	}
+	if (t->wake)
+		event_free(t->wake);
+	if (t->tick)
+		event_free(t->tick);
+	struct sse_batch *b = t->queue;
+	while (b) {
+		struct sse_batch *next = b->next;
+		batch_free(b);
+		b = next;
+	}
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+static char *event_text(const struct outbox_event *e)
+{
+	size_t len = strlen(e->data) + strlen(e->topic) + 64;
+	char *text = malloc(len);
+	if (text)
+		snprintf(text, len, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)e->id, e->topic,
+			 e->data);
+	return text;
+}
+
+void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event *events)
+{
+	int count = 0;
+	for (const struct outbox_event *e = events; e; e = e->next)
+		count++;
+	if (!count)
+		return;
+	for (int k = 0; k < n; k++) {
+		struct sse_thread *t = threads[k];
+		if (!t)
+			continue;
+		struct sse_batch *b = calloc(1, sizeof(*b) + sizeof(b->ev[0]) * (size_t)count);
+		if (!b)
+			continue;
+		for (const struct outbox_event *e = events; e; e = e->next) {
+			b->ev[b->n].id = e->id;
+			b->ev[b->n].topic = sse_topic_bit(e->topic);
+			b->ev[b->n].text = event_text(e);
+			if (b->ev[b->n].text)
+				b->n++;
+		}
+		pthread_mutex_lock(&t->lock);
+		if (t->queue_tail)
+			t->queue_tail->next = b;
+		else
+			t->queue = b;
+		t->queue_tail = b;
+		pthread_mutex_unlock(&t->lock);
+		event_active(t->wake, EV_READ, 0);
+	}
+}
+
+int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned want,
+		     int64_t last_id, const struct outbox_event *replay)
+{
+	struct sse_stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -1;
+	s->ev = ev;
+	s->owner = t;
+	s->topics = want;
+	s->last_id = last_id;
+	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
+	evhttp_add_header(h, "Content-Type", "text/event-stream; charset=utf-8");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	evhttp_add_header(h, "X-Accel-Buffering", "no");
+	evhttp_send_reply_start(ev, 200, "OK");
+	struct evhttp_connection *conn = evhttp_request_get_connection(ev);
+	if (conn) {
+		/* A stream is idle by nature: keep-alives, not the read timeout, watch it. */
+		evhttp_connection_set_timeout(conn, 24 * 3600);
+		evhttp_connection_set_closecb(conn, stream_closed, s);
+	}
+	stream_send(s, "retry: 2000\n\n", 13);
+	for (const struct outbox_event *e = replay; e; e = e->next) {
+		if (!(sse_topic_bit(e->topic) & want))
+			continue;
+		char *text = event_text(e);
+		if (text)
+			stream_send(s, text, strlen(text));
+		free(text);
+		s->last_id = e->id;
+	}
+	s->next = t->streams;
+	t->streams = s;
+	t->nstreams++;
+	return 0;
+}
+
+int sse_stream_count(struct sse_thread *t)
+{
+	return t->nstreams;
+}

@@ -1,0 +1,38 @@
+/*
+ * sse.h — Server-Sent Events fan-out.
+ *
+ * Each listener thread has an sse_thread holding the streams connected to
+ * it. The outbox dispatcher (any thread) broadcasts new events to every
+ * sse_thread; each one writes them, on its own loop, to the streams whose
+ * topics match and that have not seen them yet (by event id). Streams get a
+ * keep-alive comment every 15 s.
+ */
+#ifndef YC_SSE_H
+#define YC_SSE_H
+
+#include <event2/event.h>
+#include <event2/http.h>
+#include <stdint.h>
+
+#include "core/outbox.h"
+
+struct sse_thread;
+
+/* The topic's bit, or 0 for an unknown topic. */
+unsigned sse_topic_bit(const char *topic);
+#define SSE_ALL_TOPICS (~0u)
+
+struct sse_thread *sse_thread_new(struct event_base *base);
+/* Ends every stream of the thread (on its own thread, at shutdown) and frees it. */
+void sse_thread_free(struct sse_thread *t);
+/* Queues events for every thread (called from the dispatcher thread; copies what it needs). */
+void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event *events);
+/*
+ * Starts a stream on ev (on t's thread): sends the reply head and the replayed
+ * events, then keeps it for broadcasts of events with id > last_id.
+ */
+int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned topics,
+		     int64_t last_id, const struct outbox_event *replay);
+int sse_stream_count(struct sse_thread *t);
+
+#endif
