@@ -21,6 +21,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/session.h"
+#include "jobs/scheduler.h"
 #include "lib/config.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -343,7 +344,12 @@ static int cmd_serve(int argc, char **argv)
 	if (pipe2(app.kick, O_NONBLOCK | O_CLOEXEC))
 		return failf("cannot create a pipe", strerror(errno));
 	db_pipeline_on_commit(app.pipe, kick_dispatcher, &app);
+	struct scheduler *jobs = NULL;
+	if ((rc = scheduler_start(app.cfg.db, app.pipe, app.cfg.job_interval_s,
+				  app.cfg.idempotency_ttl_s, &jobs, &err)))
+		return fail(&err);
 	rc = http_serve(&app, &err);
+	scheduler_stop(jobs);
 	db_pipeline_stop(app.pipe);
 	close(app.kick[0]);
 	close(app.kick[1]);

@@ -301,3 +301,19 @@ int session_remove(db *d, const yc_user *u, const char *token, yc_err *err)
 	snprintf(object, sizeof(object), "user/%s", u->username);
 	return audit_append(d, &a, "session.delete", object, NULL, NULL, NULL, err);
 }
+
+int session_expire(db *d, int64_t now_ms, int64_t *removed, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "DELETE FROM sessions WHERE expires_ms < ? RETURNING 1", err);
+	if (!st)
+		return err->code;
+	db_bind_int(st, 1, now_ms);
+	int rc;
+	int64_t n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		n++;
+	db_done(st);
+	if (removed)
+		*removed = n;
+	return rc < 0 ? rc : 0;
+}

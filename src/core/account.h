@@ -79,5 +79,7 @@ int session_insert(db *d, const yc_user *u, const char *token_hash, const char *
 /* Finds a live session by its token; fills u and csrf (65 bytes). YC_EAUTH when none. */
 int session_find(db *d, const char *token, yc_user *u, char *csrf, yc_err *err);
 int session_remove(db *d, const yc_user *u, const char *token, yc_err *err);
+/* Removes sessions that ended before now_ms; *removed may be NULL. */
+int session_expire(db *d, int64_t now_ms, int64_t *removed, yc_err *err);
 
 #endif

@@ -1,0 +1,22 @@
+/*
+ * jobs/scheduler.h — periodic jobs that run once across a cluster.
+ *
+ * Each job has a lease row (job_leases). A node runs a job only if its
+ * UPDATE moves the lease from "due" (until_ms <= now) to now + interval, in
+ * the same transaction as the job itself: exactly one node wins each period,
+ * and a job whose node died is run by another once the lease lapses. Nodes
+ * read the lease first and write only when it is due.
+ */
+#ifndef YC_SCHEDULER_H
+#define YC_SCHEDULER_H
+
+#include "db/db.h"
+
+struct scheduler;
+
+/* Starts the scheduler thread: jobs run every interval_s seconds, writes go through pipe. */
+int scheduler_start(const char *uri, db_pipeline *pipe, int64_t interval_s, int64_t idem_ttl_s,
+		    struct scheduler **out, yc_err *err);
+void scheduler_stop(struct scheduler *s);
+
+#endif
