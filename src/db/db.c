@@ -13,21 +13,7 @@
 #include <unistd.h>
 #include "lib/banned.h"
 
-enum { DB_CACHE_MAX = 256 };
 
-struct db_stmt {
-	db *owner;
-	const char *sql_ptr; /* identity of the caller's string, for a fast lookup */
-	char *sql;
-	void *impl;
-};
-
-struct db {
-	const struct db_backend *be;
-	void *conn;
-	db_stmt cache[DB_CACHE_MAX];
-	int ncache;
-};
 
 bool db_uri_is_postgres(const char *uri)
 {
@@ -87,12 +73,19 @@ const char *db_backend_name(const db *d)
 
 db_stmt *db_prepare(db *d, const char *sql, yc_err *err)
 {
+	/*
+	 * The pointer check finds string literals quickly; the text is always
+	 * compared too, because a reused buffer can hold other SQL at the same
+	 * address (a regression test in tests/unit covers it).
+	 */
 	for (int i = 0; i < d->ncache; i++)
-		if (d->cache[i].sql_ptr == sql)
+		if (d->cache[i].sql_ptr == sql && !strcmp(d->cache[i].sql, sql))
 			return &d->cache[i];
 	for (int i = 0; i < d->ncache; i++)
-		if (!strcmp(d->cache[i].sql, sql))
+		if (!strcmp(d->cache[i].sql, sql)) {
+			d->cache[i].sql_ptr = sql;
 			return &d->cache[i];
+		}
 	void *impl = NULL;
 	if (d->be->prepare(d->conn, sql, &impl, err))
 		return NULL;
@@ -268,4 +261,22 @@ int db_wait(db *d, int wake_fd, int timeout_ms)
 		}
 	}
 	return woken;
+}
+
+int db_col_count(db_stmt *st)
+{
+	return st->owner->be->col_count(st->impl);
+}
+
+const char *db_col_name(db_stmt *st, int idx)
+{
+	return st->owner->be->col_name(st->impl, idx);
+}
+
+int db_backup(db *d, const char *path, yc_err *err)
+{
+	if (!d->be->backup)
+		return yc_err_set(err, YC_EINVAL, "db",
+				  "backup copies SQLite databases; for PostgreSQL use pg_dump (docs/operations.md)");
+	return d->be->backup(d->conn, path, err);
 }

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/buf.h"
 #include "lib/errors.h"
 
 typedef struct db db;
@@ -54,6 +55,21 @@ void db_done(db_stmt *st);
 
 /* A round trip to the store (SELECT 1): 0, or YC_EUNAVAIL when it cannot be reached. */
 int db_ping(db *d, yc_err *err);
+
+/* Result columns of a stepped statement. */
+int db_col_count(db_stmt *st);
+const char *db_col_name(db_stmt *st, int idx);
+
+/*
+ * Copies every table of from into to (which must have the same, empty
+ * schema), in one transaction on to, then checks row counts table by table.
+ * report receives one line per table. copy.c keeps the table order.
+ */
+int db_copy(db *from, db *to, yc_buf *report, yc_err *err);
+/* Tables db_copy knows, in copy order (NULL-terminated). */
+extern const char *const db_copy_tables[];
+/* A consistent copy of a live database into a new file (SQLite). */
+int db_backup(db *d, const char *path, yc_err *err);
 
 /* Runs SQL without parameters (several statements allowed). */
 int db_exec(db *d, const char *sql, yc_err *err);

@@ -32,8 +32,31 @@ struct db_backend {
 	int (*listen)(void *conn, const char *channel, yc_err *err);
 	int (*socket)(void *conn);
 	int (*drain)(void *conn); /* notifications received, or < 0 when the connection is lost */
+	int (*col_count)(void *stmt);
+	const char *(*col_name)(void *stmt, int idx);
+	/* After rows were inserted with explicit ids: move id generators past them. */
+	int (*reset_ids)(void *conn, yc_err *err);
+	/* A consistent copy of the whole database to a file, while others use it (NULL: unsupported). */
+	int (*backup)(void *conn, const char *path, yc_err *err);
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
+};
+
+/* The handle and statement, shared by the files of db/ only. */
+enum { DB_CACHE_MAX = 256 };
+
+struct db_stmt {
+	struct db *owner;
+	const char *sql_ptr; /* identity of the caller's string, for a fast lookup */
+	char *sql;
+	void *impl;
+};
+
+struct db {
+	const struct db_backend *be;
+	void *conn;
+	struct db_stmt cache[DB_CACHE_MAX];
+	int ncache;
 };
 
 extern const struct db_backend db_backend_sqlite;

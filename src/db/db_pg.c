@@ -363,6 +363,29 @@ static int pg_drain(void *conn)
 	return n;
 }
 
+static int pg_col_count(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQnfields(st->res) : 0;
+}
+
+static const char *pg_col_name(void *stmt, int idx)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? PQfname(st->res, idx) : "";
+}
+
+/* Identity columns keep their own counters: move them past copied rows. */
+static int pg_reset_ids(void *conn, yc_err *err)
+{
+	return pg_exec(conn,
+		       "SELECT setval(pg_get_serial_sequence('users', 'id'),"
+		       " GREATEST((SELECT MAX(id) FROM users), 1));"
+		       "SELECT setval(pg_get_serial_sequence('outbox', 'id'),"
+		       " GREATEST((SELECT MAX(id) FROM outbox), 1))",
+		       err);
+}
+
 const struct db_backend db_backend_pg = {
 	.name = "postgres",
 	.open = pg_open,
@@ -383,5 +406,8 @@ const struct db_backend db_backend_pg = {
 	.listen = pg_listen,
 	.socket = pg_socket,
 	.drain = pg_drain,
+	.col_count = pg_col_count,
+	.col_name = pg_col_name,
+	.reset_ids = pg_reset_ids,
 	.begin_sql = "BEGIN",
 };

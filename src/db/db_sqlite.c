@@ -139,6 +139,55 @@ static int sq_exec(void *conn, const char *sql, yc_err *err)
 	return rc == SQLITE_OK ? 0 : sq_error(conn, rc, err);
 }
 
+static int sq_col_count(void *stmt)
+{
+	return sqlite3_column_count(stmt);
+}
+
+static const char *sq_col_name(void *stmt, int idx)
+{
+	return sqlite3_column_name(stmt, idx);
+}
+
+static int sq_reset_ids(void *conn, yc_err *err)
+{
+	(void)conn, (void)err;
+	return 0; /* INTEGER PRIMARY KEY and AUTOINCREMENT continue after the largest id */
+}
+
+/* SQLite's online backup: a consistent snapshot while the server keeps writing. */
+static int sq_backup(void *conn, const char *path, yc_err *err)
+{
+	sqlite3 *dest = NULL;
+	int rc = sqlite3_open_v2(path, &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		int code = yc_err_set(err, YC_EIO, "out", "cannot create %s: %s", path,
+				      dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc));
+		sqlite3_close(dest);
+		return code;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dest, "main", conn, "main");
+	if (!b) {
+		int code = sq_error(dest, sqlite3_errcode(dest), err);
+		sqlite3_close(dest);
+		return code;
+	}
+	/* Copy in steps so writers are never blocked for long; restart if they change pages. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	int code = 0;
+	if (rc != SQLITE_DONE)
+		code = sq_error(dest, rc, err);
+	else if (sqlite3_exec(dest, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+		code = sq_error(dest, sqlite3_errcode(dest), err);
+	sqlite3_close(dest);
+	return code;
+}
+
 const struct db_backend db_backend_sqlite = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -155,5 +204,9 @@ const struct db_backend db_backend_sqlite = {
 	.col_null = sq_col_null,
 	.reset = sq_reset,
 	.exec = sq_exec,
+	.col_count = sq_col_count,
+	.col_name = sq_col_name,
+	.reset_ids = sq_reset_ids,
+	.backup = sq_backup,
 	.begin_sql = "BEGIN IMMEDIATE",
 };

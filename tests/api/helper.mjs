@@ -27,7 +27,7 @@ export function tempDir() {
 
 // Runs SQL straight against a database (for tests that tamper behind the server's back).
 export function sql(db, statement) {
-  const r = PG
+  const r = db.startsWith('postgres')
     ? spawnSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', db, '-c', statement], { encoding: 'utf8' })
     : spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sql failed: ${r.stderr}`);

@@ -293,3 +293,41 @@ Test(accounts, validation_names_fields)
 	cr_assert_eq(account_validate(&n, &err), YC_EINVAL);
 	cr_assert_str_eq(err.field, "username");
 }
+
+/* Regression: the statement cache once matched on the SQL's address alone. */
+Test(db, cache_compares_text_not_only_address, .init = open_fresh, .fini = close_fresh)
+{
+	char sql[64];
+	snprintf(sql, sizeof(sql), "SELECT 1");
+	db_stmt *a = db_prepare(d, sql, NULL);
+	cr_assert_eq(db_step(a, NULL), DB_ROW);
+	cr_assert_eq(db_col_int(a, 0), 1);
+	db_done(a);
+	snprintf(sql, sizeof(sql), "SELECT 2");
+	db_stmt *b = db_prepare(d, sql, NULL);
+	cr_assert_eq(db_step(b, NULL), DB_ROW);
+	cr_assert_eq(db_col_int(b, 0), 2, "same buffer, other SQL: another statement");
+	db_done(b);
+}
+
+/* Every table of the schema is in the copy list (a new table must be copied too). */
+Test(db, copy_covers_every_table, .init = open_fresh, .fini = close_fresh)
+{
+	db_stmt *st = db_prepare(d,
+				 "SELECT name FROM sqlite_master WHERE type = 'table'"
+				 " AND name NOT LIKE 'sqlite_%' AND name <> 'schema_version' ORDER BY name",
+				 NULL);
+	int n = 0;
+	while (db_step(st, NULL) == DB_ROW) {
+		bool listed = false;
+		for (int i = 0; db_copy_tables[i]; i++)
+			listed |= !strcmp(db_copy_tables[i], db_col_text(st, 0));
+		cr_assert(listed, "table %s is not in db_copy_tables", db_col_text(st, 0));
+		n++;
+	}
+	db_done(st);
+	int listed = 0;
+	while (db_copy_tables[listed])
+		listed++;
+	cr_assert_eq(n, listed);
+}
