@@ -21,7 +21,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # One object tree per flavour: build/ (release) and build-asan/ (sanitizers).
 objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
 
-.PHONY: all run check setup test-unit test-api test-e2e test-crash bench fmt clean asan
+.PHONY: all run check setup test-unit test-api test-e2e test-crash ha-test bench fmt clean asan
 all: build/yichuang
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
@@ -85,6 +85,10 @@ test-e2e: asan
 	@scripts/check e2e
 test-crash: build/yichuang
 	@scripts/check crash
+
+# Failover on a pg_auto_failover formation (about three minutes; docs/operations.md).
+ha-test: setup build/yichuang asan
+	@scripts/check ha
 
 bench: setup build/yichuang
 	@bench/run
