@@ -311,16 +311,13 @@ static int item_event(db *d, const char *action, const char *code, yc_err *err)
 }
 
 int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalog_put_mode mode,
-		     yc_err *err)
+		     yc_buf *out, yc_err *err)
 {
 	int rc = catalog_item_validate(doc, err);
 	if (rc)
 		return rc;
 	const char *code = yc_json_str(doc, "code");
 	char dname[200];
-	if ((rc = department_name(d, yc_json_str(doc, "department"), "department", dname,
-				  sizeof(dname), err)))
-		return rc;
 	int i = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
@@ -331,36 +328,48 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 			return rc;
 	}
 
+	/* One lookup: the department's name, and the item's before-image if it exists. */
+	const char *status = yc_json_str(doc, "status");
+	char *before = NULL;
+	char *text = NULL;
+	db_stmt *st = db_prepare(d,
+				 "SELECT dep.name, it.doc, it.status FROM departments dep"
+				 " LEFT JOIN items it ON it.code = ? WHERE dep.code = ?",
+				 err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, code);
+	db_bind_text(st, 2, yc_json_str(doc, "department"));
+	rc = db_step(st, err);
+	bool exists = rc == DB_ROW && !db_col_null(st, 1);
+	if (rc == DB_ROW)
+		snprintf(dname, sizeof(dname), "%s", db_col_text(st, 0));
+	if (exists)
+		before = strdup(db_col_text(st, 1));
+	if (exists && !status)
+		status = !strcmp(db_col_text(st, 2), "retired") ? "retired" : "active";
+	db_done(st);
+	if (rc == DB_DONE)
+		return yc_err_set(err, YC_EINVAL, "department", "no department with code '%s'",
+				  yc_json_str(doc, "department"));
+	if (rc < 0)
+		return rc;
+
 	/* The stored document: as given, with the department's name and without status. */
 	cJSON *stored = cJSON_Duplicate(doc, 1);
-	if (!stored)
-		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
-	const char *status = yc_json_str(doc, "status");
+	if (!stored) {
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		goto out;
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(stored, "status");
 	cJSON_DeleteItemFromObjectCaseSensitive(stored, "department_name");
 	cJSON_AddStringToObject(stored, "department_name", dname);
-	char *text = cJSON_PrintUnformatted(stored);
+	text = cJSON_PrintUnformatted(stored);
 	cJSON_Delete(stored);
-	if (!text)
-		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
-
-	/* Before-image for the audit event, and the create/update decision. */
-	char *before = NULL;
-	db_stmt *st = db_prepare(d, "SELECT doc, status FROM items WHERE code = ?", err);
-	if (!st) {
-		rc = err->code;
+	if (!text) {
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
 		goto out;
 	}
-	db_bind_text(st, 1, code);
-	rc = db_step(st, err);
-	bool exists = rc == DB_ROW;
-	if (exists)
-		before = strdup(db_col_text(st, 0));
-	if (exists && !status)
-		status = !strcmp(db_col_text(st, 1), "retired") ? "retired" : "active";
-	db_done(st);
-	if (rc < 0)
-		goto out;
 	if (exists && mode == CATALOG_CREATE) {
 		rc = yc_err_set(err, YC_EEXISTS, "code", "an item with code %s exists", code);
 		goto out;
@@ -423,6 +432,11 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 			  text, err);
 	if (!rc)
 		rc = item_event(d, exists ? "item.update" : "item.create", code, err);
+	if (!rc && out) {
+		/* The answer is what was stored: no need to read it back. */
+		yc_buf_addf(out, "{\"status\":\"%s\",", status ? status : "active");
+		rc = yc_buf_adds(out, text + 1);
+	}
 out:
 	free(before);
 	cJSON_free(text);
@@ -796,7 +810,7 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(all, "items")) {
 		if (rc)
 			break;
-		rc = yc_err_prefix(catalog_item_put(d, actor, e, CATALOG_UPSERT, err), err,
+		rc = yc_err_prefix(catalog_item_put(d, actor, e, CATALOG_UPSERT, NULL, err), err,
 				   "items[%d]", i);
 		i++;
 	}

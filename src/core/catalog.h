@@ -27,9 +27,9 @@ extern int catalog_minutes_per_workday;
 int catalog_item_validate(const cJSON *doc, yc_err *err);
 
 enum catalog_put_mode { CATALOG_CREATE, CATALOG_UPDATE, CATALOG_UPSERT };
-/* Validates and stores an item (audit event included). */
+/* Validates and stores an item (audit event included); out (may be NULL) gets the item as stored. */
 int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalog_put_mode mode,
-		     yc_err *err);
+		     yc_buf *out, yc_err *err);
 /* Retires (retire = true) or restores an item. */
 int catalog_item_set_status(db *d, const yc_actor *actor, const char *code, bool retire,
 			    yc_err *err);

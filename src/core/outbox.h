@@ -5,9 +5,11 @@
  * notification gateway) appends an outbox row in the same transaction as the
  * change, after its audit event. Screens and notifications are driven from
  * this table, never from memory alone, so every node sees the same events.
- * Invariant: ids grow in commit order. outbox_append takes the audit chain's
- * row lock first, so on PostgreSQL no transaction can commit a lower id after
- * a reader has seen a higher one; SQLite has one writer anyway.
+ * Invariant: ids grow in commit order. An outbox row always follows an audit
+ * event in the same transaction (every change writes one), and appending
+ * that event takes the audit chain's row lock until commit; so on PostgreSQL
+ * no transaction can commit a lower id after a reader has seen a higher one.
+ * SQLite has one writer anyway. Call outbox_append only after audit_append.
  */
 #ifndef YC_OUTBOX_H
 #define YC_OUTBOX_H

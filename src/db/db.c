@@ -217,6 +217,11 @@ int db_release(db *d, yc_err *err)
 	return d->be->exec(d->conn, "RELEASE SAVEPOINT m", err);
 }
 
+int db_savepoint_next(db *d, yc_err *err)
+{
+	return d->be->exec(d->conn, "RELEASE SAVEPOINT m; SAVEPOINT m", err);
+}
+
 int db_rollback_to(db *d)
 {
 	return d->be->exec(d->conn, "ROLLBACK TO SAVEPOINT m", NULL);

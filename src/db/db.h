@@ -94,6 +94,8 @@ int db_rollback(db *d);
 int db_savepoint(db *d, yc_err *err);
 int db_release(db *d, yc_err *err);
 int db_rollback_to(db *d);
+/* Releases the current savepoint and opens the next one, in one exchange with the store. */
+int db_savepoint_next(db *d, yc_err *err);
 
 /* Migrations (migrate.c): brings the schema to the newest version. */
 int db_migrate(db *d, yc_err *err);

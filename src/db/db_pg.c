@@ -31,6 +31,7 @@ struct pg_conn {
 	unsigned next_name;
 	bool in_txn; /* between BEGIN and COMMIT/ROLLBACK: never reconnect silently there */
 	char listening[64]; /* the channel LISTENed to, renewed after a reconnect */
+	char notify[64];    /* a NOTIFY owed at COMMIT (one per transaction, whatever the count) */
 };
 
 struct pg_stmt {
@@ -315,6 +316,13 @@ static int pg_exec(void *conn, const char *sql, yc_err *err)
 	int rc = pg_ensure(pc, err);
 	if (rc)
 		return rc;
+	char with_notify[128];
+	if (!strcmp(sql, "COMMIT") && pc->notify[0]) {
+		snprintf(with_notify, sizeof(with_notify), "NOTIFY %s; COMMIT", pc->notify);
+		sql = with_notify;
+	}
+	if (end)
+		pc->notify[0] = '\0';
 	PGresult *r = PQexec(pc->c, sql);
 	ExecStatusType s = PQresultStatus(r);
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
@@ -329,6 +337,12 @@ static int pg_exec(void *conn, const char *sql, yc_err *err)
 
 static int pg_notify(void *conn, const char *channel, yc_err *err)
 {
+	struct pg_conn *pc = conn;
+	if (pc->in_txn) {
+		/* Delivered at commit anyway: say it once, with the COMMIT. */
+		snprintf(pc->notify, sizeof(pc->notify), "%s", channel);
+		return 0;
+	}
 	char sql[96];
 	snprintf(sql, sizeof(sql), "NOTIFY %s", channel);
 	return pg_exec(conn, sql, err);

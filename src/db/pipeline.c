@@ -56,10 +56,12 @@ static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
 			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
 		goto out;
 	}
+	/* One savepoint per mutation; between two, release and reopen in one exchange. */
+	rc = db_savepoint(p->w, &err);
 	for (db_mutation *m = batch; m; m = m->next) {
 		yc_err_clear(&m->err);
-		if (db_savepoint(p->w, &m->err)) {
-			m->rc = YC_EUNAVAIL;
+		if (rc) {
+			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is unavailable, retry");
 			continue;
 		}
 		m->rc = m->fn(p->w, m->arg, &m->err);
@@ -68,9 +70,10 @@ static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
 				yc_err_set(&m->err, m->rc, NULL, NULL);
 			db_rollback_to(p->w);
 		}
-		db_release(p->w, NULL);
+		rc = m->next ? db_savepoint_next(p->w, &err) : db_release(p->w, &err);
 	}
-	rc = db_commit(p->w, &err);
+	if (!rc)
+		rc = db_commit(p->w, &err);
 	if (rc) {
 		yc_log(YC_LOG_ERROR, "pipeline: commit failed: %s", err.message);
 		db_rollback(p->w);

@@ -80,8 +80,8 @@ static int item_put_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct item_write *w = arg;
 	yc_actor a = {w->user.username, account_role_name(w->user.role)};
-	int rc = catalog_item_put(d, &a, w->doc, w->mode, err);
-	return rc ? rc : item_render(d, w, out, err);
+	out->status = w->mode == CATALOG_CREATE ? 201 : 200;
+	return catalog_item_put(d, &a, w->doc, w->mode, &out->body, err);
 }
 
 static int item_status_write(db *d, void *arg, yc_reply *out, yc_err *err)

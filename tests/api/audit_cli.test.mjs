@@ -148,6 +148,8 @@ test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
   // Take the database back to schema 1: drop what migrations 002 and later made.
   for (const t of ['idempotency_keys', 'outbox', 'job_leases']) sql(fresh.db, `DROP TABLE ${t}`);
+  sql(fresh.db, PG ? 'DROP TRIGGER audit_head_follows ON audit_events; DROP FUNCTION audit_head_follow()'
+    : 'DROP TRIGGER audit_head_follows');
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
   const refused = cli(['serve', '--db', fresh.db]);
   assert.equal(refused.status, 1);

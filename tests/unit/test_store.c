@@ -208,9 +208,9 @@ Test(catalog, store_update_and_stats, .init = open_fresh, .fini = close_fresh)
 		0);
 	cJSON *doc = item_doc();
 	cr_assert_eq(db_begin(d, NULL), 0);
-	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err), 0, "%s",
+	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, NULL, &err), 0, "%s",
 		     err.message);
-	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, &err),
+	cr_assert_eq(catalog_item_put(d, &audit_system_actor, doc, CATALOG_CREATE, NULL, &err),
 		     YC_EEXISTS);
 	cr_assert_eq(db_commit(d, NULL), 0);
 	yc_buf b;
