@@ -339,7 +339,8 @@ static int cmd_serve(int argc, char **argv)
 	app.throttle = throttle_new();
 	if (!app.metrics || !app.throttle)
 		return failf("out of memory", NULL);
-	if ((rc = db_pipeline_start(app.cfg.db, (int)app.cfg.batch_max, &app.pipe, &err)))
+	if ((rc = db_pipeline_start(app.cfg.db, (int)app.cfg.batch_max, (int)app.cfg.writers,
+				     &app.pipe, &err)))
 		return fail(&err);
 	if (pipe2(app.kick, O_NONBLOCK | O_CLOEXEC))
 		return failf("cannot create a pipe", strerror(errno));

@@ -9,6 +9,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/buf.h"
@@ -55,57 +56,123 @@ static int audit_hash(const char *prev, int64_t id, int64_t at_ms, const char *a
 	return 0;
 }
 
-int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
-		 const char *reason, const char *before, const char *after, yc_err *err)
+/* An event waiting for its transaction's end (see db_defer). */
+struct audit_pending {
+	int64_t at_ms;
+	char *field[7]; /* actor, role, action, object, reason, before, after */
+};
+
+static void audit_pending_free(void *p)
 {
-	/*
-	 * Moving the head first takes its row lock: writers on several nodes
-	 * queue here instead of both taking the same id. The hash returned is
-	 * still the previous event's (only last_id changed).
-	 */
+	struct audit_pending *e = p;
+	for (int i = 0; i < 7; i++)
+		free(e->field[i]);
+	free(e);
+}
+
+/* Insert statements come in a few fixed sizes, so the statement cache holds few shapes. */
+static const int audit_chunks[] = {64, 16, 4, 1};
+
+static int audit_insert_rows(db *d, struct audit_pending **rows, int n, int64_t first_id,
+			     char (*prev)[YC_SHA256_HEX], char (*hash)[YC_SHA256_HEX], yc_err *err)
+{
+	yc_buf sql;
+	yc_buf_init(&sql, 0);
+	yc_buf_adds(&sql, "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
+			  " before, after, prev_hash, hash) VALUES ");
+	for (int i = 0; i < n; i++)
+		yc_buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+				    : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	db_stmt *st = db_prepare(d, sql.data, err);
+	yc_buf_release(&sql);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	int col = 1;
+	for (int i = 0; i < n; i++) {
+		struct audit_pending *e = rows[i];
+		db_bind_int(st, col++, first_id + i);
+		db_bind_int(st, col++, e->at_ms);
+		for (int f = 0; f < 5; f++)
+			db_bind_text(st, col++, e->field[f] ? e->field[f] : "");
+		db_bind_text(st, col++, e->field[5]);
+		db_bind_text(st, col++, e->field[6]);
+		db_bind_text(st, col++, prev[i]);
+		db_bind_text(st, col++, hash[i]);
+	}
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
+/*
+ * At the end of the transaction: reserve the ids (moving the head takes its
+ * row lock until commit), chain the hashes, insert the rows. The head's hash
+ * follows the last row by trigger (migration 004).
+ */
+static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
+{
+	int n = (int)count;
 	db_stmt *st = db_prepare(d,
-				 "UPDATE audit_head SET last_id = last_id + 1 WHERE one = 1"
+				 "UPDATE audit_head SET last_id = last_id + ? WHERE one = 1"
 				 " RETURNING last_id, hash",
 				 err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
+	db_bind_int(st, 1, n);
 	int rc = db_step(st, err);
 	if (rc != DB_ROW) {
 		db_done(st);
 		return rc < 0 ? rc : yc_err_set(err, YC_EINTERNAL, NULL, "audit head missing");
 	}
-	int64_t id = db_col_int(st, 0);
-	char prev[YC_SHA256_HEX];
-	snprintf(prev, sizeof(prev), "%s", db_col_text(st, 1));
+	int64_t first = db_col_int(st, 0) - n + 1;
+	char (*prev)[YC_SHA256_HEX] = malloc(sizeof(*prev) * (size_t)n);
+	char (*hash)[YC_SHA256_HEX] = malloc(sizeof(*hash) * (size_t)n);
+	if (prev && hash)
+		snprintf(prev[0], YC_SHA256_HEX, "%s", db_col_text(st, 1));
 	db_done(st);
+	if (!prev || !hash) {
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		struct audit_pending *e = entries[i];
+		if (i)
+			memcpy(prev[i], hash[i - 1], YC_SHA256_HEX);
+		audit_hash(prev[i], first + i, e->at_ms, e->field[0], e->field[1], e->field[2],
+			   e->field[3], e->field[4], e->field[5], e->field[6], hash[i]);
+	}
+	rc = 0;
+	for (int done = 0; done < n && !rc;) {
+		int k = 0;
+		while (audit_chunks[k] > n - done)
+			k++;
+		int size = audit_chunks[k];
+		rc = audit_insert_rows(d, (struct audit_pending **)entries + done, size, first + done,
+				       prev + done, hash + done, err);
+		done += size;
+	}
+out:
+	free(prev);
+	free(hash);
+	return rc;
+}
 
-	int64_t at = yc_now_ms();
-	char hash[YC_SHA256_HEX];
-	if ((rc = audit_hash(prev, id, at, actor->username, actor->role, action, object, reason,
-			     before, after, hash)))
-		return yc_err_set(err, rc, NULL, NULL);
-
-	st = db_prepare(d,
-			"INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
-			" before, after, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_int(st, 1, id);
-	db_bind_int(st, 2, at);
-	db_bind_text(st, 3, actor->username);
-	db_bind_text(st, 4, actor->role);
-	db_bind_text(st, 5, action);
-	db_bind_text(st, 6, object);
-	db_bind_text(st, 7, reason ? reason : "");
-	db_bind_text(st, 8, before);
-	db_bind_text(st, 9, after);
-	db_bind_text(st, 10, prev);
-	db_bind_text(st, 11, hash);
-	rc = db_step(st, err);
-	db_done(st);
-	/* The head's hash follows by trigger (migration 004); its last_id moved above. */
-	return rc < 0 ? rc : 0;
+int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
+		 const char *reason, const char *before, const char *after, yc_err *err)
+{
+	struct audit_pending *e = calloc(1, sizeof(*e));
+	if (!e)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	e->at_ms = yc_now_ms();
+	const char *f[7] = {actor->username, actor->role, action, object, reason ? reason : "",
+			    before, after};
+	for (int i = 0; i < 7; i++) {
+		if (f[i] && !(e->field[i] = strdup(f[i]))) {
+			audit_pending_free(e);
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+	}
+	return db_defer(d, AUDIT_FLUSH_ORDER, audit_flush, e, audit_pending_free, err);
 }
 
 static int audit_broken(struct audit_report *rep, int64_t id, const char *what)

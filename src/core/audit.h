@@ -23,7 +23,13 @@ typedef struct yc_actor {
 
 extern const yc_actor audit_system_actor;
 
-/* Appends one event; before/after are JSON texts or NULL. Call inside a transaction. */
+/*
+ * Appends one event; before/after are JSON texts or NULL. Call inside a
+ * transaction: the event is written when the transaction commits (db_defer),
+ * with every other event of the transaction in one exchange, or dropped with
+ * the savepoint it was appended under.
+ */
+enum { AUDIT_FLUSH_ORDER = 0 };
 int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
 		 const char *reason, const char *before, const char *after, yc_err *err);
 

@@ -9,17 +9,71 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
-int outbox_append(db *d, const char *topic, const char *action, const char *object,
-		  const char *payload, yc_err *err)
+struct outbox_pending {
+	int64_t at_ms;
+	char *field[4]; /* topic, action, object, payload */
+};
+
+static void outbox_pending_free(void *p)
 {
-	/* The caller's audit event holds the chain's row lock (see outbox.h). */
-	int rc = db_run(d, err,
-			    "INSERT INTO outbox (at_ms, topic, action, object, payload)"
-			    " VALUES (?, ?, ?, ?, ?)",
-			    "issss", yc_now_ms(), topic, action, object, payload ? payload : "{}");
+	struct outbox_pending *e = p;
+	for (int i = 0; i < 4; i++)
+		free(e->field[i]);
+	free(e);
+}
+
+static const int outbox_chunks[] = {64, 16, 4, 1};
+
+/* After the audit events (which hold the chain's lock): insert, then tell the other nodes. */
+static int outbox_flush(db *d, void **entries, size_t count, yc_err *err)
+{
+	int n = (int)count, rc = 0;
+	for (int done = 0; done < n && !rc;) {
+		int k = 0;
+		while (outbox_chunks[k] > n - done)
+			k++;
+		int size = outbox_chunks[k];
+		yc_buf sql;
+		yc_buf_init(&sql, 0);
+		yc_buf_adds(&sql, "INSERT INTO outbox (at_ms, topic, action, object, payload) VALUES ");
+		for (int i = 0; i < size; i++)
+			yc_buf_adds(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
+		db_stmt *st = db_prepare(d, sql.data, err);
+		yc_buf_release(&sql);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		int col = 1;
+		for (int i = 0; i < size; i++) {
+			struct outbox_pending *e = entries[done + i];
+			db_bind_int(st, col++, e->at_ms);
+			for (int f = 0; f < 4; f++)
+				db_bind_text(st, col++, e->field[f]);
+		}
+		rc = db_step(st, err);
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+		done += size;
+	}
 	if (!rc)
 		rc = db_notify(d, OUTBOX_CHANNEL, err);
 	return rc;
+}
+
+int outbox_append(db *d, const char *topic, const char *action, const char *object,
+		  const char *payload, yc_err *err)
+{
+	struct outbox_pending *e = calloc(1, sizeof(*e));
+	if (!e)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	e->at_ms = yc_now_ms();
+	const char *f[4] = {topic, action, object, payload ? payload : "{}"};
+	for (int i = 0; i < 4; i++)
+		if (!(e->field[i] = strdup(f[i]))) {
+			outbox_pending_free(e);
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+	/* Flushed after the audit events, which take the chain's row lock (see outbox.h). */
+	return db_defer(d, OUTBOX_FLUSH_ORDER, outbox_flush, e, outbox_pending_free, err);
 }
 
 int outbox_read(db *d, int64_t after, int max, struct outbox_event **out, int64_t *last,

@@ -22,7 +22,8 @@
 /* The NOTIFY channel that wakes other nodes' dispatchers. */
 #define OUTBOX_CHANNEL "yc_outbox"
 
-/* payload: a JSON object text (may be NULL: "{}"). */
+/* payload: a JSON object text (may be NULL: "{}"). Written at commit, after the audit events. */
+enum { OUTBOX_FLUSH_ORDER = 1 };
 int outbox_append(db *d, const char *topic, const char *action, const char *object,
 		  const char *payload, yc_err *err);
 

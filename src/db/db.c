@@ -27,6 +27,8 @@ const char *db_uri_path(const char *uri)
 	return strncmp(uri, "sqlite:", 7) ? uri : uri + 7;
 }
 
+static void deferred_drop(db *d, size_t from);
+
 int db_open(const char *uri, int flags, db **out, yc_err *err)
 {
 	*out = NULL;
@@ -58,6 +60,8 @@ void db_close(db *d)
 {
 	if (!d)
 		return;
+	deferred_drop(d, 0);
+	free(d->deferred);
 	for (int i = 0; i < d->ncache; i++) {
 		d->be->finalize(d->cache[i].impl);
 		free(d->cache[i].sql);
@@ -192,23 +196,100 @@ int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
 	return rc < 0 ? rc : 0;
 }
 
+/* Drops deferred entries from index `from` on. */
+static void deferred_drop(db *d, size_t from)
+{
+	for (size_t i = from; i < d->ndeferred; i++)
+		d->deferred[i].free_entry(d->deferred[i].entry);
+	d->ndeferred = from;
+}
+
+static int deferred_cmp(const void *a, const void *b)
+{
+	const struct db_deferred *x = a, *y = b;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0); /* qsort is not stable */
+}
+
+/* Runs every deferred entry's flush, order by order, then drops them. */
+static int deferred_flush(db *d, yc_err *err)
+{
+	if (!d->ndeferred)
+		return 0;
+	/* By order; within an order, in deferral order. */
+	struct db_deferred *all = d->deferred;
+	size_t n = d->ndeferred;
+	int rc = 0;
+	void **batch = malloc(sizeof(*batch) * n);
+	if (!batch)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	qsort(all, n, sizeof(*all), deferred_cmp);
+	for (size_t i = 0; i < n && !rc;) {
+		size_t j = i, k = 0;
+		while (j < n && all[j].order == all[i].order)
+			batch[k++] = all[j++].entry;
+		rc = all[i].flush(d, batch, k, err);
+		i = j;
+	}
+	free(batch);
+	deferred_drop(d, 0);
+	return rc;
+}
+
+int db_defer(db *d, int order, db_flush_fn flush, void *entry, void (*free_entry)(void *),
+	     yc_err *err)
+{
+	if (!d->in_txn) {
+		void *one[1] = {entry};
+		int rc = flush(d, one, 1, err);
+		free_entry(entry);
+		return rc;
+	}
+	if (d->ndeferred == d->capdeferred) {
+		size_t cap = d->capdeferred ? d->capdeferred * 2 : 64;
+		struct db_deferred *grown = realloc(d->deferred, sizeof(*grown) * cap);
+		if (!grown) {
+			free_entry(entry);
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+		d->deferred = grown;
+		d->capdeferred = cap;
+	}
+	d->deferred[d->ndeferred] =
+		(struct db_deferred){order, d->ndeferred, d->sp_gen, flush, entry, free_entry};
+	d->ndeferred++;
+	return 0;
+}
+
 int db_begin(db *d, yc_err *err)
 {
-	return d->be->exec(d->conn, d->be->begin_sql, err);
+	deferred_drop(d, 0);
+	int rc = d->be->exec(d->conn, d->be->begin_sql, err);
+	d->in_txn = rc == 0;
+	return rc;
 }
 
 int db_commit(db *d, yc_err *err)
 {
-	return d->be->exec(d->conn, "COMMIT", err);
+	int rc = deferred_flush(d, err);
+	if (rc)
+		return rc; /* the caller rolls back */
+	rc = d->be->exec(d->conn, "COMMIT", err);
+	d->in_txn = false;
+	return rc;
 }
 
 int db_rollback(db *d)
 {
+	deferred_drop(d, 0);
+	d->in_txn = false;
 	return d->be->exec(d->conn, "ROLLBACK", NULL);
 }
 
 int db_savepoint(db *d, yc_err *err)
 {
+	d->sp_gen++;
 	return d->be->exec(d->conn, "SAVEPOINT m", err);
 }
 
@@ -219,11 +300,17 @@ int db_release(db *d, yc_err *err)
 
 int db_savepoint_next(db *d, yc_err *err)
 {
+	d->sp_gen++;
 	return d->be->exec(d->conn, "RELEASE SAVEPOINT m; SAVEPOINT m", err);
 }
 
 int db_rollback_to(db *d)
 {
+	/* What was deferred under this savepoint goes with it. */
+	size_t keep = d->ndeferred;
+	while (keep > 0 && d->deferred[keep - 1].sp_gen == d->sp_gen)
+		keep--;
+	deferred_drop(d, keep);
 	return d->be->exec(d->conn, "ROLLBACK TO SAVEPOINT m", NULL);
 }
 

@@ -32,6 +32,18 @@ bool db_uri_is_postgres(const char *uri);
 /* The file path of a SQLite URI ("PATH" or "sqlite:PATH"); NULL for PostgreSQL. */
 const char *db_uri_path(const char *uri);
 
+/*
+ * Work deferred to the end of the current transaction. A module (the audit
+ * chain, the outbox) hands over an entry now; just before COMMIT, db_commit
+ * calls each flush function once with all entries of its order, lowest order
+ * first, in the order they were deferred. Entries deferred since the current
+ * savepoint are dropped by db_rollback_to; db_rollback drops all. Outside a
+ * transaction an entry is flushed at once. Takes ownership of entry.
+ */
+typedef int (*db_flush_fn)(db *d, void **entries, size_t n, yc_err *err);
+int db_defer(db *d, int order, db_flush_fn flush, void *entry, void (*free_entry)(void *),
+	     yc_err *err);
+
 /* Opens uri ("PATH", "sqlite:PATH", "postgres://…"); *out is the caller's, freed with db_close. */
 int db_open(const char *uri, int flags, db **out, yc_err *err);
 void db_close(db *d);
@@ -131,7 +143,8 @@ struct db_pipeline_stats {
 	uint64_t size_buckets[11];
 };
 
-int db_pipeline_start(const char *uri, int batch_max, db_pipeline **out, yc_err *err);
+/* writers: threads (and connections) committing batches; always 1 on SQLite. */
+int db_pipeline_start(const char *uri, int batch_max, int writers, db_pipeline **out, yc_err *err);
 /* Queues m; m must stay alive until its done() runs. After stop: done(m) with YC_EUNAVAIL. */
 void db_pipeline_submit(db_pipeline *p, db_mutation *m);
 /* Submits fn(arg) and waits for its durable outcome. */

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db.h"
 #include "lib/errors.h"
 
 struct db_backend {
@@ -52,11 +53,25 @@ struct db_stmt {
 	void *impl;
 };
 
+struct db_deferred {
+	int order;          /* flushed in ascending order */
+	size_t seq;         /* deferral order within an order */
+	unsigned sp_gen;    /* the savepoint it was deferred under */
+	db_flush_fn flush;  /* called once per order with every entry of that order */
+	void *entry;
+	void (*free_entry)(void *entry);
+};
+
 struct db {
 	const struct db_backend *be;
 	void *conn;
 	struct db_stmt cache[DB_CACHE_MAX];
 	int ncache;
+	/* work deferred to the end of the current transaction (db_defer) */
+	bool in_txn;
+	unsigned sp_gen;
+	struct db_deferred *deferred;
+	size_t ndeferred, capdeferred;
 };
 
 extern const struct db_backend db_backend_sqlite;

@@ -22,7 +22,7 @@
 #include "lib/buf.h"
 #include "lib/banned.h"
 
-enum { PG_MAX_PARAMS = 64 };
+enum { PG_MAX_PARAMS = 32767 }; /* what the protocol allows a statement */
 
 struct pg_conn {
 	PGconn *c;
@@ -40,7 +40,7 @@ struct pg_stmt {
 	char name[24];
 	unsigned generation;
 	int nparams;
-	char *values[PG_MAX_PARAMS];
+	char **values; /* nparams entries */
 	PGresult *res;
 	int row, nrows;
 };
@@ -180,12 +180,15 @@ static int pg_prepare(void *conn, const char *sql, void **out, yc_err *err)
 	st->pc = pc;
 	st->row = -1;
 	st->sql = pg_rewrite(sql, &st->nparams);
-	if (!st->sql || st->nparams > PG_MAX_PARAMS) {
+	if (st->sql && st->nparams <= PG_MAX_PARAMS)
+		st->values = calloc((size_t)(st->nparams ? st->nparams : 1), sizeof(*st->values));
+	if (!st->sql || !st->values) {
 		free(st->sql);
 		free(st);
 		return yc_err_set(err, YC_EINTERNAL, NULL, "statement has too many parameters");
 	}
 	if ((rc = pg_server_prepare(st, err))) {
+		free(st->values);
 		free(st->sql);
 		free(st);
 		return rc;
@@ -212,6 +215,7 @@ static void pg_finalize(void *stmt)
 	struct pg_stmt *st = stmt;
 	pg_reset(st);
 	/* Server-side statements die with their connection; closing it is enough. */
+	free(st->values);
 	free(st->sql);
 	free(st);
 }

@@ -2,7 +2,10 @@
  * pipeline.c — the write pipeline: group commit behind one writer thread.
  *
  * Invariants:
- *  1. Only the writer thread touches p->w (the write handle).
+ *  1. Each writer thread owns its write handle; no other thread touches it.
+ *     SQLite has one writer; PostgreSQL may have several, each taking whole
+ *     batches from the one queue (the audit chain's row lock orders their
+ *     commits; see core/audit.c).
  *  2. A mutation's done() runs exactly once, after COMMIT has returned (the
  *     batch is durable: synchronous=FULL) or after the batch failed.
  *  3. Each mutation runs inside its own savepoint: one failing mutation is
@@ -18,9 +21,17 @@
 #include "lib/log.h"
 #include "lib/banned.h"
 
-struct db_pipeline {
+enum { PL_MAX_WRITERS = 16 };
+
+struct pl_writer {
+	db_pipeline *p;
 	db *w;
 	pthread_t thread;
+};
+
+struct db_pipeline {
+	struct pl_writer writers[PL_MAX_WRITERS];
+	int nwriters;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	db_mutation *head, *tail;
@@ -45,11 +56,11 @@ static void pl_count_batch(db_pipeline *p, int n, bool commit_failed)
 	pthread_mutex_unlock(&p->lock);
 }
 
-static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
+static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 {
 	yc_err err;
 	yc_err_clear(&err);
-	int rc = db_begin(p->w, &err);
+	int rc = db_begin(w, &err);
 	if (rc) {
 		yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
 		for (db_mutation *m = batch; m; m = m->next)
@@ -57,26 +68,26 @@ static void pl_run_batch(db_pipeline *p, db_mutation *batch, int n)
 		goto out;
 	}
 	/* One savepoint per mutation; between two, release and reopen in one exchange. */
-	rc = db_savepoint(p->w, &err);
+	rc = db_savepoint(w, &err);
 	for (db_mutation *m = batch; m; m = m->next) {
 		yc_err_clear(&m->err);
 		if (rc) {
 			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is unavailable, retry");
 			continue;
 		}
-		m->rc = m->fn(p->w, m->arg, &m->err);
+		m->rc = m->fn(w, m->arg, &m->err);
 		if (m->rc < 0) {
 			if (!m->err.code)
 				yc_err_set(&m->err, m->rc, NULL, NULL);
-			db_rollback_to(p->w);
+			db_rollback_to(w);
 		}
-		rc = m->next ? db_savepoint_next(p->w, &err) : db_release(p->w, &err);
+		rc = m->next ? db_savepoint_next(w, &err) : db_release(w, &err);
 	}
 	if (!rc)
-		rc = db_commit(p->w, &err);
+		rc = db_commit(w, &err);
 	if (rc) {
 		yc_log(YC_LOG_ERROR, "pipeline: commit failed: %s", err.message);
-		db_rollback(p->w);
+		db_rollback(w);
 		for (db_mutation *m = batch; m; m = m->next)
 			if (m->rc >= 0)
 				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
@@ -96,7 +107,8 @@ out:
 
 static void *pl_main(void *arg)
 {
-	db_pipeline *p = arg;
+	struct pl_writer *wr = arg;
+	db_pipeline *p = wr->p;
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->head && !p->stopping)
@@ -116,29 +128,41 @@ static void *pl_main(void *arg)
 			p->tail = NULL;
 		last->next = NULL;
 		pthread_mutex_unlock(&p->lock);
-		pl_run_batch(p, batch, n);
+		pl_run_batch(p, wr->w, batch, n);
 	}
 	return NULL;
 }
 
-int db_pipeline_start(const char *uri, int batch_max, db_pipeline **out, yc_err *err)
+int db_pipeline_start(const char *uri, int batch_max, int writers, db_pipeline **out, yc_err *err)
 {
 	*out = NULL;
 	db_pipeline *p = calloc(1, sizeof(*p));
 	if (!p)
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
-	int rc = db_open(uri, 0, &p->w, err);
-	if (rc) {
-		free(p);
-		return rc;
-	}
 	p->batch_max = batch_max > 0 ? batch_max : 512;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
-	if (pthread_create(&p->thread, NULL, pl_main, p)) {
-		db_close(p->w);
-		free(p);
-		return yc_err_set(err, YC_EINTERNAL, NULL, "cannot start the writer thread");
+	/* SQLite allows one writer at a time: more threads would only queue on its lock. */
+	if (writers < 1 || !db_uri_is_postgres(uri))
+		writers = 1;
+	if (writers > PL_MAX_WRITERS)
+		writers = PL_MAX_WRITERS;
+	int rc = 0;
+	for (int i = 0; i < writers && !rc; i++) {
+		struct pl_writer *wr = &p->writers[i];
+		wr->p = p;
+		if ((rc = db_open(uri, 0, &wr->w, err)))
+			break;
+		if (pthread_create(&wr->thread, NULL, pl_main, wr)) {
+			db_close(wr->w);
+			rc = yc_err_set(err, YC_EINTERNAL, NULL, "cannot start a writer thread");
+			break;
+		}
+		p->nwriters++;
+	}
+	if (rc) {
+		db_pipeline_stop(p);
+		return rc;
 	}
 	*out = p;
 	return 0;
@@ -216,10 +240,12 @@ void db_pipeline_stop(db_pipeline *p)
 		return;
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
-	pthread_cond_signal(&p->wake);
+	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->thread, NULL);
-	db_close(p->w);
+	for (int i = 0; i < p->nwriters; i++) {
+		pthread_join(p->writers[i].thread, NULL);
+		db_close(p->writers[i].w);
+	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->wake);
 	free(p);

@@ -31,6 +31,7 @@ typedef struct yc_config {
 	int64_t session_ttl_s;
 	int64_t tz_offset_min;
 	int64_t batch_max;
+	int64_t writers;
 	int64_t job_interval_s;
 	int64_t idempotency_ttl_s;
 	bool access_log;

@@ -3,6 +3,7 @@
  * catalog validation and storage, the write pipeline's savepoints.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,7 +253,7 @@ Test(pipeline, savepoint_isolates_failures, .init = open_fresh, .fini = close_fr
 {
 	db_pipeline *p;
 	yc_err err;
-	cr_assert_eq(db_pipeline_start(path, 64, &p, &err), 0, "%s", err.message);
+	cr_assert_eq(db_pipeline_start(path, 64, 4, &p, &err), 0, "%s", err.message);
 	cr_assert_eq(db_pipeline_run(p, insert_dept, "a", &err), 0);
 	cr_assert_eq(db_pipeline_run(p, insert_dept, "a", &err), YC_EEXISTS);
 	cr_assert_eq(db_pipeline_run(p, insert_dept, "b", &err), 0);
@@ -330,4 +331,66 @@ Test(db, copy_covers_every_table, .init = open_fresh, .fini = close_fresh)
 	while (db_copy_tables[listed])
 		listed++;
 	cr_assert_eq(n, listed);
+}
+
+/* Audit events are deferred to commit: a failing mutation's events go with its savepoint. */
+static int audit_then_maybe_fail(db *dd, void *arg, yc_err *err)
+{
+	const char *what = arg;
+	int rc = audit_append(dd, &audit_system_actor, "test.write", what, NULL, NULL, NULL, err);
+	if (!rc)
+		rc = audit_append(dd, &audit_system_actor, "test.write2", what, NULL, NULL, NULL, err);
+	if (!rc && !strncmp(what, "fail", 4))
+		return yc_err_set(err, YC_EINVAL, "x", "refused after appending");
+	return rc;
+}
+
+struct batch_item {
+	db_mutation m;
+	int *left;
+	pthread_mutex_t *lock;
+	pthread_cond_t *cond;
+};
+
+static void batch_item_done(db_mutation *m)
+{
+	struct batch_item *b = m->owner;
+	pthread_mutex_lock(b->lock);
+	(*b->left)--;
+	pthread_cond_signal(b->cond);
+	pthread_mutex_unlock(b->lock);
+}
+
+Test(pipeline, deferred_audit_follows_savepoints, .init = open_fresh, .fini = close_fresh)
+{
+	db_pipeline *p;
+	yc_err err;
+	cr_assert_eq(db_pipeline_start(path, 64, 1, &p, &err), 0, "%s", err.message);
+	static const char *names[] = {"ok-1", "fail-2", "ok-3", "fail-4", "ok-5"};
+	struct batch_item items[5];
+	int left = 5;
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+	for (int i = 0; i < 5; i++) {
+		items[i] = (struct batch_item){.left = &left, .lock = &lock, .cond = &cond};
+		items[i].m.fn = audit_then_maybe_fail;
+		items[i].m.arg = (void *)names[i];
+		items[i].m.done = batch_item_done;
+		items[i].m.owner = &items[i];
+		db_pipeline_submit(p, &items[i].m);
+	}
+	pthread_mutex_lock(&lock);
+	while (left)
+		pthread_cond_wait(&cond, &lock);
+	pthread_mutex_unlock(&lock);
+	db_pipeline_stop(p);
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(items[i].m.rc < 0, !strncmp(names[i], "fail", 4), "%s", names[i]);
+	struct audit_report rep;
+	cr_assert_eq(audit_verify(d, &rep, NULL), 0, "%s", rep.problem);
+	cr_assert_eq(rep.count, 6, "two events for each of the three that succeeded");
+	db_stmt *st = db_prepare(d, "SELECT COUNT(*) FROM audit_events WHERE object LIKE 'fail%'", NULL);
+	cr_assert_eq(db_step(st, NULL), DB_ROW);
+	cr_assert_eq(db_col_int(st, 0), 0);
+	db_done(st);
 }
