@@ -70,38 +70,25 @@ static void audit_pending_free(void *p)
 	free(e);
 }
 
-/* Insert statements come in a few fixed sizes, so the statement cache holds few shapes. */
-static const int audit_chunks[] = {64, 16, 4, 1};
+struct audit_rows {
+	struct audit_pending **rows;
+	int64_t first_id;
+	char (*prev)[YC_SHA256_HEX];
+	char (*hash)[YC_SHA256_HEX];
+};
 
-static int audit_insert_rows(db *d, struct audit_pending **rows, int n, int64_t first_id,
-			     char (*prev)[YC_SHA256_HEX], char (*hash)[YC_SHA256_HEX], yc_err *err)
+static void audit_bind_row(db_stmt *st, int col, size_t i, void *arg)
 {
-	yc_buf sql;
-	yc_buf_init(&sql, 0);
-	yc_buf_adds(&sql, "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
-			  " before, after, prev_hash, hash) VALUES ");
-	for (int i = 0; i < n; i++)
-		yc_buf_adds(&sql, i ? ", (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-				    : "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-	db_stmt *st = db_prepare(d, sql.data, err);
-	yc_buf_release(&sql);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	int col = 1;
-	for (int i = 0; i < n; i++) {
-		struct audit_pending *e = rows[i];
-		db_bind_int(st, col++, first_id + i);
-		db_bind_int(st, col++, e->at_ms);
-		for (int f = 0; f < 5; f++)
-			db_bind_text(st, col++, e->field[f] ? e->field[f] : "");
-		db_bind_text(st, col++, e->field[5]);
-		db_bind_text(st, col++, e->field[6]);
-		db_bind_text(st, col++, prev[i]);
-		db_bind_text(st, col++, hash[i]);
-	}
-	int rc = db_step(st, err);
-	db_done(st);
-	return rc < 0 ? rc : 0;
+	struct audit_rows *a = arg;
+	struct audit_pending *e = a->rows[i];
+	db_bind_int(st, col++, a->first_id + (int64_t)i);
+	db_bind_int(st, col++, e->at_ms);
+	for (int f = 0; f < 5; f++)
+		db_bind_text(st, col++, e->field[f] ? e->field[f] : "");
+	db_bind_text(st, col++, e->field[5]);
+	db_bind_text(st, col++, e->field[6]);
+	db_bind_text(st, col++, a->prev[i]);
+	db_bind_text(st, col, a->hash[i]);
 }
 
 /*
@@ -141,16 +128,11 @@ static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
 		audit_hash(prev[i], first + i, e->at_ms, e->field[0], e->field[1], e->field[2],
 			   e->field[3], e->field[4], e->field[5], e->field[6], hash[i]);
 	}
-	rc = 0;
-	for (int done = 0; done < n && !rc;) {
-		int k = 0;
-		while (audit_chunks[k] > n - done)
-			k++;
-		int size = audit_chunks[k];
-		rc = audit_insert_rows(d, (struct audit_pending **)entries + done, size, first + done,
-				       prev + done, hash + done, err);
-		done += size;
-	}
+	struct audit_rows rows = {(struct audit_pending **)entries, first, prev, hash};
+	rc = db_insert_rows(d,
+			    "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
+			    " before, after, prev_hash, hash)",
+			    11, count, audit_bind_row, &rows, err);
 out:
 	free(prev);
 	free(hash);

@@ -60,12 +60,5 @@ int idem_expire(db *d, int64_t before_ms, int64_t *removed, yc_err *err)
 	if (!st)
 		return err->code;
 	db_bind_int(st, 1, before_ms);
-	int rc;
-	int64_t n = 0;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		n++;
-	db_done(st);
-	if (removed)
-		*removed = n;
-	return rc < 0 ? rc : 0;
+	return db_count_rows(st, removed, err);
 }

@@ -22,41 +22,20 @@ static void outbox_pending_free(void *p)
 	free(e);
 }
 
-static const int outbox_chunks[] = {64, 16, 4, 1};
+static void outbox_bind_row(db_stmt *st, int col, size_t i, void *arg)
+{
+	struct outbox_pending *e = ((struct outbox_pending **)arg)[i];
+	db_bind_int(st, col++, e->at_ms);
+	for (int f = 0; f < 4; f++)
+		db_bind_text(st, col++, e->field[f]);
+}
 
 /* After the audit events (which hold the chain's lock): insert, then tell the other nodes. */
 static int outbox_flush(db *d, void **entries, size_t count, yc_err *err)
 {
-	int n = (int)count, rc = 0;
-	for (int done = 0; done < n && !rc;) {
-		int k = 0;
-		while (outbox_chunks[k] > n - done)
-			k++;
-		int size = outbox_chunks[k];
-		yc_buf sql;
-		yc_buf_init(&sql, 0);
-		yc_buf_adds(&sql, "INSERT INTO outbox (at_ms, topic, action, object, payload) VALUES ");
-		for (int i = 0; i < size; i++)
-			yc_buf_adds(&sql, i ? ", (?, ?, ?, ?, ?)" : "(?, ?, ?, ?, ?)");
-		db_stmt *st = db_prepare(d, sql.data, err);
-		yc_buf_release(&sql);
-		if (!st)
-			return err ? err->code : YC_EINTERNAL;
-		int col = 1;
-		for (int i = 0; i < size; i++) {
-			struct outbox_pending *e = entries[done + i];
-			db_bind_int(st, col++, e->at_ms);
-			for (int f = 0; f < 4; f++)
-				db_bind_text(st, col++, e->field[f]);
-		}
-		rc = db_step(st, err);
-		db_done(st);
-		rc = rc < 0 ? rc : 0;
-		done += size;
-	}
-	if (!rc)
-		rc = db_notify(d, OUTBOX_CHANNEL, err);
-	return rc;
+	int rc = db_insert_rows(d, "INSERT INTO outbox (at_ms, topic, action, object, payload)", 5,
+				count, outbox_bind_row, entries, err);
+	return rc ? rc : db_notify(d, OUTBOX_CHANNEL, err);
 }
 
 int outbox_append(db *d, const char *topic, const char *action, const char *object,

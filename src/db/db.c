@@ -372,3 +372,48 @@ int db_backup(db *d, const char *path, yc_err *err)
 				  "backup copies SQLite databases; for PostgreSQL use pg_dump (docs/operations.md)");
 	return d->be->backup(d->conn, path, err);
 }
+
+int db_count_rows(db_stmt *st, int64_t *n, yc_err *err)
+{
+	int rc;
+	int64_t count = 0;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		count++;
+	db_done(st);
+	if (n)
+		*n = count;
+	return rc < 0 ? rc : 0;
+}
+
+int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
+		   yc_err *err)
+{
+	static const size_t chunks[] = {64, 16, 4, 1};
+	int rc = 0;
+	for (size_t done = 0; done < n && !rc;) {
+		size_t k = 0;
+		while (chunks[k] > n - done)
+			k++;
+		size_t rows = chunks[k];
+		yc_buf sql;
+		yc_buf_init(&sql, 0);
+		yc_buf_addf(&sql, "%s VALUES ", head);
+		for (size_t r = 0; r < rows; r++) {
+			yc_buf_adds(&sql, r ? ", (" : "(");
+			for (int c = 0; c < ncols; c++)
+				yc_buf_adds(&sql, c ? ", ?" : "?");
+			yc_buf_addc(&sql, ')');
+		}
+		db_stmt *st = db_prepare(d, sql.data, err);
+		yc_buf_release(&sql);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		for (size_t r = 0; r < rows; r++)
+			bind(st, 1 + (int)r * ncols, done + r, arg);
+		rc = db_step(st, err);
+		db_done(st);
+		rc = rc < 0 ? rc : 0;
+		done += rows;
+	}
+	return rc;
+}

@@ -68,6 +68,18 @@ void db_done(db_stmt *st);
 /* A round trip to the store (SELECT 1): 0, or YC_EUNAVAIL when it cannot be reached. */
 int db_ping(db *d, yc_err *err);
 
+/* Steps st to the end, counting its rows (e.g. a DELETE … RETURNING 1); resets it. */
+int db_count_rows(db_stmt *st, int64_t *n, yc_err *err);
+
+/*
+ * Inserts n rows: "<head> VALUES (?, …), (?, …) …", ncols parameters a row, in
+ * chunks of fixed sizes (64, 16, 4, 1 rows) so that few statement shapes are
+ * cached. bind(st, param, row, arg) binds row's ncols values from param on.
+ */
+typedef void (*db_row_binder)(db_stmt *st, int param, size_t row, void *arg);
+int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
+		   yc_err *err);
+
 /* Result columns of a stepped statement. */
 int db_col_count(db_stmt *st);
 const char *db_col_name(db_stmt *st, int idx);

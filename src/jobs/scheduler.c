@@ -11,6 +11,7 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/idempotency.h"
+#include "core/lease.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -62,49 +63,18 @@ static int job_turn(db *d, void *arg, yc_err *err)
 {
 	struct job_run *jr = arg;
 	struct scheduler *s = jr->s;
-	int64_t now = yc_now_ms();
-	int rc = db_run(d, err,
-			"INSERT INTO job_leases (name, holder, until_ms, last_run_ms) VALUES (?, '', 0, 0)"
-			" ON CONFLICT (name) DO NOTHING",
-			"s", jr->job->name);
-	if (rc)
-		return rc;
-	db_stmt *st = db_prepare(d,
-				 "UPDATE job_leases SET holder = ?, until_ms = ?, last_run_ms = ?"
-				 " WHERE name = ? AND until_ms <= ? RETURNING name",
-				 err);
-	if (!st)
-		return err->code;
-	db_bind_text(st, 1, s->node);
-	db_bind_int(st, 2, now + s->interval_ms);
-	db_bind_int(st, 3, now);
-	db_bind_text(st, 4, jr->job->name);
-	db_bind_int(st, 5, now);
-	rc = db_step(st, err);
-	db_done(st);
-	if (rc <= 0)
-		return rc; /* another node holds it, or an error */
+	bool taken;
+	int rc = lease_take(d, jr->job->name, s->node, yc_now_ms(), s->interval_ms, &taken, err);
+	if (rc || !taken)
+		return rc; /* an error, or another node holds it */
 	int64_t count = 0;
 	if ((rc = jr->job->run(d, s, &count, err)))
 		return rc;
 	char object[64], reason[160];
 	snprintf(object, sizeof(object), "job/%s", jr->job->name);
 	snprintf(reason, sizeof(reason), "node %s removed %lld", s->node, (long long)count);
-	yc_actor system = {"system", "admin"};
 	jr->ran = true;
-	return audit_append(d, &system, "job.run", object, reason, NULL, NULL, err);
-}
-
-/* When the job's lease lapses next (0 when it has no row yet). */
-static int64_t lease_due(struct scheduler *s, const char *name)
-{
-	db_stmt *st = db_prepare(s->d, "SELECT until_ms FROM job_leases WHERE name = ?", NULL);
-	if (!st)
-		return 0;
-	db_bind_text(st, 1, name);
-	int64_t due = db_step(st, NULL) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	return due;
+	return audit_append(d, &audit_system_actor, "job.run", object, reason, NULL, NULL, err);
 }
 
 static void *scheduler_main(void *arg)
@@ -113,7 +83,7 @@ static void *scheduler_main(void *arg)
 	while (!atomic_load(&s->stop)) {
 		int64_t now = yc_now_ms();
 		for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
-			if (lease_due(s, jobs[i].name) > now)
+			if (lease_due(s->d, jobs[i].name) > now)
 				continue;
 			struct job_run jr = {s, &jobs[i], false};
 			yc_err err;
