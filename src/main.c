@@ -593,7 +593,7 @@ static int cmd_calendar_load(int argc, char **argv)
 	free(y.days);
 	if (rc)
 		return fail(&err);
-	printf("loaded %d (%d listed days); running servers pick it up when restarted\n", y.year,
+	printf("loaded %d (%d listed days); running servers pick it up from the outbox\n", y.year,
 	       y.ndays);
 	return 0;
 }

@@ -681,9 +681,21 @@ static void thread_release(yc_thread *t)
 	pthread_mutex_destroy(&t->lock);
 }
 
-static void deliver_events(void *arg, const struct outbox_event *events)
+/*
+ * New outbox events, on the dispatcher thread: to every stream, and a loaded
+ * calendar year into this node's calendar (whichever node loaded it).
+ */
+static void deliver_events(void *arg, db *d, const struct outbox_event *events)
 {
 	yc_app *app = arg;
+	for (const struct outbox_event *e = events; e; e = e->next)
+		if (!strcmp(e->topic, "calendar")) {
+			yc_err err;
+			yc_err_clear(&err);
+			if (calendar_load_db(app->cal, d, &err))
+				yc_log(YC_LOG_WARN, "calendar reload: %s", err.message);
+			break;
+		}
 	sse_broadcast(app->sse, app->nthreads, events);
 }
 

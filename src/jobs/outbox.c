@@ -48,7 +48,7 @@ static void *dispatcher_main(void *arg)
 				break;
 			}
 			if (events)
-				o->deliver(o->arg, events);
+				o->deliver(o->arg, o->d, events);
 			outbox_free(events);
 			bool full = last - o->last >= BATCH;
 			o->last = last;

@@ -12,7 +12,8 @@
 #include "core/outbox.h"
 
 struct outbox_dispatcher;
-typedef void (*outbox_deliver_fn)(void *arg, const struct outbox_event *events);
+/* d: the dispatcher's own handle, for a callback that must read (e.g. reload the calendar). */
+typedef void (*outbox_deliver_fn)(void *arg, db *d, const struct outbox_event *events);
 
 /* Starts following uri from its newest event on. kick_fd: readable end of the local kick pipe. */
 int outbox_dispatcher_start(const char *uri, int kick_fd, outbox_deliver_fn deliver, void *arg,

@@ -87,3 +87,20 @@ test('an admin loads next year; limits across the new year then work; it survive
     s = await startServer();
   }
 });
+
+test('a year loaded on one node counts on the other nodes at once', async () => {
+  const b = await startServer({ db: s.db, dir: s.dir + '-b' });
+  try {
+    const admin = await s.login('admin');
+    expectError(assert, await b.api('GET', '/api/v1/calendar/add-workdays?date=2026-12-31&n=1'), 422, 'calendar_year_not_loaded');
+    assert.equal((await s.api('PUT', '/api/v1/calendar/2027', { body: notice2027, token: admin })).status, 200);
+    let got;
+    for (let i = 0; i < 40; i++) {
+      got = await b.api('GET', '/api/v1/calendar/add-workdays?date=2026-12-31&n=1');
+      if (got.status === 200) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    assert.equal(got.status, 200, got.text);
+    assert.equal(got.json.result, '2027-01-04');
+  } finally { await b.stop({ clean: false }); }
+});
