@@ -22,38 +22,32 @@ const yc_actor audit_system_actor = {"system", "admin"};
 static const char audit_genesis[] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
 
-static void audit_field(yc_buf *b, const char *s)
+static int audit_field(yc_buf *b, const char *s)
 {
 	if (!s)
 		s = "";
-	yc_buf_addf(b, "%zu:", strlen(s));
-	yc_buf_adds(b, s);
+	int rc = yc_buf_addf(b, "%zu:", strlen(s));
+	return rc ? rc : yc_buf_adds(b, s);
 }
 
+/* out receives the hex hash; 0, or YC_ENOMEM when the input could not be assembled. */
 static int audit_hash(const char *prev, int64_t id, int64_t at_ms, const char *actor,
 		      const char *role, const char *action, const char *object, const char *reason,
 		      const char *before, const char *after, char out[YC_SHA256_HEX])
 {
+	char num_id[24], num_at[24];
+	snprintf(num_id, sizeof(num_id), "%" PRId64, id);
+	snprintf(num_at, sizeof(num_at), "%" PRId64, at_ms);
+	const char *fields[] = {prev, num_id, num_at, actor, role, action, object, reason, before, after};
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	char num[48];
-	audit_field(&b, prev);
-	snprintf(num, sizeof(num), "%" PRId64, id);
-	audit_field(&b, num);
-	snprintf(num, sizeof(num), "%" PRId64, at_ms);
-	audit_field(&b, num);
-	audit_field(&b, actor);
-	audit_field(&b, role);
-	audit_field(&b, action);
-	audit_field(&b, object);
-	audit_field(&b, reason);
-	audit_field(&b, before);
-	audit_field(&b, after);
-	if (b.cap == 0 && b.len == 0)
-		return YC_ENOMEM;
-	yc_sha256_hex(b.data, b.len, out);
+	int rc = 0;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]) && !rc; i++)
+		rc = audit_field(&b, fields[i]);
+	if (!rc)
+		yc_sha256_hex(b.data, b.len, out);
 	yc_buf_release(&b);
-	return 0;
+	return rc;
 }
 
 /* An event waiting for its transaction's end (see db_defer). */
@@ -125,8 +119,12 @@ static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
 		struct audit_pending *e = entries[i];
 		if (i)
 			memcpy(prev[i], hash[i - 1], YC_SHA256_HEX);
-		audit_hash(prev[i], first + i, e->at_ms, e->field[0], e->field[1], e->field[2],
-			   e->field[3], e->field[4], e->field[5], e->field[6], hash[i]);
+		if ((rc = audit_hash(prev[i], first + i, e->at_ms, e->field[0], e->field[1],
+				     e->field[2], e->field[3], e->field[4], e->field[5], e->field[6],
+				     hash[i]))) {
+			rc = yc_err_set(err, rc, NULL, NULL);
+			goto out;
+		}
 	}
 	struct audit_rows rows = {(struct audit_pending **)entries, first, prev, hash};
 	rc = db_insert_rows(d,
@@ -191,10 +189,13 @@ int audit_verify(db *d, struct audit_report *rep, yc_err *err)
 			result = audit_broken(rep, id, "previous-hash link broken");
 			break;
 		}
-		audit_hash(prev, id, db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
-			   db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
-			   db_col_null(st, 7) ? NULL : db_col_text(st, 7),
-			   db_col_null(st, 8) ? NULL : db_col_text(st, 8), hash);
+		if (audit_hash(prev, id, db_col_int(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+			       db_col_text(st, 4), db_col_text(st, 5), db_col_text(st, 6),
+			       db_col_null(st, 7) ? NULL : db_col_text(st, 7),
+			       db_col_null(st, 8) ? NULL : db_col_text(st, 8), hash)) {
+			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+			break;
+		}
 		if (strcmp(hash, db_col_text(st, 10)) != 0) {
 			result = audit_broken(rep, id, "event altered (hash mismatch)");
 			break;

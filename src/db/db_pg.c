@@ -168,6 +168,8 @@ static int pg_server_prepare(struct pg_stmt *st, yc_err *err)
 	return rc;
 }
 
+static void pg_finalize(void *stmt);
+
 static int pg_prepare(void *conn, const char *sql, void **out, yc_err *err)
 {
 	struct pg_conn *pc = conn;
@@ -188,9 +190,7 @@ static int pg_prepare(void *conn, const char *sql, void **out, yc_err *err)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "statement has too many parameters");
 	}
 	if ((rc = pg_server_prepare(st, err))) {
-		free(st->values);
-		free(st->sql);
-		free(st);
+		pg_finalize(st);
 		return rc;
 	}
 	*out = st;

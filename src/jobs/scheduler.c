@@ -55,7 +55,6 @@ static const struct job jobs[] = {
 struct job_run {
 	struct scheduler *s;
 	const struct job *job;
-	bool ran;
 };
 
 /* One job's turn, inside a pipeline transaction: take the lease if due, then run. */
@@ -73,7 +72,6 @@ static int job_turn(db *d, void *arg, yc_err *err)
 	char object[64], reason[160];
 	snprintf(object, sizeof(object), "job/%s", jr->job->name);
 	snprintf(reason, sizeof(reason), "node %s removed %lld", s->node, (long long)count);
-	jr->ran = true;
 	return audit_append(d, &audit_system_actor, "job.run", object, reason, NULL, NULL, err);
 }
 
@@ -85,7 +83,7 @@ static void *scheduler_main(void *arg)
 		for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
 			if (lease_due(s->d, jobs[i].name) > now)
 				continue;
-			struct job_run jr = {s, &jobs[i], false};
+			struct job_run jr = {s, &jobs[i]};
 			yc_err err;
 			yc_err_clear(&err);
 			if (db_pipeline_run(s->pipe, job_turn, &jr, &err) < 0)
