@@ -7,7 +7,7 @@ CFLAGS   ?= -O2 -g
 # snprintf truncation is how yichuang bounds messages, so that warning is off.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
 CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/include/postgresql -MMD -MP
-LIBS     := -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lpthread -lm
+LIBS     := -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/http/*.c src/jobs/*.c)

@@ -334,6 +334,19 @@ for code, names in COMMUNITIES.items():
         offices.append({"code": f"{code}{i:02d}", "name": f"{n}社区便民服务站", "level": "village",
                         "parent": code})
 
+# How review steps are assigned, and which items are commitment-based (告知承诺制:
+# decided at acceptance on the applicant's signed commitment, checked afterwards).
+COMMITMENT = {"公共场所卫生许可", "人力资源服务许可"}
+MANUAL = {"民办学校办学许可"}
+for it in items:
+    if it["name"] in COMMITMENT:
+        it["commitment"] = True
+        it["post_check_days"] = 20
+    if it["steps"]:
+        it["assignment"] = ("manual" if it["name"] in MANUAL else
+                            "round_robin" if it["department"] == "bdc" else "random")
+    it["material_max_kb"] = 10240
+
 district = {
     "departments": [{"code": c, "name": n, "short_name": s, "floor": f}
                     for c, n, s, f in DEPARTMENTS],

@@ -346,8 +346,12 @@ static int cmd_serve(int argc, char **argv)
 		return failf("cannot create a pipe", strerror(errno));
 	db_pipeline_on_commit(app.pipe, kick_dispatcher, &app);
 	struct scheduler *jobs = NULL;
-	if ((rc = scheduler_start(app.cfg.db, app.pipe, app.cfg.job_interval_s,
-				  app.cfg.idempotency_ttl_s, &jobs, &err)))
+	app.cases.cal = app.cal;
+	app.cases.tz_offset_min = (int)app.cfg.tz_offset_min;
+	app.cases.warn_days = (int)app.cfg.warn_days;
+	app.cases.correction_days = (int)app.cfg.correction_days;
+	snprintf(app.cases.region, sizeof(app.cases.region), "%s", app.cfg.region_code);
+	if ((rc = scheduler_start(&app.cfg, &app.cases, app.pipe, &jobs, &err)))
 		return fail(&err);
 	rc = http_serve(&app, &err);
 	scheduler_stop(jobs);

@@ -436,6 +436,37 @@ int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_
 		  : yc_err_set(err, YC_EINVAL, "minutes", "a working-hour limit is out of range");
 }
 
+int calendar_workminutes_between(calendar *c, int64_t from, int64_t to, int64_t *out, yc_err *err)
+{
+	*out = 0;
+	if (to <= from)
+		return 0;
+	if (to - from > 60LL * 24 * 3660)
+		return yc_err_set(err, YC_EINVAL, "minutes", "a working-hour span is out of range");
+	int32_t day = (int32_t)(from >= 0 ? from / 1440 : (from - 1439) / 1440);
+	int rc = 0;
+	pthread_rwlock_rdlock(&c->lock);
+	for (; (int64_t)day * 1440 < to; day++) {
+		bool work;
+		if ((rc = cal_is_workday_locked(c, day, &work, err)))
+			break;
+		if (!work)
+			continue;
+		for (int i = 0; i < c->nspans; i++) {
+			int64_t lo = (int64_t)day * 1440 + c->spans[i].start;
+			int64_t hi = (int64_t)day * 1440 + c->spans[i].end;
+			if (lo < from)
+				lo = from;
+			if (hi > to)
+				hi = to;
+			if (hi > lo)
+				*out += hi - lo;
+		}
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return rc;
+}
+
 int calendar_years(calendar *c, int *years, int max)
 {
 	pthread_rwlock_rdlock(&c->lock);

@@ -25,6 +25,7 @@ static const char *const material_sources[] = {"applicant", "government", "inter
 static const char *const field_types[] = {"text",     "number",	   "date",  "select",
 					  "textarea", "id_number", "phone", NULL};
 static const char *const step_roles[] = {"approver", "clerk", "supervisor", NULL};
+static const char *const assignment_rules[] = {"random", "round_robin", "manual", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
 
 static bool one_of(const char *s, const char *const *set)
@@ -115,6 +116,10 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"delivery", YC_JT_ARRAY, false, 3},
 		{"keywords", YC_JT_STRING, false, 300},
 		{"status", YC_JT_STRING, false, 16},
+		{"commitment", YC_JT_BOOL, false, 0},
+		{"post_check_days", YC_JT_INT, false, 0},
+		{"assignment", YC_JT_STRING, false, 16},
+		{"material_max_kb", YC_JT_INT, false, 0},
 	};
 	static const yc_jfield limit_spec[] = {
 		{"value", YC_JT_INT, true, 0},
@@ -274,6 +279,13 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s must be window, mail or electronic", path);
 	}
+	if ((rc = enum_field(doc, "assignment", "assignment", assignment_rules, false, err)) ||
+	    (rc = int_range(doc, "post_check_days", "post_check_days", 1, 365, err)) ||
+	    (rc = int_range(doc, "material_max_kb", "material_max_kb", 1, 20 * 1024, err)))
+		return rc;
+	if (yc_json_bool(doc, "commitment", false) && instant)
+		return yc_err_set(err, YC_EINVAL, "commitment",
+				  "an instant item is decided at once; commitment applies to promised items");
 	return 0;
 #undef N
 }
@@ -929,4 +941,24 @@ cJSON *catalog_generate(int n, unsigned seed)
 		cJSON_AddItemToArray(items, it);
 	}
 	return all;
+}
+
+int catalog_item_material_limit(db *d, const char *code, int64_t *max_kb, yc_err *err)
+{
+	*max_kb = 0;
+	db_stmt *st = db_prepare(d, "SELECT doc FROM items WHERE code = ?", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, code);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		cJSON *doc = cJSON_Parse(db_col_text(st, 0));
+		*max_kb = yc_json_int(doc, "material_max_kb", 0);
+		cJSON_Delete(doc);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = yc_err_set(err, YC_EINVAL, "item", "no item with code %s", code);
+	}
+	db_done(st);
+	return rc;
 }

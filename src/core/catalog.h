@@ -61,6 +61,8 @@ int catalog_offices_json(db *d, yc_buf *out, yc_err *err);
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err);
 /* Appends the whole catalog in the import format. */
 int catalog_export(db *d, yc_buf *out, yc_err *err);
+/* The item's largest material in KiB (0: no limit of its own); YC_EINVAL naming item when absent. */
+int catalog_item_material_limit(db *d, const char *code, int64_t *max_kb, yc_err *err);
 /* A synthetic catalog of n items over the given departments, for benchmarks. */
 cJSON *catalog_generate(int n, unsigned seed);
 

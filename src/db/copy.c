@@ -18,7 +18,8 @@
 
 const char *const db_copy_tables[] = {
 	"departments", "offices", "users", "sessions", "calendar_years", "calendar_days", "items",
-	"audit_events", "audit_head", "idempotency_keys", "outbox", "job_leases", NULL,
+	"audit_events", "audit_head", "idempotency_keys", "outbox", "job_leases", "case_numbers",
+	"materials", "cases", "case_events", "post_checks", "assign_cursors", "notifications", NULL,
 };
 
 /* Orders that keep foreign keys satisfied within a table (a parent before its children). */
@@ -26,7 +27,8 @@ static const char *order_of(const char *table)
 {
 	if (!strcmp(table, "offices"))
 		return " ORDER BY CASE level WHEN 'district' THEN 0 WHEN 'town' THEN 1 ELSE 2 END, code";
-	if (!strcmp(table, "audit_events") || !strcmp(table, "users") || !strcmp(table, "outbox"))
+	if (!strcmp(table, "audit_events") || !strcmp(table, "users") || !strcmp(table, "outbox") ||
+	    !strcmp(table, "notifications"))
 		return " ORDER BY id";
 	return "";
 }

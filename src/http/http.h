@@ -14,6 +14,7 @@
 
 #include "core/account.h"
 #include "core/calendar.h"
+#include "core/case.h"
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/config.h"
@@ -29,6 +30,7 @@ enum { YC_MAX_PARAMS = 4 };
 struct yc_app {
 	yc_config cfg;
 	calendar *cal;
+	struct case_ctx cases; /* what the case module needs: the calendar and the case settings */
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;
@@ -101,6 +103,8 @@ yc_actor http_actor(const yc_req *r);
 /* Answers with a JSON body (taken as text) and finishes the request. */
 void http_reply(yc_req *r, int status, const yc_buf *body);
 void http_reply_str(yc_req *r, int status, const char *json);
+/* Answers with len bytes (set Content-Type first with http_header; JSON otherwise). */
+void http_reply_bytes(yc_req *r, int status, const void *data, size_t len);
 /* Answers with r->err (or code's default) as {"error":{…}}. Returns 0. */
 int http_reply_error(yc_req *r, int code);
 /* Adds a response header (before replying). */
@@ -119,6 +123,9 @@ const char *http_peer(yc_req *r);
  * (ops->free_arg releases it). Returns 0.
  */
 int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg);
+
+/* The raw request body (routes that take BODY_RAW); borrowed until the answer. */
+const unsigned char *http_body(yc_req *r, size_t *len);
 
 /* This request's thread's SSE hub. */
 struct sse_thread *http_sse(yc_req *r);

@@ -38,6 +38,22 @@ const struct yc_route yc_routes[] = {
 	{M_GET, "/api/v1/offices", api_offices_list, 0, 0},
 	{M_GET, "/api/v1/catalog/stats", api_catalog_stats, 0, 0},
 
+	{M_POST, "/api/v1/cases", api_cases_create, ROLE_APPLICANT | ROLE_CLERK, 256 * KiB},
+	{M_GET, "/api/v1/cases", api_cases_list, ROLE_ANY, 0},
+	{M_GET, "/api/v1/cases/stats", api_cases_stats, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+	{M_GET, "/api/v1/cases/{no}", api_cases_get, ROLE_ANY, 0},
+	{M_POST, "/api/v1/cases/{no}/actions/{action}", api_cases_act,
+	 ROLE_APPLICANT | ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR, 256 * KiB, BODY_JSON_OPTIONAL},
+	{M_GET, "/api/v1/cases/{no}/documents/{kind}", api_cases_document, ROLE_ANY, 0},
+	{M_GET, "/api/v1/progress/{no}", api_progress_get, 0, 0},
+	{M_POST, "/api/v1/materials", api_materials_create, ROLE_APPLICANT | ROLE_CLERK, 10 * MiB,
+	 BODY_RAW},
+	{M_GET, "/api/v1/materials/{sha256}", api_materials_get,
+	 ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR, 0},
+	{M_GET, "/api/v1/post-checks", api_post_checks_list, ROLE_APPROVER | ROLE_SUPERVISOR, 0},
+	{M_POST, "/api/v1/post-checks/{no}/actions/complete", api_post_checks_complete,
+	 ROLE_APPROVER, 8 * KiB},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
 
 	{M_GET, "/api/v1/events", api_events_get, 0, 0},

@@ -19,7 +19,11 @@ struct yc_route {
 	yc_handler handler;
 	int roles;	   /* 0: public; else a mask of ROLE_* bits */
 	size_t body_limit; /* 0: no body; else a JSON body is required, at most this many bytes */
+	int body_kind;	   /* BODY_JSON (the default), BODY_JSON_OPTIONAL or BODY_RAW */
 };
+
+/* How a route takes its body (up to body_limit bytes). */
+enum { BODY_JSON = 0, BODY_JSON_OPTIONAL = 1, BODY_RAW = 2 };
 
 extern const struct yc_route yc_routes[];
 extern const size_t yc_nroutes;
@@ -55,6 +59,17 @@ int api_items_restore(yc_req *r);
 int api_departments_list(yc_req *r);
 int api_offices_list(yc_req *r);
 int api_catalog_stats(yc_req *r);
+int api_cases_create(yc_req *r);
+int api_cases_list(yc_req *r);
+int api_cases_stats(yc_req *r);
+int api_cases_get(yc_req *r);
+int api_cases_act(yc_req *r);
+int api_cases_document(yc_req *r);
+int api_progress_get(yc_req *r);
+int api_materials_create(yc_req *r);
+int api_materials_get(yc_req *r);
+int api_post_checks_list(yc_req *r);
+int api_post_checks_complete(yc_req *r);
 int api_audit_verify(yc_req *r);
 int api_events_get(yc_req *r);
 

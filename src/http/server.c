@@ -176,9 +176,14 @@ void http_reply(yc_req *r, int status, const yc_buf *body)
 
 void http_reply_str(yc_req *r, int status, const char *json)
 {
+	http_reply_bytes(r, status, json, json ? strlen(json) : 0);
+}
+
+void http_reply_bytes(yc_req *r, int status, const void *data, size_t len)
+{
 	struct evbuffer *b = evbuffer_new();
-	if (json && status != 204)
-		evbuffer_add(b, json, strlen(json));
+	if (data && status != 204)
+		evbuffer_add(b, data, len);
 	if (r->ev) {
 		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 		if (!evhttp_find_header(h, "Content-Type"))
@@ -204,12 +209,23 @@ int http_reply_error(yc_req *r, int code)
 		yc_buf_adds(&b, ",\"field\":");
 		yc_json_add_str(&b, r->err.field);
 	}
+	if (r->err.state[0]) {
+		yc_buf_adds(&b, ",\"state\":");
+		yc_json_add_str(&b, r->err.state);
+	}
 	yc_buf_adds(&b, "}}");
 	if (status == 401 && r->ev)
 		http_header(r, "WWW-Authenticate", "Bearer");
 	http_reply(r, status, &b);
 	yc_buf_release(&b);
 	return 0;
+}
+
+const unsigned char *http_body(yc_req *r, size_t *len)
+{
+	struct evbuffer *in = r->ev ? evhttp_request_get_input_buffer(r->ev) : NULL;
+	*len = in ? evbuffer_get_length(in) : 0;
+	return *len ? evbuffer_pullup(in, -1) : (const unsigned char *)"";
 }
 
 /* ---- parked writes ---------------------------------------------------- */
@@ -483,12 +499,14 @@ static int dispatch(yc_req *r, int method)
 		if (len > rt->body_limit)
 			return yc_err_set(&r->err, YC_ETOOLARGE, NULL,
 					  "the body is larger than %zu bytes", rt->body_limit);
-		if (len == 0)
+		if (len == 0 && rt->body_kind == BODY_JSON)
 			return yc_err_set(&r->err, YC_EMALFORMED, NULL, "a JSON body is required");
-		const char *data = (const char *)evbuffer_pullup(in, -1);
-		int rc = yc_json_parse(data, len, &r->body, &r->err);
-		if (rc)
-			return rc;
+		if (len && rt->body_kind != BODY_RAW) {
+			const char *data = (const char *)evbuffer_pullup(in, -1);
+			int rc = yc_json_parse(data, len, &r->body, &r->err);
+			if (rc)
+				return rc;
+		}
 	}
 
 	int rc = session_authenticate(r);

@@ -77,7 +77,7 @@ static struct throttle_entry *throttle_slot(struct yc_throttle *t, const char *k
 }
 
 /* Seconds the caller must still wait, or 0. */
-static int64_t throttle_wait(yc_app *app, const char *key)
+int64_t throttle_wait(yc_app *app, const char *key)
 {
 	int64_t now = yc_now_ms();
 	pthread_mutex_lock(&app->throttle->lock);
@@ -87,7 +87,7 @@ static int64_t throttle_wait(yc_app *app, const char *key)
 	return wait;
 }
 
-static void throttle_fail(yc_app *app, const char *key, int64_t limit)
+void throttle_fail(yc_app *app, const char *key, int64_t limit)
 {
 	int64_t now = yc_now_ms(), window = app->cfg.login_lock_s * 1000;
 	pthread_mutex_lock(&app->throttle->lock);

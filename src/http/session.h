@@ -13,5 +13,9 @@ int session_authenticate(yc_req *r);
 
 struct yc_throttle *throttle_new(void);
 void throttle_free(struct yc_throttle *t);
+/* Seconds a throttled key must still wait (0: go ahead). */
+int64_t throttle_wait(yc_app *app, const char *key);
+/* Counts a failure for key; limit failures within the lock period lock it. */
+void throttle_fail(yc_app *app, const char *key, int64_t limit);
 
 #endif

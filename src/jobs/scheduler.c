@@ -10,8 +10,11 @@
 
 #include "core/account.h"
 #include "core/audit.h"
+#include "core/case.h"
+#include "core/notify.h"
 #include "core/idempotency.h"
 #include "core/lease.h"
+#include "jobs/notify.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -21,18 +24,23 @@ enum { TICK_MS = 250 };
 struct scheduler;
 typedef int (*job_fn)(db *d, struct scheduler *s, int64_t *count, yc_err *err);
 
+enum job_period { PERIOD_CLEANUP, PERIOD_CASES, PERIOD_NOTIFY };
+
 struct job {
 	const char *name;
 	job_fn run;
+	enum job_period period;
 };
 
 struct scheduler {
-	db *d; /* reads the leases */
+	db *d; /* reads the leases and the notification queue */
 	db_pipeline *pipe;
 	pthread_t thread;
 	atomic_bool stop;
-	int64_t interval_ms;
+	int64_t period_ms[3];
 	int64_t idem_ttl_ms;
+	struct case_ctx cases;
+	char sms_url[256];
 	char node[80];
 };
 
@@ -47,14 +55,71 @@ static int job_session_expiry(db *d, struct scheduler *s, int64_t *count, yc_err
 	return session_expire(d, yc_now_ms(), count, err);
 }
 
+static int job_case_lights(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return case_refresh_lights(d, &s->cases, count, err);
+}
+
+static int job_case_lapses(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return case_lapse_corrections(d, &s->cases, count, err);
+}
+
+/*
+ * Sending happens outside any transaction (a gateway may be slow): the
+ * lease is taken in job_turn (this function is the marker that says so);
+ * scheduler_main then sends and marks each notification.
+ */
+static int job_notifications(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	(void)d, (void)s, (void)err;
+	*count = 0;
+	return 0;
+}
+
 static const struct job jobs[] = {
-	{"idempotency-expiry", job_idempotency_expiry},
-	{"session-expiry", job_session_expiry},
+	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
+	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
+	{"case-lights", job_case_lights, PERIOD_CASES},
+	{"case-lapses", job_case_lapses, PERIOD_CASES},
+	{"notifications", job_notifications, PERIOD_NOTIFY},
 };
+
+struct mark {
+	int64_t id;
+	bool ok;
+};
+
+static int mark_write(db *d, void *arg, yc_err *err)
+{
+	struct mark *m = arg;
+	return notify_mark(d, m->id, m->ok, err);
+}
+
+/* Sends what is queued, a batch at a time; this node holds the notifications lease. */
+static void send_notifications(struct scheduler *s)
+{
+	enum { BATCH = 50 };
+	struct notification batch[BATCH];
+	int n = 0;
+	yc_err err;
+	yc_err_clear(&err);
+	if (notify_pending(s->d, batch, BATCH, &n, &err)) {
+		yc_log(YC_LOG_WARN, "notifications: %s", err.message);
+		return;
+	}
+	for (int i = 0; i < n && !atomic_load(&s->stop); i++) {
+		struct mark m = {batch[i].id, notify_deliver(s->sms_url, &batch[i])};
+		if (db_pipeline_run(s->pipe, mark_write, &m, &err) < 0)
+			yc_log(YC_LOG_WARN, "notifications: %s", err.message);
+	}
+	notify_release(batch, n);
+}
 
 struct job_run {
 	struct scheduler *s;
 	const struct job *job;
+	bool taken;
 };
 
 /* One job's turn, inside a pipeline transaction: take the lease if due, then run. */
@@ -63,15 +128,19 @@ static int job_turn(db *d, void *arg, yc_err *err)
 	struct job_run *jr = arg;
 	struct scheduler *s = jr->s;
 	bool taken;
-	int rc = lease_take(d, jr->job->name, s->node, yc_now_ms(), s->interval_ms, &taken, err);
+	int rc = lease_take(d, jr->job->name, s->node, yc_now_ms(), s->period_ms[jr->job->period],
+			    &taken, err);
+	jr->taken = taken;
 	if (rc || !taken)
 		return rc; /* an error, or another node holds it */
 	int64_t count = 0;
 	if ((rc = jr->job->run(d, s, &count, err)))
 		return rc;
+	if (jr->job->period == PERIOD_NOTIFY || (jr->job->period == PERIOD_CASES && !count))
+		return 0; /* frequent jobs leave the audit log alone when they did nothing */
 	char object[64], reason[160];
 	snprintf(object, sizeof(object), "job/%s", jr->job->name);
-	snprintf(reason, sizeof(reason), "node %s removed %lld", s->node, (long long)count);
+	snprintf(reason, sizeof(reason), "node %s changed %lld", s->node, (long long)count);
 	return audit_append(d, &audit_system_actor, "job.run", object, reason, NULL, NULL, err);
 }
 
@@ -83,11 +152,13 @@ static void *scheduler_main(void *arg)
 		for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
 			if (lease_due(s->d, jobs[i].name) > now)
 				continue;
-			struct job_run jr = {s, &jobs[i]};
+			struct job_run jr = {s, &jobs[i], false};
 			yc_err err;
 			yc_err_clear(&err);
 			if (db_pipeline_run(s->pipe, job_turn, &jr, &err) < 0)
 				yc_log(YC_LOG_WARN, "job %s: %s", jobs[i].name, err.message);
+			else if (jr.taken && jobs[i].period == PERIOD_NOTIFY)
+				send_notifications(s);
 		}
 		for (int slept = 0; slept < TICK_MS && !atomic_load(&s->stop); slept += 50)
 			usleep(50 * 1000);
@@ -95,20 +166,24 @@ static void *scheduler_main(void *arg)
 	return NULL;
 }
 
-int scheduler_start(const char *uri, db_pipeline *pipe, int64_t interval_s, int64_t idem_ttl_s,
+int scheduler_start(const yc_config *cfg, const struct case_ctx *cases, db_pipeline *pipe,
 		    struct scheduler **out, yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
-	int rc = db_open(uri, 0, &s->d, err);
+	int rc = db_open(cfg->db, 0, &s->d, err);
 	if (rc) {
 		free(s);
 		return rc;
 	}
 	s->pipe = pipe;
-	s->interval_ms = interval_s * 1000;
-	s->idem_ttl_ms = idem_ttl_s * 1000;
+	s->period_ms[PERIOD_CLEANUP] = cfg->job_interval_s * 1000;
+	s->period_ms[PERIOD_CASES] = cfg->case_job_interval_s * 1000;
+	s->period_ms[PERIOD_NOTIFY] = cfg->notify_interval_s * 1000;
+	s->idem_ttl_ms = cfg->idempotency_ttl_s * 1000;
+	s->cases = *cases;
+	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);
 	snprintf(s->node, sizeof(s->node), "%s:%d", host, (int)getpid());

@@ -10,12 +10,18 @@
 #ifndef YC_SCHEDULER_H
 #define YC_SCHEDULER_H
 
+#include "core/case.h"
 #include "db/db.h"
+#include "lib/config.h"
 
 struct scheduler;
 
-/* Starts the scheduler thread: jobs run every interval_s seconds, writes go through pipe. */
-int scheduler_start(const char *uri, db_pipeline *pipe, int64_t interval_s, int64_t idem_ttl_s,
+/*
+ * Starts the scheduler thread: clean-up jobs every job-interval, case jobs
+ * (lights, lapses) every case-job-interval, sending notifications every
+ * notify-interval; writes go through pipe.
+ */
+int scheduler_start(const yc_config *cfg, const struct case_ctx *cases, db_pipeline *pipe,
 		    struct scheduler **out, yc_err *err);
 void scheduler_stop(struct scheduler *s);
 

@@ -54,6 +54,20 @@ static const struct yc_setting yc_settings[] = {
 	 "seconds between runs of the clean-up jobs (once across the cluster)"},
 	{"idempotency-ttl", YC_CT_INT, S(idempotency_ttl_s), "86400", 1, 2592000, false,
 	 "seconds an Idempotency-Key answer is kept"},
+	{"region-code", YC_CT_STR, S(region_code), "371091", 0, 0, false,
+	 "6-digit administrative region code that starts every case number"},
+	{"warn-days", YC_CT_INT, S(warn_days), "1", 0, 30, false,
+	 "a case's light turns yellow this many working days before its deadline"},
+	{"correction-days", YC_CT_INT, S(correction_days), "5", 1, 60, false,
+	 "working days an applicant has to correct or supplement, unless the clerk sets it"},
+	{"public-url", YC_CT_STR, S(public_url), "", 0, 0, false,
+	 "the address applicants reach the system at, for QR codes (empty: the request's Host)"},
+	{"case-job-interval", YC_CT_INT, S(case_job_interval_s), "60", 1, 86400, false,
+	 "seconds between refreshes of deadline lights and lapses of corrections"},
+	{"notify-interval", YC_CT_INT, S(notify_interval_s), "5", 1, 3600, false,
+	 "seconds between sends of queued SMS and e-mail notifications"},
+	{"sms-url", YC_CT_STR, S(sms_url), "", 0, 0, true,
+	 "http://host:port/path of an SMS gateway taking POST {\"to\",\"text\"} (empty: log only)"},
 	{"log-level", YC_CT_STR, S(log_level), "info", 0, 0, false, "debug, info, warn or error"},
 	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false, "log every request"},
 	{"allow-demo", YC_CT_BOOL, S(allow_demo), "false", 0, 1, false,
@@ -77,6 +91,9 @@ static int yc_setting_apply(yc_config *cfg, const struct yc_setting *s, const ch
 	case YC_CT_STR:
 		if (strlen(v) >= s->size)
 			return yc_err_set(err, YC_EINVAL, s->name, "%s is too long", s->name);
+		if (!strcmp(s->name, "region-code") &&
+		    (strlen(v) != 6 || strspn(v, "0123456789") != 6))
+			return yc_err_set(err, YC_EINVAL, s->name, "region-code must be 6 digits");
 		memcpy(slot, v, strlen(v) + 1);
 		return 0;
 	case YC_CT_INT: {

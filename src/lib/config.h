@@ -21,6 +21,9 @@ typedef struct yc_config {
 	char web[1024];
 	char work_hours[128];
 	char log_level[16];
+	char region_code[8];
+	char public_url[256];
+	char sms_url[256];
 	int64_t threads;
 	int64_t body_limit;
 	int64_t header_limit;
@@ -34,6 +37,10 @@ typedef struct yc_config {
 	int64_t writers;
 	int64_t job_interval_s;
 	int64_t idempotency_ttl_s;
+	int64_t warn_days;
+	int64_t correction_days;
+	int64_t case_job_interval_s;
+	int64_t notify_interval_s;
 	bool access_log;
 	bool allow_demo;
 } yc_config;

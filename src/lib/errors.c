@@ -48,6 +48,7 @@ void yc_err_clear(yc_err *err)
 	err->code = 0;
 	err->field[0] = '\0';
 	err->message[0] = '\0';
+	err->state[0] = '\0';
 }
 
 int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
@@ -55,6 +56,7 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	if (!err)
 		return code;
 	err->code = code;
+	err->state[0] = '\0';
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	if (fmt) {
 		va_list ap;

@@ -42,6 +42,7 @@ typedef struct yc_err {
 	int code;
 	char field[64];
 	char message[256];
+	char state[24]; /* a conflict: the resource's current state ("" when none) */
 } yc_err;
 
 const char *yc_code_name(int code);

@@ -1,0 +1,185 @@
+/*
+ * case.h — the case (办件): one application for one service item, from
+ * submission through acceptance, review, decision and delivery to closing.
+ *
+ * The lifecycle is one state table (case.c): state, action, roles, next
+ * state, and what the deadline clock does. Only this module changes a
+ * case's state; every change checks role and scope, moves the case with a
+ * version check (two people acting at once: one wins, the other gets
+ * YC_ECONFLICT naming the current state), appends a timeline event, an
+ * audit event, an outbox event ("case") and the notifications it owes.
+ *
+ * The promised limit counts from acceptance in working days or working
+ * hours on the shared calendar; time spent suspended (special procedures)
+ * or returned to the applicant is added back. Personal data (the
+ * applicant's ID number, phone, address) leaves this module masked.
+ */
+#ifndef YC_CASE_H
+#define YC_CASE_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "core/calendar.h"
+#include "db/db.h"
+#include "lib/buf.h"
+
+enum case_state {
+	CS_SUBMITTED,
+	CS_CORRECTION,
+	CS_ACCEPTED,
+	CS_RETURNED,
+	CS_SUSPENDED,
+	CS_APPROVED,
+	CS_DENIED,
+	CS_REFUSED,
+	CS_WITHDRAWN,
+	CS_LAPSED,
+	CS_DELIVERED,
+	CS_CLOSED,
+	CS_NSTATES
+};
+
+enum case_action {
+	CA_ACCEPT,
+	CA_ACCEPT_DEFICIENT,
+	CA_REQUEST_CORRECTION,
+	CA_REFUSE,
+	CA_SUPPLEMENT,
+	CA_WITHDRAW,
+	CA_ASSIGN,
+	CA_CLAIM,
+	CA_APPROVE,
+	CA_RETURN,
+	CA_DENY,
+	CA_SUSPEND,
+	CA_RESUME,
+	CA_CHOOSE_DELIVERY,
+	CA_DELIVER,
+	CA_CLOSE,
+	CA_LAPSE,
+	CA_NACTIONS
+};
+
+/* What a transition does to the deadline clock. */
+enum case_clock {
+	CLOCK_NONE,   /* not started, or finished: nothing changes */
+	CLOCK_START,  /* acceptance: the limit starts counting */
+	CLOCK_RUNS,   /* keeps running */
+	CLOCK_STOP,   /* suspended or returned: stops; the time is added back on resume */
+	CLOCK_RESUME, /* runs again, the deadline moved by the stopped time */
+	CLOCK_END,    /* decided: the clock ends */
+};
+
+/* The scheduler acting on its own (lapsing corrections); never a user's role. */
+#define ROLE_SYSTEM (1 << 8)
+
+struct case_transition {
+	enum case_state from;
+	enum case_action action;
+	int roles; /* ROLE_* bits allowed to take it */
+	enum case_state to;
+	enum case_state alt; /* the other outcome, when the action branches (else = to) */
+	enum case_clock clock;
+};
+
+extern const struct case_transition case_table[];
+extern const int case_table_len;
+
+/* The row for (state, action), or NULL when the action does not fit the state. */
+const struct case_transition *case_transition_find(enum case_state s, enum case_action a);
+const char *case_state_name(int s);
+const char *case_action_name(int a);
+/* -1 when unknown. */
+int case_state_parse(const char *s);
+int case_action_parse(const char *s);
+
+/* What every case operation needs besides the store. */
+struct case_ctx {
+	calendar *cal;
+	int tz_offset_min;
+	int warn_days;	    /* yellow within this many working days of the deadline */
+	int correction_days; /* default working days to correct or supplement */
+	char region[8];	    /* 6-digit region code, the case number's prefix */
+	int64_t now_ms;	    /* 0: the clock; tests set it */
+};
+
+/* A submission, checked on the listener thread (case_prepare), stored by the writer (case_submit). */
+struct case_new {
+	char item[48];
+	char item_name[304];
+	char department[32];
+	char channel[16];
+	char accept_office[32];
+	char decide_office[32];
+	char phone4[8];
+	int64_t applicant_user; /* 0 when the applicant has no account */
+	char *rule;		/* JSON texts owned by the struct */
+	char *applicant;
+	char *form;
+	char *materials;
+	char *delivery;
+};
+void case_new_free(struct case_new *n);
+
+/*
+ * Checks a submission body against the item (form fields, materials, channel,
+ * applicant) and fills n. actor is an applicant filing for themself, or a
+ * clerk filing for a walk-in ("applicant" in the body).
+ */
+int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
+		 struct case_new *n, yc_err *err);
+/* Stores a prepared submission; out (may be NULL) gets the case as case_json renders it. */
+int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_new *n,
+		yc_buf *out, yc_err *err);
+
+/* Checks an action's body (fields and types) before it reaches the writer. */
+int case_action_check(enum case_action a, const cJSON *body, yc_err *err);
+/* Takes action a on case no; out (may be NULL) gets the case afterwards. */
+int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+	     enum case_action a, const cJSON *body, yc_buf *out, yc_err *err);
+
+/* Appends the case as actor may see it; YC_ENOTFOUND, YC_EFORBIDDEN outside the actor's scope. */
+int case_json(db *d, const struct case_ctx *c, const yc_user *actor, const char *no, yc_buf *out,
+	      yc_err *err);
+
+struct case_query {
+	const char *state;
+	const char *light;
+	const char *item;
+	const char *department;
+	bool assignee_me;
+	bool applicant_me;
+	bool by_deadline; /* sort by deadline (inboxes); else newest first */
+	const char *cursor;
+	int limit;
+};
+/* Appends {"cases":[…],"next_cursor":…} within actor's scope. */
+int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_query *q,
+	      yc_buf *out, yc_err *err);
+/* The supervisor's figures: lights by department and item, accepted, closed, on time. */
+int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err);
+
+/* The public progress: the timeline without personal data, given the phone's last four digits. */
+int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4,
+		  yc_buf *out, yc_err *err);
+
+/* A printable notice: kind is acceptance, refusal, correction or deficiency. */
+int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+		  const char *kind, const char *public_url, yc_buf *out, yc_err *err);
+
+/* Scheduler work: refresh stored lights and notify on change; lapse unanswered corrections. */
+int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_err *err);
+int case_lapse_corrections(db *d, const struct case_ctx *c, int64_t *lapsed, yc_err *err);
+
+/* Post-checks of commitment-based cases: list (department scope) and complete. */
+int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf *out, yc_err *err);
+int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor,
+			     const char *no, const cJSON *body, yc_buf *out, yc_err *err);
+
+/* The light for a running clock at local minute now. */
+const char *case_light_at(int64_t now_min, int64_t yellow_min, int64_t deadline_min);
+
+#endif

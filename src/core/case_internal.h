@@ -1,0 +1,53 @@
+/*
+ * case_internal.h — the case row as case.c and case_doc.c share it. Not for
+ * other modules: they go through case.h.
+ */
+#ifndef YC_CASE_INTERNAL_H
+#define YC_CASE_INTERNAL_H
+
+#include "core/case.h"
+
+struct case_row {
+	char no[32];
+	char item[48];
+	char item_name[304];
+	char department[32];
+	cJSON *rule;
+	int64_t applicant_user;
+	cJSON *applicant;
+	char phone4[8];
+	char channel[16];
+	char accept_office[32];
+	char decide_office[32];
+	int state;
+	cJSON *form;
+	cJSON *materials;
+	cJSON *missing;
+	char due_day[16];
+	int step;
+	char step_department[32];
+	char assignee[40];
+	int64_t accepted_ms;
+	char deadline[40];
+	int64_t deadline_min;
+	int64_t yellow_min;
+	int64_t stopped_ms;
+	char light[8];
+	int64_t decided_ms;
+	int64_t closed_ms;
+	cJSON *delivery;
+	int64_t version;
+	int64_t submitted_ms;
+	int64_t updated_ms;
+};
+
+/* Loads a case; YC_ENOTFOUND naming "no" when absent. Free with case_row_free. */
+int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err);
+void case_row_free(struct case_row *row);
+/* Whether actor may see the case at all (applicant: their own; staff: their scope). */
+int case_may_view(const struct case_row *row, const yc_user *actor, yc_err *err);
+/* Local minutes of a UTC time. */
+int64_t case_local_min(const struct case_ctx *c, int64_t ms);
+int64_t case_now_ms(const struct case_ctx *c);
+
+#endif

@@ -1,0 +1,126 @@
+/* material.c — content-addressed materials (see material.h). */
+#include "material.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/crypto.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+/* An OFD package is a ZIP whose entries include OFD.xml at the root. */
+static bool zip_has_ofd_xml(const unsigned char *p, size_t n)
+{
+	static const char name[] = "OFD.xml";
+	const size_t len = sizeof(name) - 1;
+	/* local file headers: "PK\3\4", name length at 26, name at 30 */
+	for (size_t i = 0; i + 30 <= n; i++) {
+		if (p[i] != 'P' || p[i + 1] != 'K' || p[i + 2] != 3 || p[i + 3] != 4)
+			continue;
+		size_t nl = (size_t)p[i + 26] | (size_t)p[i + 27] << 8;
+		if (nl == len && i + 30 + nl <= n && !memcmp(p + i + 30, name, len))
+			return true;
+	}
+	return false;
+}
+
+const char *material_sniff(const unsigned char *p, size_t n)
+{
+	if (n >= 5 && !memcmp(p, "%PDF-", 5))
+		return "pdf";
+	if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF)
+		return "jpeg";
+	if (n >= 8 && !memcmp(p, "\x89PNG\r\n\x1a\n", 8))
+		return "png";
+	if (n >= 4 && !memcmp(p, "PK\x03\x04", 4) && zip_has_ofd_xml(p, n))
+		return "ofd";
+	return NULL;
+}
+
+int material_store(db *d, const unsigned char *p, size_t n, const char *type, int64_t uploader,
+		   char sha[65], yc_err *err)
+{
+	yc_sha256_hex(p, n, sha);
+	char t[8];
+	int64_t size;
+	if (material_info(d, sha, t, &size, NULL) == 0)
+		return 0; /* the same bytes are stored already */
+	size_t b64len = 4 * ((n + 2) / 3) + 1;
+	char *b64 = malloc(b64len);
+	if (!b64)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	EVP_EncodeBlock((unsigned char *)b64, p, (int)n);
+	db_stmt *st = db_prepare(d,
+				 "INSERT INTO materials (sha256, type, size, content, uploader, created_ms)"
+				 " VALUES (?, ?, ?, ?, ?, ?)",
+				 err);
+	int rc = st ? 0 : (err ? err->code : YC_EINTERNAL);
+	if (st) {
+		db_bind_text(st, 1, sha);
+		db_bind_text(st, 2, type);
+		db_bind_int(st, 3, (int64_t)n);
+		db_bind_text(st, 4, b64);
+		if (uploader)
+			db_bind_int(st, 5, uploader);
+		else
+			db_bind_null(st, 5);
+		db_bind_int(st, 6, yc_now_ms());
+		rc = db_step(st, err);
+		db_done(st);
+		if (rc == YC_EEXISTS) /* stored meanwhile by another writer: the same bytes */
+			rc = 0;
+	}
+	free(b64);
+	return rc < 0 ? rc : 0;
+}
+
+int material_info(db *d, const char *sha, char type[8], int64_t *size, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT type, size FROM materials WHERE sha256 = ?", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, sha);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		snprintf(type, 8, "%s", db_col_text(st, 0));
+		*size = db_col_int(st, 1);
+		rc = 0;
+	} else if (rc == DB_DONE) {
+		rc = yc_err_set(err, YC_ENOTFOUND, "sha256", "no material with this sha256");
+	}
+	db_done(st);
+	return rc;
+}
+
+int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT type, content FROM materials WHERE sha256 = ?", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, sha);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		snprintf(type, 8, "%s", db_col_text(st, 0));
+		const char *b64 = db_col_text(st, 1);
+		size_t len = db_col_len(st, 1);
+		unsigned char *bin = malloc(len / 4 * 3 + 3);
+		int n = bin ? EVP_DecodeBlock(bin, (const unsigned char *)b64, (int)len) : -1;
+		if (n < 0) {
+			rc = yc_err_set(err, bin ? YC_EIO : YC_ENOMEM, NULL, NULL);
+		} else {
+			/* EVP_DecodeBlock counts the padding's bytes too */
+			if (len >= 1 && b64[len - 1] == '=')
+				n--;
+			if (len >= 2 && b64[len - 2] == '=')
+				n--;
+			rc = yc_buf_add(out, bin, (size_t)n);
+		}
+		free(bin);
+	} else if (rc == DB_DONE) {
+		rc = yc_err_set(err, YC_ENOTFOUND, "sha256", "no material with this sha256");
+	}
+	db_done(st);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * material.h — uploaded application materials, stored once per content
+ * (the key is the SHA-256 of the bytes) and recognised by their bytes, never
+ * by their name: PDF, JPEG, PNG and OFD (the national fixed-layout format, a
+ * ZIP package whose entry names OFD.xml).
+ */
+#ifndef YC_MATERIAL_H
+#define YC_MATERIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db/db.h"
+#include "lib/buf.h"
+
+/* "pdf", "jpeg", "png", "ofd", or NULL when the bytes are none of these. */
+const char *material_sniff(const unsigned char *p, size_t n);
+/* Stores the bytes (no-op when the same content exists); fills sha (65 bytes). */
+int material_store(db *d, const unsigned char *p, size_t n, const char *type, int64_t uploader,
+		   char sha[65], yc_err *err);
+/* The stored type and size of a content; YC_ENOTFOUND when absent. */
+int material_info(db *d, const char *sha, char type[8], int64_t *size, yc_err *err);
+/* The bytes of a content into out. */
+int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err);
+
+#endif

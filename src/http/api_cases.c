@@ -1,0 +1,350 @@
+/*
+ * api_cases.c — cases (办件): submit, view, list, act, notices, the public
+ * progress lookup, materials and post-checks. Role and scope are checked
+ * by core/case.c for every case; the route table checks the role first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/case.h"
+#include "core/catalog.h"
+#include "core/material.h"
+#include "http/session.h"
+#include "http/router.h"
+#include "lib/log.h"
+#include "lib/banned.h"
+
+/* Case numbers are 20 digits: region (6), date (8), the day's sequence (6). */
+static int check_no(yc_req *r, const char *no)
+{
+	if (strlen(no) != 20 || strspn(no, "0123456789") != 20)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "no", "no case with number %s", no);
+	return 0;
+}
+
+static void reply_buf(yc_req *r, int rc, yc_buf *b)
+{
+	if (!rc)
+		http_reply(r, 200, b);
+	yc_buf_release(b);
+}
+
+/* ---- submit ---------------------------------------------------------------- */
+
+struct case_write {
+	yc_user user;
+	struct case_ctx ctx;
+	struct case_new n;
+	char no[32];
+	enum case_action action;
+	cJSON *body;
+};
+
+static int case_submit_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct case_write *w = arg;
+	out->status = 201;
+	return case_submit(d, &w->ctx, &w->user, &w->n, &out->body, err);
+}
+
+static int case_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct case_write *w = arg;
+	return case_act(d, &w->ctx, &w->user, w->no, w->action, w->body, &out->body, err);
+}
+
+static int post_check_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct case_write *w = arg;
+	return case_post_check_complete(d, &w->ctx, &w->user, w->no, w->body, &out->body, err);
+}
+
+static void case_write_free(void *arg)
+{
+	struct case_write *w = arg;
+	case_new_free(&w->n);
+	cJSON_Delete(w->body);
+	free(w);
+}
+
+static const struct yc_write_ops submit_ops = {case_submit_write, NULL, case_write_free, true};
+static const struct yc_write_ops act_ops = {case_act_write, NULL, case_write_free, true};
+static const struct yc_write_ops post_check_ops = {post_check_write, NULL, case_write_free, true};
+
+static struct case_write *case_write_new(yc_req *r)
+{
+	struct case_write *w = calloc(1, sizeof(*w));
+	if (!w) {
+		yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+		return NULL;
+	}
+	w->user = r->user;
+	w->ctx = r->app->cases;
+	return w;
+}
+
+int api_cases_create(yc_req *r)
+{
+	struct case_write *w = case_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	int rc = case_prepare(r->db, &w->ctx, &r->user, r->body, &w->n, &r->err);
+	if (rc) {
+		case_write_free(w);
+		return rc;
+	}
+	return http_write(r, &submit_ops, w);
+}
+
+int api_cases_act(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	int a = case_action_parse(r->params[1]);
+	if (a < 0 || a == CA_LAPSE)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", r->params[1]);
+	if ((rc = case_action_check((enum case_action)a, r->body, &r->err)))
+		return rc;
+	struct case_write *w = case_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	snprintf(w->no, sizeof(w->no), "%s", r->params[0]);
+	w->action = (enum case_action)a;
+	w->body = r->body;
+	r->body = NULL;
+	return http_write(r, &act_ops, w);
+}
+
+/* ---- read ------------------------------------------------------------------ */
+
+int api_cases_get(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = case_json(r->db, &r->app->cases, &r->user, r->params[0], &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+int api_cases_list(yc_req *r)
+{
+	struct case_query q;
+	memset(&q, 0, sizeof(q));
+	int64_t limit;
+	int rc = http_query_int(r, "limit", 1, 200, 50, &limit);
+	if (rc)
+		return rc;
+	q.limit = (int)limit;
+	q.state = http_query(r, "state");
+	q.light = http_query(r, "light");
+	q.item = http_query(r, "item");
+	q.department = http_query(r, "department");
+	q.cursor = http_query(r, "cursor");
+	const char *assignee = http_query(r, "assignee");
+	const char *applicant = http_query(r, "applicant");
+	const char *sort = http_query(r, "sort");
+	if (assignee && strcmp(assignee, "me"))
+		return yc_err_set(&r->err, YC_EINVAL, "assignee", "assignee takes only me");
+	if (applicant && strcmp(applicant, "me"))
+		return yc_err_set(&r->err, YC_EINVAL, "applicant", "applicant takes only me");
+	if (sort && strcmp(sort, "deadline") && strcmp(sort, "newest"))
+		return yc_err_set(&r->err, YC_EINVAL, "sort", "sort must be deadline or newest");
+	q.assignee_me = assignee != NULL;
+	q.applicant_me = applicant != NULL;
+	q.by_deadline = sort && !strcmp(sort, "deadline");
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = case_list(r->db, &r->app->cases, &r->user, &q, &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+int api_cases_stats(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = case_stats(r->db, &r->app->cases, &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+/* The address QR codes point to: --public-url, or this request's Host. */
+static void public_url(yc_req *r, char *out, size_t size)
+{
+	if (r->app->cfg.public_url[0]) {
+		snprintf(out, size, "%s", r->app->cfg.public_url);
+		return;
+	}
+	const char *host = http_req_header(r, "Host");
+	if (!host || !*host || strlen(host) > 200 ||
+	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
+		    strlen(host))
+		host = r->app->cfg.listen;
+	snprintf(out, size, "http://%s", host);
+}
+
+int api_cases_document(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	char url[300];
+	public_url(r, url, sizeof(url));
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = case_document(r->db, &r->app->cases, &r->user, r->params[0], r->params[1], url, &b,
+			   &r->err);
+	if (!rc) {
+		http_header(r, "Content-Type", "text/html; charset=utf-8");
+		http_reply_bytes(r, 200, b.data, b.len);
+	}
+	yc_buf_release(&b);
+	return rc;
+}
+
+/*
+ * The public progress lookup. Four digits are few, so failures are counted
+ * per case number and per address: after ten wrong guesses the number is
+ * locked for the login-lock period (the login throttle's table).
+ */
+int api_progress_get(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	const char *phone4 = http_query(r, "phone4");
+	if (!phone4 || strlen(phone4) != 4 || strspn(phone4, "0123456789") != 4)
+		return yc_err_set(&r->err, YC_EINVAL, "phone4",
+				  "phone4 must be the last four digits of the applicant's phone");
+	char key[48];
+	snprintf(key, sizeof(key), "progress:%s", r->params[0]);
+	if (throttle_wait(r->app, key) > 0)
+		return yc_err_set(&r->err, YC_ERATE, "phone4",
+				  "too many wrong attempts for this case; try again later");
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = case_progress(r->db, &r->app->cases, r->params[0], phone4, &b, &r->err);
+	if (rc == YC_ENOTFOUND)
+		throttle_fail(r->app, key, 10);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+/* ---- materials ----------------------------------------------------------- */
+
+struct material_write {
+	unsigned char *data;
+	size_t len;
+	char type[8];
+	int64_t uploader;
+	char sha[65];
+};
+
+static int material_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct material_write *w = arg;
+	int rc = material_store(d, w->data, w->len, w->type, w->uploader, w->sha, err);
+	if (rc)
+		return rc;
+	out->status = 201;
+	return yc_buf_addf(&out->body, "{\"sha256\":\"%s\",\"type\":\"%s\",\"size\":%zu}", w->sha,
+			   w->type, w->len);
+}
+
+static void material_free(void *arg)
+{
+	struct material_write *w = arg;
+	free(w->data);
+	free(w);
+}
+
+static const struct yc_write_ops material_ops = {material_write, NULL, material_free, true};
+
+int api_materials_create(yc_req *r)
+{
+	size_t len;
+	const unsigned char *p = http_body(r, &len);
+	if (!len)
+		return yc_err_set(&r->err, YC_EINVAL, "body", "send the file's bytes as the body");
+	const char *type = material_sniff(p, len);
+	if (!type)
+		return yc_err_set(&r->err, YC_EINVAL, "body",
+				  "the file is not a PDF, JPEG, PNG or OFD document");
+	/* the item's own limit when the upload names it */
+	const char *item = http_query(r, "item");
+	if (item) {
+		int64_t max_kb = 0;
+		int rc = catalog_item_material_limit(r->db, item, &max_kb, &r->err);
+		if (rc)
+			return rc;
+		if (max_kb && len > (size_t)max_kb * 1024)
+			return yc_err_set(&r->err, YC_ETOOLARGE, "body",
+					  "this item takes files of at most %lld KiB",
+					  (long long)max_kb);
+	}
+	struct material_write *w = calloc(1, sizeof(*w));
+	if (!w || !(w->data = malloc(len))) {
+		free(w);
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	}
+	memcpy(w->data, p, len);
+	w->len = len;
+	snprintf(w->type, sizeof(w->type), "%s", type);
+	w->uploader = r->user.id;
+	return http_write(r, &material_ops, w);
+}
+
+int api_materials_get(yc_req *r)
+{
+	static const char *const types[][2] = {{"pdf", "application/pdf"},
+					       {"jpeg", "image/jpeg"},
+					       {"png", "image/png"},
+					       {"ofd", "application/ofd"}};
+	const char *sha = r->params[0];
+	if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "sha256", "no material with this sha256");
+	char type[8];
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = material_read(r->db, sha, type, &b, &r->err);
+	if (!rc) {
+		const char *ct = "application/octet-stream";
+		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+			if (!strcmp(types[i][0], type))
+				ct = types[i][1];
+		http_header(r, "Content-Type", ct);
+		http_reply_bytes(r, 200, b.data, b.len);
+	}
+	yc_buf_release(&b);
+	return rc;
+}
+
+/* ---- post-checks ----------------------------------------------------------- */
+
+int api_post_checks_list(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = case_post_checks_json(r->db, &r->user, http_query(r, "state"), &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+int api_post_checks_complete(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	struct case_write *w = case_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	snprintf(w->no, sizeof(w->no), "%s", r->params[0]);
+	w->body = r->body;
+	r->body = NULL;
+	return http_write(r, &post_check_ops, w);
+}

@@ -1,0 +1,17 @@
+/*
+ * jobs/notify.h — the gateways that deliver queued notifications (see
+ * core/notify.h). Without a configured gateway a notification is written to
+ * the log (recipient masked); with --sms-url, each is POSTed to the SMS
+ * gateway as {"to","text"} and counts as sent on a 2xx answer.
+ */
+#ifndef YC_JOBS_NOTIFY_H
+#define YC_JOBS_NOTIFY_H
+
+#include <stdbool.h>
+
+#include "core/notify.h"
+
+/* Delivers one notification; true when the gateway took it. */
+bool notify_deliver(const char *sms_url, const struct notification *n);
+
+#endif
