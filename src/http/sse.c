@@ -9,7 +9,7 @@
 
 #include "lib/banned.h"
 
-static const char *const topics[] = {"item", "calendar", NULL};
+static const char *const topics[] = {"item", "calendar", "case", NULL};
 
 unsigned sse_topic_bit(const char *topic)
 {
@@ -61,6 +61,14 @@ static void stream_closed(struct evhttp_connection *conn, void *arg)
 {
 	(void)conn;
 	struct sse_stream *s = arg;
+	/*
+	 * A client that goes away during a chunked reply leaves its request
+	 * detached from the connection (libevent waits for the reply's end);
+	 * a detached request is ours to free. An attached one goes with the
+	 * connection.
+	 */
+	if (!evhttp_request_get_connection(s->ev))
+		evhttp_request_free(s->ev);
 	stream_remove(s->owner, s);
 }
 
@@ -141,10 +149,12 @@ void sse_thread_free(struct sse_thread *t)
 	while (t->streams) {
 		struct sse_stream *s = t->streams;
 		struct evhttp_connection *conn = evhttp_request_get_connection(s->ev);
-		if (conn)
-			evhttp_connection_set_closecb(conn, NULL, NULL);
-		evhttp_send_reply_end(s->ev);
 		stream_remove(t, s);
+		/* the loop has stopped: end the stream by closing its connection (frees the request) */
+		if (conn) {
+			evhttp_connection_set_closecb(conn, NULL, NULL);
+			evhttp_connection_free(conn);
+		}
 	}
 	if (t->wake)
 		event_free(t->wake);

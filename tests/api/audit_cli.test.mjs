@@ -147,7 +147,8 @@ test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(),
 test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
   // Take the database back to schema 1: drop what migrations 002 and later made.
-  for (const t of ['idempotency_keys', 'outbox', 'job_leases']) sql(fresh.db, `DROP TABLE ${t}`);
+  for (const t of ['idempotency_keys', 'outbox', 'job_leases', 'case_events', 'post_checks', 'cases',
+    'case_numbers', 'materials', 'assign_cursors', 'notifications']) sql(fresh.db, `DROP TABLE ${t}`);
   sql(fresh.db, PG ? 'DROP TRIGGER audit_head_follows ON audit_events; DROP FUNCTION audit_head_follow()'
     : 'DROP TRIGGER audit_head_follows');
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');

@@ -83,6 +83,9 @@ export async function startServer({ db, dir, args = [], env = {} } = {}) {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
       const r = await server.exited;
       if (clean) dropDb({ dir, db });
+      // A sanitizer's report (the test binary is built with ASan and UBSan) fails the test file.
+      const report = stderr.match(/(ERROR: (Address|Leak)Sanitizer|runtime error:)[^\n]*/);
+      if (report) throw new Error(`the server reported: ${report[0]}\n${stderr.slice(stderr.indexOf(report[0]), stderr.indexOf(report[0]) + 3000)}`);
       return r;
     },
     api: (method, path, opts) => request(url, method, path, opts),

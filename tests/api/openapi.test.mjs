@@ -19,10 +19,11 @@ function resolveRef(node) {
 
 // A small validator: $ref, allOf, type, required, properties, items, enum, nullable.
 function check(value, schema, path, problems) {
+  const nullable = Boolean(schema && schema.nullable); // beside a $ref, as in { $ref, nullable: true }
   schema = resolveRef(schema);
   if (!schema) return;
+  if (value === null) { if (!nullable && !schema.nullable && (schema.type || schema.allOf)) problems.push(`${path} is null`); return; }
   if (schema.allOf) { for (const s of schema.allOf) check(value, s, path, problems); return; }
-  if (value === null) { if (!schema.nullable && schema.type) problems.push(`${path} is null`); return; }
   const t = schema.type;
   const actual = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
   if (t === 'integer' && actual !== 'integer') problems.push(`${path} should be an integer`);
@@ -98,4 +99,29 @@ test('sample responses match the documented schemas', async () => {
     check(r.json, schema, `${method} ${url}`, problems);
     assert.deepEqual(problems, []);
   }
+});
+
+test('case samples match the documented schemas', async () => {
+  const t = {};
+  for (const u of ['applicant1', 'clerk1', 'supervisor1', 'approver1']) t[u] = await s.login(u);
+  const check1 = (path, method, r, status) => {
+    assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+    const problems = [];
+    check(r.json, schemaFor(path, method, status), `${method} ${path}`, problems);
+    assert.deepEqual(problems, []);
+  };
+  const up = await s.api('POST', '/api/v1/materials', { token: t.applicant1, body: new TextEncoder().encode('%PDF-1.4 spec'), headers: { 'Content-Type': 'application/pdf' } });
+  check1('/api/v1/materials', 'post', up, 201);
+  const mats = [{ id: 'm1', sha256: up.json.sha256 }, { id: 'm2', sha256: up.json.sha256 }];
+  const created = await s.api('POST', '/api/v1/cases', { token: t.applicant1, body: { item: '371091011005035000', commitment: true, form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: mats } });
+  check1('/api/v1/cases', 'post', created, 201);
+  const no = created.json.no;
+  check1('/api/v1/cases/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: t.clerk1 }), 200);
+  check1('/api/v1/cases/{no}', 'get', await s.api('GET', `/api/v1/cases/${no}`, { token: t.applicant1 }), 200);
+  check1('/api/v1/cases', 'get', await s.api('GET', '/api/v1/cases', { token: t.supervisor1 }), 200);
+  check1('/api/v1/cases/stats', 'get', await s.api('GET', '/api/v1/cases/stats', { token: t.supervisor1 }), 200);
+  check1('/api/v1/progress/{no}', 'get', await s.api('GET', `/api/v1/progress/${no}?phone4=1234`), 200);
+  check1('/api/v1/post-checks', 'get', await s.api('GET', '/api/v1/post-checks', { token: t.approver1 }), 200);
+  check1('/api/v1/post-checks/{no}/actions/complete', 'post', await s.api('POST', `/api/v1/post-checks/${no}/actions/complete`, { token: t.approver1, body: { result: 'passed' } }), 200);
+  check1('/api/v1/cases/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: t.clerk1 }), 409);
 });

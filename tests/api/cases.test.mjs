@@ -1,0 +1,452 @@
+// Cases (办件) through the HTTP API: every kind's whole journey, every role
+// against the actions, two people acting at once, bad input on every route,
+// notices, the public progress lookup, materials and post-checks.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startServer, expectError, sql } from './helper.mjs';
+
+const ONE_STEP = '371091011002014000'; // 食品经营许可: 3 working days, one step
+const TWO_STEPS = '371091011014098000'; // 医疗机构执业登记: two steps
+const INSTANT = '371091071012084000'; // 不动产权证书补发: instant
+const COMMIT = '371091011005035000'; // 公共场所卫生许可: commitment-based
+const MANUAL = '371091011013091000'; // 民办学校办学许可: manual assignment
+
+let s;
+const tok = {};
+const PDF = new TextEncoder().encode('%PDF-1.4\n% yichuang API test\n');
+let sha;
+
+before(async () => {
+  s = await startServer({ args: ['--case-job-interval', '1', '--notify-interval', '1'] });
+  for (const u of ['applicant1', 'business1', 'clerk1', 'approver1', 'approver-xzsp', 'approver-bdc', 'supervisor1', 'admin']) {
+    tok[u] = await s.login(u);
+  }
+  const r = await s.api('POST', '/api/v1/materials', { body: PDF, token: tok.applicant1, headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(r.status, 201, r.text);
+  sha = r.json.sha256;
+});
+after(async () => { await s.stop(); });
+
+const act = (no, action, who, body) => s.api('POST', `/api/v1/cases/${no}/actions/${action}`, { token: tok[who], body });
+const view = async (no, who = 'supervisor1') => (await s.api('GET', `/api/v1/cases/${no}`, { token: tok[who] })).json;
+const mats = (...ids) => ids.map((id) => ({ id, sha256: sha }));
+const form = { applicant_name: '张三', contact_phone: '13800001234' };
+
+async function apply(item, extra = {}, who = 'applicant1') {
+  const r = await s.api('POST', '/api/v1/cases', { token: tok[who], body: { item, form, materials: mats('m1', 'm2'), ...extra } });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+
+// The approver a step went to (random among the department's approvers).
+async function assignee(no) {
+  const c = await view(no);
+  assert.ok(c.current_step, `no current step: ${JSON.stringify(c)}`);
+  return c.current_step.assignee;
+}
+
+async function ok(r, state) {
+  assert.equal(r.status, 200, r.text);
+  if (state) assert.equal(r.json.state, state, r.text);
+  return r.json;
+}
+
+describe('journeys', () => {
+  test('promised, two review steps, handed over at the window with the pickup code', async () => {
+    const c = await apply(TWO_STEPS);
+    assert.match(c.no, /^371091\d{8}\d{6}$/);
+    assert.equal(c.state, 'submitted');
+    assert.equal(c.applicant.id_number, '371002********1237', 'the ID number leaves masked');
+    assert.equal(c.applicant.phone, '138****1234');
+    const accepted = await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    assert.match(accepted.deadline, /^\d{4}-\d{2}-\d{2}$/);
+    assert.equal(accepted.light, 'green');
+    assert.deepEqual([accepted.current_step.index, accepted.current_step.of], [0, 2]);
+    const first = await assignee(c.no);
+    assert.ok(['approver1', 'approver-xzsp'].includes(first));
+    await ok(await act(c.no, 'approve', first, { opinion: '材料齐全，同意' }), 'accepted');
+    const second = await assignee(c.no);
+    assert.equal((await view(c.no)).current_step.index, 1);
+    await ok(await act(c.no, 'approve', second), 'approved');
+    const delivered = await ok(await act(c.no, 'deliver', 'clerk1', { mode: 'window' }), 'delivered');
+    assert.equal(delivered.delivery.pickup_code, undefined, 'the clerk does not see the pickup code');
+    const mine = await view(c.no, 'applicant1');
+    assert.match(mine.delivery.pickup_code, /^\d{6}$/);
+    expectError(assert, await act(c.no, 'close', 'clerk1', { pickup_code: '000000' === mine.delivery.pickup_code ? '111111' : '000000' }), 422, 'invalid', 'pickup_code');
+    const closed = await ok(await act(c.no, 'close', 'clerk1', { pickup_code: mine.delivery.pickup_code }), 'closed');
+    assert.deepEqual(closed.timeline.map((e) => e.action), ['submit', 'accept', 'approve', 'approve', 'deliver', 'close']);
+    assert.equal(closed.state_label, '办结');
+  });
+
+  test('instant: a walk-in at the window, decided at once, delivered electronically', async () => {
+    const body = {
+      item: INSTANT, channel: 'window',
+      applicant: { kind: 'person', name: '李四', id_number: '11010519491231002X', phone: '13700007777' },
+      form: { unit_no: '371091001001GB00001F00010001', location: '经区齐鲁大道1号', contact_phone: '13700007777' },
+      materials: mats('m1', 'm2', 'm3', 'm4'),
+    };
+    const r = await s.api('POST', '/api/v1/cases', { token: tok.clerk1, body });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.applicant.phone, '137****7777');
+    const a = await ok(await act(r.json.no, 'accept', 'clerk1'), 'approved');
+    assert.ok(a.decided_at);
+    await ok(await act(r.json.no, 'deliver', 'clerk1', { mode: 'electronic' }), 'closed');
+    const p = await s.api('GET', `/api/v1/progress/${r.json.no}?phone4=7777`);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.json.state, 'closed');
+  });
+
+  test('accepted with deficiencies, then the applicant supplements', async () => {
+    const r = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP, form, materials: mats('m1') } });
+    assert.equal(r.status, 201, r.text);
+    const no = r.json.no;
+    expectError(assert, await act(no, 'accept', 'clerk1'), 422, 'invalid', 'materials');
+    expectError(assert, await act(no, 'accept_with_deficiencies', 'clerk1', { missing: [] }), 422, 'invalid', 'missing');
+    expectError(assert, await act(no, 'accept_with_deficiencies', 'clerk1', { missing: ['m9'] }), 422, 'invalid', 'missing[0]');
+    const a = await ok(await act(no, 'accept_with_deficiencies', 'clerk1', { missing: ['m2'], days: 3 }), 'accepted');
+    assert.deepEqual(a.missing, ['m2']);
+    assert.match(a.due_day, /^\d{4}-\d{2}-\d{2}$/);
+    const doc = await s.api('GET', `/api/v1/cases/${no}/documents/deficiency`, { token: tok.applicant1 });
+    assert.equal(doc.status, 200);
+    assert.match(doc.headers.get('content-type'), /text\/html/);
+    assert.match(doc.text, /容缺受理材料清单/);
+    assert.match(doc.text, /<svg[^>]+class="qr"/);
+    const sup = await ok(await act(no, 'supplement', 'applicant1', { materials: mats('m2') }), 'accepted');
+    assert.deepEqual(sup.missing, []);
+    assert.equal(sup.due_day, null);
+  });
+
+  test('a correction that is not answered lapses', async () => {
+    const c = await apply(ONE_STEP);
+    const r = await ok(await act(c.no, 'request_correction', 'clerk1', { reason: '申请表缺少签字', days: 2 }), 'correction');
+    assert.ok(r.due_day);
+    assert.equal(r.accepted_at, null, 'the clock has not started');
+    const doc = await s.api('GET', `/api/v1/cases/${c.no}/documents/correction`, { token: tok.clerk1 });
+    assert.match(doc.text, /补正材料通知书/);
+    assert.match(doc.text, /申请表缺少签字/);
+    sql(s.db, `UPDATE cases SET due_day = '2020-01-02' WHERE no = '${c.no}'`);
+    let state;
+    for (let i = 0; i < 40 && state !== 'lapsed'; i++) {
+      await sleep(250);
+      state = (await view(c.no)).state;
+    }
+    assert.equal(state, 'lapsed', 'the scheduler lapses it');
+    const last = (await view(c.no)).timeline.at(-1);
+    assert.equal(last.action, 'lapse');
+    assert.equal(last.actor, 'system');
+  });
+
+  test('a correction answered goes back to the window', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'request_correction', 'clerk1', { reason: '联系电话有误' }), 'correction');
+    expectError(assert, await act(c.no, 'supplement', 'applicant1', { form: { contact_phone: '12' } }), 422, 'invalid', 'form.contact_phone');
+    const r = await ok(await act(c.no, 'supplement', 'applicant1', { form: { contact_phone: '13800009999' } }), 'submitted');
+    assert.equal(r.form.contact_phone, '13800009999');
+  });
+
+  test('refused, with a reason and a notice', async () => {
+    const c = await apply(ONE_STEP);
+    expectError(assert, await act(c.no, 'refuse', 'clerk1', {}), 422, 'invalid', 'reason');
+    expectError(assert, await act(c.no, 'refuse', 'clerk1', { reason: '' }), 422, 'invalid', 'reason');
+    await ok(await act(c.no, 'refuse', 'clerk1', { reason: '不属于本机关职权范围' }), 'refused');
+    const doc = await s.api('GET', `/api/v1/cases/${c.no}/documents/refusal`, { token: tok.applicant1 });
+    assert.match(doc.text, /不予受理通知书/);
+    assert.match(doc.text, /不属于本机关职权范围/);
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/documents/acceptance`, { token: tok.applicant1 }), 409, 'conflict');
+  });
+
+  test('denied, then delivered by mail and closed by the applicant', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    const who = await assignee(c.no);
+    expectError(assert, await act(c.no, 'deny', who, {}), 422, 'invalid', 'reason');
+    await ok(await act(c.no, 'deny', who, { reason: '经营场所不符合食品安全要求' }), 'denied');
+    expectError(assert, await act(c.no, 'deliver', 'clerk1', { mode: 'mail' }), 422, 'invalid', 'address');
+    expectError(assert, await act(c.no, 'deliver', 'clerk1', { mode: 'mail', address: '经区某路1号' }), 422, 'invalid', 'tracking_no');
+    const d = await ok(await act(c.no, 'deliver', 'clerk1', { mode: 'mail', address: '经区某路1号', tracking_no: 'SF1234567890' }), 'delivered');
+    assert.equal(d.delivery.tracking_no, 'SF1234567890');
+    const seen = await view(c.no, 'supervisor1');
+    assert.equal(seen.delivery.address, '***', 'the address is masked for those who do not need it');
+    await ok(await act(c.no, 'close', 'applicant1'), 'closed');
+  });
+
+  test('suspended for a special procedure and resumed', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    const who = await assignee(c.no);
+    const before = (await view(c.no)).deadline;
+    expectError(assert, await act(c.no, 'suspend', who, { type: 'party', reason: 'x' }), 422, 'invalid', 'type');
+    await ok(await act(c.no, 'suspend', who, { type: 'expert_review', reason: '组织专家评审' }), 'suspended');
+    expectError(assert, await act(c.no, 'approve', who), 409, 'conflict', 'state');
+    const r = await ok(await act(c.no, 'resume', who), 'accepted');
+    assert.equal(r.deadline, before, 'no working day passed while suspended');
+    assert.ok(r.timeline.some((e) => e.action === 'suspend' && /expert_review/.test(e.note)));
+  });
+
+  test('withdrawn by the applicant before the decision, not after', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    await ok(await act(c.no, 'withdraw', 'applicant1', { reason: '不再需要' }), 'withdrawn');
+    const c2 = await apply(INSTANT.length ? ONE_STEP : ONE_STEP);
+    await ok(await act(c2.no, 'accept', 'clerk1'), 'accepted');
+    await ok(await act(c2.no, 'approve', await assignee(c2.no)), 'approved');
+    const e = expectError(assert, await act(c2.no, 'withdraw', 'applicant1'), 409, 'conflict', 'state');
+    assert.equal(e.state, 'approved');
+  });
+
+  test('cross-region: accepted here, decided where the item belongs, delivered by mail', async () => {
+    const body = {
+      item: ONE_STEP, channel: 'cross_region', decide_office: 'hg', form,
+      applicant: { name: '王五', id_number: '11010519491231002X', phone: '13600006666' },
+      materials: mats('m1', 'm2'),
+    };
+    expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok.clerk1, body: { ...body, decide_office: undefined } }), 422, 'invalid', 'decide_office');
+    const r = await s.api('POST', '/api/v1/cases', { token: tok.clerk1, body });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.accept_office, 'jq');
+    assert.equal(r.json.decide_office, 'hg');
+    await ok(await act(r.json.no, 'accept', 'clerk1'), 'accepted');
+    await ok(await act(r.json.no, 'approve', await assignee(r.json.no)), 'approved');
+    expectError(assert, await act(r.json.no, 'deliver', 'clerk1', { mode: 'window' }), 422, 'invalid', 'mode');
+    await ok(await act(r.json.no, 'deliver', 'clerk1', { mode: 'mail', address: '外省某市某路2号', tracking_no: 'EMS0001' }), 'delivered');
+  });
+
+  test('commitment-based: decided at acceptance, a post-check for the department', async () => {
+    expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: COMMIT, form, materials: mats('m1', 'm2') } }), 422, 'invalid', 'commitment');
+    const c = await apply(COMMIT, { commitment: true });
+    assert.equal(c.commitment, true);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'approved');
+    const list = await s.api('GET', '/api/v1/post-checks', { token: tok.approver1 });
+    assert.equal(list.status, 200, list.text);
+    const pc = list.json.post_checks.find((p) => p.case === c.no);
+    assert.ok(pc, 'the post-check is listed for the department');
+    assert.equal(pc.state, 'open');
+    const other = await s.api('GET', '/api/v1/post-checks', { token: tok['approver-bdc'] });
+    assert.ok(!other.json.post_checks.some((p) => p.case === c.no), 'not for another department');
+    expectError(assert, await s.api('POST', `/api/v1/post-checks/${c.no}/actions/complete`, { token: tok['approver-bdc'], body: { result: 'passed' } }), 403, 'forbidden');
+    expectError(assert, await s.api('POST', `/api/v1/post-checks/${c.no}/actions/complete`, { token: tok.approver1, body: { result: 'maybe' } }), 422, 'invalid', 'result');
+    const done = await s.api('POST', `/api/v1/post-checks/${c.no}/actions/complete`, { token: tok.approver1, body: { result: 'passed', note: '现场核查一致' } });
+    assert.equal(done.status, 200, done.text);
+    expectError(assert, await s.api('POST', `/api/v1/post-checks/${c.no}/actions/complete`, { token: tok.approver1, body: { result: 'passed' } }), 409, 'conflict');
+  });
+
+  test('returned to the previous step and to the applicant; manual assignment and claims', async () => {
+    const c = await apply(MANUAL);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    assert.equal((await view(c.no)).current_step.assignee, null, 'manual: nobody yet');
+    await ok(await act(c.no, 'claim', 'approver1'), 'accepted');
+    expectError(assert, await act(c.no, 'claim', 'approver-xzsp'), 403, 'forbidden');
+    await ok(await act(c.no, 'approve', 'approver1'), 'accepted');
+    assert.equal((await view(c.no)).current_step.index, 1);
+    await ok(await act(c.no, 'assign', 'supervisor1', { assignee: 'approver-xzsp', reason: '回避' }), 'accepted');
+    expectError(assert, await act(c.no, 'return', 'approver-xzsp', { to: 'sideways', reason: 'x' }), 422, 'invalid', 'to');
+    await ok(await act(c.no, 'return', 'approver-xzsp', { to: 'previous', reason: '请复核' }), 'accepted');
+    assert.equal((await view(c.no)).current_step.index, 0);
+    await ok(await act(c.no, 'claim', 'approver1'), 'accepted');
+    await ok(await act(c.no, 'return', 'approver1', { to: 'applicant', reason: '请补充办学场地证明' }), 'returned');
+    expectError(assert, await act(c.no, 'return', 'approver1', { to: 'previous', reason: 'x' }), 409, 'conflict');
+    await ok(await act(c.no, 'supplement', 'applicant1', { materials: mats('m2') }), 'accepted');
+  });
+});
+
+describe('roles and scope', () => {
+  test('each action refuses the roles the state table does not name', async () => {
+    const c = await apply(ONE_STEP);
+    expectError(assert, await act(c.no, 'accept', 'applicant1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'accept', 'approver1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'accept', 'supervisor1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'accept', 'admin'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'refuse', 'approver1', { reason: 'x' }), 403, 'forbidden');
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    const who = await assignee(c.no);
+    expectError(assert, await act(c.no, 'approve', 'clerk1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'approve', 'applicant1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'approve', 'supervisor1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'approve', 'approver-bdc'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'approve', who === 'approver1' ? 'approver-xzsp' : 'approver1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'assign', 'approver1', { assignee: 'approver1', reason: 'x' }), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'withdraw', 'business1'), 403, 'forbidden');
+    expectError(assert, await act(c.no, 'deliver', 'supervisor1'), 403, 'forbidden');
+  });
+
+  test('reading: the applicant sees their own, staff within their scope', async () => {
+    const c = await apply(ONE_STEP);
+    assert.equal((await s.api('GET', `/api/v1/cases/${c.no}`, { token: tok.applicant1 })).status, 200);
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}`, { token: tok.business1 }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}`, { token: tok['approver-bdc'] }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}`), 401, 'unauthenticated');
+    const mine = await s.api('GET', '/api/v1/cases?applicant=me', { token: tok.business1 });
+    assert.ok(!mine.json.cases.some((x) => x.no === c.no));
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/documents/acceptance`, { token: tok.business1 }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', '/api/v1/cases/stats', { token: tok.clerk1 }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.applicant1 }), 403, 'forbidden');
+    const m = await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.clerk1, raw: true });
+    assert.equal(m.status, 200);
+    assert.equal(m.headers.get('content-type'), 'application/pdf');
+    assert.equal(m.text, new TextDecoder().decode(PDF));
+  });
+});
+
+describe('concurrency', () => {
+  test('two actions at the same moment: one 200, the other 409 with the current state', async () => {
+    for (let round = 0; round < 5; round++) {
+      const c = await apply(ONE_STEP);
+      const [a, b] = await Promise.all([
+        act(c.no, 'accept', 'clerk1'),
+        act(c.no, 'refuse', 'clerk1', { reason: '同时操作' }),
+      ]);
+      const statuses = [a.status, b.status].sort();
+      assert.deepEqual(statuses, [200, 409], `${a.text} / ${b.text}`);
+      const lost = a.status === 409 ? a : b;
+      const won = a.status === 200 ? a : b;
+      assert.equal(lost.json.error.state, won.json.state);
+    }
+  });
+});
+
+describe('lists, figures and progress', () => {
+  test('inbox by deadline with cursor pages; filters checked', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await apply(ONE_STEP);
+      await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    }
+    const all = [];
+    let cursor = null;
+    for (let i = 0; i < 50; i++) {
+      const r = await s.api('GET', `/api/v1/cases?state=accepted&sort=deadline&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: tok.approver1 });
+      assert.equal(r.status, 200, r.text);
+      all.push(...r.json.cases);
+      cursor = r.json.next_cursor;
+      if (!cursor) break;
+    }
+    assert.ok(all.length >= 3);
+    assert.equal(new Set(all.map((c) => c.no)).size, all.length, 'no case twice across pages');
+    assert.ok(all.every((c) => c.state === 'accepted' && c.applicant_name.endsWith('**')));
+    const mine = await s.api('GET', '/api/v1/cases?assignee=me', { token: tok.approver1 });
+    assert.ok(mine.json.cases.every((c) => c.assignee === 'approver1'));
+    expectError(assert, await s.api('GET', '/api/v1/cases?state=nope', { token: tok.approver1 }), 422, 'invalid', 'state');
+    expectError(assert, await s.api('GET', '/api/v1/cases?light=blue', { token: tok.approver1 }), 422, 'invalid', 'light');
+    expectError(assert, await s.api('GET', '/api/v1/cases?assignee=bob', { token: tok.approver1 }), 422, 'invalid', 'assignee');
+    expectError(assert, await s.api('GET', '/api/v1/cases?sort=size', { token: tok.approver1 }), 422, 'invalid', 'sort');
+    expectError(assert, await s.api('GET', '/api/v1/cases?sort=deadline&cursor=x', { token: tok.approver1 }), 422, 'invalid', 'cursor');
+    expectError(assert, await s.api('GET', '/api/v1/cases?limit=0', { token: tok.approver1 }), 422, 'invalid', 'limit');
+  });
+
+  test('the supervisor sees lights by department and the figures', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    // overdue behind the server's back: the job turns it red and tells the supervisors
+    sql(s.db, `UPDATE cases SET deadline_min = 1000, yellow_min = 500 WHERE no = '${c.no}'`);
+    let light;
+    for (let i = 0; i < 40 && light !== 'red'; i++) {
+      await sleep(250);
+      const r = await s.api('GET', `/api/v1/cases?light=red`, { token: tok.supervisor1 });
+      light = r.json.cases.some((x) => x.no === c.no) ? 'red' : null;
+    }
+    assert.equal(light, 'red');
+    const st = await s.api('GET', '/api/v1/cases/stats', { token: tok.supervisor1 });
+    assert.equal(st.status, 200, st.text);
+    const dept = st.json.by_department.find((d) => d.department === 'xzsp');
+    assert.ok(dept && dept.red >= 1, st.text);
+    assert.ok(st.json.figures.accepted >= 1);
+    assert.ok(st.json.figures.on_time_share >= 0 && st.json.figures.on_time_share <= 1);
+    assert.ok(st.json.by_item.some((i) => i.item === ONE_STEP && i.red >= 1));
+  });
+
+  test('progress: the timeline without personal data, and guessing is throttled', async () => {
+    const c = await apply(ONE_STEP);
+    const p = await s.api('GET', `/api/v1/progress/${c.no}?phone4=1234`);
+    assert.equal(p.status, 200, p.text);
+    assert.equal(p.json.state, 'submitted');
+    assert.ok(!/张三|13800001234|371002/.test(p.text), 'no personal data');
+    assert.ok(!p.json.timeline.some((e) => 'actor' in e || 'note' in e));
+    expectError(assert, await s.api('GET', `/api/v1/progress/${c.no}`), 422, 'invalid', 'phone4');
+    expectError(assert, await s.api('GET', `/api/v1/progress/${c.no}?phone4=12a4`), 422, 'invalid', 'phone4');
+    expectError(assert, await s.api('GET', '/api/v1/progress/37109120990101000001?phone4=1234'), 404, 'not_found');
+    let last;
+    for (let i = 0; i < 11; i++) last = await s.api('GET', `/api/v1/progress/${c.no}?phone4=${String(i).padStart(4, '9')}`);
+    expectError(assert, last, 429, 'too_many_requests');
+    expectError(assert, await s.api('GET', `/api/v1/progress/${c.no}?phone4=1234`), 429, 'too_many_requests');
+  });
+
+  test('notifications reach the gateway (the log by default) without personal data', async () => {
+    const c = await apply(ONE_STEP);
+    await ok(await act(c.no, 'accept', 'clerk1'), 'accepted');
+    for (let i = 0; i < 40 && !s.stderr.includes(`case:${c.no}`); i++) await sleep(250);
+    const lines = s.stderr.split('\n').filter((l) => l.includes(`case:${c.no}`));
+    assert.ok(lines.length >= 1, 'the applicant is told');
+    assert.ok(lines.every((l) => !l.includes('13800001234') && l.includes('138****1234')));
+    const pending = sql(s.db, `SELECT COUNT(*) FROM notifications WHERE recipient = 'case:${c.no}' AND state = 'pending'`).trim();
+    assert.equal(pending, '0');
+  });
+});
+
+describe('bad input', () => {
+  test('submissions name the field at fault', async () => {
+    const post = (body, who = 'applicant1') => s.api('POST', '/api/v1/cases', { token: tok[who], body });
+    expectError(assert, await post({ form }), 422, 'invalid', 'item');
+    expectError(assert, await post({ item: 'NOPE', form }), 422, 'invalid', 'item');
+    expectError(assert, await post({ item: ONE_STEP, form: { contact_phone: '13800001234' } }), 422, 'invalid', 'form.applicant_name');
+    expectError(assert, await post({ item: ONE_STEP, form: { ...form, contact_phone: '123' } }), 422, 'invalid', 'form.contact_phone');
+    expectError(assert, await post({ item: ONE_STEP, form: { ...form, colour: 'red' } }), 422, 'invalid', 'form');
+    expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm1', sha256: 'a'.repeat(64) }] }), 422, 'invalid', 'materials[0]');
+    expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm7', sha256: sha }] }), 422, 'invalid', 'materials[0]');
+    expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm1' }] }), 422, 'invalid', 'materials[0].sha256');
+    expectError(assert, await post({ item: ONE_STEP, form, channel: 'fax' }), 422, 'invalid', 'channel');
+    expectError(assert, await post({ item: ONE_STEP, form, channel: 'window' }), 422, 'invalid', 'channel');
+    expectError(assert, await post({ item: ONE_STEP, form, colour: 1 }), 422, 'invalid', 'colour');
+    expectError(assert, await post({ item: ONE_STEP, form, delivery: { mode: 'pigeon' } }), 422, 'invalid', 'delivery.mode');
+    expectError(assert, await post({ item: ONE_STEP, form, delivery: { mode: 'mail' } }), 422, 'invalid', 'delivery.address');
+    expectError(assert, await post({ item: ONE_STEP, form }, 'clerk1'), 422, 'invalid', 'applicant');
+    expectError(assert, await post({ item: ONE_STEP, form, applicant: { name: '赵六', id_number: '110105194912310021', phone: '13600001111' } }, 'clerk1'), 422, 'invalid', 'applicant.id_number');
+    expectError(assert, await post({ item: ONE_STEP, form, applicant: { name: '赵六', id_number: '11010519491231002X', phone: '1360' } }, 'clerk1'), 422, 'invalid', 'applicant.phone');
+    expectError(assert, await post({ item: ONE_STEP, form, applicant: { name: '赵六' } }), 422, 'invalid', 'applicant');
+    expectError(assert, await post({ item: ONE_STEP, form }, 'approver1'), 403, 'forbidden');
+    const raw = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: '{"item":' });
+    expectError(assert, raw, 400, 'malformed');
+  });
+
+  test('actions and paths: unknown action, bad number, bad bodies', async () => {
+    const c = await apply(ONE_STEP);
+    expectError(assert, await act(c.no, 'teleport', 'clerk1'), 404, 'not_found', 'action');
+    expectError(assert, await act(c.no, 'lapse', 'clerk1'), 404, 'not_found', 'action');
+    expectError(assert, await act('123', 'accept', 'clerk1'), 404, 'not_found', 'no');
+    expectError(assert, await act('37109120990101999999', 'accept', 'clerk1'), 404, 'not_found', 'no');
+    expectError(assert, await act(c.no, 'accept', 'clerk1', { colour: 'red' }), 422, 'invalid', 'colour');
+    expectError(assert, await act(c.no, 'request_correction', 'clerk1', { reason: 'x', days: 0 }), 422, 'invalid', 'days');
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/documents/poem`, { token: tok.clerk1 }), 404, 'not_found', 'kind');
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/documents/acceptance`, { token: tok.clerk1 }), 409, 'conflict');
+  });
+
+  test('materials are recognised by their bytes and limited in size', async () => {
+    const up = (body, q = '') => s.api('POST', `/api/v1/materials${q}`, { token: tok.applicant1, body, headers: { 'Content-Type': 'application/octet-stream' } });
+    expectError(assert, await up('just some text, named .pdf'), 422, 'invalid', 'body');
+    expectError(assert, await up(new Uint8Array(0)), 422, 'invalid', 'body');
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const r = await up(png);
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.type, 'png');
+    const again = await up(png);
+    assert.equal(again.json.sha256, r.json.sha256, 'the same bytes are one material');
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    assert.equal((await up(jpeg)).json.type, 'jpeg');
+    // an OFD package: a ZIP whose entry is OFD.xml
+    const name = new TextEncoder().encode('OFD.xml');
+    const ofd = new Uint8Array(30 + name.length + 4);
+    ofd.set([0x50, 0x4b, 0x03, 0x04]);
+    ofd[26] = name.length;
+    ofd.set(name, 30);
+    assert.equal((await up(ofd)).json.type, 'ofd');
+    const zip = new Uint8Array(ofd);
+    zip.set(new TextEncoder().encode('abc.xml'), 30);
+    expectError(assert, await up(zip), 422, 'invalid', 'body');
+    sql(s.db, `UPDATE items SET doc = REPLACE(doc, '"material_max_kb":10240', '"material_max_kb":1') WHERE code = '${ONE_STEP}'`);
+    const big = new Uint8Array(2048);
+    big.set(new TextEncoder().encode('%PDF-1.7'));
+    expectError(assert, await up(big, `?item=${ONE_STEP}`), 413, 'too_large', 'body');
+    expectError(assert, await up(big, '?item=NOPE'), 422, 'invalid', 'item');
+    assert.equal((await up(big)).status, 201);
+    expectError(assert, await s.api('POST', '/api/v1/materials', { token: tok.approver1, body: png }), 403, 'forbidden');
+  });
+});
