@@ -310,3 +310,34 @@ int session_expire(db *d, int64_t now_ms, int64_t *removed, yc_err *err)
 	db_bind_int(st, 1, now_ms);
 	return db_count_rows(st, removed, err);
 }
+
+int account_staff_json(db *d, const char *role, const char *department, yc_buf *out, yc_err *err)
+{
+	if (!account_role_parse(role) || !strcmp(role, "applicant"))
+		return yc_err_set(err, YC_EINVAL, "role",
+				  "role must be clerk, approver, supervisor or admin");
+	db_stmt *st = db_prepare(d,
+				 department ? "SELECT username, name, department FROM users WHERE role = ?"
+					      " AND department = ? AND disabled = 0 ORDER BY username"
+					    : "SELECT username, name, department FROM users WHERE role = ?"
+					      " AND disabled = 0 ORDER BY username",
+				 err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, role);
+	if (department)
+		db_bind_text(st, 2, department);
+	yc_buf_adds(out, "{\"users\":[");
+	int rc, k = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		yc_buf_adds(out, k++ ? ",{\"username\":" : "{\"username\":");
+		yc_json_add_str(out, db_col_text(st, 0));
+		yc_buf_adds(out, ",\"name\":");
+		yc_json_add_str(out, db_col_text(st, 1));
+		yc_buf_adds(out, ",\"department\":");
+		yc_json_add_str(out, db_col_null(st, 2) ? NULL : db_col_text(st, 2));
+		yc_buf_addc(out, '}');
+	}
+	db_done(st);
+	return rc < 0 ? rc : yc_buf_adds(out, "]}");
+}

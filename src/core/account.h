@@ -74,6 +74,9 @@ bool account_any_demo(db *d);
  */
 int account_user_json(const yc_user *u, yc_buf *out);
 
+/* Staff of a role (and department, if given), without personal data: {"users":[{username,name,department}]}. */
+int account_staff_json(db *d, const char *role, const char *department, yc_buf *out, yc_err *err);
+
 int session_insert(db *d, const yc_user *u, const char *token_hash, const char *csrf,
 		   int64_t expires_ms, yc_err *err);
 /* Finds a live session by its token; fills u and csrf (65 bytes). YC_EAUTH when none. */

@@ -741,6 +741,10 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	}
 	yc_buf_adds(b, ",\"steps\":");
 	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "steps"));
+	yc_buf_adds(b, ",\"form_fields\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "form"));
+	yc_buf_adds(b, ",\"delivery_modes\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "delivery"));
 	yc_buf_adds(b, ",\"delivery\":");
 	if (row->delivery) {
 		/* the pickup code is the applicant's secret; the address is masked for others */
@@ -967,8 +971,9 @@ static char *rule_snapshot(const cJSON *item)
 	cJSON *r = cJSON_CreateObject();
 	if (!r)
 		return NULL;
-	static const char *const copied[] = {"case_type", "legal_limit", "steps", "delivery",
-					     "commitment", "post_check_days", "assignment"};
+	static const char *const copied[] = {"case_type",  "legal_limit",	  "steps",
+					     "delivery",   "commitment",	  "post_check_days",
+					     "assignment", "form"};
 	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, copied[i]);
 		if (v)
@@ -1726,22 +1731,7 @@ static int do_supplement(db *d, const struct case_ctx *c, struct case_row *row,
 			cJSON_DeleteItemFromObjectCaseSensitive(merged, v->string);
 			cJSON_AddItemToObject(merged, v->string, cJSON_Duplicate(v, true));
 		}
-		cJSON *item = cJSON_CreateObject();
-		cJSON *fields = NULL;
-		db_stmt *st = db_prepare(d, "SELECT doc FROM items WHERE code = ?", err);
-		if (st) {
-			db_bind_text(st, 1, row->item);
-			if (db_step(st, NULL) == DB_ROW) {
-				cJSON *doc = cJSON_Parse(db_col_text(st, 0));
-				fields = cJSON_DetachItemFromObjectCaseSensitive(doc, "form");
-				cJSON_Delete(doc);
-			}
-			db_done(st);
-		}
-		if (fields)
-			cJSON_AddItemToObject(item, "form", fields);
-		rc = check_form(item, merged, err);
-		cJSON_Delete(item);
+		rc = check_form(row->rule, merged, err); /* the form as it was at submission */
 		if (rc) {
 			cJSON_Delete(merged);
 		} else {

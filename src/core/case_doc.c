@@ -200,7 +200,9 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 	if (!strcmp(kind, "acceptance")) {
 		int n = (int)yc_json_int(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"), "value", 0);
 		const char *unit = yc_json_str(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"), "unit");
-		yc_buf_adds(out, "，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。</p>");
+		yc_buf_adds(out, cJSON_GetArraySize(row.missing)
+					 ? "，经审查，主要申请材料齐全、符合法定形式，次要材料暂缺，本机关决定予以容缺受理。</p>"
+					 : "，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。</p>");
 		if (n > 0) {
 			yc_buf_addf(out, "<p>承诺办结时限：%d个%s，自受理之次日起计算（特别程序时间不计入）；"
 					 "预计办结期限：",

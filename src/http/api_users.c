@@ -76,3 +76,17 @@ int api_users_create(yc_req *r)
 	}
 	return http_write(r, &registration_ops, g);
 }
+
+int api_users_list(yc_req *r)
+{
+	const char *role = http_query(r, "role");
+	if (!role)
+		return yc_err_set(&r->err, YC_EINVAL, "role", "role is required");
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = account_staff_json(r->db, role, http_query(r, "department"), &b, &r->err);
+	if (!rc)
+		http_reply(r, 200, &b);
+	yc_buf_release(&b);
+	return rc;
+}

@@ -20,6 +20,7 @@ const struct yc_route yc_routes[] = {
 	{M_GET, "/api/v1/session", api_session_get, ROLE_ANY, 0},
 	{M_DELETE, "/api/v1/session", api_session_delete, ROLE_ANY, 0},
 	{M_POST, "/api/v1/users", api_users_create, 0, 8 * KiB},
+	{M_GET, "/api/v1/users", api_users_list, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
 
 	{M_GET, "/api/v1/calendar", api_calendar_list, 0, 0},
 	{M_GET, "/api/v1/calendar/add-workdays", api_calendar_add_workdays, 0, 0},

@@ -191,6 +191,8 @@ int yc_json_add_str(yc_buf *b, const char *s)
 
 int yc_json_add_item(yc_buf *b, const cJSON *item)
 {
+	if (!item)
+		return yc_buf_adds(b, "null");
 	char *p = cJSON_PrintUnformatted(item);
 	if (!p)
 		return YC_ENOMEM;

@@ -56,7 +56,7 @@ bool yc_json_bool(const cJSON *obj, const char *name, bool def);
 int yc_json_add_str(yc_buf *b, const char *s);
 int yc_json_add_strn(yc_buf *b, const char *s, size_t n);
 
-/* Appends cJSON item printed compactly. */
+/* Appends cJSON item printed compactly (NULL: appends null). */
 int yc_json_add_item(yc_buf *b, const cJSON *item);
 
 #endif

@@ -48,3 +48,16 @@ export async function logout() {
   await api('DELETE', '/session');
   csrf = null;
 }
+
+// Uploads a file's bytes as a material; resolves to {sha256, type, size}.
+export async function upload(file, item) {
+  const headers = { 'Content-Type': 'application/octet-stream' };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  const res = await fetch('/api/v1/materials' + (item ? '?item=' + encodeURIComponent(item) : ''), {
+    method: 'POST', headers, body: file, credentials: 'same-origin',
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json;
+}

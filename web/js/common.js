@@ -38,8 +38,15 @@ export const $ = (sel) => document.querySelector(sel);
 // Fills the page header; resolves to the signed-in user (or null).
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南']];
-  if (user && user.role === 'admin') nav.push(['admin', '/admin/items.html', '事项管理']);
+  const nav = [['guide', '/', '办事指南'], ['progress', '/progress.html', '进度查询']];
+  const seats = {
+    applicant: ['my', '/my.html', '我的办件'],
+    clerk: ['window', '/window.html', '综合窗口'],
+    approver: ['inbox', '/inbox.html', '审批待办'],
+    supervisor: ['board', '/board.html', '效能监察'],
+    admin: ['admin', '/admin/items.html', '事项管理'],
+  };
+  if (user && seats[user.role]) nav.push(seats[user.role]);
   const bar = el('div', { class: 'bar' },
     el('a', { class: 'brand', href: '/' }, '一窗', el('small', {}, '经区政务服务 · 一窗受理 一网通办')),
     el('nav', {}, nav.map(([key, href, text]) => el('a', { href, 'aria-current': key === active ? 'page' : null }, text))),

@@ -60,6 +60,10 @@ async function main() {
     : [el('tr', {}, el('td', { colspan: '3' }, '窗口受理后即时办结'))]));
   $('#where').replaceChildren(row('办理地点', it.where), row('办理时间', it.when), row('咨询电话', it.phone));
   $('#basis').textContent = it.legal_basis || '—';
+  if (it.status === 'active' && it.online_depth >= 3) {
+    $('#apply').replaceChildren(el('a', { class: 'button', id: 'apply-link', href: '/apply.html?item=' + encodeURIComponent(it.code) }, '在线申办'),
+      el('span', { class: 'muted' }, it.commitment ? '  本事项实行告知承诺制，承诺后当场办结' : '  网上提交，窗口受理，结果可邮寄或电子送达'));
+  }
   $('#item').classList.remove('hidden');
 }
 

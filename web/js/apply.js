@@ -1,0 +1,51 @@
+// The applicant's online application: the item's form, its materials, how
+// the result is delivered, and (for commitment-based items) the commitment.
+import { api } from './api.js';
+import { $, el, header, showError } from './common.js';
+import { DELIVERY } from './case-view.js';
+import { formFields, materialChecklist } from './form-fields.js';
+
+async function main() {
+  const user = await header('my');
+  const code = new URLSearchParams(location.search).get('item') || '';
+  if (!user) { location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search); return; }
+  if (user.role !== 'applicant') { showError($('#error'), { message: '在线申办需以申请人账号登录。' }); return; }
+  let item;
+  try {
+    item = await api('GET', '/items/' + encodeURIComponent(code));
+  } catch (e) {
+    showError($('#error'), e.status === 404 ? { message: '没有找到这个事项。' } : e);
+    return;
+  }
+  $('#back').href = '/item.html?code=' + encodeURIComponent(code);
+  $('#title').textContent = `在线申办：${item.name}`;
+  const f = formFields(item);
+  const m = materialChecklist(item);
+  $('#fields').replaceChildren(f.node);
+  $('#materials').replaceChildren(m.node);
+  $('#delivery-mode').replaceChildren(...(item.delivery || ['window']).map((k) => el('option', { value: k }, DELIVERY[k])));
+  if (item.commitment) $('#commitment-box').classList.remove('hidden');
+  $('#apply-form').classList.remove('hidden');
+  $('#apply-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('#submit').disabled = true;
+    document.querySelectorAll('.invalid').forEach((x) => x.classList.remove('invalid'));
+    try {
+      const body = { item: code, channel: 'online', form: f.values(), materials: await m.materials() };
+      const mode = $('#delivery-mode').value;
+      body.delivery = { mode };
+      if (mode === 'mail') body.delivery.address = $('#delivery-address').value;
+      if (item.commitment) body.commitment = $('#commitment').checked;
+      const c = await api('POST', '/cases', body);
+      location.href = '/case.html?no=' + c.no;
+    } catch (e) {
+      showError($('#error'), e);
+      const bad = e.field && document.querySelector(`[name="${e.field.replace(/\[\d+\].*$/, '')}"]`);
+      if (bad) bad.classList.add('invalid');
+      $('#submit').disabled = false;
+      window.scrollTo(0, 0);
+    }
+  });
+}
+
+main();

@@ -1,0 +1,50 @@
+// An item's form fields and material checklist as controls, for the
+// applicant's application and the window's walk-in case.
+import { upload } from './api.js';
+import { el } from './common.js';
+
+const INPUT_TYPES = { number: 'number', date: 'date', phone: 'tel' };
+
+// Controls for item.form; values() reads them as the API's "form" object.
+export function formFields(item) {
+  const controls = (item.form || []).map((f) => {
+    let c;
+    if (f.type === 'select') c = el('select', { name: `form.${f.name}` }, el('option', { value: '' }, '请选择'), (f.options || []).map((o) => el('option', { value: o }, o)));
+    else if (f.type === 'textarea') c = el('textarea', { name: `form.${f.name}` });
+    else c = el('input', { name: `form.${f.name}`, type: INPUT_TYPES[f.type] || 'text', required: f.required || null, pattern: f.pattern || null });
+    return [f, c];
+  });
+  const node = el('div', { class: 'grid2' }, controls.map(([f, c]) =>
+    el('div', {}, el('label', {}, f.label, f.required ? el('span', { class: 'req' }, ' *') : null), c)));
+  const values = () => {
+    const out = {};
+    for (const [f, c] of controls) {
+      if (c.value === '') continue;
+      out[f.name] = f.type === 'number' ? Number(c.value) : c.value;
+    }
+    return out;
+  };
+  return { node, values };
+}
+
+// A checklist of item.materials with a file for each; materials() uploads the chosen files.
+export function materialChecklist(item) {
+  const rows = (item.materials || []).map((m) => {
+    const file = el('input', { type: 'file', name: `material.${m.id}`, 'data-material': m.id, accept: '.pdf,.jpg,.jpeg,.png,.ofd' });
+    return [m, file, el('tr', {}, el('td', {}, m.name, m.condition ? el('div', { class: 'muted' }, m.condition) : null),
+      el('td', {}, m.required ? '必要' : '非必要'), el('td', {}, file))];
+  });
+  const node = el('table', { class: 'list checklist' },
+    el('thead', {}, el('tr', {}, el('th', {}, '材料'), el('th', {}, '必要性'), el('th', {}, '文件（PDF、JPG、PNG、OFD）'))),
+    el('tbody', {}, rows.map((r) => r[2])));
+  const materials = async () => {
+    const out = [];
+    for (const [m, file] of rows) {
+      if (!file.files.length) continue;
+      const u = await upload(file.files[0], item.code);
+      out.push({ id: m.id, sha256: u.sha256 });
+    }
+    return out;
+  };
+  return { node, materials };
+}
