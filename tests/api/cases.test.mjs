@@ -450,3 +450,15 @@ describe('bad input', () => {
     expectError(assert, await s.api('POST', '/api/v1/materials', { token: tok.approver1, body: png }), 403, 'forbidden');
   });
 });
+
+describe('staff lists', () => {
+  test('a supervisor lists a department\'s approvers; others may not; role is checked', async () => {
+    const r = await s.api('GET', '/api/v1/users?role=approver&department=xzsp', { token: tok.supervisor1 });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.users.map((u) => u.username).sort(), ['approver-xzsp', 'approver1']);
+    assert.ok(!/phone|id_number/.test(r.text));
+    expectError(assert, await s.api('GET', '/api/v1/users?role=approver', { token: tok.clerk1 }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', '/api/v1/users?role=applicant', { token: tok.supervisor1 }), 422, 'invalid', 'role');
+    expectError(assert, await s.api('GET', '/api/v1/users', { token: tok.supervisor1 }), 422, 'invalid', 'role');
+  });
+});
