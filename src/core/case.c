@@ -1161,6 +1161,102 @@ static int check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_regi
 	return 0;
 }
 
+/*
+ * Items as parsed documents, per thread (each listener thread prepares its
+ * own submissions): parsing an item's document for every submission costs
+ * more than the rest of the checks. An entry is used while the stored
+ * item's updated_ms matches, so an edited item is parsed again at once.
+ */
+enum { ITEM_CACHE = 32 };
+static __thread struct item_cache_entry {
+	char code[48];
+	int64_t updated_ms;
+	char name[304];
+	char department[32];
+	cJSON *doc;
+	char *rule; /* rule_snapshot(doc), made once */
+	unsigned used;
+} item_cache[ITEM_CACHE];
+static __thread unsigned item_cache_clock;
+
+void case_cache_release(void)
+{
+	for (int i = 0; i < ITEM_CACHE; i++) {
+		cJSON_Delete(item_cache[i].doc);
+		free(item_cache[i].rule);
+		memset(&item_cache[i], 0, sizeof(item_cache[i]));
+	}
+}
+
+static char *rule_snapshot(const cJSON *item);
+
+/*
+ * The active item's document (borrowed until this thread's next call);
+ * fills n's item names and a copy of the item's rules.
+ */
+static int item_cached(db *d, const char *code, const cJSON **out, struct case_new *n, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT updated_ms, status FROM items WHERE code = ?", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, code);
+	int rc = db_step(st, err);
+	int64_t updated = rc == DB_ROW ? db_col_int(st, 0) : 0;
+	bool active = rc == DB_ROW && !strcmp(db_col_text(st, 1), "active");
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE)
+		return yc_err_set(err, YC_EINVAL, "item", "no item with code %s", code);
+	if (!active)
+		return yc_err_set(err, YC_EINVAL, "item", "item %s is retired", code);
+	struct item_cache_entry *e = NULL, *victim = &item_cache[0];
+	for (int i = 0; i < ITEM_CACHE; i++) {
+		if (item_cache[i].doc && !strcmp(item_cache[i].code, code))
+			e = &item_cache[i];
+		if (item_cache[i].used < victim->used)
+			victim = &item_cache[i];
+	}
+	if (!e || e->updated_ms != updated) {
+		if (!e)
+			e = victim;
+		cJSON_Delete(e->doc);
+		free(e->rule);
+		e->doc = NULL;
+		e->rule = NULL;
+		st = db_prepare(d, "SELECT doc, name, department, updated_ms FROM items WHERE code = ?",
+				err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_text(st, 1, code);
+		if ((rc = db_step(st, err)) == DB_ROW) {
+			e->doc = cJSON_Parse(db_col_text(st, 0));
+			copy_col(st, 1, e->name, sizeof(e->name));
+			copy_col(st, 2, e->department, sizeof(e->department));
+			e->updated_ms = db_col_int(st, 3);
+			snprintf(e->code, sizeof(e->code), "%s", code);
+		}
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		if (!e->doc)
+			return yc_err_set(err, YC_EINTERNAL, NULL, "item %s is damaged", code);
+		if (!(e->rule = rule_snapshot(e->doc))) {
+			cJSON_Delete(e->doc);
+			e->doc = NULL;
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+	}
+	if (!(n->rule = strdup(e->rule)))
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	e->used = ++item_cache_clock;
+	snprintf(n->item_name, sizeof(n->item_name), "%s", e->name);
+	snprintf(n->department, sizeof(n->department), "%s", e->department);
+	snprintf(n->item, sizeof(n->item), "%s", code);
+	*out = e->doc;
+	return 0;
+}
+
 int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		 struct case_new *n, yc_err *err)
 {
@@ -1177,26 +1273,8 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (rc)
 		return rc;
 	const char *code = yc_json_str(body, "item");
-	db_stmt *st = db_prepare(d, "SELECT doc, status, name, department FROM items WHERE code = ?",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, code);
-	cJSON *item = NULL;
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		if (strcmp(db_col_text(st, 1), "active")) {
-			rc = yc_err_set(err, YC_EINVAL, "item", "item %s is retired", code);
-		} else {
-			item = cJSON_Parse(db_col_text(st, 0));
-			copy_col(st, 2, n->item_name, sizeof(n->item_name));
-			copy_col(st, 3, n->department, sizeof(n->department));
-			rc = item ? 0 : yc_err_set(err, YC_EINTERNAL, NULL, "item %s is damaged", code);
-		}
-	} else if (rc == DB_DONE) {
-		rc = yc_err_set(err, YC_EINVAL, "item", "no item with code %s", code);
-	}
-	db_done(st);
-	if (rc)
+	const cJSON *item = NULL;
+	if ((rc = item_cached(d, code, &item, n, err)))
 		return rc;
 	snprintf(n->item, sizeof(n->item), "%s", code);
 	cJSON *mats = NULL;
@@ -1264,7 +1342,6 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (!rc)
 		rc = build_applicant(d, actor, body, n, err);
 	if (!rc) {
-		n->rule = rule_snapshot(item);
 		n->form = cJSON_PrintUnformatted(form ? form : empty);
 		n->materials = cJSON_PrintUnformatted(mats);
 		n->delivery = dv ? cJSON_PrintUnformatted(dv) : NULL;
@@ -1273,7 +1350,6 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	}
 	cJSON_Delete(empty);
 	cJSON_Delete(mats);
-	cJSON_Delete(item);
 	if (rc)
 		case_new_free(n);
 	return rc;
@@ -1477,13 +1553,22 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 		return rc;
 	if (!out)
 		return 0;
-	char no[32];
-	snprintf(no, sizeof(no), "%s", row.no);
-	if ((rc = case_row_load(d, no, &row, err)))
-		return rc;
-	rc = render_case(d, c, &row, actor, out, err);
-	case_row_free(&row);
-	return rc;
+	/* the new case in brief, from what is at hand (GET /cases/{no} gives the whole) */
+	yc_buf_adds(out, "{\"no\":");
+	yc_json_add_str(out, row.no);
+	yc_buf_adds(out, ",\"item\":");
+	yc_json_add_str(out, n->item);
+	yc_buf_adds(out, ",\"item_name\":");
+	yc_json_add_str(out, n->item_name);
+	yc_buf_addf(out, ",\"state\":\"submitted\",\"state_label\":\"%s\",\"channel\":",
+		    state_labels[CS_SUBMITTED]);
+	yc_json_add_str(out, n->channel);
+	yc_buf_adds(out, ",\"accept_office\":");
+	yc_json_add_str(out, n->accept_office);
+	yc_buf_adds(out, ",\"decide_office\":");
+	yc_json_add_str(out, n->decide_office);
+	add_time(out, c, "submitted_at", now);
+	return yc_buf_adds(out, ",\"version\":1}");
 }
 
 /* ---- actions ---------------------------------------------------------------- */

@@ -131,7 +131,9 @@ void case_new_free(struct case_new *n);
  */
 int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		 struct case_new *n, yc_err *err);
-/* Stores a prepared submission; out (may be NULL) gets the case as case_json renders it. */
+/* Frees this thread's cache of parsed items (call before a thread that prepared submissions ends). */
+void case_cache_release(void);
+/* Stores a prepared submission; out (may be NULL) gets the new case in brief (no, state, …). */
 int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_new *n,
 		yc_buf *out, yc_err *err);
 

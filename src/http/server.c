@@ -582,6 +582,7 @@ static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
 	event_base_dispatch(t->base);
+	case_cache_release();
 	return NULL;
 }
 

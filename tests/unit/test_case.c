@@ -68,6 +68,7 @@ static void setup(void)
 
 static void teardown(void)
 {
+	case_cache_release();
 	db_close(d);
 	calendar_free(cal);
 	char p[96];
