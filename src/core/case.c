@@ -1116,15 +1116,24 @@ static int office_exists(db *d, const char *code)
 	return rc == DB_ROW ? 0 : YC_ENOTFOUND;
 }
 
+/* The district's own centre, where online cases go by default (looked up once a minute per thread). */
 static void district_office(db *d, char *out, size_t size)
 {
-	out[0] = '\0';
-	db_stmt *st = db_prepare(
-		d, "SELECT code FROM offices WHERE level = 'district' ORDER BY code LIMIT 1", NULL);
-	if (st && db_step(st, NULL) == DB_ROW)
-		copy_col(st, 0, out, size);
-	if (st)
-		db_done(st);
+	static __thread char cached[32];
+	static __thread int64_t cached_at;
+	int64_t now = yc_now_ms();
+	if (!cached[0] || now - cached_at > 60000) {
+		cached[0] = '\0';
+		db_stmt *st = db_prepare(
+			d, "SELECT code FROM offices WHERE level = 'district' ORDER BY code LIMIT 1",
+			NULL);
+		if (st && db_step(st, NULL) == DB_ROW)
+			copy_col(st, 0, cached, sizeof(cached));
+		if (st)
+			db_done(st);
+		cached_at = now;
+	}
+	snprintf(out, size, "%s", cached);
 }
 
 /* {"mode","address"?}: the mode one of the rule's; mail needs an address. */

@@ -4,6 +4,7 @@
  * thread (SQLITE_OPEN_NOMUTEX). Everything SQLite-specific lives here and in
  * schema/sqlite/.
  */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -27,8 +28,20 @@ static int sq_error(sqlite3 *conn, int rc, yc_err *err)
 			  conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 }
 
+/*
+ * Before SQLite's first use: no global memory statistics. Keeping them takes
+ * a process-wide mutex on every allocation, which the listener threads and
+ * the writer then queue on; yichuang never reads them.
+ */
+static void sq_configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(const char *path, int flags, void **out, yc_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sq_configure);
 	sqlite3 *conn = NULL;
 	int oflags = SQLITE_OPEN_NOMUTEX;
 	oflags |= (flags & 2) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -46,7 +59,14 @@ static int sq_open(const char *path, int flags, void **out, yc_err *err)
 	const char *pragmas = (flags & 2) ? "PRAGMA foreign_keys=ON;"
 					  : "PRAGMA journal_mode=WAL;"
 					    "PRAGMA synchronous=FULL;"
-					    "PRAGMA foreign_keys=ON;";
+					    "PRAGMA foreign_keys=ON;"
+					    /* room for a whole batch's pages: no spilling mid-transaction */
+					    "PRAGMA cache_size=-16384;"
+					    /*
+					     * each write in a batch has its own savepoint, whose statement
+					     * journal would otherwise be a temporary file written page by page
+					     */
+					    "PRAGMA temp_store=MEMORY;";
 	char *msg = NULL;
 	rc = sqlite3_exec(conn, pragmas, NULL, NULL, &msg);
 	if (rc != SQLITE_OK) {
