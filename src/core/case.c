@@ -301,6 +301,88 @@ static cJSON *json_col(db_stmt *st, int i)
 	return db_col_null(st, i) ? NULL : cJSON_Parse(db_col_text(st, i));
 }
 
+/*
+ * Rules, parsed once per thread. Cases of one item version share one rule
+ * text, so a case view or an action parses only the case's own parts. A
+ * row pins the cache while loaded; entries are replaced only when no row is
+ * loaded (else the row parses its own copy), so a borrowed rule never goes
+ * away under a row.
+ */
+enum { RULE_CACHE = 64 };
+static __thread struct rule_entry {
+	char *text;
+	cJSON *doc;
+	char *fragment; /* rule_fragment(doc) */
+	unsigned used;
+} rule_cache[RULE_CACHE];
+static __thread unsigned rule_clock;
+static __thread int rule_pins;
+static __thread bool rule_cache_on; /* only threads that release it at exit use it */
+
+static int rule_fragment(const cJSON *rule, yc_buf *b);
+
+static void rule_cache_release(void)
+{
+	for (int i = 0; i < RULE_CACHE; i++) {
+		free(rule_cache[i].text);
+		cJSON_Delete(rule_cache[i].doc);
+		free(rule_cache[i].fragment);
+		memset(&rule_cache[i], 0, sizeof(rule_cache[i]));
+	}
+}
+
+/* Points row's rule at the shared parse of text (or an own copy); false when text is not JSON. */
+static bool rule_attach(struct case_row *row, const char *text)
+{
+	if (!rule_cache_on) {
+		cJSON *own = cJSON_Parse(text);
+		row->rule = row->rule_owned = own;
+		return own != NULL;
+	}
+	struct rule_entry *victim = &rule_cache[0];
+	for (int i = 0; i < RULE_CACHE; i++) {
+		struct rule_entry *e = &rule_cache[i];
+		if (e->text && !strcmp(e->text, text)) {
+			e->used = ++rule_clock;
+			row->rule = e->doc;
+			row->rule_fragment = e->fragment;
+			row->rule_pinned = true;
+			rule_pins++;
+			return true;
+		}
+		if (!e->text || (victim->text && e->used < victim->used))
+			victim = e;
+	}
+	cJSON *doc = cJSON_Parse(text);
+	if (!doc)
+		return false;
+	if (victim->text && rule_pins > 0) { /* a loaded row may hold it: keep this one to the row */
+		row->rule = row->rule_owned = doc;
+		return true;
+	}
+	yc_buf f;
+	yc_buf_init(&f, 0);
+	char *text_copy = strdup(text);
+	if (!text_copy || rule_fragment(doc, &f)) {
+		free(text_copy);
+		yc_buf_release(&f);
+		row->rule = row->rule_owned = doc;
+		return true;
+	}
+	free(victim->text);
+	cJSON_Delete(victim->doc);
+	free(victim->fragment);
+	victim->text = text_copy;
+	victim->doc = doc;
+	victim->fragment = yc_buf_detach(&f, NULL);
+	victim->used = ++rule_clock;
+	row->rule = doc;
+	row->rule_fragment = victim->fragment;
+	row->rule_pinned = true;
+	rule_pins++;
+	return true;
+}
+
 int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 {
 	memset(row, 0, sizeof(*row));
@@ -321,7 +403,7 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 	copy_col(st, 1, row->item, sizeof(row->item));
 	copy_col(st, 2, row->item_name, sizeof(row->item_name));
 	copy_col(st, 3, row->department, sizeof(row->department));
-	row->rule = json_col(st, 4);
+	bool rule_ok = !db_col_null(st, 4) && rule_attach(row, db_col_text(st, 4));
 	row->applicant_user = db_col_int(st, 5);
 	row->applicant = json_col(st, 6);
 	copy_col(st, 7, row->phone4, sizeof(row->phone4));
@@ -349,7 +431,7 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 	row->submitted_ms = db_col_int(st, 29);
 	row->updated_ms = db_col_int(st, 30);
 	db_done(st);
-	if (!row->rule || !row->applicant || !row->form || !row->materials || !row->missing ||
+	if (!rule_ok || !row->applicant || !row->form || !row->materials || !row->missing ||
 	    row->state < 0) {
 		case_row_free(row);
 		return yc_err_set(err, YC_EINTERNAL, NULL, "case %s is stored damaged", no);
@@ -359,7 +441,9 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 
 void case_row_free(struct case_row *row)
 {
-	cJSON_Delete(row->rule);
+	cJSON_Delete(row->rule_owned);
+	if (row->rule_pinned)
+		rule_pins--;
 	cJSON_Delete(row->applicant);
 	cJSON_Delete(row->form);
 	cJSON_Delete(row->materials);
@@ -671,6 +755,25 @@ static void render_actions(yc_buf *b, const struct case_row *row, const yc_user 
 	yc_buf_addc(b, ']');
 }
 
+/* What the case JSON shows of its rules: the same for every case of one item version. */
+static int rule_fragment(const cJSON *rule, yc_buf *b)
+{
+	yc_buf_adds(b, ",\"case_type\":");
+	yc_json_add_str(b, yc_json_str(rule, "case_type"));
+	yc_buf_addf(b, ",\"commitment\":%s",
+		    yc_json_bool(rule, "commitment", false) ? "true" : "false");
+	yc_buf_adds(b, ",\"limit\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(rule, "limit"));
+	yc_buf_adds(b, ",\"required_materials\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(rule, "materials"));
+	yc_buf_adds(b, ",\"steps\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(rule, "steps"));
+	yc_buf_adds(b, ",\"form_fields\":");
+	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(rule, "form"));
+	yc_buf_adds(b, ",\"delivery_modes\":");
+	return yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(rule, "delivery"));
+}
+
 static int render_case(db *d, const struct case_ctx *c, const struct case_row *row,
 		       const yc_user *u, yc_buf *b, yc_err *err)
 {
@@ -690,12 +793,10 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	yc_json_add_str(b, row->accept_office);
 	yc_buf_adds(b, ",\"decide_office\":");
 	yc_json_add_str(b, row->decide_office);
-	yc_buf_adds(b, ",\"case_type\":");
-	yc_json_add_str(b, yc_json_str(row->rule, "case_type"));
-	yc_buf_addf(b, ",\"commitment\":%s",
-		    yc_json_bool(row->rule, "commitment", false) ? "true" : "false");
-	yc_buf_adds(b, ",\"limit\":");
-	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "limit"));
+	if (row->rule_fragment)
+		yc_buf_adds(b, row->rule_fragment);
+	else
+		rule_fragment(row->rule, b);
 	yc_buf_adds(b, ",\"applicant\":");
 	add_masked_person(b, row->applicant, u->role != ROLE_APPLICANT || is_owner(row, u));
 	yc_buf_adds(b, ",\"kind\":");
@@ -711,8 +812,6 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	yc_json_add_item(b, row->form);
 	yc_buf_adds(b, ",\"materials\":");
 	yc_json_add_item(b, row->materials);
-	yc_buf_adds(b, ",\"required_materials\":");
-	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"));
 	yc_buf_adds(b, ",\"missing\":");
 	yc_json_add_item(b, row->missing);
 	yc_buf_adds(b, ",\"due_day\":");
@@ -739,12 +838,6 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	} else {
 		yc_buf_adds(b, "null");
 	}
-	yc_buf_adds(b, ",\"steps\":");
-	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "steps"));
-	yc_buf_adds(b, ",\"form_fields\":");
-	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "form"));
-	yc_buf_adds(b, ",\"delivery_modes\":");
-	yc_json_add_item(b, cJSON_GetObjectItemCaseSensitive(row->rule, "delivery"));
 	yc_buf_adds(b, ",\"delivery\":");
 	if (row->delivery) {
 		/* the pickup code is the applicant's secret; the address is masked for others */
@@ -1188,8 +1281,15 @@ static __thread struct item_cache_entry {
 } item_cache[ITEM_CACHE];
 static __thread unsigned item_cache_clock;
 
+void case_cache_enable(void)
+{
+	rule_cache_on = true;
+}
+
 void case_cache_release(void)
 {
+	rule_cache_release();
+	rule_cache_on = false;
 	for (int i = 0; i < ITEM_CACHE; i++) {
 		cJSON_Delete(item_cache[i].doc);
 		free(item_cache[i].rule);

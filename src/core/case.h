@@ -131,7 +131,12 @@ void case_new_free(struct case_new *n);
  */
 int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		 struct case_new *n, yc_err *err);
-/* Frees this thread's cache of parsed items (call before a thread that prepared submissions ends). */
+/*
+ * Per-thread caches of parsed items and rules, for the listener threads:
+ * enable at the thread's start, release before it ends (submissions on any
+ * thread use the item cache; release it there too).
+ */
+void case_cache_enable(void);
 void case_cache_release(void);
 /* Stores a prepared submission; out (may be NULL) gets the new case in brief (no, state, …). */
 int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_new *n,

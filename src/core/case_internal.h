@@ -12,7 +12,10 @@ struct case_row {
 	char item[48];
 	char item_name[304];
 	char department[32];
-	cJSON *rule;
+	const cJSON *rule;	   /* the rules at submission: shared (see case.c), or rule_owned */
+	cJSON *rule_owned;	   /* set when the rule is this row's own copy */
+	const char *rule_fragment; /* the rule's part of the case JSON, when shared; else NULL */
+	bool rule_pinned;
 	int64_t applicant_user;
 	cJSON *applicant;
 	char phone4[8];

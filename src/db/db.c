@@ -270,6 +270,22 @@ int db_begin(db *d, yc_err *err)
 	return rc;
 }
 
+int db_read_begin(db *d)
+{
+	if (!d->be->read_begin_sql || d->in_txn)
+		return 1;
+	if (d->be->exec(d->conn, d->be->read_begin_sql, NULL))
+		return 1;
+	d->in_txn = true;
+	return 0;
+}
+
+void db_read_end(db *d)
+{
+	d->be->exec(d->conn, "COMMIT", NULL);
+	d->in_txn = false;
+}
+
 int db_commit(db *d, yc_err *err)
 {
 	int rc = deferred_flush(d, err);

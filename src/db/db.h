@@ -113,6 +113,13 @@ int db_wait(db *d, int wake_fd, int timeout_ms);
 int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
 
 int db_begin(db *d, yc_err *err);
+/*
+ * A read-only stretch: on SQLite one snapshot for several reads (one round
+ * of WAL locks instead of one per statement); nothing on PostgreSQL. 0 when
+ * one was opened, which db_read_end closes; non-zero when there is none.
+ */
+int db_read_begin(db *d);
+void db_read_end(db *d);
 int db_commit(db *d, yc_err *err);
 int db_rollback(db *d);
 int db_savepoint(db *d, yc_err *err);

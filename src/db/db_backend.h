@@ -41,6 +41,7 @@ struct db_backend {
 	int (*backup)(void *conn, const char *path, yc_err *err);
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
+	const char *read_begin_sql; /* NULL: reads need no transaction of their own */
 };
 
 /* The handle and statement, shared by the files of db/ only. */

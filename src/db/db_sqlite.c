@@ -229,4 +229,6 @@ const struct db_backend db_backend_sqlite = {
 	.reset_ids = sq_reset_ids,
 	.backup = sq_backup,
 	.begin_sql = "BEGIN IMMEDIATE",
+	/* one WAL read snapshot (one round of -shm locks) for all of a request's reads */
+	.read_begin_sql = "BEGIN",
 };

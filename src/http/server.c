@@ -449,6 +449,34 @@ static int method_of(struct evhttp_request *ev)
 	}
 }
 
+/* The route's checks (caller, role, CSRF, Idempotency-Key), then its handler. */
+static int run_route(yc_req *r, const struct yc_route *rt, int method, struct evbuffer *in, size_t len)
+{
+	int rc = session_authenticate(r);
+	if (rc)
+		return rc;
+	if (rt->roles) {
+		if (!r->authed)
+			return yc_err_set(&r->err, YC_EAUTH, NULL, NULL);
+		if (!(rt->roles & r->user.role))
+			return yc_err_set(&r->err, YC_EFORBIDDEN, NULL, "this needs the %s role",
+					  rt->roles == ROLE_ADMIN ? "admin" : "staff");
+	}
+	if (r->cookie_auth && method != M_GET && method != M_HEAD) {
+		const char *sent = http_req_header(r, "X-CSRF-Token");
+		if (!sent || !yc_secure_equal(sent, r->csrf))
+			return yc_err_set(&r->err, YC_EFORBIDDEN, "X-CSRF-Token",
+					  "a cookie session needs the X-CSRF-Token header");
+	}
+	if (method == M_POST) {
+		const char *data = len ? (const char *)evbuffer_pullup(in, -1) : "";
+		rc = idempotency_check(r, data, len);
+		if (rc)
+			return rc > 0 ? 0 : rc;
+	}
+	return rt->handler(r);
+}
+
 static int dispatch(yc_req *r, int method)
 {
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
@@ -509,29 +537,16 @@ static int dispatch(yc_req *r, int method)
 		}
 	}
 
-	int rc = session_authenticate(r);
-	if (rc)
-		return rc;
-	if (rt->roles) {
-		if (!r->authed)
-			return yc_err_set(&r->err, YC_EAUTH, NULL, NULL);
-		if (!(rt->roles & r->user.role))
-			return yc_err_set(&r->err, YC_EFORBIDDEN, NULL, "this needs the %s role",
-					  rt->roles == ROLE_ADMIN ? "admin" : "staff");
-	}
-	if (r->cookie_auth && method != M_GET && method != M_HEAD) {
-		const char *sent = http_req_header(r, "X-CSRF-Token");
-		if (!sent || !yc_secure_equal(sent, r->csrf))
-			return yc_err_set(&r->err, YC_EFORBIDDEN, "X-CSRF-Token",
-					  "a cookie session needs the X-CSRF-Token header");
-	}
-	if (method == M_POST) {
-		const char *data = len ? (const char *)evbuffer_pullup(in, -1) : "";
-		rc = idempotency_check(r, data, len);
-		if (rc)
-			return rc > 0 ? 0 : rc;
-	}
-	return rt->handler(r);
+	/*
+	 * A GET's reads (the session, then the handler's) share one snapshot.
+	 * The handler may answer and free r: keep the handle aside.
+	 */
+	db *d = r->db;
+	bool snapshot = method == M_GET && db_read_begin(d) == 0;
+	int rc = run_route(r, rt, method, in, len);
+	if (snapshot)
+		db_read_end(d);
+	return rc;
 }
 
 static void on_request(struct evhttp_request *ev, void *arg)
@@ -581,6 +596,7 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
+	case_cache_enable();
 	event_base_dispatch(t->base);
 	case_cache_release();
 	return NULL;
