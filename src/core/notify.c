@@ -88,8 +88,14 @@ void notify_release(struct notification *list, int n)
 	}
 }
 
-int notify_mark(db *d, int64_t id, bool ok, yc_err *err)
+int notify_mark(db *d, int64_t id, enum notify_outcome outcome, yc_err *err)
 {
+	bool ok = outcome == NOTIFY_SENT;
+	if (outcome == NOTIFY_UNDELIVERABLE)
+		return db_run(d, err,
+			      "UPDATE notifications SET state = 'failed', attempts = attempts + 1"
+			      " WHERE id = ?",
+			      "i", id);
 	if (ok)
 		return db_run(d, err,
 			      "UPDATE notifications SET state = 'sent', sent_ms = ?, attempts = attempts + 1"

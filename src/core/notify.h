@@ -9,6 +9,7 @@
 #ifndef YC_NOTIFY_H
 #define YC_NOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "db/db.h"
@@ -27,7 +28,11 @@ struct notification {
 /* Up to max pending notifications, oldest first, phones resolved; *n how many. */
 int notify_pending(db *d, struct notification *out, int max, int *n, yc_err *err);
 void notify_release(struct notification *list, int n);
-/* Marks one sent (ok) or counts a failed attempt (failed after 5). */
-int notify_mark(db *d, int64_t id, bool ok, yc_err *err);
+enum notify_outcome {
+	NOTIFY_SENT,	      /* the gateway took it */
+	NOTIFY_RETRY,	      /* try again next time (failed after 5 attempts) */
+	NOTIFY_UNDELIVERABLE, /* never will be (no phone on record): failed at once */
+};
+int notify_mark(db *d, int64_t id, enum notify_outcome outcome, yc_err *err);
 
 #endif

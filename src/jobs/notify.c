@@ -79,19 +79,19 @@ static bool http_post(const char *url, const char *body)
 	return ok;
 }
 
-bool notify_deliver(const char *sms_url, const struct notification *n)
+enum notify_outcome notify_deliver(const char *sms_url, const struct notification *n)
 {
 	char masked[24];
 	ids_mask_phone(n->phone, masked, sizeof(masked));
 	if (!sms_url || !*sms_url) {
 		yc_log(YC_LOG_INFO, "notification %lld by %s to %s (%s): %s", (long long)n->id,
 		       n->channel, n->recipient, masked[0] ? masked : "no phone", n->text);
-		return true;
+		return NOTIFY_SENT;
 	}
 	if (!n->phone[0]) {
-		yc_log(YC_LOG_WARN, "notification %lld: %s has no phone", (long long)n->id,
+		yc_log(YC_LOG_INFO, "notification %lld: %s has no phone on record", (long long)n->id,
 		       n->recipient);
-		return false;
+		return NOTIFY_UNDELIVERABLE;
 	}
 	yc_buf body;
 	yc_buf_init(&body, 0);
@@ -105,5 +105,5 @@ bool notify_deliver(const char *sms_url, const struct notification *n)
 	if (!ok)
 		yc_log(YC_LOG_WARN, "notification %lld: the SMS gateway did not take it",
 		       (long long)n->id);
-	return ok;
+	return ok ? NOTIFY_SENT : NOTIFY_RETRY;
 }

@@ -11,7 +11,7 @@
 
 #include "core/notify.h"
 
-/* Delivers one notification; true when the gateway took it. */
-bool notify_deliver(const char *sms_url, const struct notification *n);
+/* Delivers one notification through the gateway. */
+enum notify_outcome notify_deliver(const char *sms_url, const struct notification *n);
 
 #endif

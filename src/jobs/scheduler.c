@@ -87,13 +87,13 @@ static const struct job jobs[] = {
 
 struct mark {
 	int64_t id;
-	bool ok;
+	enum notify_outcome outcome;
 };
 
 static int mark_write(db *d, void *arg, yc_err *err)
 {
 	struct mark *m = arg;
-	return notify_mark(d, m->id, m->ok, err);
+	return notify_mark(d, m->id, m->outcome, err);
 }
 
 /* Sends what is queued, a batch at a time; this node holds the notifications lease. */

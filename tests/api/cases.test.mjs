@@ -463,3 +463,51 @@ describe('staff lists', () => {
     expectError(assert, await s.api('GET', '/api/v1/users', { token: tok.supervisor1 }), 422, 'invalid', 'role');
   });
 });
+
+describe('delivery guarantees', () => {
+  test('a retried submission with the same Idempotency-Key makes no second case', async () => {
+    const body = { item: ONE_STEP, form, materials: mats('m1', 'm2') };
+    const headers = { 'Idempotency-Key': 'case-retry-1' };
+    const first = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body, headers });
+    assert.equal(first.status, 201, first.text);
+    const again = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body, headers });
+    assert.equal(again.status, 201);
+    assert.equal(again.json.no, first.json.no);
+    assert.equal(again.headers.get('idempotent-replayed'), 'true');
+    const count = sql(s.db, `SELECT COUNT(*) FROM cases WHERE submitted_ms >= (SELECT submitted_ms FROM cases WHERE no = '${first.json.no}')`).trim();
+    assert.equal(count, '1');
+  });
+
+  test('an HTTP SMS gateway gets each notification with the real phone, once', async () => {
+    const { createServer } = await import('node:http');
+    const got = [];
+    let fail = 1; // the first attempt is refused: the job retries
+    const gw = createServer((req, res) => {
+      let b = '';
+      req.on('data', (d) => { b += d; });
+      req.on('end', () => {
+        if (fail-- > 0) { res.writeHead(503); res.end(); return; }
+        got.push(JSON.parse(b));
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{"ok":true}');
+      });
+    });
+    await new Promise((ok) => gw.listen(0, '127.0.0.1', ok));
+    const g = await startServer({ args: ['--notify-interval', '1', '--sms-url', `http://127.0.0.1:${gw.address().port}/sms/send`] });
+    try {
+      const t = await g.login('applicant1');
+      const up = await g.api('POST', '/api/v1/materials', { token: t, body: PDF, headers: { 'Content-Type': 'application/pdf' } });
+      const c = await g.api('POST', '/api/v1/cases', { token: t, body: { item: ONE_STEP, form, materials: [{ id: 'm1', sha256: up.json.sha256 }, { id: 'm2', sha256: up.json.sha256 }] } });
+      const clerk = await g.login('clerk1');
+      assert.equal((await g.api('POST', `/api/v1/cases/${c.json.no}/actions/accept`, { token: clerk })).status, 200);
+      for (let i = 0; i < 60 && !got.some((m) => m.text.includes(c.json.no) && m.to === '13800001234'); i++) await sleep(200);
+      const mine = got.filter((m) => m.to === '13800001234' && m.text.includes(c.json.no));
+      assert.equal(mine.length, 1, JSON.stringify(got));
+      assert.match(mine[0].text, /已受理/);
+      assert.ok(!g.stderr.includes('13800001234'), 'the phone never reaches the log');
+    } finally {
+      await g.stop();
+      gw.close();
+    }
+  });
+});
