@@ -15,7 +15,7 @@ GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
 SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
-DEMOFILES:= data/demo/district.json
+DEMOFILES:= data/demo/district.json data/demo/hall.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
 
 # One object tree per flavour: build/ (release) and build-asan/ (sanitizers).

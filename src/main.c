@@ -351,7 +351,21 @@ static int cmd_serve(int argc, char **argv)
 	app.cases.warn_days = (int)app.cfg.warn_days;
 	app.cases.correction_days = (int)app.cfg.correction_days;
 	snprintf(app.cases.region, sizeof(app.cases.region), "%s", app.cfg.region_code);
-	if ((rc = scheduler_start(&app.cfg, &app.cases, app.pipe, &jobs, &err)))
+	app.hall = (struct hall_ctx){
+		.cal = app.cal,
+		.tz_offset_min = (int)app.cfg.tz_offset_min,
+		.fairness_s = app.cfg.queue_fairness_s,
+		.max_recalls = (int)app.cfg.max_recalls,
+		.checkin_before_min = (int)app.cfg.checkin_before_min,
+		.checkin_after_min = (int)app.cfg.checkin_after_min,
+		.slot_minutes = (int)app.cfg.slot_minutes,
+		.daily_limit = (int)app.cfg.appointment_daily_limit,
+		.penalty_misses = (int)app.cfg.noshow_misses,
+		.penalty_window_days = (int)app.cfg.noshow_window_days,
+		.penalty_days = (int)app.cfg.noshow_days,
+	};
+	snprintf(app.hall.call_text, sizeof(app.hall.call_text), "%s", app.cfg.call_text);
+	if ((rc = scheduler_start(&app.cfg, &app.cases, &app.hall, app.pipe, &jobs, &err)))
 		return fail(&err);
 	rc = http_serve(&app, &err);
 	scheduler_stop(jobs);

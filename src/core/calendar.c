@@ -436,6 +436,18 @@ int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_
 		  : yc_err_set(err, YC_EINVAL, "minutes", "a working-hour limit is out of range");
 }
 
+int calendar_spans(calendar *c, int *starts, int *ends, int max)
+{
+	pthread_rwlock_rdlock(&c->lock);
+	int n = 0;
+	for (int i = 0; i < c->nspans && n < max; i++, n++) {
+		starts[n] = c->spans[i].start;
+		ends[n] = c->spans[i].end;
+	}
+	pthread_rwlock_unlock(&c->lock);
+	return n;
+}
+
 int calendar_workminutes_between(calendar *c, int64_t from, int64_t to, int64_t *out, yc_err *err)
 {
 	*out = 0;

@@ -76,6 +76,8 @@ int calendar_hours_per_day_min(calendar *c);
 int calendar_add_workminutes(calendar *c, int64_t start, int64_t minutes, int64_t *out,
 			     yc_err *err);
 
+/* The opening hours as minutes of the day: [starts[i], ends[i]); returns how many (≤ max). */
+int calendar_spans(calendar *c, int *starts, int *ends, int max);
 /* Working minutes in [from, to) (local minutes); 0 when to <= from. */
 int calendar_workminutes_between(calendar *c, int64_t from, int64_t to, int64_t *out, yc_err *err);
 /* Loaded years in ascending order into years[0..max); returns how many. */

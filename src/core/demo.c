@@ -10,6 +10,7 @@
 
 #include "core/account.h"
 #include "core/catalog.h"
+#include "core/hall.h"
 #include "lib/embed.h"
 #include "lib/json.h"
 #include "lib/banned.h"
@@ -36,6 +37,33 @@ static int demo_account(db *d, const char *hash, const char *username, const cha
 	int rc = account_validate(&n, err);
 	if (!rc)
 		rc = account_insert(d, &audit_system_actor, &n, hash, NULL, err);
+	return rc;
+}
+
+/* The demo hall (data/demo/hall.json) and one clerk per window, clerk-<no>. */
+static int demo_hall(db *d, const char *hash, yc_err *err)
+{
+	const char *text = NULL;
+	for (size_t i = 0; i < yc_demo_files_count; i++)
+		if (!strcmp(yc_demo_files[i].name, "hall.json"))
+			text = yc_demo_files[i].text;
+	if (!text)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo hall is not built in");
+	cJSON *hall = NULL;
+	int rc = yc_json_parse(text, strlen(text), &hall, err);
+	if (!rc)
+		rc = hall_import(d, hall, err);
+	const cJSON *w;
+	cJSON_ArrayForEach (w, cJSON_GetObjectItemCaseSensitive(hall, "windows")) {
+		if (rc)
+			break;
+		char username[32], name[48];
+		long long no = (long long)yc_json_int(w, "no", 0);
+		snprintf(username, sizeof(username), "clerk-%lld", no);
+		snprintf(name, sizeof(name), "%lld号窗口", no);
+		rc = demo_account(d, hash, username, "clerk", name, NULL, NULL, NULL, "xzsp", "jq", err);
+	}
+	cJSON_Delete(hall);
 	return rc;
 }
 
@@ -95,5 +123,5 @@ int demo_install(db *d, yc_err *err)
 				       codes[i], "jq", err)))
 			return rc;
 	}
-	return 0;
+	return demo_hall(d, hash, err);
 }

@@ -79,6 +79,7 @@ int outbox_read(db *d, int64_t after, int max, struct outbox_event **out, int64_
 		e->id = db_col_int(st, 0);
 		e->at_ms = db_col_int(st, 1);
 		snprintf(e->topic, sizeof(e->topic), "%s", db_col_text(st, 2));
+		snprintf(e->object, sizeof(e->object), "%s", db_col_text(st, 4));
 		yc_buf b;
 		yc_buf_init(&b, 0);
 		char at[40];

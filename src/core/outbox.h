@@ -31,6 +31,7 @@ struct outbox_event {
 	int64_t id;
 	int64_t at_ms;
 	char topic[32];
+	char object[64];
 	char *data; /* the SSE data line: {"id","topic","action","object","at","payload"} */
 	struct outbox_event *next;
 };

@@ -36,12 +36,9 @@ static int parse_topics(yc_req *r, unsigned *mask)
 	return 0;
 }
 
-int api_events_get(yc_req *r)
+int api_events_stream(yc_req *r, unsigned topics, const char *prefix)
 {
-	unsigned topics;
-	int rc = parse_topics(r, &topics);
-	if (rc)
-		return rc;
+	int rc;
 	const char *last = http_req_header(r, "Last-Event-ID");
 	if (!last)
 		last = http_query(r, "last_event_id");
@@ -60,10 +57,17 @@ int api_events_get(yc_req *r)
 	} else {
 		after = outbox_last_id(r->db);
 	}
-	rc = sse_stream_start(http_sse(r), r->ev, topics, after, replay);
+	rc = sse_stream_start(http_sse(r), r->ev, topics, prefix, after, replay);
 	outbox_free(replay);
 	if (rc)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
 	http_detach(r, 200);
 	return 0;
+}
+
+int api_events_get(yc_req *r)
+{
+	unsigned topics;
+	int rc = parse_topics(r, &topics);
+	return rc ? rc : api_events_stream(r, topics, NULL);
 }

@@ -15,6 +15,7 @@
 #include "core/account.h"
 #include "core/calendar.h"
 #include "core/case.h"
+#include "core/hall.h"
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/config.h"
@@ -31,6 +32,7 @@ struct yc_app {
 	yc_config cfg;
 	calendar *cal;
 	struct case_ctx cases; /* what the case module needs: the calendar and the case settings */
+	struct hall_ctx hall;  /* the same for the hall */
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

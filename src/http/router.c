@@ -55,6 +55,23 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/post-checks/{no}/actions/complete", api_post_checks_complete,
 	 ROLE_APPROVER, 8 * KiB},
 
+	{M_GET, "/api/v1/hall", api_hall_get, 0, 0},
+	{M_GET, "/api/v1/hall/events", api_hall_events, 0, 0},
+	{M_GET, "/api/v1/hall/stats", api_hall_stats, ROLE_SUPERVISOR | ROLE_ADMIN, 0},
+	{M_POST, "/api/v1/windows/{no}/actions/{action}", api_windows_act, ROLE_CLERK, 4 * KiB,
+	 BODY_JSON_OPTIONAL},
+	{M_POST, "/api/v1/windows/{no}/call-next", api_windows_call_next, ROLE_CLERK, 4 * KiB,
+	 BODY_JSON_OPTIONAL},
+	{M_POST, "/api/v1/tickets", api_tickets_create, 0, 4 * KiB},
+	{M_GET, "/api/v1/tickets/{id}", api_tickets_get, 0, 0},
+	{M_POST, "/api/v1/tickets/{id}/actions/{action}", api_tickets_act,
+	 ROLE_CLERK | ROLE_SUPERVISOR, 16 * KiB, BODY_JSON_OPTIONAL},
+	{M_GET, "/api/v1/appointment-slots", api_appointment_slots, 0, 0},
+	{M_POST, "/api/v1/appointments", api_appointments_create, ROLE_APPLICANT, 4 * KiB},
+	{M_GET, "/api/v1/appointments", api_appointments_list, ROLE_APPLICANT, 0},
+	{M_POST, "/api/v1/appointments/{id}/actions/{action}", api_appointments_act, 0, 4 * KiB,
+	 BODY_JSON_OPTIONAL},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, ROLE_ADMIN | ROLE_SUPERVISOR, 0},
 
 	{M_GET, "/api/v1/events", api_events_get, 0, 0},

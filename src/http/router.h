@@ -71,7 +71,21 @@ int api_materials_create(yc_req *r);
 int api_materials_get(yc_req *r);
 int api_post_checks_list(yc_req *r);
 int api_post_checks_complete(yc_req *r);
+int api_hall_get(yc_req *r);
+int api_hall_events(yc_req *r);
+int api_hall_stats(yc_req *r);
+int api_windows_act(yc_req *r);
+int api_windows_call_next(yc_req *r);
+int api_tickets_create(yc_req *r);
+int api_tickets_get(yc_req *r);
+int api_tickets_act(yc_req *r);
+int api_appointment_slots(yc_req *r);
+int api_appointments_create(yc_req *r);
+int api_appointments_list(yc_req *r);
+int api_appointments_act(yc_req *r);
 int api_audit_verify(yc_req *r);
 int api_events_get(yc_req *r);
+/* Streams the outbox's events of these topics (and object prefix) to r, replaying from Last-Event-ID. */
+int api_events_stream(yc_req *r, unsigned topics, const char *prefix);
 
 #endif

@@ -9,7 +9,7 @@
 
 #include "lib/banned.h"
 
-static const char *const topics[] = {"item", "calendar", "case", NULL};
+static const char *const topics[] = {"item", "calendar", "case", "hall", NULL};
 
 unsigned sse_topic_bit(const char *topic)
 {
@@ -23,9 +23,15 @@ struct sse_stream {
 	struct evhttp_request *ev;
 	struct sse_thread *owner;
 	unsigned topics;
+	char prefix[64]; /* only events whose object starts so ("" = all) */
 	int64_t last_id;
 	struct sse_stream *next;
 };
+
+static bool wanted(const struct sse_stream *s, unsigned topic, const char *object)
+{
+	return (topic & s->topics) && (!s->prefix[0] || !strncmp(object, s->prefix, strlen(s->prefix)));
+}
 
 struct sse_batch {
 	struct sse_batch *next;
@@ -33,6 +39,7 @@ struct sse_batch {
 	struct {
 		int64_t id;
 		unsigned topic;
+		char object[64];
 		char *text; /* "id: …\nevent: …\ndata: …\n\n" */
 	} ev[];
 };
@@ -86,7 +93,8 @@ static void deliver(struct sse_thread *t, struct sse_batch *batch)
 {
 	for (struct sse_stream *s = t->streams; s; s = s->next) {
 		for (int i = 0; i < batch->n; i++) {
-			if (batch->ev[i].id <= s->last_id || !(batch->ev[i].topic & s->topics))
+			if (batch->ev[i].id <= s->last_id ||
+			    !wanted(s, batch->ev[i].topic, batch->ev[i].object))
 				continue;
 			stream_send(s, batch->ev[i].text, strlen(batch->ev[i].text));
 			s->last_id = batch->ev[i].id;
@@ -197,6 +205,7 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
 		for (const struct outbox_event *e = events; e; e = e->next) {
 			b->ev[b->n].id = e->id;
 			b->ev[b->n].topic = sse_topic_bit(e->topic);
+			snprintf(b->ev[b->n].object, sizeof(b->ev[b->n].object), "%s", e->object);
 			b->ev[b->n].text = event_text(e);
 			if (b->ev[b->n].text)
 				b->n++;
@@ -213,7 +222,7 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
 }
 
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned want,
-		     int64_t last_id, const struct outbox_event *replay)
+		     const char *prefix, int64_t last_id, const struct outbox_event *replay)
 {
 	struct sse_stream *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -221,6 +230,7 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	s->ev = ev;
 	s->owner = t;
 	s->topics = want;
+	snprintf(s->prefix, sizeof(s->prefix), "%s", prefix ? prefix : "");
 	s->last_id = last_id;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
 	evhttp_add_header(h, "Content-Type", "text/event-stream; charset=utf-8");
@@ -235,8 +245,10 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	}
 	stream_send(s, "retry: 2000\n\n", 13);
 	for (const struct outbox_event *e = replay; e; e = e->next) {
-		if (!(sse_topic_bit(e->topic) & want))
+		if (!wanted(s, sse_topic_bit(e->topic), e->object)) {
+			s->last_id = e->id;
 			continue;
+		}
 		char *text = event_text(e);
 		if (text)
 			stream_send(s, text, strlen(text));

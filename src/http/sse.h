@@ -29,10 +29,11 @@ void sse_thread_free(struct sse_thread *t);
 void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event *events);
 /*
  * Starts a stream on ev (on t's thread): sends the reply head and the replayed
- * events, then keeps it for broadcasts of events with id > last_id.
+ * events, then keeps it for broadcasts of events with id > last_id. prefix
+ * (NULL = all) keeps only events whose object starts with it ("hall/2/").
  */
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned topics,
-		     int64_t last_id, const struct outbox_event *replay);
+		     const char *prefix, int64_t last_id, const struct outbox_event *replay);
 int sse_stream_count(struct sse_thread *t);
 
 #endif

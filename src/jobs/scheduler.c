@@ -40,6 +40,7 @@ struct scheduler {
 	int64_t period_ms[3];
 	int64_t idem_ttl_ms;
 	struct case_ctx cases;
+	struct hall_ctx hall;
 	char sms_url[256];
 	char node[80];
 };
@@ -77,12 +78,24 @@ static int job_notifications(db *d, struct scheduler *s, int64_t *count, yc_err 
 	return 0;
 }
 
+static int job_ticket_expiry(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return hall_expire_tickets(d, &s->hall, count, err);
+}
+
+static int job_appointments(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return hall_sweep_appointments(d, &s->hall, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
 	{"case-lights", job_case_lights, PERIOD_CASES},
 	{"case-lapses", job_case_lapses, PERIOD_CASES},
 	{"notifications", job_notifications, PERIOD_NOTIFY},
+	{"ticket-expiry", job_ticket_expiry, PERIOD_CASES},
+	{"appointments", job_appointments, PERIOD_CASES},
 };
 
 struct mark {
@@ -166,8 +179,9 @@ static void *scheduler_main(void *arg)
 	return NULL;
 }
 
-int scheduler_start(const yc_config *cfg, const struct case_ctx *cases, db_pipeline *pipe,
-		    struct scheduler **out, yc_err *err)
+int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
+		    const struct hall_ctx *hall, db_pipeline *pipe, struct scheduler **out,
+		    yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -183,6 +197,7 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases, db_pipel
 	s->period_ms[PERIOD_NOTIFY] = cfg->notify_interval_s * 1000;
 	s->idem_ttl_ms = cfg->idempotency_ttl_s * 1000;
 	s->cases = *cases;
+	s->hall = *hall;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

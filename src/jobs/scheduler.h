@@ -11,6 +11,7 @@
 #define YC_SCHEDULER_H
 
 #include "core/case.h"
+#include "core/hall.h"
 #include "db/db.h"
 #include "lib/config.h"
 
@@ -21,8 +22,9 @@ struct scheduler;
  * (lights, lapses) every case-job-interval, sending notifications every
  * notify-interval; writes go through pipe.
  */
-int scheduler_start(const yc_config *cfg, const struct case_ctx *cases, db_pipeline *pipe,
-		    struct scheduler **out, yc_err *err);
+int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
+		    const struct hall_ctx *hall, db_pipeline *pipe, struct scheduler **out,
+		    yc_err *err);
 void scheduler_stop(struct scheduler *s);
 
 #endif

@@ -24,6 +24,7 @@ typedef struct yc_config {
 	char region_code[8];
 	char public_url[256];
 	char sms_url[256];
+	char call_text[128];
 	int64_t threads;
 	int64_t body_limit;
 	int64_t header_limit;
@@ -41,6 +42,15 @@ typedef struct yc_config {
 	int64_t correction_days;
 	int64_t case_job_interval_s;
 	int64_t notify_interval_s;
+	int64_t queue_fairness_s;
+	int64_t max_recalls;
+	int64_t checkin_before_min;
+	int64_t checkin_after_min;
+	int64_t slot_minutes;
+	int64_t appointment_daily_limit;
+	int64_t noshow_misses;
+	int64_t noshow_window_days;
+	int64_t noshow_days;
 	bool access_log;
 	bool allow_demo;
 } yc_config;

@@ -1,0 +1,298 @@
+/*
+ * api_hall.c — the service hall: the hall's layout, windows, tickets,
+ * calling, live boards, appointments and the hall's figures.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hall.h"
+#include "http/router.h"
+#include "http/sse.h"
+#include "lib/banned.h"
+
+struct hall_write {
+	yc_user user;
+	bool authed;
+	struct hall_ctx ctx;
+	int no;
+	char id[48];
+	char action[24];
+	cJSON *body;
+};
+
+static void hall_write_free(void *arg)
+{
+	struct hall_write *w = arg;
+	cJSON_Delete(w->body);
+	free(w);
+}
+
+static struct hall_write *hall_write_new(yc_req *r)
+{
+	struct hall_write *w = calloc(1, sizeof(*w));
+	if (!w) {
+		yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+		return NULL;
+	}
+	w->user = r->user;
+	w->authed = r->authed;
+	w->ctx = r->app->hall;
+	w->body = r->body;
+	r->body = NULL;
+	return w;
+}
+
+static const yc_user *caller(const struct hall_write *w)
+{
+	return w->authed ? &w->user : NULL;
+}
+
+static int parse_no(yc_req *r, const char *s, int *no)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*end || v <= 0 || v > 100000)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "no", "no window %s", s);
+	*no = (int)v;
+	return 0;
+}
+
+static void reply_buf(yc_req *r, int rc, yc_buf *b)
+{
+	if (!rc)
+		http_reply(r, 200, b);
+	yc_buf_release(b);
+}
+
+/* ---- the hall and windows ---------------------------------------------------- */
+
+int api_hall_get(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hall_json(r->db, &r->app->hall, &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+static int window_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	return hall_window_act(d, &w->ctx, &w->user, w->no, w->action, &out->body, err);
+}
+
+static const struct yc_write_ops window_ops = {window_write, NULL, hall_write_free, true};
+
+int api_windows_act(yc_req *r)
+{
+	int no, rc = parse_no(r, r->params[0], &no);
+	if (rc)
+		return rc;
+	const char *a = r->params[1];
+	if (strcmp(a, "sign_in") && strcmp(a, "sign_out") && strcmp(a, "pause") && strcmp(a, "resume"))
+		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", a);
+	struct hall_write *w = hall_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	w->no = no;
+	snprintf(w->action, sizeof(w->action), "%s", a);
+	return http_write(r, &window_ops, w);
+}
+
+static int call_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	bool none = false;
+	int rc = hall_call_next(d, &w->ctx, &w->user, w->no, &none, &out->body, err);
+	if (!rc && none)
+		out->status = 204;
+	return rc;
+}
+
+static const struct yc_write_ops call_ops = {call_write, NULL, hall_write_free, true};
+
+int api_windows_call_next(yc_req *r)
+{
+	int no, rc = parse_no(r, r->params[0], &no);
+	if (rc)
+		return rc;
+	struct hall_write *w = hall_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	w->no = no;
+	return http_write(r, &call_ops, w);
+}
+
+/* ---- tickets -------------------------------------------------------------------- */
+
+static int ticket_issue_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	out->status = 201;
+	return hall_ticket_issue(d, &w->ctx, caller(w), w->body, &out->body, err);
+}
+
+/* not replayable: the answer carries the e-ticket's key */
+static const struct yc_write_ops ticket_issue_ops = {ticket_issue_write, NULL, hall_write_free,
+						     false};
+
+int api_tickets_create(yc_req *r)
+{
+	struct hall_write *w = hall_write_new(r);
+	return w ? http_write(r, &ticket_issue_ops, w) : YC_ENOMEM;
+}
+
+int api_tickets_get(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hall_ticket_json(r->db, &r->app->hall, r->authed ? &r->user : NULL, r->params[0],
+				  http_query(r, "key"), &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+static int ticket_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	return hall_ticket_act(d, &w->ctx, &w->user, w->id, w->action, w->body, &out->body, err);
+}
+
+static const struct yc_write_ops ticket_act_ops = {ticket_act_write, NULL, hall_write_free, true};
+
+int api_tickets_act(yc_req *r)
+{
+	static const char *const actions[] = {"recall", "no_show", "requeue", "transfer", "start",
+					      "finish"};
+	bool known = false;
+	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (!strcmp(actions[i], r->params[1]))
+			known = true;
+	if (!known)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", r->params[1]);
+	struct hall_write *w = hall_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	snprintf(w->id, sizeof(w->id), "%s", r->params[0]);
+	snprintf(w->action, sizeof(w->action), "%s", r->params[1]);
+	return http_write(r, &ticket_act_ops, w);
+}
+
+/* GET /hall/events?floor=&zone=: the hall's events for one floor or zone (or all). */
+int api_hall_events(yc_req *r)
+{
+	int64_t floor;
+	int rc = http_query_int(r, "floor", 1, 99, 0, &floor);
+	if (rc)
+		return rc;
+	const char *zone = http_query(r, "zone");
+	char prefix[64] = "hall/";
+	if (zone) {
+		if (!*zone || strlen(zone) > 15 || strspn(zone, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(zone))
+			return yc_err_set(&r->err, YC_EINVAL, "zone", "no zone %s", zone);
+		if (!floor)
+			return yc_err_set(&r->err, YC_EINVAL, "floor", "a zone is given with its floor");
+		snprintf(prefix, sizeof(prefix), "hall/%lld/%s/", (long long)floor, zone);
+	} else if (floor) {
+		snprintf(prefix, sizeof(prefix), "hall/%lld/", (long long)floor);
+	}
+	return api_events_stream(r, sse_topic_bit("hall"), prefix);
+}
+
+/* ---- appointments -------------------------------------------------------------- */
+
+int api_appointment_slots(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hall_slots_json(r->db, &r->app->hall, http_query(r, "category"),
+				 http_query(r, "date"), &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+static int book_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	out->status = 201;
+	return hall_appointment_book(d, &w->ctx, &w->user, w->body, &out->body, err);
+}
+
+static const struct yc_write_ops book_ops = {book_write, NULL, hall_write_free, true};
+
+int api_appointments_create(yc_req *r)
+{
+	struct hall_write *w = hall_write_new(r);
+	return w ? http_write(r, &book_ops, w) : YC_ENOMEM;
+}
+
+int api_appointments_list(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hall_appointments_mine(r->db, &r->app->hall, &r->user, &b, &r->err);
+	reply_buf(r, rc, &b);
+	return rc;
+}
+
+static int appointment_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct hall_write *w = arg;
+	int rc = hall_appointment_act(d, &w->ctx, caller(w), w->id, w->action, w->body, &out->body,
+				      err);
+	if (!rc && !strcmp(w->action, "check_in"))
+		out->status = 201;
+	return rc;
+}
+
+/* not replayable: a check-in answers with the e-ticket's key */
+static const struct yc_write_ops appointment_act_ops = {appointment_act_write, NULL,
+							hall_write_free, false};
+
+int api_appointments_act(yc_req *r)
+{
+	const char *a = r->params[1];
+	if (strcmp(a, "cancel") && strcmp(a, "check_in"))
+		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", a);
+	if (!strcmp(a, "cancel") && !r->authed)
+		return yc_err_set(&r->err, YC_EAUTH, NULL, NULL);
+	if (strlen(r->params[0]) > 20)
+		return yc_err_set(&r->err, YC_ENOTFOUND, "id", "no appointment %s", r->params[0]);
+	struct hall_write *w = hall_write_new(r);
+	if (!w)
+		return YC_ENOMEM;
+	snprintf(w->id, sizeof(w->id), "%s", r->params[0]);
+	snprintf(w->action, sizeof(w->action), "%s", a);
+	return http_write(r, &appointment_act_ops, w);
+}
+
+/* ---- figures ------------------------------------------------------------------- */
+
+int api_hall_stats(yc_req *r)
+{
+	struct hall_stats_query q = {
+		.from = http_query(r, "from"),
+		.to = http_query(r, "to"),
+		.by = http_query(r, "by"),
+	};
+	const char *format = http_query(r, "format");
+	if (format && strcmp(format, "json") && strcmp(format, "csv"))
+		return yc_err_set(&r->err, YC_EINVAL, "format", "format must be json or csv");
+	q.csv = format && !strcmp(format, "csv");
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hall_stats(r->db, &r->app->hall, &q, &b, &r->err);
+	if (!rc) {
+		if (q.csv) {
+			char disp[96];
+			snprintf(disp, sizeof(disp), "attachment; filename=\"hall-%s-%s-%s.csv\"", q.from,
+				 q.to, q.by ? q.by : "day");
+			http_header(r, "Content-Type", "text/csv; charset=utf-8");
+			http_header(r, "Content-Disposition", disp);
+		}
+		http_reply_bytes(r, 200, b.data, b.len);
+	}
+	yc_buf_release(&b);
+	return rc;
+}
