@@ -615,7 +615,7 @@ static int ticket_render(db *d, const struct hall_ctx *c, const struct ticket_ro
 		if (rc)
 			return rc;
 		yc_buf_addf(out, ",\"position\":%d,\"open_windows\":%d,\"estimated_wait_s\":%lld",
-			    ahead + 1, open, (long long)hall_estimate_s(ahead + 1, open, avg));
+			    ahead + 1, open, (long long)hall_estimate_s(ahead, open, avg));
 	}
 	return yc_buf_addc(out, '}');
 }
@@ -1476,6 +1476,9 @@ static int cmp_i64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+struct stat_group;
+static int cmp_group(const void *a, const void *b);
+
 struct stat_group {
 	char key[40];
 	int64_t tickets, served, missed, appointments, kept;
@@ -1483,6 +1486,17 @@ struct stat_group {
 	int nwaits, capwaits;
 	int64_t service_sum;
 };
+
+/* Groups in key order: numbers (windows) by value, the rest (days, hours, codes, names) as text. */
+static int cmp_group(const void *a, const void *b)
+{
+	const struct stat_group *x = a, *y = b;
+	char *ex, *ey;
+	long nx = strtol(x->key, &ex, 10), ny = strtol(y->key, &ey, 10);
+	if (*x->key && *y->key && !*ex && !*ey)
+		return nx < ny ? -1 : nx > ny;
+	return strcmp(x->key, y->key);
+}
 
 int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q, yc_buf *out,
 	       yc_err *err)
@@ -1563,6 +1577,7 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 		}
 	}
 	db_done(st);
+	qsort(g, (size_t)ng, sizeof(*g), cmp_group);
 	if (rc >= 0) {
 		if (q->csv)
 			yc_buf_adds(out, "\xEF\xBB\xBF" /* a BOM, so that Excel reads UTF-8 */
@@ -1615,17 +1630,24 @@ int hall_expire_tickets(db *d, const struct hall_ctx *c, int64_t *count, yc_err 
 	int ns = calendar_spans(c->cal, s, e, 8);
 	int closing = ns ? e[ns - 1] : 17 * 60;
 	int32_t day = today(c);
-	int64_t now_min = local_min(c, now_of(c)) - (int64_t)day * 1440;
-	char cutoff[16];
-	/* before closing, yesterday's tickets; after it, today's too */
-	yc_date_format(now_min >= closing ? day + 1 : day, cutoff, sizeof(cutoff));
+	int64_t now = now_of(c), closing_ms = ms_of(c, day, closing);
+	char today_s[16];
+	yc_date_format(day, today_s, sizeof(today_s));
+	/*
+	 * Earlier days' tickets, and once the hall has closed, today's tickets taken
+	 * before closing (one taken after closing, at the self-service zone, waits
+	 * for the morning's windows until the day ends).
+	 */
 	db_stmt *st = db_prepare(d,
 				 "UPDATE tickets SET state = 'expired', version = version + 1"
-				 " WHERE state IN ('waiting', 'called') AND day < ? RETURNING 1",
+				 " WHERE state IN ('waiting', 'called') AND (day < ? OR (day = ? AND"
+				 " issued_ms < ?)) RETURNING 1",
 				 err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, cutoff);
+	db_bind_text(st, 1, today_s);
+	db_bind_text(st, 2, today_s);
+	db_bind_int(st, 3, now >= closing_ms ? closing_ms : 0);
 	return db_count_rows(st, count, err);
 }
 

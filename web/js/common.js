@@ -40,13 +40,13 @@ export async function header(active) {
   const user = await currentUser().catch(() => null);
   const nav = [['guide', '/', '办事指南'], ['progress', '/progress.html', '进度查询']];
   const seats = {
-    applicant: ['my', '/my.html', '我的办件'],
-    clerk: ['window', '/window.html', '综合窗口'],
-    approver: ['inbox', '/inbox.html', '审批待办'],
-    supervisor: ['board', '/board.html', '效能监察'],
-    admin: ['admin', '/admin/items.html', '事项管理'],
+    applicant: [['my', '/my.html', '我的办件'], ['appointments', '/hall/appointments.html', '预约取号']],
+    clerk: [['window', '/window.html', '综合窗口'], ['counter', '/hall/counter.html', '窗口叫号']],
+    approver: [['inbox', '/inbox.html', '审批待办']],
+    supervisor: [['board', '/board.html', '效能监察'], ['hall-stats', '/hall/stats.html', '大厅统计']],
+    admin: [['admin', '/admin/items.html', '事项管理']],
   };
-  if (user && seats[user.role]) nav.push(seats[user.role]);
+  if (user && seats[user.role]) nav.push(...seats[user.role]);
   const bar = el('div', { class: 'bar' },
     el('a', { class: 'brand', href: '/' }, '一窗', el('small', {}, '经区政务服务 · 一窗受理 一网通办')),
     el('nav', {}, nav.map(([key, href, text]) => el('a', { href, 'aria-current': key === active ? 'page' : null }, text))),
