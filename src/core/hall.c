@@ -73,6 +73,20 @@ static void add_time(yc_buf *b, const struct hall_ctx *c, const char *name, int6
 	yc_json_add_str(b, t);
 }
 
+/*
+ * Every hall write takes this one row first. Several writers (PostgreSQL)
+ * would otherwise lock ticket-number rows and tickets in different orders
+ * and deadlock; queued on one row they take turns, which a hall's rate of
+ * calls (a few a second) never notices.
+ */
+static int hall_lock(db *d, yc_err *err)
+{
+	return db_run(d, err,
+		      "INSERT INTO ticket_numbers (day, category, last) VALUES ('*', '*', 1)"
+		      " ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1",
+		      "");
+}
+
 /* ---- the calling rule ------------------------------------------------------ */
 
 int hall_pick(const struct hall_candidate *c, int n, int64_t now_ms, int64_t fairness_ms)
@@ -404,7 +418,9 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 		    yc_buf *out, yc_err *err)
 {
 	struct window_row w;
-	int rc = window_load(d, no, &w, err);
+	int rc = hall_lock(d, err);
+	if (!rc)
+		rc = window_load(d, no, &w, err);
 	if (rc)
 		return rc;
 	const char *next = NULL;
@@ -690,7 +706,9 @@ static int issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *
 {
 	int floor;
 	char zone[16];
-	int rc = category_place(d, category, &floor, zone, err);
+	int rc = hall_lock(d, err);
+	if (!rc)
+		rc = category_place(d, category, &floor, zone, err);
 	if (rc)
 		return rc;
 	/* one waiting ticket per person and category */
@@ -876,7 +894,9 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 {
 	*none = false;
 	struct window_row w;
-	int rc = window_load(d, no, &w, err);
+	int rc = hall_lock(d, err);
+	if (!rc)
+		rc = window_load(d, no, &w, err);
 	if (rc)
 		return rc;
 	if (strcmp(w.staff, u->username))
@@ -981,6 +1001,8 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		 : !strcmp(action, "finish") ? yc_json_check(body, finish_spec, 1, err)
 					     : yc_json_check(body, none_spec, 1, err);
 	struct ticket_row t;
+	if (!rc)
+		rc = hall_lock(d, err);
 	if (!rc)
 		rc = ticket_load(d, id, &t, err);
 	if (rc) {
@@ -1258,6 +1280,8 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 		{"slot", YC_JT_STRING, true, 5},
 	};
 	int rc = yc_json_check(body, spec, 3, err);
+	if (!rc)
+		rc = hall_lock(d, err);
 	if (rc)
 		return rc;
 	const char *category = yc_json_str(body, "category"), *date = yc_json_str(body, "date");
@@ -1362,6 +1386,9 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	static const yc_jfield spec[] = {{"note", YC_JT_STRING, false, 200}};
 	if (body && yc_json_check(body, spec, 1, err))
 		return err ? err->code : YC_EINVAL;
+	int lrc = hall_lock(d, err);
+	if (lrc)
+		return lrc;
 	db_stmt *st = db_prepare(d,
 				 "SELECT user_id, category, day, slot, state FROM appointments"
 				 " WHERE id = ?",

@@ -58,10 +58,11 @@ static int pg_fail(struct pg_conn *pc, const PGresult *res, yc_err *err)
 			code = YC_EEXISTS;
 		else if (!strncmp(state, "23", 2))
 			code = YC_EINVAL;
+		else if (!strcmp(state, "40001") || !strcmp(state, "40P01"))
+			code = YC_EBUSY; /* serialization failure, deadlock: the batch is run again */
 		else if (!strncmp(state, "08", 2) || !strncmp(state, "57", 2) ||
-			 !strcmp(state, "40001") || !strcmp(state, "40P01") ||
 			 !strcmp(state, "25006") || !strcmp(state, "55P03"))
-			code = YC_EUNAVAIL; /* connection, shutdown, serialization, read-only standby, lock */
+			code = YC_EUNAVAIL; /* connection, shutdown, read-only standby, lock */
 	}
 	char clean[200];
 	snprintf(clean, sizeof(clean), "%s", msg ? msg : "");

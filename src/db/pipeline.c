@@ -16,10 +16,14 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "lib/log.h"
 #include "lib/banned.h"
+
+/* Reruns of a batch that lost a deadlock before its writes are answered 503. */
+enum { PL_BUSY_RETRIES = 5 };
 
 enum { PL_MAX_WRITERS = 16 };
 
@@ -59,32 +63,54 @@ static void pl_count_batch(db_pipeline *p, int n, bool commit_failed)
 static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 {
 	yc_err err;
-	yc_err_clear(&err);
-	int rc = db_begin(w, &err);
-	if (rc) {
-		yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
-		for (db_mutation *m = batch; m; m = m->next)
-			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
-		goto out;
-	}
-	/* One savepoint per mutation; between two, release and reopen in one exchange. */
-	rc = db_savepoint(w, &err);
-	for (db_mutation *m = batch; m; m = m->next) {
-		yc_err_clear(&m->err);
+	int rc;
+	/*
+	 * On PostgreSQL, two writers' batches can deadlock on rows they both touch
+	 * (the server cancels one statement, YC_EBUSY). The victim's whole batch is
+	 * rolled back, which frees its locks for the other, and run again: every
+	 * write renders its answer afresh, so a rerun answers as the first run would.
+	 */
+	for (int attempt = 0;; attempt++) {
+		bool busy = false;
+		yc_err_clear(&err);
+		rc = db_begin(w, &err);
 		if (rc) {
-			m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is unavailable, retry");
+			yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
+			for (db_mutation *m = batch; m; m = m->next)
+				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
+			goto out;
+		}
+		/* One savepoint per mutation; between two, release and reopen in one exchange. */
+		rc = db_savepoint(w, &err);
+		for (db_mutation *m = batch; m; m = m->next) {
+			yc_err_clear(&m->err);
+			if (rc) {
+				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
+						   "the store is unavailable, retry");
+				continue;
+			}
+			m->rc = m->fn(w, m->arg, &m->err);
+			if (m->rc < 0) {
+				if (!m->err.code)
+					yc_err_set(&m->err, m->rc, NULL, NULL);
+				busy = busy || m->rc == YC_EBUSY;
+				db_rollback_to(w);
+			}
+			rc = m->next ? db_savepoint_next(w, &err) : db_release(w, &err);
+		}
+		if (busy && attempt < PL_BUSY_RETRIES) {
+			db_rollback(w);
+			usleep((useconds_t)(2000 * (attempt + 1))); /* let the winner commit */
 			continue;
 		}
-		m->rc = m->fn(w, m->arg, &m->err);
-		if (m->rc < 0) {
-			if (!m->err.code)
-				yc_err_set(&m->err, m->rc, NULL, NULL);
-			db_rollback_to(w);
+		if (!rc)
+			rc = db_commit(w, &err);
+		if (rc == YC_EBUSY && attempt < PL_BUSY_RETRIES) {
+			db_rollback(w);
+			continue;
 		}
-		rc = m->next ? db_savepoint_next(w, &err) : db_release(w, &err);
+		break;
 	}
-	if (!rc)
-		rc = db_commit(w, &err);
 	if (rc) {
 		yc_log(YC_LOG_ERROR, "pipeline: commit failed: %s", err.message);
 		db_rollback(w);

@@ -28,7 +28,8 @@
 	X(YC_ENOMEM, -12, "out_of_memory", 503, "out of memory")                                   \
 	X(YC_EUNAVAIL, -13, "unavailable", 503, "the service is unavailable, retry later")         \
 	X(YC_EIO, -14, "io_error", 500, "an input/output error occurred")                          \
-	X(YC_EINTERNAL, -15, "internal", 500, "an internal error occurred")
+	X(YC_EINTERNAL, -15, "internal", 500, "an internal error occurred")                        \
+	X(YC_EBUSY, -16, "unavailable", 503, "the store was busy (a deadlock), retry")
 
 enum yc_code {
 	YC_OK = 0,
