@@ -18,7 +18,7 @@ function speak(text) {
 }
 
 function tick() {
-  $('#clock').textContent = new Date().toLocaleTimeString('zh-CN', { hour12: false });
+  $('#clock').textContent = new Date().toLocaleTimeString('zh-CN', { hour12: false, timeZone: 'Asia/Shanghai' });
 }
 
 async function main() {

@@ -1,0 +1,155 @@
+// The hall in the browser: a kiosk ticket → the window console calls it →
+// the board shows it → service starts and ends → the e-ticket shows it is
+// done; an appointment booked online, checked in at the kiosk and called
+// before earlier normal tickets; the supervisor's figures with their chart.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { join } from 'node:path';
+import { startServer, sql, DEMO_PASSWORD } from '../api/helper.mjs';
+import { launch, newPage, SHOTS } from './browser.mjs';
+
+let s;
+let browser;
+before(async () => { s = await startServer({ args: ['--queue-fairness', '0'] }); browser = await launch(); });
+after(async () => { await browser?.close(); await s?.stop(); });
+
+const real = (problems) => problems.filter((p) => !/status of (401|409|422)/.test(p));
+
+async function loginAs(page, username) {
+  await page.goto(s.url + '/login.html');
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.click('#submit');
+  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+}
+
+test('kiosk → window → board → e-ticket', async () => {
+  // the floor-2 board, open throughout
+  const board = await newPage(browser);
+  await board.goto(s.url + '/hall/board.html?floor=2');
+  await board.waitForSelector('.board-window[data-window="40"]');
+
+  // a person takes a ticket at the kiosk
+  const kiosk = await newPage(browser);
+  await kiosk.goto(s.url + '/hall/kiosk.html');
+  await kiosk.fill('#phone', '13912345678');
+  await kiosk.click('.kiosk-button[data-category="C"]');
+  await kiosk.waitForSelector('#ticket-number');
+  const number = await kiosk.textContent('#ticket-number');
+  assert.match(number, /^C\d{3}$/);
+  await kiosk.screenshot({ path: join(SHOTS, 'hall-kiosk.png'), fullPage: true });
+  const link = await kiosk.getAttribute('#e-ticket', 'href');
+  // the same phone cannot take a second C ticket
+  await kiosk.click('#result button.secondary');
+  await kiosk.fill('#phone', '13912345678');
+  await kiosk.click('.kiosk-button[data-category="C"]');
+  await kiosk.waitForSelector('#error:not(.hidden)');
+  assert.match(await kiosk.textContent('#error'), new RegExp(number));
+
+  // the e-ticket, on the person's phone
+  const eticket = await newPage(browser);
+  await eticket.goto(s.url + link);
+  await eticket.waitForSelector('#ticket:not(.hidden)');
+  assert.equal(await eticket.textContent('#number'), number);
+  assert.equal(await eticket.getAttribute('#state', 'data-state'), 'waiting');
+
+  // the clerk of window 40 signs in and calls
+  const counter = await newPage(browser);
+  await loginAs(counter, 'clerk-40');
+  await counter.goto(s.url + '/hall/counter.html');
+  await counter.click('#sign-in');
+  await counter.waitForFunction(() => document.querySelector('#window-state').textContent.startsWith('服务中'));
+  await counter.click('#call-next');
+  await counter.waitForSelector('#current-number');
+  assert.equal(await counter.textContent('#current-number'), number);
+
+  // the board shows it at once; the e-ticket tells the person where to go
+  await board.waitForFunction((n) => document.querySelector('.board-window[data-window="40"] .ticket').textContent === n, number);
+  await board.waitForSelector(`#calls li[data-ticket="${number}"]`);
+  await board.screenshot({ path: join(SHOTS, 'hall-board.png'), fullPage: true });
+  await eticket.waitForFunction(() => document.querySelector('#state').dataset.state === 'called');
+  assert.match(await eticket.textContent('#state'), /40 号窗口/);
+
+  // service starts and ends; the e-ticket shows it is done
+  await counter.click('#start');
+  await counter.waitForFunction(() => document.querySelector('#current-state')?.textContent === '办理中');
+  await counter.click('#finish');
+  await counter.waitForSelector('#current-none');
+  await counter.screenshot({ path: join(SHOTS, 'hall-counter.png'), fullPage: true });
+  await eticket.waitForFunction(() => document.querySelector('#state').dataset.state === 'done');
+  await eticket.screenshot({ path: join(SHOTS, 'hall-eticket.png'), fullPage: true });
+  for (const p of [board, kiosk, eticket, counter]) {
+    assert.deepEqual(real(p.problems), []);
+    await p.close();
+  }
+});
+
+test('an appointment booked, checked in and called before earlier normal tickets', async () => {
+  // book online for the next working day
+  const page = await newPage(browser);
+  await loginAs(page, 'applicant1');
+  await page.goto(s.url + '/hall/appointments.html');
+  await page.selectOption('#category', 'E');
+  let date;
+  for (let d = 1; d < 15; d++) {
+    date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+    if ((await s.api('GET', `/api/v1/calendar/is-workday?date=${date}`)).json.workday) break;
+  }
+  await page.fill('#date', date);
+  await page.click('#find');
+  await page.click('.slot[data-slot="10:00"]');
+  await page.waitForSelector('#ok:not(.hidden)');
+  const code = await page.textContent('#mine tbody tr:first-child .code');
+  assert.match(code, /^[0-9A-F]{10}$/);
+  await page.screenshot({ path: join(SHOTS, 'hall-appointments.png'), fullPage: true });
+  assert.deepEqual(real(page.problems), []);
+
+  // two people take normal E tickets first (at the kiosk nobody is logged in)
+  await page.click('#logout');
+  await page.waitForURL((u) => u.pathname === '/');
+  const kiosk = await newPage(browser);
+  await kiosk.goto(s.url + '/hall/kiosk.html');
+  for (const phone of ['13900000001', '13900000002']) {
+    await kiosk.fill('#phone', phone);
+    await kiosk.click('.kiosk-button[data-category="E"]');
+    await kiosk.waitForSelector('#ticket-number');
+    await kiosk.click('#result button.secondary');
+  }
+  // the appointment's day comes (its slot moved to now), the person checks in at the kiosk
+  const local = new Date(Date.now() + 8 * 3600000 - 60000).toISOString();
+  sql(s.db, `UPDATE appointments SET day = '${local.slice(0, 10)}', slot = '${local.slice(11, 16)}' WHERE id = '${code}'`);
+  await kiosk.fill('#code', code);
+  await kiosk.click('#checkin');
+  await kiosk.waitForSelector('#ticket-number');
+  const number = await kiosk.textContent('#ticket-number');
+
+  // window 101 (社保医保) calls: the appointment first
+  const counter = await newPage(browser);
+  await loginAs(counter, 'clerk-101');
+  await counter.goto(s.url + '/hall/counter.html');
+  await counter.click('#sign-in');
+  await counter.waitForFunction(() => document.querySelector('#window-state').textContent.startsWith('服务中'));
+  await counter.click('#call-next');
+  await counter.waitForSelector('#current-number');
+  assert.equal(await counter.textContent('#current-number'), number);
+  assert.match(await counter.textContent('#current'), /预约/);
+  for (const p of [kiosk, counter]) {
+    assert.deepEqual(real(p.problems), []);
+    await p.close();
+  }
+  await page.close();
+});
+
+test('the supervisor sees the figures with a chart and can export them', async () => {
+  const page = await newPage(browser);
+  await loginAs(page, 'supervisor1');
+  await page.goto(s.url + '/hall/stats.html');
+  await page.selectOption('#by', 'category');
+  await page.waitForFunction(() => document.querySelectorAll('#rows tbody tr').length >= 2);
+  assert.ok(Number(await page.textContent('#fig-tickets b')) >= 4);
+  assert.ok(await page.evaluate(() => typeof window.Chart === 'function'), 'Chart.js is loaded from the site itself');
+  assert.match(await page.getAttribute('#csv', 'href'), /format=csv/);
+  await page.screenshot({ path: join(SHOTS, 'hall-stats.png'), fullPage: true });
+  assert.deepEqual(real(page.problems), []);
+  await page.close();
+});
