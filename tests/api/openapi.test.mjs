@@ -125,3 +125,34 @@ test('case samples match the documented schemas', async () => {
   check1('/api/v1/post-checks/{no}/actions/complete', 'post', await s.api('POST', `/api/v1/post-checks/${no}/actions/complete`, { token: t.approver1, body: { result: 'passed' } }), 200);
   check1('/api/v1/cases/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: t.clerk1 }), 409);
 });
+
+test('hall samples match the documented schemas', async () => {
+  const clerk = await s.login('clerk-50');
+  const sup = await s.login('supervisor1');
+  const app = await s.login('applicant1');
+  const check1 = (path, method, r, status) => {
+    assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+    const problems = [];
+    check(r.json, schemaFor(path, method, status), `${method} ${path}`, problems);
+    assert.deepEqual(problems, []);
+  };
+  check1('/api/v1/hall', 'get', await s.api('GET', '/api/v1/hall'), 200);
+  check1('/api/v1/windows/{no}/actions/{action}', 'post', await s.api('POST', '/api/v1/windows/50/actions/sign_in', { token: clerk }), 200);
+  const t = await s.api('POST', '/api/v1/tickets', { body: { category: 'C', channel: 'kiosk', phone: '13700009999' } });
+  check1('/api/v1/tickets', 'post', t, 201);
+  check1('/api/v1/tickets/{id}', 'get', await s.api('GET', `/api/v1/tickets/${t.json.ticket.id}?key=${t.json.key}`), 200);
+  check1('/api/v1/windows/{no}/call-next', 'post', await s.api('POST', '/api/v1/windows/50/call-next', { token: clerk }), 200);
+  check1('/api/v1/tickets/{id}/actions/{action}', 'post', await s.api('POST', `/api/v1/tickets/${t.json.ticket.id}/actions/start`, { token: clerk }), 200);
+  let date;
+  for (let d = 1; d < 15; d++) {
+    date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+    if ((await s.api('GET', `/api/v1/calendar/is-workday?date=${date}`)).json.workday) break;
+  }
+  check1('/api/v1/appointment-slots', 'get', await s.api('GET', `/api/v1/appointment-slots?category=E&date=${date}`), 200);
+  const a = await s.api('POST', '/api/v1/appointments', { token: app, body: { category: 'E', date, slot: '09:00' } });
+  check1('/api/v1/appointments', 'post', a, 201);
+  check1('/api/v1/appointments', 'get', await s.api('GET', '/api/v1/appointments', { token: app }), 200);
+  check1('/api/v1/appointments/{id}/actions/{action}', 'post', await s.api('POST', `/api/v1/appointments/${a.json.id}/actions/cancel`, { token: app }), 200);
+  const day = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  check1('/api/v1/hall/stats', 'get', await s.api('GET', `/api/v1/hall/stats?from=${day}&to=${day}&by=category`, { token: sup }), 200);
+});
