@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -44,7 +45,45 @@ struct db_pipeline {
 	struct db_pipeline_stats stats;
 	void (*on_commit)(void *arg);
 	void *on_commit_arg;
+	/* SQLite: checkpoints on a thread of their own (see pl_checkpointer) */
+	db *ckpt;
+	pthread_t ckpt_thread;
+	bool ckpt_running;
+	pthread_cond_t ckpt_wake;
 };
+
+enum { PL_CHECKPOINT_MS = 250 };
+
+/*
+ * SQLite moves the WAL's pages into the database file (a checkpoint) every
+ * 1,000 pages by default, on the committing writer: that commit then waits
+ * for the copy and a sync of the database file, tens of milliseconds in the
+ * tail of every write's latency. The writer's automatic checkpoints are off;
+ * this thread runs passive checkpoints, which never block the writer, a few
+ * times a second on a connection of its own.
+ */
+static void *pl_checkpointer(void *arg)
+{
+	db_pipeline *p = arg;
+	pthread_mutex_lock(&p->lock);
+	while (!p->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += PL_CHECKPOINT_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->ckpt_wake, &p->lock, &until);
+		if (p->stopping)
+			break;
+		pthread_mutex_unlock(&p->lock);
+		db_exec(p->ckpt, "PRAGMA wal_checkpoint(PASSIVE)", NULL);
+		pthread_mutex_lock(&p->lock);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return NULL;
+}
 
 static void pl_count_batch(db_pipeline *p, int n, bool commit_failed)
 {
@@ -186,6 +225,16 @@ int db_pipeline_start(const char *uri, int batch_max, int writers, db_pipeline *
 		}
 		p->nwriters++;
 	}
+	pthread_cond_init(&p->ckpt_wake, NULL);
+	if (!rc && !db_uri_is_postgres(uri)) {
+		rc = db_exec(p->writers[0].w, "PRAGMA wal_autocheckpoint=0", err);
+		if (!rc)
+			rc = db_open(uri, 0, &p->ckpt, err);
+		if (!rc && pthread_create(&p->ckpt_thread, NULL, pl_checkpointer, p))
+			rc = yc_err_set(err, YC_EINTERNAL, NULL, "cannot start the checkpointer");
+		else if (!rc)
+			p->ckpt_running = true;
+	}
 	if (rc) {
 		db_pipeline_stop(p);
 		return rc;
@@ -268,12 +317,21 @@ void db_pipeline_stop(db_pipeline *p)
 	p->stopping = true;
 	pthread_cond_broadcast(&p->wake);
 	pthread_mutex_unlock(&p->lock);
+	pthread_cond_broadcast(&p->ckpt_wake);
 	for (int i = 0; i < p->nwriters; i++) {
 		pthread_join(p->writers[i].thread, NULL);
 		db_close(p->writers[i].w);
 	}
+	if (p->ckpt_running)
+		pthread_join(p->ckpt_thread, NULL);
+	if (p->ckpt) {
+		/* a last checkpoint, so the database file alone is whole at rest */
+		db_exec(p->ckpt, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
+		db_close(p->ckpt);
+	}
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->wake);
+	pthread_cond_destroy(&p->ckpt_wake);
 	free(p);
 }
 

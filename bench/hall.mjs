@@ -1,0 +1,108 @@
+// make bench (hall): call-next latency with 122 windows and 5,000 waiting
+// tickets at a fixed request rate, and the time from a call to its arrival
+// on 200 connected boards (Server-Sent Events). Usage: node bench/hall.mjs URL
+// [seconds] [calls per second]. Prints one JSON line.
+import { spawn } from 'node:child_process';
+import { openStream } from '../tests/api/sse.mjs';
+
+// The boards run in a process of their own, so that parsing their streams
+// does not delay the calls being timed. Each follows one floor, as a floor's
+// screen does; on "dump" it prints when each call reached it.
+if (process.argv[2] === 'boards') {
+  const [, , , base, n] = process.argv;
+  const streams = await Promise.all(Array.from({ length: Number(n) }, (_, i) =>
+    openStream(`${base}/api/v1/hall/events?floor=${(i % 4) + 1}`)));
+  process.stdout.write('ready\n');
+  process.stdin.on('data', () => {
+    const arrivals = [];
+    for (const s of streams) {
+      for (const e of s.events) if (e.json.payload.type === 'call') arrivals.push([e.json.payload.ticket, e.received]);
+      s.close();
+    }
+    process.stdout.write(JSON.stringify(arrivals) + '\n', () => process.exit(0));
+  });
+} else {
+await main();
+}
+
+async function main() {
+const [url, seconds = '10', rate = '20'] = process.argv.slice(2);
+const BOARDS = 200;
+const WAITING = 5000;
+const post = async (path, body, token) => {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(url + path, { method: 'POST', headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, json: text ? JSON.parse(text) : null };
+};
+const login = async (u) => (await post('/api/v1/session', { username: u, password: 'yichuang-demo' })).json.token;
+
+// every category a window of 1–122 serves, in proportion to its windows
+const hall = await (await fetch(url + '/api/v1/hall')).json();
+const serving = hall.windows.map((w) => (w.categories === '*' ? 'C' : w.categories[0]));
+let phone = 13000000000;
+const take = (category) => post('/api/v1/tickets', { category, channel: 'kiosk', phone: String(phone++) });
+for (let i = 0; i < WAITING; i += 200) {
+  await Promise.all(Array.from({ length: 200 }, (_, k) => take(serving[(i + k) % serving.length])));
+}
+const clerks = {};
+for (let i = 0; i < hall.windows.length; i += 20) {
+  const part = hall.windows.slice(i, i + 20);
+  const tokens = await Promise.all(part.map((w) => login(`clerk-${w.no}`)));
+  part.forEach((w, k) => { clerks[w.no] = tokens[k]; });
+}
+await Promise.all(Object.entries(clerks).map(([no, t]) => post(`/api/v1/windows/${no}/actions/sign_in`, undefined, t)));
+
+const child = spawn(process.execPath, [new URL(import.meta.url).pathname, 'boards', url, String(BOARDS)], { stdio: ['pipe', 'pipe', 'inherit'] });
+let out = '';
+child.stdout.on('data', (d) => { out += d; });
+while (!out.includes('ready\n')) await new Promise((ok) => setTimeout(ok, 20));
+const answered = new Map(); // ticket id → ms when the call was answered
+const latencies = [];
+const boardDelays = [];
+let errors = 0;
+let calls = 0;
+const windows = hall.windows.map((w) => w.no);
+let next = 0;
+const busy = new Set();
+const start = Date.now();
+await new Promise((done) => {
+  const timer = setInterval(async () => {
+    if (Date.now() - start >= Number(seconds) * 1000) { clearInterval(timer); setTimeout(done, 500); return; }
+    let no;
+    for (let k = 0; k < windows.length; k++) {
+      const w = windows[next++ % windows.length];
+      if (!busy.has(w)) { no = w; break; }
+    }
+    if (!no) return;
+    busy.add(no);
+    const t0 = performance.now();
+    const r = await post(`/api/v1/windows/${no}/call-next`, undefined, clerks[no]);
+    const t1 = performance.now();
+    if (r.status === 200) {
+      latencies.push(t1 - t0);
+      answered.set(r.json.id, Date.now());
+      calls++;
+      await post(`/api/v1/tickets/${r.json.id}/actions/no_show`, undefined, clerks[no]);
+      await take(r.json.category); // keep 5,000 waiting
+    } else {
+      errors++;
+    }
+    busy.delete(no);
+  }, 1000 / Number(rate));
+});
+out = '';
+child.stdin.write('dump\n');
+await new Promise((ok) => child.on('exit', ok));
+for (const [ticket, received] of JSON.parse(out.trim().split('\n').pop())) {
+  if (answered.has(ticket)) boardDelays.push(Math.max(0, received - answered.get(ticket)));
+}
+const pct = (a, q) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN; };
+console.log(JSON.stringify({
+  calls, errors, rate: Number(rate), seconds: Number(seconds), windows: windows.length, waiting: WAITING, boards: BOARDS,
+  call_p50_ms: +pct(latencies, 0.5).toFixed(2), call_p99_ms: +pct(latencies, 0.99).toFixed(2),
+  board_deliveries: boardDelays.length, board_p50_ms: pct(boardDelays, 0.5), board_p99_ms: pct(boardDelays, 0.99),
+}));
+process.exit(0);
+}
