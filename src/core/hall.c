@@ -11,6 +11,7 @@
  */
 #include "hall.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,17 +75,14 @@ static void add_time(yc_buf *b, const struct hall_ctx *c, const char *name, int6
 }
 
 /*
- * Every hall write takes this one row first. Several writers (PostgreSQL)
+ * Every hall write takes the hall's lock first. Several writers (PostgreSQL)
  * would otherwise lock ticket-number rows and tickets in different orders
- * and deadlock; queued on one row they take turns, which a hall's rate of
+ * and deadlock; holding one lock they take turns, which a hall's rate of
  * calls (a few a second) never notices.
  */
 static int hall_lock(db *d, yc_err *err)
 {
-	return db_run(d, err,
-		      "INSERT INTO ticket_numbers (day, category, last) VALUES ('*', '*', 1)"
-		      " ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1",
-		      "");
+	return db_lock(d, "hall", err);
 }
 
 /* ---- the calling rule ------------------------------------------------------ */
@@ -538,28 +536,42 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 {
 	*ahead = *open = 0;
 	*avg_s = 300;
-	/* ahead of a green ticket: earlier green ones; of any other: every green one and every earlier one */
+	/*
+	 * Ahead of a green ticket: earlier green ones; of any other: every green one
+	 * and every earlier one. Two counts over the waiting index (state, category,
+	 * priority, issued_ms), answered from the index alone: earlier days' waiting
+	 * tickets are expired by the ticket-expiry job, so no day test is needed.
+	 */
 	bool green = !strcmp(t->priority, "green");
 	db_stmt *st = db_prepare(d,
-				 green ? "SELECT COUNT(*) FROM tickets WHERE state = 'waiting'"
-					 " AND category = ? AND day = ? AND priority = 'green'"
-					 " AND issued_ms < ? AND id <> ?"
-				       : "SELECT COUNT(*) FROM tickets WHERE state = 'waiting'"
-					 " AND category = ? AND day = ? AND (priority = 'green'"
-					 " OR issued_ms < ?) AND id <> ?",
+				 "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+				 " AND priority = 'green' AND issued_ms < ?",
 				 err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, t->category);
-	db_bind_text(st, 2, t->day);
-	db_bind_int(st, 3, t->issued_ms);
-	db_bind_text(st, 4, t->id);
+	db_bind_int(st, 2, green ? t->issued_ms : INT64_MAX);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW)
 		*ahead = (int)db_col_int(st, 0);
 	db_done(st);
 	if (rc < 0)
 		return rc;
+	if (!green) {
+		st = db_prepare(d,
+				"SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+				" AND priority IN ('appointment', 'normal') AND issued_ms < ?",
+				err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_text(st, 1, t->category);
+		db_bind_int(st, 2, t->issued_ms);
+		if ((rc = db_step(st, err)) == DB_ROW)
+			*ahead += (int)db_col_int(st, 0);
+		db_done(st);
+		if (rc < 0)
+			return rc;
+	}
 	st = db_prepare(d, "SELECT categories FROM hall_windows WHERE state = 'open'", err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;

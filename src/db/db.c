@@ -270,6 +270,23 @@ int db_begin(db *d, yc_err *err)
 	return rc;
 }
 
+int db_lock(db *d, const char *name, yc_err *err)
+{
+	if (!d->be->lock_sql)
+		return 0;
+	/* the key: FNV-1a of the name, as a positive 63-bit number */
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	db_stmt *st = db_prepare(d, d->be->lock_sql, err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_int(st, 1, (int64_t)(h >> 1));
+	int rc = db_step(st, err);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int db_read_begin(db *d)
 {
 	if (!d->be->read_begin_sql || d->in_txn)

@@ -114,6 +114,12 @@ int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
 
 int db_begin(db *d, yc_err *err);
 /*
+ * Takes a lock named name until the transaction ends: writers that take the
+ * same name take turns (PostgreSQL: an advisory lock; SQLite: nothing to do,
+ * one writer at a time already). Take it first, before any row lock.
+ */
+int db_lock(db *d, const char *name, yc_err *err);
+/*
  * A read-only stretch: on SQLite one snapshot for several reads (one round
  * of WAL locks instead of one per statement); nothing on PostgreSQL. 0 when
  * one was opened, which db_read_end closes; non-zero when there is none.

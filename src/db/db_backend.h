@@ -42,6 +42,7 @@ struct db_backend {
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
 	const char *read_begin_sql; /* NULL: reads need no transaction of their own */
+	const char *lock_sql;	    /* a transaction-long lock on one integer key; NULL: writes are serial already */
 };
 
 /* The handle and statement, shared by the files of db/ only. */

@@ -431,4 +431,5 @@ const struct db_backend db_backend_pg = {
 	.col_name = pg_col_name,
 	.reset_ids = pg_reset_ids,
 	.begin_sql = "BEGIN",
+	.lock_sql = "SELECT pg_advisory_xact_lock(?)",
 };
