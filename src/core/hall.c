@@ -1627,7 +1627,8 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 				    q->from, q->to);
 		for (int k = 0; k < ng; k++) {
 			struct stat_group *x = &g[k];
-			qsort(x->waits, (size_t)x->nwaits, sizeof(int64_t), cmp_i64);
+			if (x->nwaits)
+				qsort(x->waits, (size_t)x->nwaits, sizeof(int64_t), cmp_i64);
 			int64_t sum = 0;
 			for (int i = 0; i < x->nwaits; i++)
 				sum += x->waits[i];

@@ -148,7 +148,8 @@ test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
   // Take the database back to schema 1: drop what migrations 002 and later made.
   for (const t of ['idempotency_keys', 'outbox', 'job_leases', 'case_events', 'post_checks', 'cases',
-    'case_numbers', 'materials', 'assign_cursors', 'notifications']) sql(fresh.db, `DROP TABLE ${t}`);
+    'case_numbers', 'materials', 'assign_cursors', 'notifications', 'appointments', 'tickets',
+    'ticket_numbers', 'hall_windows', 'hall_categories', 'hall_zones']) sql(fresh.db, `DROP TABLE ${t}`);
   sql(fresh.db, PG ? 'DROP TRIGGER audit_head_follows ON audit_events; DROP FUNCTION audit_head_follow()'
     : 'DROP TRIGGER audit_head_follows');
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');

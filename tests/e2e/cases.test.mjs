@@ -178,3 +178,23 @@ test('the supervisor sees the figures and reassigns a red case with a reason', a
   assert.deepEqual(real(page.problems), []);
   await page.close();
 });
+
+test('an approver completes the post-check of a commitment-based case', async () => {
+  const t = await s.login('applicant1');
+  const up = await s.api('POST', '/api/v1/materials', { token: t, body: new TextEncoder().encode('%PDF-1.4 c'), headers: { 'Content-Type': 'application/pdf' } });
+  const c = await s.api('POST', '/api/v1/cases', { token: t, body: { item: '371091011005035000', commitment: true, form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: [{ id: 'm1', sha256: up.json.sha256 }, { id: 'm2', sha256: up.json.sha256 }] } });
+  assert.equal(c.status, 201, c.text);
+  const accepted = await s.api('POST', `/api/v1/cases/${c.json.no}/actions/accept`, { token: await s.login('clerk1') });
+  assert.equal(accepted.json.state, 'approved');
+  const page = await newPage(browser);
+  await loginAs(page, 'approver1');
+  await page.goto(s.url + '/inbox.html');
+  await page.waitForSelector(`#post-checks tr[data-case="${c.json.no}"]`);
+  await page.fill(`#post-checks tr[data-case="${c.json.no}"] input.note`, '现场核查与承诺一致');
+  await page.click(`#post-checks tr[data-case="${c.json.no}"] button.pass`);
+  await page.waitForFunction((no) => !document.querySelector(`#post-checks tr[data-case="${no}"]`), c.json.no);
+  const done = await s.api('GET', '/api/v1/post-checks?state=passed', { token: await s.login('approver1') });
+  assert.ok(done.json.post_checks.some((p) => p.case === c.json.no && p.result === '现场核查与承诺一致'));
+  assert.deepEqual(real(page.problems), []);
+  await page.close();
+});
