@@ -62,7 +62,7 @@ CREATE TABLE tickets (
 );
 CREATE INDEX tickets_waiting ON tickets (state, category, priority, issued_ms);
 CREATE INDEX tickets_day ON tickets (day, category);
-CREATE INDEX tickets_holder ON tickets (holder, state);
+CREATE INDEX tickets_holder ON tickets (holder); -- not (holder, state): a call would move its entry
 
 CREATE TABLE appointments (
   id TEXT PRIMARY KEY,
