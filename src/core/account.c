@@ -327,17 +327,7 @@ int account_staff_json(db *d, const char *role, const char *department, yc_buf *
 	db_bind_text(st, 1, role);
 	if (department)
 		db_bind_text(st, 2, department);
-	yc_buf_adds(out, "{\"users\":[");
-	int rc, k = 0;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		yc_buf_adds(out, k++ ? ",{\"username\":" : "{\"username\":");
-		yc_json_add_str(out, db_col_text(st, 0));
-		yc_buf_adds(out, ",\"name\":");
-		yc_json_add_str(out, db_col_text(st, 1));
-		yc_buf_adds(out, ",\"department\":");
-		yc_json_add_str(out, db_col_null(st, 2) ? NULL : db_col_text(st, 2));
-		yc_buf_addc(out, '}');
-	}
-	db_done(st);
-	return rc < 0 ? rc : yc_buf_adds(out, "]}");
+	yc_buf_adds(out, "{\"users\":");
+	int rc = db_rows_json(st, "sss", out, err);
+	return rc ? rc : yc_buf_addc(out, '}');
 }

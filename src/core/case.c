@@ -2674,12 +2674,12 @@ int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf
 	bool scoped = actor->role == ROLE_APPROVER;
 	db_stmt *st = db_prepare(
 		d,
-		scoped ? "SELECT p.case_no, p.department, p.due_day, p.state, p.result, c.item_name"
-			 " FROM post_checks p JOIN cases c ON c.no = p.case_no"
+		scoped ? "SELECT p.case_no AS \"case\", p.department, p.due_day, p.state, p.result,"
+			 " c.item_name FROM post_checks p JOIN cases c ON c.no = p.case_no"
 			 " WHERE p.state = ? AND p.department = ? ORDER BY p.due_day, p.case_no"
 			 " LIMIT 500"
-		       : "SELECT p.case_no, p.department, p.due_day, p.state, p.result, c.item_name"
-			 " FROM post_checks p JOIN cases c ON c.no = p.case_no"
+		       : "SELECT p.case_no AS \"case\", p.department, p.due_day, p.state, p.result,"
+			 " c.item_name FROM post_checks p JOIN cases c ON c.no = p.case_no"
 			 " WHERE p.state = ? ORDER BY p.due_day, p.case_no LIMIT 500",
 		err);
 	if (!st)
@@ -2687,27 +2687,9 @@ int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf
 	db_bind_text(st, 1, state ? state : "open");
 	if (scoped)
 		db_bind_text(st, 2, actor->department);
-	yc_buf_adds(out, "{\"post_checks\":[");
-	int k = 0, rc;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		yc_buf_adds(out, k++ ? ",{\"case\":" : "{\"case\":");
-		yc_json_add_str(out, db_col_text(st, 0));
-		yc_buf_adds(out, ",\"department\":");
-		yc_json_add_str(out, db_col_text(st, 1));
-		yc_buf_adds(out, ",\"due_day\":");
-		yc_json_add_str(out, db_col_text(st, 2));
-		yc_buf_adds(out, ",\"state\":");
-		yc_json_add_str(out, db_col_text(st, 3));
-		yc_buf_adds(out, ",\"result\":");
-		yc_json_add_str(out, db_col_text(st, 4));
-		yc_buf_adds(out, ",\"item_name\":");
-		yc_json_add_str(out, db_col_text(st, 5));
-		yc_buf_addc(out, '}');
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	return yc_buf_adds(out, "]}");
+	yc_buf_adds(out, "{\"post_checks\":");
+	int rc = db_rows_json(st, "ssssss", out, err);
+	return rc ? rc : yc_buf_addc(out, '}');
 }
 
 int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor,

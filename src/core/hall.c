@@ -224,74 +224,29 @@ static bool serves(const char *cats, const char *category)
 int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 {
 	(void)c;
-	db_stmt *st = db_prepare(d, "SELECT code, floor, name FROM hall_zones ORDER BY floor, code",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	yc_buf_adds(out, "{\"zones\":[");
-	int rc, k = 0;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		yc_buf_adds(out, k++ ? ",{\"code\":" : "{\"code\":");
-		yc_json_add_str(out, db_col_text(st, 0));
-		yc_buf_addf(out, ",\"floor\":%lld,\"name\":", (long long)db_col_int(st, 1));
-		yc_json_add_str(out, db_col_text(st, 2));
-		yc_buf_addc(out, '}');
+	static const struct {
+		const char *key, *kinds, *sql;
+	} parts[] = {
+		{"zones", "sis", "SELECT code, floor, name FROM hall_zones ORDER BY floor, code"},
+		{"categories", "sssjii",
+		 "SELECT c.code, c.name, c.zone, c.items, c.slot_capacity, (SELECT COUNT(*) FROM"
+		 " tickets t WHERE t.category = c.code AND t.state = 'waiting') AS waiting"
+		 " FROM hall_categories c ORDER BY c.code"},
+		{"windows", "iisjsss",
+		 "SELECT w.no, w.floor, w.zone, w.categories, w.state, w.staff, (SELECT t.number"
+		 " FROM tickets t WHERE t.window_no = w.no AND t.state IN ('called', 'serving')"
+		 " ORDER BY t.called_ms DESC LIMIT 1) AS current FROM hall_windows w ORDER BY w.no"},
+	};
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		yc_buf_addf(out, "%s\"%s\":", i ? "," : "{", parts[i].key);
+		db_stmt *st = db_prepare(d, parts[i].sql, err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		int rc = db_rows_json(st, parts[i].kinds, out, err);
+		if (rc)
+			return rc;
 	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	st = db_prepare(d,
-			"SELECT c.code, c.name, c.zone, c.items, c.slot_capacity,"
-			" (SELECT COUNT(*) FROM tickets t WHERE t.category = c.code AND t.state = 'waiting')"
-			" FROM hall_categories c ORDER BY c.code",
-			err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	yc_buf_adds(out, "],\"categories\":[");
-	k = 0;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		yc_buf_adds(out, k++ ? ",{\"code\":" : "{\"code\":");
-		yc_json_add_str(out, db_col_text(st, 0));
-		yc_buf_adds(out, ",\"name\":");
-		yc_json_add_str(out, db_col_text(st, 1));
-		yc_buf_adds(out, ",\"zone\":");
-		yc_json_add_str(out, db_col_text(st, 2));
-		yc_buf_adds(out, ",\"items\":");
-		yc_buf_adds(out, db_col_text(st, 3));
-		yc_buf_addf(out, ",\"slot_capacity\":%lld,\"waiting\":%lld}", (long long)db_col_int(st, 4),
-			    (long long)db_col_int(st, 5));
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	st = db_prepare(d,
-			"SELECT w.no, w.floor, w.zone, w.categories, w.state, w.staff,"
-			" (SELECT t.number FROM tickets t WHERE t.window_no = w.no AND t.state IN"
-			" ('called', 'serving') ORDER BY t.called_ms DESC LIMIT 1)"
-			" FROM hall_windows w ORDER BY w.no",
-			err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	yc_buf_adds(out, "],\"windows\":[");
-	k = 0;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		yc_buf_addf(out, "%s{\"no\":%lld,\"floor\":%lld,\"zone\":", k++ ? "," : "",
-			    (long long)db_col_int(st, 0), (long long)db_col_int(st, 1));
-		yc_json_add_str(out, db_col_text(st, 2));
-		yc_buf_adds(out, ",\"categories\":");
-		yc_buf_adds(out, db_col_text(st, 3));
-		yc_buf_adds(out, ",\"state\":");
-		yc_json_add_str(out, db_col_text(st, 4));
-		yc_buf_adds(out, ",\"staff\":");
-		yc_json_add_str(out, db_col_null(st, 5) ? NULL : db_col_text(st, 5));
-		yc_buf_adds(out, ",\"current\":");
-		yc_json_add_str(out, db_col_null(st, 6) ? NULL : db_col_text(st, 6));
-		yc_buf_addc(out, '}');
-	}
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	return yc_buf_adds(out, "]}");
+	return yc_buf_addc(out, '}');
 }
 
 struct window_row {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "db_backend.h"
+#include "lib/json.h"
 #include <unistd.h>
 #include "lib/banned.h"
 
@@ -268,6 +269,39 @@ int db_begin(db *d, yc_err *err)
 	int rc = d->be->exec(d->conn, d->be->begin_sql, err);
 	d->in_txn = rc == 0;
 	return rc;
+}
+
+int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err)
+{
+	int rc, k = 0;
+	yc_buf_addc(out, '[');
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (k++)
+			yc_buf_addc(out, ',');
+		yc_buf_addc(out, '{');
+		for (int c = 0; kinds[c]; c++) {
+			if (c)
+				yc_buf_addc(out, ',');
+			yc_json_add_str(out, db_col_name(st, c));
+			yc_buf_addc(out, ':');
+			bool null = db_col_null(st, c);
+			switch (kinds[c]) {
+			case 'i':
+				yc_buf_addf(out, "%lld", (long long)db_col_int(st, c));
+				break;
+			case 'j': /* stored JSON text, sent as it is */
+				yc_buf_adds(out, null ? "null" : db_col_text(st, c));
+				break;
+			default: /* 's': text, null when NULL */
+				yc_json_add_str(out, null ? NULL : db_col_text(st, c));
+			}
+		}
+		yc_buf_addc(out, '}');
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	return yc_buf_addc(out, ']');
 }
 
 int db_lock(db *d, const char *name, yc_err *err)

@@ -80,6 +80,13 @@ typedef void (*db_row_binder)(db_stmt *st, int param, size_t row, void *arg);
 int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
 		   yc_err *err);
 
+/*
+ * Steps st to the end, appending its rows as a JSON array of objects keyed by
+ * the column names (alias them to the keys wanted); kinds gives each column's
+ * kind: 's' text (null when NULL), 'i' integer, 'j' stored JSON text as it is.
+ * Resets st.
+ */
+int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err);
 /* Result columns of a stepped statement. */
 int db_col_count(db_stmt *st);
 const char *db_col_name(db_stmt *st, int idx);
