@@ -291,11 +291,6 @@ static int due_in(const struct case_ctx *c, int n, char out[16], yc_err *err)
 	" step_department, assignee, accepted_ms, deadline, deadline_min, yellow_min,"             \
 	" stopped_ms, light, decided_ms, closed_ms, delivery, version, submitted_ms, updated_ms"
 
-static void copy_col(db_stmt *st, int i, char *out, size_t size)
-{
-	snprintf(out, size, "%s", db_col_text(st, i));
-}
-
 static cJSON *json_col(db_stmt *st, int i)
 {
 	return db_col_null(st, i) ? NULL : cJSON_Parse(db_col_text(st, i));
@@ -399,31 +394,31 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 		db_done(st);
 		return rc;
 	}
-	copy_col(st, 0, row->no, sizeof(row->no));
-	copy_col(st, 1, row->item, sizeof(row->item));
-	copy_col(st, 2, row->item_name, sizeof(row->item_name));
-	copy_col(st, 3, row->department, sizeof(row->department));
+	db_col_copy(st, 0, row->no, sizeof(row->no));
+	db_col_copy(st, 1, row->item, sizeof(row->item));
+	db_col_copy(st, 2, row->item_name, sizeof(row->item_name));
+	db_col_copy(st, 3, row->department, sizeof(row->department));
 	bool rule_ok = !db_col_null(st, 4) && rule_attach(row, db_col_text(st, 4));
 	row->applicant_user = db_col_int(st, 5);
 	row->applicant = json_col(st, 6);
-	copy_col(st, 7, row->phone4, sizeof(row->phone4));
-	copy_col(st, 8, row->channel, sizeof(row->channel));
-	copy_col(st, 9, row->accept_office, sizeof(row->accept_office));
-	copy_col(st, 10, row->decide_office, sizeof(row->decide_office));
+	db_col_copy(st, 7, row->phone4, sizeof(row->phone4));
+	db_col_copy(st, 8, row->channel, sizeof(row->channel));
+	db_col_copy(st, 9, row->accept_office, sizeof(row->accept_office));
+	db_col_copy(st, 10, row->decide_office, sizeof(row->decide_office));
 	row->state = case_state_parse(db_col_text(st, 11));
 	row->form = json_col(st, 12);
 	row->materials = json_col(st, 13);
 	row->missing = json_col(st, 14);
-	copy_col(st, 15, row->due_day, sizeof(row->due_day));
+	db_col_copy(st, 15, row->due_day, sizeof(row->due_day));
 	row->step = (int)db_col_int(st, 16);
-	copy_col(st, 17, row->step_department, sizeof(row->step_department));
-	copy_col(st, 18, row->assignee, sizeof(row->assignee));
+	db_col_copy(st, 17, row->step_department, sizeof(row->step_department));
+	db_col_copy(st, 18, row->assignee, sizeof(row->assignee));
 	row->accepted_ms = db_col_int(st, 19);
-	copy_col(st, 20, row->deadline, sizeof(row->deadline));
+	db_col_copy(st, 20, row->deadline, sizeof(row->deadline));
 	row->deadline_min = db_col_int(st, 21);
 	row->yellow_min = db_col_int(st, 22);
 	row->stopped_ms = db_col_int(st, 23);
-	copy_col(st, 24, row->light, sizeof(row->light));
+	db_col_copy(st, 24, row->light, sizeof(row->light));
 	row->decided_ms = db_col_int(st, 25);
 	row->closed_ms = db_col_int(st, 26);
 	row->delivery = json_col(st, 27);
@@ -540,7 +535,7 @@ static int case_row_store(db *d, struct case_row *row, int64_t now_ms, yc_err *e
 	db_bind_text(chk, 1, row->no);
 	char now_state[24] = "";
 	if (db_step(chk, err) == DB_ROW)
-		copy_col(chk, 0, now_state, sizeof(now_state));
+		db_col_copy(chk, 0, now_state, sizeof(now_state));
 	db_done(chk);
 	rc = yc_err_set(err, YC_ECONFLICT, "state",
 			"the case was changed by someone else; it is now %s", now_state);
@@ -1221,7 +1216,7 @@ static void district_office(db *d, char *out, size_t size)
 			d, "SELECT code FROM offices WHERE level = 'district' ORDER BY code LIMIT 1",
 			NULL);
 		if (st && db_step(st, NULL) == DB_ROW)
-			copy_col(st, 0, cached, sizeof(cached));
+			db_col_copy(st, 0, cached, sizeof(cached));
 		if (st)
 			db_done(st);
 		cached_at = now;
@@ -1340,8 +1335,8 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 		db_bind_text(st, 1, code);
 		if ((rc = db_step(st, err)) == DB_ROW) {
 			e->doc = cJSON_Parse(db_col_text(st, 0));
-			copy_col(st, 1, e->name, sizeof(e->name));
-			copy_col(st, 2, e->department, sizeof(e->department));
+			db_col_copy(st, 1, e->name, sizeof(e->name));
+			db_col_copy(st, 2, e->department, sizeof(e->department));
 			e->updated_ms = db_col_int(st, 3);
 			snprintf(e->code, sizeof(e->code), "%s", code);
 		}
@@ -1574,7 +1569,7 @@ static int enter_step(db *d, struct case_row *row, int index, yc_err *err)
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 64) {
 		ids[n] = db_col_int(st, 0);
-		copy_col(st, 1, names[n], sizeof(names[n]));
+		db_col_copy(st, 1, names[n], sizeof(names[n]));
 		n++;
 	}
 	db_done(st);
@@ -2567,7 +2562,7 @@ static int notify_supervisors(db *d, const char *text, yc_err *err)
 	char names[32][40];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 32)
-		copy_col(st, 0, names[n++], sizeof(names[0]));
+		db_col_copy(st, 0, names[n++], sizeof(names[0]));
 	db_done(st);
 	for (int i = 0; i < n && rc >= 0; i++) {
 		char to[64];
@@ -2597,11 +2592,11 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 	} rows[500];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 500) {
-		copy_col(st, 0, rows[n].no, sizeof(rows[n].no));
+		db_col_copy(st, 0, rows[n].no, sizeof(rows[n].no));
 		snprintf(rows[n].light, sizeof(rows[n].light), "%s",
 			 case_light_at(now_min, db_col_int(st, 2), db_col_int(st, 3)));
-		copy_col(st, 4, rows[n].assignee, sizeof(rows[n].assignee));
-		copy_col(st, 5, rows[n].item_name, sizeof(rows[n].item_name));
+		db_col_copy(st, 4, rows[n].assignee, sizeof(rows[n].assignee));
+		db_col_copy(st, 5, rows[n].item_name, sizeof(rows[n].item_name));
 		n++;
 	}
 	db_done(st);
@@ -2649,7 +2644,7 @@ int case_lapse_corrections(db *d, const struct case_ctx *c, int64_t *lapsed, yc_
 	char nos[200][32];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 200)
-		copy_col(st, 0, nos[n++], sizeof(nos[0]));
+		db_col_copy(st, 0, nos[n++], sizeof(nos[0]));
 	db_done(st);
 	if (rc < 0)
 		return rc;
@@ -2711,8 +2706,8 @@ int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *act
 	db_bind_text(st, 1, no);
 	char dept[32] = "", state[16] = "";
 	if ((rc = db_step(st, err)) == DB_ROW) {
-		copy_col(st, 0, dept, sizeof(dept));
-		copy_col(st, 1, state, sizeof(state));
+		db_col_copy(st, 0, dept, sizeof(dept));
+		db_col_copy(st, 1, state, sizeof(state));
 	}
 	db_done(st);
 	if (rc < 0)

@@ -57,11 +57,6 @@ static int64_t ms_of(const struct hall_ctx *c, int32_t day, int minute)
 	return ((int64_t)day * 1440 + minute - c->tz_offset_min) * 60000;
 }
 
-static void copy_col(db_stmt *st, int i, char *out, size_t size)
-{
-	snprintf(out, size, "%s", db_col_text(st, i));
-}
-
 static void add_time(yc_buf *b, const struct hall_ctx *c, const char *name, int64_t ms)
 {
 	yc_buf_addf(b, ",\"%s\":", name);
@@ -273,11 +268,11 @@ static int window_load(db *d, int no, struct window_row *w, yc_err *err)
 	if (rc == DB_ROW) {
 		w->no = (int)db_col_int(st, 0);
 		w->floor = (int)db_col_int(st, 1);
-		copy_col(st, 2, w->zone, sizeof(w->zone));
-		copy_col(st, 3, w->categories, sizeof(w->categories));
-		copy_col(st, 4, w->state, sizeof(w->state));
-		copy_col(st, 5, w->staff, sizeof(w->staff));
-		copy_col(st, 6, w->allowed, sizeof(w->allowed));
+		db_col_copy(st, 2, w->zone, sizeof(w->zone));
+		db_col_copy(st, 3, w->categories, sizeof(w->categories));
+		db_col_copy(st, 4, w->state, sizeof(w->state));
+		db_col_copy(st, 5, w->staff, sizeof(w->staff));
+		db_col_copy(st, 6, w->allowed, sizeof(w->allowed));
 		w->version = db_col_int(st, 7);
 		rc = 0;
 	} else if (rc == DB_DONE) {
@@ -443,18 +438,18 @@ struct ticket_row {
 static void ticket_from(db_stmt *st, struct ticket_row *t)
 {
 	memset(t, 0, sizeof(*t));
-	copy_col(st, 0, t->id, sizeof(t->id));
-	copy_col(st, 1, t->day, sizeof(t->day));
-	copy_col(st, 2, t->category, sizeof(t->category));
-	copy_col(st, 3, t->number, sizeof(t->number));
-	copy_col(st, 4, t->priority, sizeof(t->priority));
-	copy_col(st, 5, t->reason, sizeof(t->reason));
-	copy_col(st, 6, t->channel, sizeof(t->channel));
-	copy_col(st, 7, t->holder, sizeof(t->holder));
-	copy_col(st, 8, t->secret_hash, sizeof(t->secret_hash));
-	copy_col(st, 9, t->state, sizeof(t->state));
-	copy_col(st, 10, t->staff, sizeof(t->staff));
-	copy_col(st, 11, t->appointment, sizeof(t->appointment));
+	db_col_copy(st, 0, t->id, sizeof(t->id));
+	db_col_copy(st, 1, t->day, sizeof(t->day));
+	db_col_copy(st, 2, t->category, sizeof(t->category));
+	db_col_copy(st, 3, t->number, sizeof(t->number));
+	db_col_copy(st, 4, t->priority, sizeof(t->priority));
+	db_col_copy(st, 5, t->reason, sizeof(t->reason));
+	db_col_copy(st, 6, t->channel, sizeof(t->channel));
+	db_col_copy(st, 7, t->holder, sizeof(t->holder));
+	db_col_copy(st, 8, t->secret_hash, sizeof(t->secret_hash));
+	db_col_copy(st, 9, t->state, sizeof(t->state));
+	db_col_copy(st, 10, t->staff, sizeof(t->staff));
+	db_col_copy(st, 11, t->appointment, sizeof(t->appointment));
 	t->issued_ms = db_col_int(st, 12);
 	t->called_ms = db_col_int(st, 13);
 	t->started_ms = db_col_int(st, 14);
@@ -465,7 +460,7 @@ static void ticket_from(db_stmt *st, struct ticket_row *t)
 	t->target_window = (int)db_col_int(st, 19);
 	t->recalls = (int)db_col_int(st, 20);
 	t->requeued = (int)db_col_int(st, 21);
-	copy_col(st, 22, t->cases, sizeof(t->cases));
+	db_col_copy(st, 22, t->cases, sizeof(t->cases));
 }
 
 static int ticket_load(db *d, const char *id, struct ticket_row *t, yc_err *err)
@@ -657,7 +652,7 @@ static int category_place(db *d, const char *category, int *floor, char zone[16]
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		*floor = (int)db_col_int(st, 0);
-		copy_col(st, 1, zone, 16);
+		db_col_copy(st, 1, zone, 16);
 		rc = 0;
 	} else if (rc == DB_DONE) {
 		rc = yc_err_set(err, YC_EINVAL, "category", "no category %s", category);
@@ -689,7 +684,7 @@ static int issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *
 	db_bind_text(st, 2, category);
 	char held[16] = "";
 	if ((rc = db_step(st, err)) == DB_ROW)
-		copy_col(st, 0, held, sizeof(held));
+		db_col_copy(st, 0, held, sizeof(held));
 	db_done(st);
 	if (rc < 0)
 		return rc;
@@ -843,7 +838,7 @@ static int candidate(db *d, const struct window_row *w, char codes[26][4], int n
 	db_bind_int(st, i++, w->no);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		copy_col(st, 0, id, 32);
+		db_col_copy(st, 0, id, 32);
 		const char *p = db_col_text(st, 1);
 		c->priority = !strcmp(p, "green") ? PRIO_GREEN
 			      : !strcmp(p, "appointment") ? PRIO_APPOINTMENT
@@ -884,8 +879,8 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 	db_bind_int(st, 1, no);
 	char busy[16] = "", busy_state[16] = "";
 	if ((rc = db_step(st, err)) == DB_ROW) {
-		copy_col(st, 0, busy, sizeof(busy));
-		copy_col(st, 1, busy_state, sizeof(busy_state));
+		db_col_copy(st, 0, busy, sizeof(busy));
+		db_col_copy(st, 1, busy_state, sizeof(busy_state));
 	}
 	db_done(st);
 	if (rc < 0)
@@ -1368,10 +1363,10 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	char category[4] = "", day[16] = "", slot[8] = "", state[16] = "";
 	if (rc == DB_ROW) {
 		owner = db_col_int(st, 0);
-		copy_col(st, 1, category, sizeof(category));
-		copy_col(st, 2, day, sizeof(day));
-		copy_col(st, 3, slot, sizeof(slot));
-		copy_col(st, 4, state, sizeof(state));
+		db_col_copy(st, 1, category, sizeof(category));
+		db_col_copy(st, 2, day, sizeof(day));
+		db_col_copy(st, 3, slot, sizeof(slot));
+		db_col_copy(st, 4, state, sizeof(state));
 	}
 	db_done(st);
 	if (rc < 0)
@@ -1448,7 +1443,7 @@ int hall_appointments_mine(db *d, const struct hall_ctx *c, const yc_user *u, yc
 	char ids[50][16];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 50)
-		copy_col(st, 0, ids[n++], sizeof(ids[0]));
+		db_col_copy(st, 0, ids[n++], sizeof(ids[0]));
 	db_done(st);
 	if (rc < 0)
 		return rc;
@@ -1525,9 +1520,9 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		char key[40];
 		if (!strcmp(by, "day"))
-			copy_col(st, 0, key, sizeof(key));
+			db_col_copy(st, 0, key, sizeof(key));
 		else if (!strcmp(by, "category"))
-			copy_col(st, 1, key, sizeof(key));
+			db_col_copy(st, 1, key, sizeof(key));
 		else if (!strcmp(by, "window"))
 			snprintf(key, sizeof(key), "%lld", (long long)db_col_int(st, 2));
 		else if (!strcmp(by, "staff"))
@@ -1668,7 +1663,7 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 		if (yc_date_parse(db_col_text(st, 1), &dd) || parse_hhmm(db_col_text(st, 2), &mm))
 			continue;
 		if (ms_of(c, dd, mm) + (int64_t)c->checkin_after_min * 60000 < now)
-			copy_col(st, 0, ids[n++], sizeof(ids[0]));
+			db_col_copy(st, 0, ids[n++], sizeof(ids[0]));
 	}
 	db_done(st);
 	if (rc < 0)
@@ -1696,10 +1691,10 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 	} r[200];
 	int nr = 0;
 	while ((rc = db_step(st, err)) == DB_ROW && nr < 200) {
-		copy_col(st, 0, r[nr].id, sizeof(r[nr].id));
-		copy_col(st, 1, r[nr].slot, sizeof(r[nr].slot));
-		copy_col(st, 2, r[nr].user, sizeof(r[nr].user));
-		copy_col(st, 3, r[nr].name, sizeof(r[nr].name));
+		db_col_copy(st, 0, r[nr].id, sizeof(r[nr].id));
+		db_col_copy(st, 1, r[nr].slot, sizeof(r[nr].slot));
+		db_col_copy(st, 2, r[nr].user, sizeof(r[nr].user));
+		db_col_copy(st, 3, r[nr].name, sizeof(r[nr].name));
 		nr++;
 	}
 	db_done(st);

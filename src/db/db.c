@@ -6,6 +6,7 @@
 
 #include <poll.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,6 +270,11 @@ int db_begin(db *d, yc_err *err)
 	int rc = d->be->exec(d->conn, d->be->begin_sql, err);
 	d->in_txn = rc == 0;
 	return rc;
+}
+
+void db_col_copy(db_stmt *st, int idx, char *out, size_t size)
+{
+	snprintf(out, size, "%s", db_col_text(st, idx));
 }
 
 int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err)

@@ -61,6 +61,8 @@ int64_t db_col_int(db_stmt *st, int idx);
 /* Borrowed until the next step or db_done; "" for NULL. */
 const char *db_col_text(db_stmt *st, int idx);
 size_t db_col_len(db_stmt *st, int idx);
+/* Copies a column's text into out (truncated to size; "" for NULL). */
+void db_col_copy(db_stmt *st, int idx, char *out, size_t size);
 bool db_col_null(db_stmt *st, int idx);
 /* Resets the statement and clears its bindings. */
 void db_done(db_stmt *st);
