@@ -43,11 +43,11 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
-#define R_APP  ROLE_APPLICANT
-#define R_CLK  ROLE_CLERK
-#define R_APR  ROLE_APPROVER
-#define R_SUP  ROLE_SUPERVISOR
-#define R_SYS  ROLE_SYSTEM
+#define R_APP ROLE_APPLICANT
+#define R_CLK ROLE_CLERK
+#define R_APR ROLE_APPROVER
+#define R_SUP ROLE_SUPERVISOR
+#define R_SYS ROLE_SYSTEM
 
 /* clang-format off */
 const struct case_transition case_table[] = {
@@ -89,22 +89,35 @@ static const char *const state_names[CS_NSTATES] = {
 };
 
 static const char *const action_names[CA_NACTIONS] = {
-	"accept",  "accept_with_deficiencies", "request_correction", "refuse", "supplement",
-	"withdraw", "assign",		       "claim",		     "approve", "return",
-	"deny",	   "suspend",		       "resume",	     "choose_delivery", "deliver",
-	"close",   "lapse",
+	"accept",
+	"accept_with_deficiencies",
+	"request_correction",
+	"refuse",
+	"supplement",
+	"withdraw",
+	"assign",
+	"claim",
+	"approve",
+	"return",
+	"deny",
+	"suspend",
+	"resume",
+	"choose_delivery",
+	"deliver",
+	"close",
+	"lapse",
 };
 
 /* The Chinese words the timeline and the notices use. */
 static const char *const state_labels[CS_NSTATES] = {
-	"已提交", "待补正", "审查中", "退回补充", "特别程序中", "准予许可",
-	"不予许可", "不予受理", "已撤回", "补正逾期", "已送达", "办结",
+	"已提交",   "待补正",	"审查中", "退回补充", "特别程序中", "准予许可",
+	"不予许可", "不予受理", "已撤回", "补正逾期", "已送达",	    "办结",
 };
 
-static const char *const channels[] = {"window", "online", "mobile", "kiosk", "bank",
-				       "town", "cross_region", NULL};
-static const char *const special_procedures[] = {"hearing", "inspection", "testing", "appraisal",
-						 "expert_review", NULL};
+static const char *const channels[] = {"window", "online", "mobile",	   "kiosk",
+				       "bank",	 "town",   "cross_region", NULL};
+static const char *const special_procedures[] = {"hearing",   "inspection",    "testing",
+						 "appraisal", "expert_review", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
 
 static bool one_of(const char *s, const char *const *set)
@@ -259,7 +272,8 @@ static int clock_resume(const struct case_ctx *c, struct case_row *row, int64_t 
 	} else {
 		int stood;
 		int32_t dday = min_day(row->deadline_min) - 1, yday = min_day(row->yellow_min);
-		if ((rc = calendar_workdays_between(c->cal, min_day(from), min_day(to), &stood, err)) ||
+		if ((rc = calendar_workdays_between(c->cal, min_day(from), min_day(to), &stood,
+						    err)) ||
 		    (rc = calendar_add_workdays(c->cal, dday, stood, &dday, err)) ||
 		    (rc = calendar_add_workdays(c->cal, yday, stood, &yday, err)))
 			return rc;
@@ -285,9 +299,9 @@ static int due_in(const struct case_ctx *c, int n, char out[16], yc_err *err)
 
 /* ---- the row ---------------------------------------------------------------- */
 
-#define CASE_COLUMNS                                                                              \
-	"no, item, item_name, department, rule, applicant_user, applicant, phone4, channel,"      \
-	" accept_office, decide_office, state, form, materials, missing, due_day, step,"          \
+#define CASE_COLUMNS                                                                               \
+	"no, item, item_name, department, rule, applicant_user, applicant, phone4, channel,"       \
+	" accept_office, decide_office, state, form, materials, missing, due_day, step,"           \
 	" step_department, assignee, accepted_ms, deadline, deadline_min, yellow_min,"             \
 	" stopped_ms, light, decided_ms, closed_ms, delivery, version, submitted_ms, updated_ms"
 
@@ -351,7 +365,8 @@ static bool rule_attach(struct case_row *row, const char *text)
 	cJSON *doc = cJSON_Parse(text);
 	if (!doc)
 		return false;
-	if (victim->text && rule_pins > 0) { /* a loaded row may hold it: keep this one to the row */
+	if (victim->text &&
+	    rule_pins > 0) { /* a loaded row may hold it: keep this one to the row */
 		row->rule = row->rule_owned = doc;
 		return true;
 	}
@@ -564,7 +579,8 @@ int case_may_view(const struct case_row *row, const yc_user *u, yc_err *err)
 			return 0;
 		break;
 	case ROLE_CLERK:
-		if (!strcmp(u->office, row->accept_office) || !strcmp(u->office, row->decide_office))
+		if (!strcmp(u->office, row->accept_office) ||
+		    !strcmp(u->office, row->decide_office))
 			return 0;
 		break;
 	case ROLE_APPROVER:
@@ -574,8 +590,7 @@ int case_may_view(const struct case_row *row, const yc_user *u, yc_err *err)
 		break;
 	case ROLE_SUPERVISOR:
 	case ROLE_ADMIN:
-	case ROLE_SYSTEM:
-		return 0;
+	case ROLE_SYSTEM: return 0;
 	}
 	return yc_err_set(err, YC_EFORBIDDEN, "no", "this case is outside your scope");
 }
@@ -603,7 +618,10 @@ static int may_act(const struct case_row *row, const yc_user *u, enum case_actio
 	case ROLE_APPLICANT:
 		if (!is_owner(row, u))
 			return yc_err_set(err, YC_EFORBIDDEN, "no", "this is not your case");
-		if (a == CA_CLOSE && strcmp(yc_json_str(row->delivery, "mode") ? yc_json_str(row->delivery, "mode") : "", "mail"))
+		if (a == CA_CLOSE &&
+		    strcmp(yc_json_str(row->delivery, "mode") ? yc_json_str(row->delivery, "mode")
+							      : "",
+			   "mail"))
 			return yc_err_set(err, YC_EFORBIDDEN, "action",
 					  "the window closes a case when it hands over the result");
 		return 0;
@@ -620,12 +638,12 @@ static int may_act(const struct case_row *row, const yc_user *u, enum case_actio
 			return yc_err_set(err, YC_EFORBIDDEN, "no",
 					  "the step is assigned to another approver");
 		if (a == CA_CLAIM && row->assignee[0] && strcmp(row->assignee, u->username))
-			return yc_err_set(err, YC_EFORBIDDEN, "no",
-					  "the step is assigned to another approver; ask a supervisor");
+			return yc_err_set(
+				err, YC_EFORBIDDEN, "no",
+				"the step is assigned to another approver; ask a supervisor");
 		return 0;
 	case ROLE_SUPERVISOR:
-	case ROLE_SYSTEM:
-		return 0;
+	case ROLE_SYSTEM: return 0;
 	}
 	return yc_err_set(err, YC_EFORBIDDEN, NULL, "this role does not act on cases");
 }
@@ -696,10 +714,11 @@ static const char *live_light(const struct case_ctx *c, const struct case_row *r
 static int render_timeline(db *d, const struct case_ctx *c, const char *no, bool with_notes,
 			   yc_buf *b, yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "SELECT seq, at_ms, actor, role, action, from_state, to_state, step,"
-				 " note FROM case_events WHERE case_no = ? ORDER BY seq",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT seq, at_ms, actor, role, action, from_state, to_state, step,"
+			   " note FROM case_events WHERE case_no = ? ORDER BY seq",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, no);
@@ -907,7 +926,8 @@ static int check_form_value(const cJSON *field, const cJSON *v, yc_err *err)
 	if (!strcmp(type, "date") && yc_date_parse(s, &day))
 		return yc_err_set(err, YC_EINVAL, path, "%s must be a date YYYY-MM-DD", path);
 	if (!strcmp(type, "phone") && !ids_phone_valid(s))
-		return yc_err_set(err, YC_EINVAL, path, "%s must be an 11-digit mobile number", path);
+		return yc_err_set(err, YC_EINVAL, path, "%s must be an 11-digit mobile number",
+				  path);
 	if (!strcmp(type, "id_number") && !ids_resident_valid(s) && !ids_uscc_valid(s))
 		return yc_err_set(err, YC_EINVAL, path,
 				  "%s must be a resident ID or a unified social credit code", path);
@@ -918,19 +938,20 @@ static int check_form_value(const cJSON *field, const cJSON *v, yc_err *err)
 			if (cJSON_IsString(o) && !strcmp(o->valuestring, s))
 				found = true;
 		if (!found)
-			return yc_err_set(err, YC_EINVAL, path, "%s is not one of its options", path);
+			return yc_err_set(err, YC_EINVAL, path, "%s is not one of its options",
+					  path);
 	}
 	const char *pattern = yc_json_str(field, "pattern");
 	if (pattern && *pattern) {
 		regex_t re;
 		if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB))
-			return yc_err_set(err, YC_EINVAL, path, "%s has a pattern that cannot be used",
-					  path);
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s has a pattern that cannot be used", path);
 		int m = regexec(&re, s, 0, NULL, 0);
 		regfree(&re);
 		if (m)
-			return yc_err_set(err, YC_EINVAL, path, "%s does not have the expected form",
-					  path);
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s does not have the expected form", path);
 	}
 	return 0;
 }
@@ -948,8 +969,8 @@ static int check_form(const cJSON *item, const cJSON *form, yc_err *err)
 			if (!strcmp(yc_json_str(f, "name"), v->string))
 				known = true;
 		if (!known)
-			return yc_err_set(err, YC_EINVAL, "form", "form.%s is not a field of this item",
-					  v->string);
+			return yc_err_set(err, YC_EINVAL, "form",
+					  "form.%s is not a field of this item", v->string);
 	}
 	const cJSON *f;
 	cJSON_ArrayForEach (f, fields) {
@@ -991,7 +1012,8 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 	if (!list)
 		return 0;
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > 100)
-		return yc_err_set(err, YC_EINVAL, field, "%s must be an array of at most 100", field);
+		return yc_err_set(err, YC_EINVAL, field, "%s must be an array of at most 100",
+				  field);
 	static const yc_jfield spec[] = {
 		{"id", YC_JT_STRING, true, 40},
 		{"sha256", YC_JT_STRING, true, 64},
@@ -1011,8 +1033,8 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 			if (!strcmp(yc_json_str(dm, "id"), id))
 				known = true;
 		if (!known)
-			return yc_err_set(err, YC_EINVAL, path, "%s: %s is not a material of this item",
-					  path, id);
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s: %s is not a material of this item", path, id);
 		if (!is_sha256(sha))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s.sha256 must be 64 lower-case hex digits", path);
@@ -1059,17 +1081,17 @@ static char *rule_snapshot(const cJSON *item)
 	cJSON *r = cJSON_CreateObject();
 	if (!r)
 		return NULL;
-	static const char *const copied[] = {"case_type",  "legal_limit",	  "steps",
-					     "delivery",   "commitment",	  "post_check_days",
+	static const char *const copied[] = {"case_type",  "legal_limit", "steps",
+					     "delivery",   "commitment",  "post_check_days",
 					     "assignment", "form"};
 	for (size_t i = 0; i < sizeof(copied) / sizeof(copied[0]); i++) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(item, copied[i]);
 		if (v)
 			cJSON_AddItemToObject(r, copied[i], cJSON_Duplicate(v, true));
 	}
-	cJSON_AddItemToObject(r, "limit", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(
-							      item, "promised_limit"),
-						      true));
+	cJSON_AddItemToObject(
+		r, "limit",
+		cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(item, "promised_limit"), true));
 	cJSON *mats = cJSON_AddArrayToObject(r, "materials");
 	const cJSON *m;
 	cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive(item, "materials")) {
@@ -1088,7 +1110,7 @@ static char *rule_snapshot(const cJSON *item)
 static int check_person(const cJSON *p, const char *kind, const char *field, yc_err *err)
 {
 	static const yc_jfield spec[] = {
-		{"kind", YC_JT_STRING, false, 16},    {"name", YC_JT_STRING, true, 100},
+		{"kind", YC_JT_STRING, false, 16},     {"name", YC_JT_STRING, true, 100},
 		{"id_number", YC_JT_STRING, true, 18}, {"phone", YC_JT_STRING, true, 11},
 		{"agent", YC_JT_OBJECT, false, 0},
 	};
@@ -1109,7 +1131,8 @@ static int check_person(const cJSON *p, const char *kind, const char *field, yc_
 	}
 	if (!ids_phone_valid(yc_json_str(p, "phone"))) {
 		snprintf(path, sizeof(path), "%s.phone", field);
-		return yc_err_set(err, YC_EINVAL, path, "%s must be an 11-digit mobile number", path);
+		return yc_err_set(err, YC_EINVAL, path, "%s must be an 11-digit mobile number",
+				  path);
 	}
 	return 0;
 }
@@ -1126,8 +1149,9 @@ static int build_applicant(db *d, const yc_user *actor, const cJSON *body, struc
 	if (actor->role == ROLE_APPLICANT) {
 		if (cJSON_GetObjectItemCaseSensitive(body, "applicant")) {
 			cJSON_Delete(a);
-			return yc_err_set(err, YC_EINVAL, "applicant",
-					  "applicants file for themselves; applicant is for clerks");
+			return yc_err_set(
+				err, YC_EINVAL, "applicant",
+				"applicants file for themselves; applicant is for clerks");
 		}
 		db_stmt *st = db_prepare(
 			d, "SELECT kind, name, id_number, phone FROM users WHERE id = ?", err);
@@ -1204,7 +1228,8 @@ static int office_exists(db *d, const char *code)
 	return rc == DB_ROW ? 0 : YC_ENOTFOUND;
 }
 
-/* The district's own centre, where online cases go by default (looked up once a minute per thread). */
+/* The district's own centre, where online cases go by default (looked up once a minute per thread).
+ */
 static void district_office(db *d, char *out, size_t size)
 {
 	static __thread char cached[32];
@@ -1213,7 +1238,8 @@ static void district_office(db *d, char *out, size_t size)
 	if (!cached[0] || now - cached_at > 60000) {
 		cached[0] = '\0';
 		db_stmt *st = db_prepare(
-			d, "SELECT code FROM offices WHERE level = 'district' ORDER BY code LIMIT 1",
+			d,
+			"SELECT code FROM offices WHERE level = 'district' ORDER BY code LIMIT 1",
 			NULL);
 		if (st && db_step(st, NULL) == DB_ROW)
 			db_col_copy(st, 0, cached, sizeof(cached));
@@ -1240,7 +1266,8 @@ static int check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_regi
 	char path[64];
 	snprintf(path, sizeof(path), "%s.mode", field);
 	if (!one_of(mode, delivery_modes))
-		return yc_err_set(err, YC_EINVAL, path, "%s must be window, mail or electronic", path);
+		return yc_err_set(err, YC_EINVAL, path, "%s must be window, mail or electronic",
+				  path);
 	bool ok = !allowed || !cJSON_GetArraySize(allowed);
 	const cJSON *m;
 	cJSON_ArrayForEach (m, allowed)
@@ -1249,9 +1276,9 @@ static int check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_regi
 	if (!ok)
 		return yc_err_set(err, YC_EINVAL, path, "this item does not deliver by %s", mode);
 	if (cross_region && strcmp(mode, "mail"))
-		return yc_err_set(err, YC_EINVAL, path,
-				  "a cross-region case is delivered by mail");
-	if (!strcmp(mode, "mail") && !*(yc_json_str(dv, "address") ? yc_json_str(dv, "address") : "")) {
+		return yc_err_set(err, YC_EINVAL, path, "a cross-region case is delivered by mail");
+	if (!strcmp(mode, "mail") &&
+	    !*(yc_json_str(dv, "address") ? yc_json_str(dv, "address") : "")) {
 		snprintf(path, sizeof(path), "%s.address", field);
 		return yc_err_set(err, YC_EINVAL, path, "delivery by mail needs an address");
 	}
@@ -1328,8 +1355,9 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 		free(e->rule);
 		e->doc = NULL;
 		e->rule = NULL;
-		st = db_prepare(d, "SELECT doc, name, department, updated_ms FROM items WHERE code = ?",
-				err);
+		st = db_prepare(
+			d, "SELECT doc, name, department, updated_ms FROM items WHERE code = ?",
+			err);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
 		db_bind_text(st, 1, code);
@@ -1367,9 +1395,9 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	(void)c;
 	memset(n, 0, sizeof(*n));
 	static const yc_jfield spec[] = {
-		{"item", YC_JT_STRING, true, 40},      {"form", YC_JT_OBJECT, false, 0},
-		{"materials", YC_JT_ARRAY, false, 100}, {"channel", YC_JT_STRING, false, 16},
-		{"applicant", YC_JT_OBJECT, false, 0}, {"office", YC_JT_STRING, false, 31},
+		{"item", YC_JT_STRING, true, 40},	    {"form", YC_JT_OBJECT, false, 0},
+		{"materials", YC_JT_ARRAY, false, 100},	    {"channel", YC_JT_STRING, false, 16},
+		{"applicant", YC_JT_OBJECT, false, 0},	    {"office", YC_JT_STRING, false, 31},
 		{"decide_office", YC_JT_STRING, false, 31}, {"delivery", YC_JT_OBJECT, false, 0},
 		{"commitment", YC_JT_BOOL, false, 0},
 	};
@@ -1398,8 +1426,8 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (!rc && actor->role == ROLE_APPLICANT && !self_service)
 		rc = yc_err_set(err, YC_EINVAL, "channel",
 				"applicants file online, by mobile or at a kiosk");
-	if (!rc && actor->role == ROLE_CLERK && (!strcmp(channel, "online") ||
-						 !strcmp(channel, "mobile")))
+	if (!rc && actor->role == ROLE_CLERK &&
+	    (!strcmp(channel, "online") || !strcmp(channel, "mobile")))
 		rc = yc_err_set(err, YC_EINVAL, "channel", "a clerk files at a window or outlet");
 	snprintf(n->channel, sizeof(n->channel), "%s", channel);
 	/* offices: accepted where filed, decided where the item belongs (属地审批) */
@@ -1433,16 +1461,17 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	}
 	if (!rc)
 		rc = check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
-				     cJSON_GetObjectItemCaseSensitive(item, "materials"), "materials",
-				     &mats, err);
+				     cJSON_GetObjectItemCaseSensitive(item, "materials"),
+				     "materials", &mats, err);
 	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(body, "delivery");
 	if (!rc && dv)
 		rc = check_delivery(dv, cJSON_GetObjectItemCaseSensitive(item, "delivery"), cross,
 				    "delivery", err);
 	if (!rc && yc_json_bool(item, "commitment", false) &&
 	    !yc_json_bool(body, "commitment", false))
-		rc = yc_err_set(err, YC_EINVAL, "commitment",
-				"this item is decided on the applicant's signed commitment (告知承诺)");
+		rc = yc_err_set(
+			err, YC_EINVAL, "commitment",
+			"this item is decided on the applicant's signed commitment (告知承诺)");
 	if (!rc)
 		rc = build_applicant(d, actor, body, n, err);
 	if (!rc) {
@@ -1488,12 +1517,13 @@ static int next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *o
 static int add_event(db *d, const struct case_row *row, const yc_user *actor, int64_t now_ms,
 		     const char *action, int from, const char *note, yc_err *err)
 {
-	return db_run(d, err,
-		      "INSERT INTO case_events (case_no, seq, at_ms, actor, role, action, from_state,"
-		      " to_state, step, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		      "siisssssis", row->no, row->version, now_ms, actor->username, role_name(actor),
-		      action, case_state_name(from), case_state_name(row->state), (int64_t)row->step,
-		      note ? note : "");
+	return db_run(
+		d, err,
+		"INSERT INTO case_events (case_no, seq, at_ms, actor, role, action, from_state,"
+		" to_state, step, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		"siisssssis", row->no, row->version, now_ms, actor->username, role_name(actor),
+		action, case_state_name(from), case_state_name(row->state), (int64_t)row->step,
+		note ? note : "");
 }
 
 /*
@@ -1592,7 +1622,8 @@ static int enter_step(db *d, struct case_row *row, int index, yc_err *err)
 			pick = 0;
 		if ((rc = db_run(d, err,
 				 "INSERT INTO assign_cursors (department, last_user) VALUES (?, ?)"
-				 " ON CONFLICT (department) DO UPDATE SET last_user = excluded.last_user",
+				 " ON CONFLICT (department) DO UPDATE SET last_user = "
+				 "excluded.last_user",
 				 "si", row->step_department, ids[pick])))
 			return rc;
 	} else {
@@ -1619,9 +1650,11 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 		return rc;
 	db_stmt *st = db_prepare(
 		d,
-		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, applicant,"
+		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "
+		"applicant,"
 		" phone4, channel, accept_office, decide_office, state, form, materials, delivery,"
-		" submitted_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', ?,"
+		" submitted_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', "
+		"?,"
 		" ?, ?, ?, ?)",
 		err);
 	if (!st)
@@ -1725,9 +1758,7 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 	switch (a) {
 	case CA_REFUSE:
 	case CA_DENY:
-	case CA_WITHDRAW:
-		spec = reason, n = 1;
-		break;
+	case CA_WITHDRAW: spec = reason, n = 1; break;
 	case CA_ACCEPT_DEFICIENT: spec = deficient, n = 3; break;
 	case CA_REQUEST_CORRECTION: spec = correction, n = 2; break;
 	case CA_SUPPLEMENT: spec = supplement, n = 3; break;
@@ -1750,8 +1781,9 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 		body = empty = cJSON_CreateObject();
 	int rc = yc_json_check(body, spec, n, err);
 	const char *r = yc_json_str(body, "reason");
-	if (!rc && (a == CA_REFUSE || a == CA_DENY || a == CA_REQUEST_CORRECTION ||
-		    a == CA_ASSIGN || a == CA_RETURN || a == CA_SUSPEND) &&
+	if (!rc &&
+	    (a == CA_REFUSE || a == CA_DENY || a == CA_REQUEST_CORRECTION || a == CA_ASSIGN ||
+	     a == CA_RETURN || a == CA_SUSPEND) &&
 	    (!r || !*r))
 		rc = yc_err_set(err, YC_EINVAL, "reason", "a reason is required");
 	if (!rc && a == CA_RETURN && strcmp(yc_json_str(body, "to"), "previous") &&
@@ -1792,8 +1824,8 @@ static bool has_material(const cJSON *materials, const char *id)
 static bool decided_at_acceptance(const struct case_row *row)
 {
 	const char *type = yc_json_str(row->rule, "case_type");
-	return (type && !strcmp(type, "instant")) ||
-	       yc_json_bool(row->rule, "commitment", false) || rule_nsteps(row) == 0;
+	return (type && !strcmp(type, "instant")) || yc_json_bool(row->rule, "commitment", false) ||
+	       rule_nsteps(row) == 0;
 }
 
 static int create_post_check(db *d, const struct case_ctx *c, const struct case_row *row,
@@ -1808,10 +1840,11 @@ static int create_post_check(db *d, const struct case_ctx *c, const struct case_
 			 " VALUES (?, ?, ?, 'open', ?)",
 			 "sssi", row->no, row->department, due, case_now_ms(c))))
 		return rc;
-	db_stmt *st = db_prepare(d,
-				 "SELECT username FROM users WHERE role = 'approver' AND department = ?"
-				 " AND disabled = 0 ORDER BY id LIMIT 1",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT username FROM users WHERE role = 'approver' AND department = ?"
+			   " AND disabled = 0 ORDER BY id LIMIT 1",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, row->department);
@@ -1850,8 +1883,10 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 			snprintf(path, sizeof(path), "missing[%d]", i++);
 			bool declared = false;
 			const cJSON *dm;
-			cJSON_ArrayForEach (dm, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"))
-				if (cJSON_IsString(m) && !strcmp(yc_json_str(dm, "id"), m->valuestring))
+			cJSON_ArrayForEach (
+				dm, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"))
+				if (cJSON_IsString(m) &&
+				    !strcmp(yc_json_str(dm, "id"), m->valuestring))
 					declared = true;
 			if (!rc && !declared)
 				rc = yc_err_set(err, YC_EINVAL, path,
@@ -1894,14 +1929,15 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 	if (decided_at_acceptance(row)) {
 		row->state = t->alt;
 		row->decided_ms = now;
-		return yc_json_bool(row->rule, "commitment", false) ? create_post_check(d, c, row, err)
-								    : 0;
+		return yc_json_bool(row->rule, "commitment", false)
+			       ? create_post_check(d, c, row, err)
+			       : 0;
 	}
 	return enter_step(d, row, 0, err);
 }
 
-static int do_supplement(db *d, const struct case_ctx *c, struct case_row *row,
-			 const cJSON *body, int64_t now, yc_err *err)
+static int do_supplement(db *d, const struct case_ctx *c, struct case_row *row, const cJSON *body,
+			 int64_t now, yc_err *err)
 {
 	cJSON *added = NULL;
 	int rc = check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
@@ -2028,9 +2064,11 @@ static int do_deliver(db *d, const struct case_ctx *c, struct case_row *row,
 		cJSON_Delete(dv);
 		return rc;
 	}
-	if (!strcmp(mode, "mail") && !*(yc_json_str(dv, "tracking_no") ? yc_json_str(dv, "tracking_no") : "")) {
+	if (!strcmp(mode, "mail") &&
+	    !*(yc_json_str(dv, "tracking_no") ? yc_json_str(dv, "tracking_no") : "")) {
 		cJSON_Delete(dv);
-		return yc_err_set(err, YC_EINVAL, "tracking_no", "delivery by mail needs a tracking number");
+		return yc_err_set(err, YC_EINVAL, "tracking_no",
+				  "delivery by mail needs a tracking number");
 	}
 	if (!strcmp(mode, "window")) {
 		uint32_t r = 0;
@@ -2100,12 +2138,11 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 			tell = "已容缺受理，请在期限内补齐材料。";
 		break;
 	case CA_REQUEST_CORRECTION:
-		rc = due_in(c, (int)yc_json_int(body, "days", c->correction_days), row.due_day, err);
+		rc = due_in(c, (int)yc_json_int(body, "days", c->correction_days), row.due_day,
+			    err);
 		tell = "需要补正材料，请在期限内补正。";
 		break;
-	case CA_REFUSE:
-		tell = "不予受理，详见不予受理通知书。";
-		break;
+	case CA_REFUSE: tell = "不予受理，详见不予受理通知书。"; break;
 	case CA_SUPPLEMENT:
 		row.state = from; /* do_supplement moves it */
 		rc = do_supplement(d, c, &row, body, now, err);
@@ -2120,9 +2157,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		snprintf(note, sizeof(note), "%s → %s: %s", row.assignee[0] ? "" : "",
 			 yc_json_str(body, "assignee"), yc_json_str(body, "reason"));
 		break;
-	case CA_CLAIM:
-		snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username);
-		break;
+	case CA_CLAIM: snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username); break;
 	case CA_APPROVE:
 		if (!row.assignee[0])
 			snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username);
@@ -2190,11 +2225,8 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		row.closed_ms = now;
 		break;
 	}
-	case CA_LAPSE:
-		break;
-	case CA_NACTIONS:
-		rc = YC_EINTERNAL;
-		break;
+	case CA_LAPSE: break;
+	case CA_NACTIONS: rc = YC_EINTERNAL; break;
 	}
 	if (rc)
 		goto out;
@@ -2237,9 +2269,7 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 	char cursor_no[32] = "";
 	/* scope first: the filters only narrow it */
 	switch (actor->role) {
-	case ROLE_APPLICANT:
-		yc_buf_adds(&sql, " AND applicant_user = ?");
-		break;
+	case ROLE_APPLICANT: yc_buf_adds(&sql, " AND applicant_user = ?"); break;
 	case ROLE_CLERK:
 		yc_buf_adds(&sql, " AND (accept_office = ? OR decide_office = ?)");
 		args[nargs++] = actor->office;
@@ -2250,8 +2280,7 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 		args[nargs++] = actor->department;
 		args[nargs++] = actor->department;
 		break;
-	default:
-		break;
+	default: break;
 	}
 	int rc = 0;
 	if (q->state) {
@@ -2261,9 +2290,12 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 		args[nargs++] = q->state;
 	}
 	if (q->light) {
-		if (strcmp(q->light, "green") && strcmp(q->light, "yellow") && strcmp(q->light, "red"))
-			rc = yc_err_set(err, YC_EINVAL, "light", "light must be green, yellow or red");
-		yc_buf_adds(&sql, " AND light = ? AND state IN ('accepted', 'suspended', 'returned')");
+		if (strcmp(q->light, "green") && strcmp(q->light, "yellow") &&
+		    strcmp(q->light, "red"))
+			rc = yc_err_set(err, YC_EINVAL, "light",
+					"light must be green, yellow or red");
+		yc_buf_adds(&sql,
+			    " AND light = ? AND state IN ('accepted', 'suspended', 'returned')");
 		args[nargs++] = q->light;
 	}
 	if (q->item) {
@@ -2271,7 +2303,8 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 		args[nargs++] = q->item;
 	}
 	if (q->department) {
-		yc_buf_adds(&sql, " AND (step_department = ? OR (step_department IS NULL AND department = ?))");
+		yc_buf_adds(&sql, " AND (step_department = ? OR (step_department IS NULL AND "
+				  "department = ?))");
 		args[nargs++] = q->department;
 		args[nargs++] = q->department;
 	}
@@ -2287,20 +2320,23 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 			char *end;
 			cursor_min = colon ? strtoll(q->cursor, &end, 10) : 0;
 			if (!colon || end != colon || strlen(colon + 1) >= sizeof(cursor_no))
-				rc = yc_err_set(err, YC_EINVAL, "cursor", "cursor is not one we gave");
+				rc = yc_err_set(err, YC_EINVAL, "cursor",
+						"cursor is not one we gave");
 			else
 				snprintf(cursor_no, sizeof(cursor_no), "%s", colon + 1);
 			yc_buf_adds(&sql, " AND (COALESCE(deadline_min, 9000000000) > ? OR"
 					  " (COALESCE(deadline_min, 9000000000) = ? AND no > ?))");
 		} else {
 			if (colon || strlen(q->cursor) >= sizeof(cursor_no))
-				rc = yc_err_set(err, YC_EINVAL, "cursor", "cursor is not one we gave");
+				rc = yc_err_set(err, YC_EINVAL, "cursor",
+						"cursor is not one we gave");
 			snprintf(cursor_no, sizeof(cursor_no), "%s", q->cursor);
 			yc_buf_adds(&sql, " AND no < ?");
 		}
 	}
-	yc_buf_adds(&sql, q->by_deadline ? " ORDER BY COALESCE(deadline_min, 9000000000), no LIMIT ?"
-					 : " ORDER BY no DESC LIMIT ?");
+	yc_buf_adds(&sql, q->by_deadline
+				  ? " ORDER BY COALESCE(deadline_min, 9000000000), no LIMIT ?"
+				  : " ORDER BY no DESC LIMIT ?");
 	if (rc) {
 		yc_buf_release(&sql);
 		return rc;
@@ -2396,7 +2432,8 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	yc_buf_adds(out, "{\"by_department\":[");
 	db_stmt *st = db_prepare(
 		d,
-		"SELECT COALESCE(step_department, department), light, yellow_min, deadline_min, state,"
+		"SELECT COALESCE(step_department, department), light, yellow_min, deadline_min, "
+		"state,"
 		" COUNT(*) FROM cases WHERE state IN ('accepted', 'suspended', 'returned')"
 		" GROUP BY 1, 2, 3, 4, 5 ORDER BY 1",
 		err);
@@ -2411,11 +2448,12 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 		bool done = rc == DB_DONE;
 		if (done || strcmp(dept, db_col_text(st, 0))) {
 			if (any)
-				yc_buf_addf(out,
-					    "%s{\"department\":\"%s\",\"green\":%lld,\"yellow\":%lld,"
-					    "\"red\":%lld}",
-					    k++ ? "," : "", dept, (long long)counts[0],
-					    (long long)counts[1], (long long)counts[2]);
+				yc_buf_addf(
+					out,
+					"%s{\"department\":\"%s\",\"green\":%lld,\"yellow\":%lld,"
+					"\"red\":%lld}",
+					k++ ? "," : "", dept, (long long)counts[0],
+					(long long)counts[1], (long long)counts[2]);
 			if (done)
 				break;
 			snprintf(dept, sizeof(dept), "%s", db_col_text(st, 0));
@@ -2487,12 +2525,13 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	if (rc < 0)
 		return rc;
 	int64_t total = 0, accepted = 0, closed = 0, open = 0;
-	st = db_prepare(d,
-			"SELECT COUNT(*), SUM(CASE WHEN accepted_ms IS NOT NULL THEN 1 ELSE 0 END),"
-			" SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
-			" SUM(CASE WHEN state IN ('accepted', 'suspended', 'returned') THEN 1 ELSE 0 END)"
-			" FROM cases",
-			err);
+	st = db_prepare(
+		d,
+		"SELECT COUNT(*), SUM(CASE WHEN accepted_ms IS NOT NULL THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
+		" SUM(CASE WHEN state IN ('accepted', 'suspended', 'returned') THEN 1 ELSE 0 END)"
+		" FROM cases",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	if ((rc = db_step(st, err)) == DB_ROW) {
@@ -2504,26 +2543,27 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	yc_buf_addf(out,
-		    "],\"figures\":{\"cases\":%lld,\"accepted\":%lld,\"in_review\":%lld,"
-		    "\"closed\":%lld,\"decided\":%lld,\"decided_on_time\":%lld,"
-		    "\"on_time_share\":%.4f,\"avg_workdays_used\":%.2f,\"avg_workdays_promised\":%.2f}}",
-		    (long long)total, (long long)accepted, (long long)open, (long long)closed,
-		    (long long)decided, (long long)on_time, decided ? (double)on_time / decided : 1.0,
-		    day_cases ? used_sum / day_cases : 0.0, day_cases ? promised_sum / day_cases : 0.0);
+	yc_buf_addf(
+		out,
+		"],\"figures\":{\"cases\":%lld,\"accepted\":%lld,\"in_review\":%lld,"
+		"\"closed\":%lld,\"decided\":%lld,\"decided_on_time\":%lld,"
+		"\"on_time_share\":%.4f,\"avg_workdays_used\":%.2f,\"avg_workdays_promised\":%.2f}"
+		"}",
+		(long long)total, (long long)accepted, (long long)open, (long long)closed,
+		(long long)decided, (long long)on_time, decided ? (double)on_time / decided : 1.0,
+		day_cases ? used_sum / day_cases : 0.0, day_cases ? promised_sum / day_cases : 0.0);
 	return 0;
 }
 
-int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4,
-		  yc_buf *out, yc_err *err)
+int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4, yc_buf *out,
+		  yc_err *err)
 {
 	struct case_row row;
 	int rc = case_row_load(d, no, &row, err);
 	if (rc)
-		return rc == YC_ENOTFOUND
-			       ? yc_err_set(err, YC_ENOTFOUND, "no",
-					    "no case matches this number and phone")
-			       : rc;
+		return rc == YC_ENOTFOUND ? yc_err_set(err, YC_ENOTFOUND, "no",
+						       "no case matches this number and phone")
+					  : rc;
 	/* the same answer for a wrong phone as for an unknown number */
 	if (!phone4 || strlen(row.phone4) != 4 || !yc_secure_equal(phone4, row.phone4)) {
 		case_row_free(&row);
@@ -2553,10 +2593,11 @@ int case_progress(db *d, const struct case_ctx *c, const char *no, const char *p
 
 static int notify_supervisors(db *d, const char *text, yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "SELECT username FROM users WHERE role = 'supervisor' AND disabled = 0"
-				 " ORDER BY id",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT username FROM users WHERE role = 'supervisor' AND disabled = 0"
+			   " ORDER BY id",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	char names[32][40];
@@ -2614,12 +2655,12 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 		if (!strcmp(rows[i].light, "yellow") && rows[i].assignee[0]) {
 			char to[64];
 			snprintf(to, sizeof(to), "user:%s", rows[i].assignee);
-			snprintf(text, sizeof(text), "【一窗】办件%s（%s）即将到期（黄灯）", rows[i].no,
-				 rows[i].item_name);
+			snprintf(text, sizeof(text), "【一窗】办件%s（%s）即将到期（黄灯）",
+				 rows[i].no, rows[i].item_name);
 			rc = notify_queue(d, "sms", to, text, err);
 		} else if (!strcmp(rows[i].light, "red")) {
-			snprintf(text, sizeof(text), "【一窗】办件%s（%s）已超期（红灯）", rows[i].no,
-				 rows[i].item_name);
+			snprintf(text, sizeof(text), "【一窗】办件%s（%s）已超期（红灯）",
+				 rows[i].no, rows[i].item_name);
 			rc = notify_supervisors(d, text, err);
 		}
 		if (rc)
@@ -2687,8 +2728,8 @@ int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf
 	return rc ? rc : yc_buf_addc(out, '}');
 }
 
-int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor,
-			     const char *no, const cJSON *body, yc_buf *out, yc_err *err)
+int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+			     const cJSON *body, yc_buf *out, yc_err *err)
 {
 	static const yc_jfield spec[] = {
 		{"result", YC_JT_STRING, true, 16},
@@ -2700,7 +2741,8 @@ int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *act
 	const char *result = yc_json_str(body, "result");
 	if (strcmp(result, "passed") && strcmp(result, "failed"))
 		return yc_err_set(err, YC_EINVAL, "result", "result must be passed or failed");
-	db_stmt *st = db_prepare(d, "SELECT department, state FROM post_checks WHERE case_no = ?", err);
+	db_stmt *st =
+		db_prepare(d, "SELECT department, state FROM post_checks WHERE case_no = ?", err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, no);

@@ -100,13 +100,14 @@ int case_action_parse(const char *s);
 struct case_ctx {
 	calendar *cal;
 	int tz_offset_min;
-	int warn_days;	    /* yellow within this many working days of the deadline */
+	int warn_days;	     /* yellow within this many working days of the deadline */
 	int correction_days; /* default working days to correct or supplement */
-	char region[8];	    /* 6-digit region code, the case number's prefix */
-	int64_t now_ms;	    /* 0: the clock; tests set it */
+	char region[8];	     /* 6-digit region code, the case number's prefix */
+	int64_t now_ms;	     /* 0: the clock; tests set it */
 };
 
-/* A submission, checked on the listener thread (case_prepare), stored by the writer (case_submit). */
+/* A submission, checked on the listener thread (case_prepare), stored by the writer (case_submit).
+ */
 struct case_new {
 	char item[48];
 	char item_name[304];
@@ -170,8 +171,8 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err);
 
 /* The public progress: the timeline without personal data, given the phone's last four digits. */
-int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4,
-		  yc_buf *out, yc_err *err);
+int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4, yc_buf *out,
+		  yc_err *err);
 
 /* A printable notice: kind is acceptance, refusal, correction or deficiency. */
 int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
@@ -183,8 +184,8 @@ int case_lapse_corrections(db *d, const struct case_ctx *c, int64_t *lapsed, yc_
 
 /* Post-checks of commitment-based cases: list (department scope) and complete. */
 int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf *out, yc_err *err);
-int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor,
-			     const char *no, const cJSON *body, yc_buf *out, yc_err *err);
+int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+			     const cJSON *body, yc_buf *out, yc_err *err);
 
 /* The light for a running clock at local minute now. */
 const char *case_light_at(int64_t now_min, int64_t yellow_min, int64_t deadline_min);

@@ -80,8 +80,8 @@ static void last_note(db *d, const char *no, const char *action, char *out, size
 
 static bool had_action(db *d, const char *no, const char *action)
 {
-	db_stmt *st = db_prepare(d, "SELECT 1 FROM case_events WHERE case_no = ? AND action = ?",
-				 NULL);
+	db_stmt *st =
+		db_prepare(d, "SELECT 1 FROM case_events WHERE case_no = ? AND action = ?", NULL);
 	if (!st)
 		return false;
 	db_bind_text(st, 1, no);
@@ -124,7 +124,8 @@ static void material_rows(yc_buf *b, const struct case_row *row, const cJSON *id
 		yc_buf_addf(b, "<tr><td>%d</td><td>", ++k);
 		html(b, yc_json_str(dm, "name"));
 		yc_buf_adds(b, "</td><td>");
-		yc_buf_adds(b, have ? "已提交" : (yc_json_bool(dm, "required", false) ? "待补交" : "—"));
+		yc_buf_adds(b, have ? "已提交"
+				    : (yc_json_bool(dm, "required", false) ? "待补交" : "—"));
 		yc_buf_adds(b, "</td></tr>");
 	}
 	yc_buf_adds(b, "</tbody></table>");
@@ -198,14 +199,21 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 	yc_buf_adds(out, "”事项");
 	char note[1200];
 	if (!strcmp(kind, "acceptance")) {
-		int n = (int)yc_json_int(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"), "value", 0);
-		const char *unit = yc_json_str(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"), "unit");
-		yc_buf_adds(out, cJSON_GetArraySize(row.missing)
-					 ? "，经审查，主要申请材料齐全、符合法定形式，次要材料暂缺，本机关决定予以容缺受理。</p>"
-					 : "，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。</p>");
+		int n = (int)yc_json_int(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"),
+					 "value", 0);
+		const char *unit =
+			yc_json_str(cJSON_GetObjectItemCaseSensitive(row.rule, "limit"), "unit");
+		yc_buf_adds(
+			out,
+			cJSON_GetArraySize(row.missing)
+				? "，经审查，主要申请材料齐全、符合法定形式，次要材料暂缺，本机关决"
+				  "定予以容缺受理。</p>"
+				: "，经审查，申请材料齐全、符合法定形式，本机关决定予以受理。</p>");
 		if (n > 0) {
-			yc_buf_addf(out, "<p>承诺办结时限：%d个%s，自受理之次日起计算（特别程序时间不计入）；"
-					 "预计办结期限：",
+			yc_buf_addf(out,
+				    "<p>承诺办结时限：%d个%"
+				    "s，自受理之次日起计算（特别程序时间不计入）；"
+				    "预计办结期限：",
 				    n, unit && !strcmp(unit, "workhour") ? "工作小时" : "工作日");
 			html(out, row.deadline);
 			yc_buf_adds(out, "。</p>");
@@ -213,20 +221,24 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 			yc_buf_adds(out, "<p>本事项为即办件，当场办结。</p>");
 		}
 		if (cJSON_GetArraySize(row.missing))
-			yc_buf_adds(out, "<p>本件为容缺受理，请按《容缺受理材料清单》在期限内补交材料。</p>");
+			yc_buf_adds(out,
+				    "<p>本件为容缺受理，请按《容缺受理材料清单》在期限内补交材料。<"
+				    "/p>");
 	} else if (!strcmp(kind, "refusal")) {
 		last_note(d, no, "refuse", note, sizeof(note));
 		yc_buf_adds(out, "，经审查，本机关决定不予受理。理由：");
 		html(out, note);
-		yc_buf_adds(out, "</p><p>如不服本决定，可自收到本通知书之日起六十日内依法申请行政复议，"
-				 "或者六个月内依法提起行政诉讼。</p>");
+		yc_buf_adds(out,
+			    "</p><p>如不服本决定，可自收到本通知书之日起六十日内依法申请行政复议，"
+			    "或者六个月内依法提起行政诉讼。</p>");
 	} else if (!strcmp(kind, "correction")) {
 		last_note(d, no, "request_correction", note, sizeof(note));
 		yc_buf_adds(out, "，申请材料不齐全或者不符合法定形式，请补正以下内容：");
 		html(out, note);
 		yc_buf_adds(out, "</p><p>请于");
 		html(out, row.due_day[0] ? row.due_day : "期限");
-		yc_buf_adds(out, "前补正；逾期未补正的，视为放弃申请。补正期间不计入办理时限。</p>");
+		yc_buf_adds(out,
+			    "前补正；逾期未补正的，视为放弃申请。补正期间不计入办理时限。</p>");
 		material_rows(out, &row, NULL);
 	} else {
 		yc_buf_adds(out, "，已容缺受理。请于");

@@ -168,7 +168,8 @@ int hall_import(db *d, const cJSON *hall, yc_err *err)
 			break;
 		rc = db_run(d, err,
 			    "INSERT INTO hall_zones (code, floor, name) VALUES (?, ?, ?)"
-			    " ON CONFLICT (code) DO UPDATE SET floor = excluded.floor, name = excluded.name",
+			    " ON CONFLICT (code) DO UPDATE SET floor = excluded.floor, name = "
+			    "excluded.name",
 			    "sis", yc_json_str(e, "code"), yc_json_int(e, "floor", 1),
 			    yc_json_str(e, "name"));
 	}
@@ -176,26 +177,30 @@ int hall_import(db *d, const cJSON *hall, yc_err *err)
 		if (rc)
 			break;
 		char *items = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(e, "items"));
-		rc = db_run(d, err,
-			    "INSERT INTO hall_categories (code, name, zone, items, slot_capacity,"
-			    " default_service_s) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE"
-			    " SET name = excluded.name, zone = excluded.zone, items = excluded.items,"
-			    " slot_capacity = excluded.slot_capacity,"
-			    " default_service_s = excluded.default_service_s",
-			    "ssssii", yc_json_str(e, "code"), yc_json_str(e, "name"),
-			    yc_json_str(e, "zone"), items ? items : "[]",
-			    yc_json_int(e, "slot_capacity", 4), yc_json_int(e, "default_service_s", 300));
+		rc = db_run(
+			d, err,
+			"INSERT INTO hall_categories (code, name, zone, items, slot_capacity,"
+			" default_service_s) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE"
+			" SET name = excluded.name, zone = excluded.zone, items = excluded.items,"
+			" slot_capacity = excluded.slot_capacity,"
+			" default_service_s = excluded.default_service_s",
+			"ssssii", yc_json_str(e, "code"), yc_json_str(e, "name"),
+			yc_json_str(e, "zone"), items ? items : "[]",
+			yc_json_int(e, "slot_capacity", 4),
+			yc_json_int(e, "default_service_s", 300));
 		free(items);
 	}
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(hall, "windows")) {
 		if (rc)
 			break;
-		char *cats = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(e, "categories"));
+		char *cats =
+			cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(e, "categories"));
 		const cJSON *allowed = cJSON_GetObjectItemCaseSensitive(e, "allowed");
 		char *al = allowed ? cJSON_PrintUnformatted(allowed) : NULL;
 		rc = db_run(d, err,
 			    "INSERT INTO hall_windows (no, floor, zone, categories, allowed)"
-			    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (no) DO UPDATE SET floor = excluded.floor,"
+			    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (no) DO UPDATE SET floor = "
+			    "excluded.floor,"
 			    " zone = excluded.zone, categories = excluded.categories,"
 			    " allowed = excluded.allowed",
 			    "iisss", yc_json_int(e, "no", 0), yc_json_int(e, "floor", 1),
@@ -230,7 +235,8 @@ int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 		{"windows", "iisjsss",
 		 "SELECT w.no, w.floor, w.zone, w.categories, w.state, w.staff, (SELECT t.number"
 		 " FROM tickets t WHERE t.window_no = w.no AND t.state IN ('called', 'serving')"
-		 " ORDER BY t.called_ms DESC LIMIT 1) AS current FROM hall_windows w ORDER BY w.no"},
+		 " ORDER BY t.called_ms DESC LIMIT 1) AS current FROM hall_windows w ORDER BY "
+		 "w.no"},
 	};
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		yc_buf_addf(out, "%s\"%s\":", i ? "," : "{", parts[i].key);
@@ -257,10 +263,11 @@ struct window_row {
 static int window_load(db *d, int no, struct window_row *w, yc_err *err)
 {
 	memset(w, 0, sizeof(*w));
-	db_stmt *st = db_prepare(d,
-				 "SELECT no, floor, zone, categories, state, staff, allowed, version"
-				 " FROM hall_windows WHERE no = ?",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT no, floor, zone, categories, state, staff, allowed, version"
+			   " FROM hall_windows WHERE no = ?",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_int(st, 1, no);
@@ -374,8 +381,8 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 	const char *next = NULL;
 	if (!strcmp(action, "sign_in")) {
 		if (!allowed_at(&w, u))
-			return yc_err_set(err, YC_EFORBIDDEN, "no", "%s may not sign in at window %d",
-					  u->username, no);
+			return yc_err_set(err, YC_EFORBIDDEN, "no",
+					  "%s may not sign in at window %d", u->username, no);
 		if (w.staff[0] && strcmp(w.staff, u->username)) {
 			rc = yc_err_set(err, YC_ECONFLICT, "no", "%s is signed in at window %d",
 					w.staff, no);
@@ -392,8 +399,8 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 		next = "open";
 	} else {
 		if (strcmp(w.staff, u->username))
-			return yc_err_set(err, YC_EFORBIDDEN, "no", "you are not signed in at window %d",
-					  no);
+			return yc_err_set(err, YC_EFORBIDDEN, "no",
+					  "you are not signed in at window %d", no);
 		if (!strcmp(action, "sign_out"))
 			next = "closed";
 		else if (!strcmp(action, "pause"))
@@ -430,9 +437,9 @@ struct ticket_row {
 	char cases[1024];
 };
 
-#define TICKET_COLUMNS                                                                            \
-	"id, day, category, number, priority, reason, channel, holder, secret_hash, state,"      \
-	" staff, appointment, issued_ms, called_ms, started_ms, finished_ms, slot_ms, version,"   \
+#define TICKET_COLUMNS                                                                             \
+	"id, day, category, number, priority, reason, channel, holder, secret_hash, state,"        \
+	" staff, appointment, issued_ms, called_ms, started_ms, finished_ms, slot_ms, version,"    \
 	" window_no, target_window, recalls, requeued, cases"
 
 static void ticket_from(db_stmt *st, struct ticket_row *t)
@@ -493,10 +500,11 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	 * tickets are expired by the ticket-expiry job, so no day test is needed.
 	 */
 	bool green = !strcmp(t->priority, "green");
-	db_stmt *st = db_prepare(d,
-				 "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
-				 " AND priority = 'green' AND issued_ms < ?",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+			   " AND priority = 'green' AND issued_ms < ?",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, t->category);
@@ -508,10 +516,11 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	if (rc < 0)
 		return rc;
 	if (!green) {
-		st = db_prepare(d,
-				"SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
-				" AND priority IN ('appointment', 'normal') AND issued_ms < ?",
-				err);
+		st = db_prepare(
+			d,
+			"SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+			" AND priority IN ('appointment', 'normal') AND issued_ms < ?",
+			err);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
 		db_bind_text(st, 1, t->category);
@@ -532,11 +541,12 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	if (rc < 0)
 		return rc;
 	/* recent service times: the last 20 finished in the category, else its default */
-	st = db_prepare(d,
-			"SELECT AVG(finished_ms - started_ms) FROM (SELECT finished_ms, started_ms FROM"
-			" tickets WHERE category = ? AND state = 'done' AND started_ms IS NOT NULL"
-			" ORDER BY finished_ms DESC LIMIT 20) recent",
-			err);
+	st = db_prepare(
+		d,
+		"SELECT AVG(finished_ms - started_ms) FROM (SELECT finished_ms, started_ms FROM"
+		" tickets WHERE category = ? AND state = 'done' AND started_ms IS NOT NULL"
+		" ORDER BY finished_ms DESC LIMIT 20) recent",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, t->category);
@@ -549,7 +559,8 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	if (rc < 0)
 		return rc;
 	if (!have) {
-		st = db_prepare(d, "SELECT default_service_s FROM hall_categories WHERE code = ?", err);
+		st = db_prepare(d, "SELECT default_service_s FROM hall_categories WHERE code = ?",
+				err);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
 		db_bind_text(st, 1, t->category);
@@ -624,11 +635,12 @@ int hall_ticket_json(db *d, const struct hall_ctx *c, const yc_user *u, const ch
 
 static int next_number(db *d, const char *day, const char *category, int64_t *seq, yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "INSERT INTO ticket_numbers (day, category, last) VALUES (?, ?, 1)"
-				 " ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1"
-				 " RETURNING last",
-				 err);
+	db_stmt *st = db_prepare(
+		d,
+		"INSERT INTO ticket_numbers (day, category, last) VALUES (?, ?, 1)"
+		" ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1"
+		" RETURNING last",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, day);
@@ -709,11 +721,12 @@ static int issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *
 	yc_random_hex(key, 16);
 	yc_sha256_hex(key, strlen(key), t.secret_hash);
 	int64_t now = now_of(c);
-	st = db_prepare(d,
-			"INSERT INTO tickets (id, day, category, number, priority, reason, channel, holder,"
-			" secret_hash, state, issued_ms, appointment, slot_ms) VALUES (?, ?, ?, ?, ?, ?, ?,"
-			" ?, ?, 'waiting', ?, ?, ?)",
-			err);
+	st = db_prepare(
+		d,
+		"INSERT INTO tickets (id, day, category, number, priority, reason, channel, holder,"
+		" secret_hash, state, issued_ms, appointment, slot_ms) VALUES (?, ?, ?, ?, ?, ?, ?,"
+		" ?, ?, 'waiting', ?, ?, ?)",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, t.id);
@@ -753,7 +766,7 @@ int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const c
 		      yc_buf *out, yc_err *err)
 {
 	static const yc_jfield spec[] = {
-		{"category", YC_JT_STRING, true, 1},  {"channel", YC_JT_STRING, true, 16},
+		{"category", YC_JT_STRING, true, 1},   {"channel", YC_JT_STRING, true, 16},
 		{"priority", YC_JT_STRING, false, 16}, {"reason", YC_JT_STRING, false, 200},
 		{"phone", YC_JT_STRING, false, 11},
 	};
@@ -761,33 +774,40 @@ int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const c
 	if (rc)
 		return rc;
 	const char *channel = yc_json_str(body, "channel");
-	const char *priority = yc_json_str(body, "priority") ? yc_json_str(body, "priority") : "normal";
+	const char *priority =
+		yc_json_str(body, "priority") ? yc_json_str(body, "priority") : "normal";
 	if (!one_of(channel, ticket_channels))
-		return yc_err_set(err, YC_EINVAL, "channel", "channel must be kiosk, mobile or window");
+		return yc_err_set(err, YC_EINVAL, "channel",
+				  "channel must be kiosk, mobile or window");
 	if (strcmp(priority, "green") && strcmp(priority, "normal"))
 		return yc_err_set(err, YC_EINVAL, "priority",
 				  "priority must be green or normal (appointments check in)");
 	const char *reason = yc_json_str(body, "reason");
 	if (!strcmp(priority, "green") && (!reason || !*reason))
-		return yc_err_set(err, YC_EINVAL, "reason",
-				  "the green channel needs its reason (elderly, disabled, key project…)");
+		return yc_err_set(
+			err, YC_EINVAL, "reason",
+			"the green channel needs its reason (elderly, disabled, key project…)");
 	char holder[80];
 	const char *phone = yc_json_str(body, "phone");
 	if (u && u->role == ROLE_APPLICANT) {
 		snprintf(holder, sizeof(holder), "user:%lld", (long long)u->id);
 	} else if (phone) {
-		bool ok = strlen(phone) == 11 && phone[0] == '1' && strspn(phone, "0123456789") == 11;
+		bool ok =
+			strlen(phone) == 11 && phone[0] == '1' && strspn(phone, "0123456789") == 11;
 		if (!ok)
-			return yc_err_set(err, YC_EINVAL, "phone", "phone must be an 11-digit mobile number");
+			return yc_err_set(err, YC_EINVAL, "phone",
+					  "phone must be an 11-digit mobile number");
 		char h[YC_SHA256_HEX];
 		yc_sha256_hex(phone, strlen(phone), h);
-		snprintf(holder, sizeof(holder), "phone:%.32s", h); /* the number itself is not kept */
+		snprintf(holder, sizeof(holder), "phone:%.32s",
+			 h); /* the number itself is not kept */
 	} else {
-		return yc_err_set(err, YC_EINVAL, "phone",
-				  "give a mobile number (one waiting ticket per person and category)");
+		return yc_err_set(
+			err, YC_EINVAL, "phone",
+			"give a mobile number (one waiting ticket per person and category)");
 	}
-	return issue(d, c, u, yc_json_str(body, "category"), channel, priority, reason, holder, NULL,
-		     0, out, err);
+	return issue(d, c, u, yc_json_str(body, "category"), channel, priority, reason, holder,
+		     NULL, 0, out, err);
 }
 
 /* The window's categories (a JSON array, or "*" for all): the codes, or 0 for all. */
@@ -805,7 +825,8 @@ static int window_categories(const struct window_row *w, char codes[26][4])
 	return n;
 }
 
-/* The oldest waiting ticket of one kind for a window (its categories, or ones transferred to it). */
+/* The oldest waiting ticket of one kind for a window (its categories, or ones transferred to it).
+ */
 static int candidate(db *d, const struct window_row *w, char codes[26][4], int ncodes,
 		     const char *day, const char *sql_kind, int64_t now, struct hall_candidate *c,
 		     char id[32], yc_err *err)
@@ -840,7 +861,7 @@ static int candidate(db *d, const struct window_row *w, char codes[26][4], int n
 	if (rc == DB_ROW) {
 		db_col_copy(st, 0, id, 32);
 		const char *p = db_col_text(st, 1);
-		c->priority = !strcmp(p, "green") ? PRIO_GREEN
+		c->priority = !strcmp(p, "green")	  ? PRIO_GREEN
 			      : !strcmp(p, "appointment") ? PRIO_APPOINTMENT
 							  : PRIO_NORMAL;
 		c->issued_ms = db_col_int(st, 2);
@@ -862,7 +883,8 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 	if (rc)
 		return rc;
 	if (strcmp(w.staff, u->username))
-		return yc_err_set(err, YC_EFORBIDDEN, "no", "you are not signed in at window %d", no);
+		return yc_err_set(err, YC_EFORBIDDEN, "no", "you are not signed in at window %d",
+				  no);
 	if (strcmp(w.state, "open")) {
 		rc = yc_err_set(err, YC_ECONFLICT, "state", "window %d is %s", no, w.state);
 		if (err)
@@ -870,10 +892,11 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 		return rc;
 	}
 	/* a window serves one person at a time */
-	db_stmt *st = db_prepare(d,
-				 "SELECT number, state FROM tickets WHERE window_no = ? AND state IN"
-				 " ('called', 'serving')",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT number, state FROM tickets WHERE window_no = ? AND state IN"
+			   " ('called', 'serving')",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_int(st, 1, no);
@@ -886,9 +909,10 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 	if (rc < 0)
 		return rc;
 	if (busy[0]) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state",
-				"ticket %s is %s at this window: finish it or mark it a no-show first",
-				busy, busy_state);
+		rc = yc_err_set(
+			err, YC_ECONFLICT, "state",
+			"ticket %s is %s at this window: finish it or mark it a no-show first",
+			busy, busy_state);
 		if (err)
 			snprintf(err->state, sizeof(err->state), "%s", busy_state);
 		return rc;
@@ -910,7 +934,8 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 		};
 		int n = 0;
 		for (int k = 0; k < 4; k++) {
-			rc = candidate(d, &w, codes, ncodes, day, kinds[k], now, &cand[n], ids[n], err);
+			rc = candidate(d, &w, codes, ncodes, day, kinds[k], now, &cand[n], ids[n],
+				       err);
 			if (rc < 0)
 				return rc;
 			if (rc == 1)
@@ -939,8 +964,8 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 			continue;
 		struct ticket_row t;
 		if ((rc = ticket_load(d, ids[pick], &t, err)) ||
-		    (rc = hall_event(d, c, u, "call", w.floor, w.zone, no, t.id, t.number, t.category,
-				     err)))
+		    (rc = hall_event(d, c, u, "call", w.floor, w.zone, no, t.id, t.number,
+				     t.category, err)))
 			return rc;
 		return ticket_render(d, c, &t, out, err);
 	}
@@ -989,7 +1014,8 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		next = "missed";
 	} else if (!strcmp(action, "requeue") && !strcmp(from, "missed")) {
 		if (t.requeued) {
-			rc = yc_err_set(err, YC_ECONFLICT, "state", "a ticket is put back once only");
+			rc = yc_err_set(err, YC_ECONFLICT, "state",
+					"a ticket is put back once only");
 			if (err)
 				snprintf(err->state, sizeof(err->state), "%s", from);
 		}
@@ -1006,7 +1032,8 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 			    strspn(x->valuestring, "0123456789") != 20) {
 				char path[24];
 				snprintf(path, sizeof(path), "cases[%d]", i);
-				rc = yc_err_set(err, YC_EINVAL, path, "%s is not a case number", path);
+				rc = yc_err_set(err, YC_EINVAL, path, "%s is not a case number",
+						path);
 				break;
 			}
 			i++;
@@ -1018,8 +1045,8 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		   (!strcmp(from, "waiting") || !strcmp(from, "called"))) {
 		next = "waiting";
 	} else if (strcmp(action, "recall") && strcmp(action, "no_show") &&
-		   strcmp(action, "requeue") && strcmp(action, "start") && strcmp(action, "finish") &&
-		   strcmp(action, "transfer")) {
+		   strcmp(action, "requeue") && strcmp(action, "start") &&
+		   strcmp(action, "finish") && strcmp(action, "transfer")) {
 		rc = yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
 	} else {
 		rc = yc_err_set(err, YC_ECONFLICT, "state", "a %s ticket cannot %s", from, action);
@@ -1040,17 +1067,19 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		const char *cat = yc_json_str(body, "category");
 		target = (int)yc_json_int(body, "window", 0);
 		if (!cat && !target)
-			rc = yc_err_set(err, YC_EINVAL, "category", "transfer to a category or a window");
+			rc = yc_err_set(err, YC_EINVAL, "category",
+					"transfer to a category or a window");
 		int fl;
 		char zn[16];
 		if (!rc && cat && (rc = category_place(d, cat, &fl, zn, err)) == 0)
-			snprintf(new_category, sizeof(new_category), "%s", cat), category = new_category;
+			snprintf(new_category, sizeof(new_category), "%s", cat),
+				category = new_category;
 		struct window_row tw;
 		if (!rc && target && window_load(d, target, &tw, NULL))
 			rc = yc_err_set(err, YC_EINVAL, "window", "no window %d", target);
 		if (!rc && target && !serves(tw.categories, category))
-			rc = yc_err_set(err, YC_EINVAL, "window", "window %d does not serve category %s",
-					target, category);
+			rc = yc_err_set(err, YC_EINVAL, "window",
+					"window %d does not serve category %s", target, category);
 	}
 	if (rc) {
 		cJSON_Delete(empty);
@@ -1099,7 +1128,8 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 	if (rc < 0)
 		return rc;
 	if (!changed) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "the ticket was changed by someone else");
+		rc = yc_err_set(err, YC_ECONFLICT, "state",
+				"the ticket was changed by someone else");
 		if (err)
 			snprintf(err->state, sizeof(err->state), "%s", from);
 		return rc;
@@ -1150,7 +1180,8 @@ static int slot_taken(db *d, const char *category, const char *day, const char *
 
 static int64_t category_capacity(db *d, const char *category)
 {
-	db_stmt *st = db_prepare(d, "SELECT slot_capacity FROM hall_categories WHERE code = ?", NULL);
+	db_stmt *st =
+		db_prepare(d, "SELECT slot_capacity FROM hall_categories WHERE code = ?", NULL);
 	if (!st)
 		return -1;
 	db_bind_text(st, 1, category);
@@ -1188,10 +1219,11 @@ int hall_slots_json(db *d, const struct hall_ctx *c, const char *category, const
 		if (rc)
 			return rc;
 		bool past = ms_of(c, day, starts[i]) <= now;
-		yc_buf_addf(out,
-			    "%s{\"slot\":\"%s\",\"capacity\":%lld,\"booked\":%lld,\"available\":%lld}",
-			    i ? "," : "", slot, (long long)cap, (long long)taken,
-			    (long long)(past || taken >= cap ? 0 : cap - taken));
+		yc_buf_addf(
+			out,
+			"%s{\"slot\":\"%s\",\"capacity\":%lld,\"booked\":%lld,\"available\":%lld}",
+			i ? "," : "", slot, (long long)cap, (long long)taken,
+			(long long)(past || taken >= cap ? 0 : cap - taken));
 	}
 	return yc_buf_adds(out, "]}");
 }
@@ -1200,11 +1232,12 @@ static int appointment_render(db *d, const struct hall_ctx *c, const char *id, y
 			      yc_err *err)
 {
 	(void)c;
-	db_stmt *st = db_prepare(d,
-				 "SELECT a.id, a.category, a.day, a.slot, a.state, a.ticket, h.name"
-				 " FROM appointments a JOIN hall_categories h ON h.code = a.category"
-				 " WHERE a.id = ?",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT a.id, a.category, a.day, a.slot, a.state, a.ticket, h.name"
+			   " FROM appointments a JOIN hall_categories h ON h.code = a.category"
+			   " WHERE a.id = ?",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, id);
@@ -1273,10 +1306,11 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 	if (ms_of(c, day, minute) <= now)
 		return yc_err_set(err, YC_EINVAL, "slot", "the slot has begun or passed");
 	/* the no-show bar */
-	db_stmt *st = db_prepare(d,
-				 "SELECT day, slot FROM appointments WHERE user_id = ? AND state = 'missed'"
-				 " ORDER BY day DESC, slot DESC LIMIT 50",
-				 err);
+	db_stmt *st = db_prepare(
+		d,
+		"SELECT day, slot FROM appointments WHERE user_id = ? AND state = 'missed'"
+		" ORDER BY day DESC, slot DESC LIMIT 50",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_int(st, 1, u->id);
@@ -1330,7 +1364,8 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 		if (*p >= 'a' && *p <= 'f')
 			*p = (char)(*p - 'a' + 'A');
 	if ((rc = db_run(d, err,
-			 "INSERT INTO appointments (id, user_id, category, day, slot, state, created_ms)"
+			 "INSERT INTO appointments (id, user_id, category, day, slot, state, "
+			 "created_ms)"
 			 " VALUES (?, ?, ?, ?, ?, 'booked', ?)",
 			 "sisssi", id, u->id, category, date, slot, now)))
 		return rc;
@@ -1383,14 +1418,16 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 		if (!is_owner)
 			return yc_err_set(err, YC_EFORBIDDEN, "id", "only its holder cancels it");
 		if (strcmp(state, "booked") || slot_ms <= now) {
-			rc = yc_err_set(err, YC_ECONFLICT, "state",
-					"only a booked appointment before its slot can be cancelled");
+			rc = yc_err_set(
+				err, YC_ECONFLICT, "state",
+				"only a booked appointment before its slot can be cancelled");
 			if (err)
 				snprintf(err->state, sizeof(err->state), "%s", state);
 			return rc;
 		}
 		if ((rc = db_run(d, err,
-				 "UPDATE appointments SET state = 'cancelled' WHERE id = ? AND state = 'booked'",
+				 "UPDATE appointments SET state = 'cancelled' WHERE id = ? AND "
+				 "state = 'booked'",
 				 "s", id)))
 			return rc;
 		return appointment_render(d, c, id, out, err);
@@ -1420,8 +1457,8 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 		cJSON *j = cJSON_Parse(t.data);
 		const char *tid = yc_json_str(cJSON_GetObjectItemCaseSensitive(j, "ticket"), "id");
 		rc = db_run(d, err,
-			    "UPDATE appointments SET state = 'checked_in', ticket = ? WHERE id = ?", "ss",
-			    tid ? tid : "", id);
+			    "UPDATE appointments SET state = 'checked_in', ticket = ? WHERE id = ?",
+			    "ss", tid ? tid : "", id);
 		cJSON_Delete(j);
 	}
 	if (!rc)
@@ -1433,10 +1470,11 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 int hall_appointments_mine(db *d, const struct hall_ctx *c, const yc_user *u, yc_buf *out,
 			   yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "SELECT id FROM appointments WHERE user_id = ? ORDER BY day DESC, slot DESC"
-				 " LIMIT 50",
-				 err);
+	db_stmt *st = db_prepare(
+		d,
+		"SELECT id FROM appointments WHERE user_id = ? ORDER BY day DESC, slot DESC"
+		" LIMIT 50",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_int(st, 1, u->id);
@@ -1500,12 +1538,14 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 	const char *by = q->by ? q->by : "day";
 	if (strcmp(by, "day") && strcmp(by, "hour") && strcmp(by, "category") &&
 	    strcmp(by, "window") && strcmp(by, "staff"))
-		return yc_err_set(err, YC_EINVAL, "by", "by must be day, hour, category, window or staff");
-	db_stmt *st = db_prepare(d,
-				 "SELECT day, category, window_no, staff, state, priority, issued_ms,"
-				 " called_ms, started_ms, finished_ms FROM tickets"
-				 " WHERE day >= ? AND day <= ? ORDER BY issued_ms",
-				 err);
+		return yc_err_set(err, YC_EINVAL, "by",
+				  "by must be day, hour, category, window or staff");
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT day, category, window_no, staff, state, priority, issued_ms,"
+			   " called_ms, started_ms, finished_ms FROM tickets"
+			   " WHERE day >= ? AND day <= ? ORDER BY issued_ms",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, q->from);
@@ -1526,10 +1566,12 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 		else if (!strcmp(by, "window"))
 			snprintf(key, sizeof(key), "%lld", (long long)db_col_int(st, 2));
 		else if (!strcmp(by, "staff"))
-			snprintf(key, sizeof(key), "%s", db_col_null(st, 3) ? "" : db_col_text(st, 3));
+			snprintf(key, sizeof(key), "%s",
+				 db_col_null(st, 3) ? "" : db_col_text(st, 3));
 		else {
 			int64_t m = local_min(c, db_col_int(st, 6));
-			snprintf(key, sizeof(key), "%02lld:00", (long long)((m % 1440 + 1440) % 1440 / 60));
+			snprintf(key, sizeof(key), "%02lld:00",
+				 (long long)((m % 1440 + 1440) % 1440 / 60));
 		}
 		int k;
 		for (k = 0; k < ng && strcmp(g[k].key, key); k++)
@@ -1573,8 +1615,8 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 					 "分组,取号数,服务数,过号数,预约数,预约到场数,平均等候(秒),"
 					 "等候P90(秒),平均办理(秒)\r\n");
 		else
-			yc_buf_addf(out, "{\"by\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"rows\":[", by,
-				    q->from, q->to);
+			yc_buf_addf(out, "{\"by\":\"%s\",\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
+				    by, q->from, q->to);
 		for (int k = 0; k < ng; k++) {
 			struct stat_group *x = &g[k];
 			if (x->nwaits)
@@ -1583,11 +1625,12 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 			for (int i = 0; i < x->nwaits; i++)
 				sum += x->waits[i];
 			double mean = x->nwaits ? sum / 1000.0 / x->nwaits : 0;
-			double p90 = x->nwaits ? x->waits[(x->nwaits * 9 + 9) / 10 - 1] / 1000.0 : 0;
+			double p90 =
+				x->nwaits ? x->waits[(x->nwaits * 9 + 9) / 10 - 1] / 1000.0 : 0;
 			double svc = x->served ? x->service_sum / 1000.0 / x->served : 0;
 			if (q->csv) {
-				yc_buf_addf(out, "%s,%lld,%lld,%lld,%lld,%lld,%.0f,%.0f,%.0f\r\n", x->key,
-					    (long long)x->tickets, (long long)x->served,
+				yc_buf_addf(out, "%s,%lld,%lld,%lld,%lld,%lld,%.0f,%.0f,%.0f\r\n",
+					    x->key, (long long)x->tickets, (long long)x->served,
 					    (long long)x->missed, (long long)x->appointments,
 					    (long long)x->kept, mean, p90, svc);
 			} else {
@@ -1596,7 +1639,8 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 				yc_buf_addf(out,
 					    ",\"tickets\":%lld,\"served\":%lld,\"no_shows\":%lld,"
 					    "\"appointments\":%lld,\"appointments_kept\":%lld,"
-					    "\"wait_mean_s\":%.1f,\"wait_p90_s\":%.1f,\"service_mean_s\":%.1f}",
+					    "\"wait_mean_s\":%.1f,\"wait_p90_s\":%.1f,\"service_"
+					    "mean_s\":%.1f}",
 					    (long long)x->tickets, (long long)x->served,
 					    (long long)x->missed, (long long)x->appointments,
 					    (long long)x->kept, mean, p90, svc);
@@ -1628,11 +1672,12 @@ int hall_expire_tickets(db *d, const struct hall_ctx *c, int64_t *count, yc_err 
 	 * before closing (one taken after closing, at the self-service zone, waits
 	 * for the morning's windows until the day ends).
 	 */
-	db_stmt *st = db_prepare(d,
-				 "UPDATE tickets SET state = 'expired', version = version + 1"
-				 " WHERE state IN ('waiting', 'called') AND (day < ? OR (day = ? AND"
-				 " issued_ms < ?)) RETURNING 1",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "UPDATE tickets SET state = 'expired', version = version + 1"
+			   " WHERE state IN ('waiting', 'called') AND (day < ? OR (day = ? AND"
+			   " issued_ms < ?)) RETURNING 1",
+			   err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, today_s);
@@ -1647,9 +1692,9 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 	int64_t now = now_of(c);
 	int32_t day = today(c);
 	/* booked, and the check-in window has closed: missed */
-	db_stmt *st = db_prepare(d,
-				 "SELECT id, day, slot FROM appointments WHERE state = 'booked' AND day <= ?",
-				 err);
+	db_stmt *st = db_prepare(
+		d, "SELECT id, day, slot FROM appointments WHERE state = 'booked' AND day <= ?",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	char today_s[16];
@@ -1670,7 +1715,8 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 		return rc;
 	for (int i = 0; i < n; i++) {
 		if ((rc = db_run(d, err,
-				 "UPDATE appointments SET state = 'missed' WHERE id = ? AND state = 'booked'",
+				 "UPDATE appointments SET state = 'missed' WHERE id = ? AND state "
+				 "= 'booked'",
 				 "s", ids[i])))
 			return rc;
 		(*count)++;
@@ -1678,11 +1724,12 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 	/* tomorrow's appointments: one reminder each */
 	char tomorrow[16];
 	yc_date_format(day + 1, tomorrow, sizeof(tomorrow));
-	st = db_prepare(d,
-			"SELECT a.id, a.slot, u.username, h.name FROM appointments a"
-			" JOIN users u ON u.id = a.user_id JOIN hall_categories h ON h.code = a.category"
-			" WHERE a.state = 'booked' AND a.day = ? AND a.reminded = 0 LIMIT 200",
-			err);
+	st = db_prepare(
+		d,
+		"SELECT a.id, a.slot, u.username, h.name FROM appointments a"
+		" JOIN users u ON u.id = a.user_id JOIN hall_categories h ON h.code = a.category"
+		" WHERE a.state = 'booked' AND a.day = ? AND a.reminded = 0 LIMIT 200",
+		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, tomorrow);
@@ -1704,7 +1751,8 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 		char to[64], text[256];
 		snprintf(to, sizeof(to), "user:%s", r[i].user);
 		snprintf(text, sizeof(text),
-			 "【一窗】您已预约明天%s的%s业务，请在预约时间前30分钟至后15分钟内签到，预约码%s",
+			 "【一窗】您已预约明天%s的%"
+			 "s业务，请在预约时间前30分钟至后15分钟内签到，预约码%s",
 			 r[i].slot, r[i].name, r[i].id);
 		if ((rc = notify_queue(d, "sms", to, text, err)) ||
 		    (rc = db_run(d, err, "UPDATE appointments SET reminded = 1 WHERE id = ?", "s",

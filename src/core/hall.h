@@ -29,17 +29,17 @@
 struct hall_ctx {
 	calendar *cal;
 	int tz_offset_min;
-	int64_t fairness_s;	/* a normal ticket waiting this long goes before priority ones */
-	int max_recalls;	/* recalls after which a called ticket is marked missed */
-	int checkin_before_min; /* check-in opens this long before the slot … */
-	int checkin_after_min;	/* … and closes this long after its start */
-	int slot_minutes;	/* appointment slots */
-	int daily_limit;	/* appointments per person per day */
-	int penalty_misses;	/* this many missed appointments … */
+	int64_t fairness_s;	 /* a normal ticket waiting this long goes before priority ones */
+	int max_recalls;	 /* recalls after which a called ticket is marked missed */
+	int checkin_before_min;	 /* check-in opens this long before the slot … */
+	int checkin_after_min;	 /* … and closes this long after its start */
+	int slot_minutes;	 /* appointment slots */
+	int daily_limit;	 /* appointments per person per day */
+	int penalty_misses;	 /* this many missed appointments … */
 	int penalty_window_days; /* … within this many days … */
-	int penalty_days;	/* … bar booking for this many days */
-	char call_text[128];	/* "请 {number} 号到 {window} 号窗口办理" */
-	int64_t now_ms;		/* 0: the clock; tests set it */
+	int penalty_days;	 /* … bar booking for this many days */
+	char call_text[128];	 /* "请 {number} 号到 {window} 号窗口办理" */
+	int64_t now_ms;		 /* 0: the clock; tests set it */
 };
 
 /* ---- the calling rule ---------------------------------------------------- */
@@ -67,9 +67,9 @@ int hall_pick(const struct hall_candidate *c, int n, int64_t now_ms, int64_t fai
  * (spans in minutes of the day), none on a day that is not a working day.
  * Fills starts (minutes of the day) up to max; returns how many, or < 0.
  */
-int hall_day_slots(calendar *cal, int32_t day, int slot_minutes, int *starts, int max,
-		   yc_err *err);
-/* Whether misses within the window bar booking now: the bar runs penalty_days from the last miss. */
+int hall_day_slots(calendar *cal, int32_t day, int slot_minutes, int *starts, int max, yc_err *err);
+/* Whether misses within the window bar booking now: the bar runs penalty_days from the last miss.
+ */
 bool hall_barred(const struct hall_ctx *c, const int64_t *miss_ms, int nmiss, int64_t now_ms,
 		 int64_t *until_ms);
 /* Seconds until a ticket with `ahead` tickets before it is called, at avg_service_s per ticket. */

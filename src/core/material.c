@@ -52,10 +52,11 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 	if (!b64)
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	EVP_EncodeBlock((unsigned char *)b64, p, (int)n);
-	db_stmt *st = db_prepare(d,
-				 "INSERT INTO materials (sha256, type, size, content, uploader, created_ms)"
-				 " VALUES (?, ?, ?, ?, ?, ?)",
-				 err);
+	db_stmt *st = db_prepare(
+		d,
+		"INSERT INTO materials (sha256, type, size, content, uploader, created_ms)"
+		" VALUES (?, ?, ?, ?, ?, ?)",
+		err);
 	int rc = st ? 0 : (err ? err->code : YC_EINTERNAL);
 	if (st) {
 		db_bind_text(st, 1, sha);

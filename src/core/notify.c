@@ -14,9 +14,10 @@ enum { NOTIFY_MAX_ATTEMPTS = 5 };
 
 int notify_queue(db *d, const char *channel, const char *recipient, const char *text, yc_err *err)
 {
-	return db_run(d, err,
-		      "INSERT INTO notifications (at_ms, channel, recipient, text) VALUES (?, ?, ?, ?)",
-		      "isss", yc_now_ms(), channel, recipient, text);
+	return db_run(
+		d, err,
+		"INSERT INTO notifications (at_ms, channel, recipient, text) VALUES (?, ?, ?, ?)",
+		"isss", yc_now_ms(), channel, recipient, text);
 }
 
 /* The phone behind a recipient name, or "". */
@@ -36,7 +37,8 @@ static void resolve_phone(db *d, const char *recipient, char *out, size_t size)
 		const char *v = db_col_text(st, 0);
 		if (!strncmp(recipient, "case:", 5)) {
 			cJSON *a = cJSON_Parse(v); /* the applicant document */
-			snprintf(out, size, "%s", yc_json_str(a, "phone") ? yc_json_str(a, "phone") : "");
+			snprintf(out, size, "%s",
+				 yc_json_str(a, "phone") ? yc_json_str(a, "phone") : "");
 			cJSON_Delete(a);
 		} else {
 			snprintf(out, size, "%s", v);
@@ -98,7 +100,8 @@ int notify_mark(db *d, int64_t id, enum notify_outcome outcome, yc_err *err)
 			      "i", id);
 	if (ok)
 		return db_run(d, err,
-			      "UPDATE notifications SET state = 'sent', sent_ms = ?, attempts = attempts + 1"
+			      "UPDATE notifications SET state = 'sent', sent_ms = ?, attempts = "
+			      "attempts + 1"
 			      " WHERE id = ?",
 			      "ii", yc_now_ms(), id);
 	return db_run(d, err,

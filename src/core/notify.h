@@ -15,8 +15,7 @@
 #include "db/db.h"
 
 /* Queues a message (call inside the change's transaction). */
-int notify_queue(db *d, const char *channel, const char *recipient, const char *text,
-		 yc_err *err);
+int notify_queue(db *d, const char *channel, const char *recipient, const char *text, yc_err *err);
 
 struct notification {
 	int64_t id;

@@ -90,7 +90,8 @@ int api_windows_act(yc_req *r)
 	if (rc)
 		return rc;
 	const char *a = r->params[1];
-	if (strcmp(a, "sign_in") && strcmp(a, "sign_out") && strcmp(a, "pause") && strcmp(a, "resume"))
+	if (strcmp(a, "sign_in") && strcmp(a, "sign_out") && strcmp(a, "pause") &&
+	    strcmp(a, "resume"))
 		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", a);
 	struct hall_write *w = hall_write_new(r);
 	if (!w)
@@ -163,8 +164,8 @@ static const struct yc_write_ops ticket_act_ops = {ticket_act_write, NULL, hall_
 
 int api_tickets_act(yc_req *r)
 {
-	static const char *const actions[] = {"recall", "no_show", "requeue", "transfer", "start",
-					      "finish"};
+	static const char *const actions[] = {"recall",	  "no_show", "requeue",
+					      "transfer", "start",   "finish"};
 	bool known = false;
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
 		if (!strcmp(actions[i], r->params[1]))
@@ -189,10 +190,12 @@ int api_hall_events(yc_req *r)
 	const char *zone = http_query(r, "zone");
 	char prefix[64] = "hall/";
 	if (zone) {
-		if (!*zone || strlen(zone) > 15 || strspn(zone, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(zone))
+		if (!*zone || strlen(zone) > 15 ||
+		    strspn(zone, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(zone))
 			return yc_err_set(&r->err, YC_EINVAL, "zone", "no zone %s", zone);
 		if (!floor)
-			return yc_err_set(&r->err, YC_EINVAL, "floor", "a zone is given with its floor");
+			return yc_err_set(&r->err, YC_EINVAL, "floor",
+					  "a zone is given with its floor");
 		snprintf(prefix, sizeof(prefix), "hall/%lld/%s/", (long long)floor, zone);
 	} else if (floor) {
 		snprintf(prefix, sizeof(prefix), "hall/%lld/", (long long)floor);
@@ -286,8 +289,8 @@ int api_hall_stats(yc_req *r)
 	if (!rc) {
 		if (q.csv) {
 			char disp[96];
-			snprintf(disp, sizeof(disp), "attachment; filename=\"hall-%s-%s-%s.csv\"", q.from,
-				 q.to, q.by ? q.by : "day");
+			snprintf(disp, sizeof(disp), "attachment; filename=\"hall-%s-%s-%s.csv\"",
+				 q.from, q.to, q.by ? q.by : "day");
 			http_header(r, "Content-Type", "text/csv; charset=utf-8");
 			http_header(r, "Content-Disposition", disp);
 		}

@@ -89,8 +89,8 @@ enum notify_outcome notify_deliver(const char *sms_url, const struct notificatio
 		return NOTIFY_SENT;
 	}
 	if (!n->phone[0]) {
-		yc_log(YC_LOG_INFO, "notification %lld: %s has no phone on record", (long long)n->id,
-		       n->recipient);
+		yc_log(YC_LOG_INFO, "notification %lld: %s has no phone on record",
+		       (long long)n->id, n->recipient);
 		return NOTIFY_UNDELIVERABLE;
 	}
 	yc_buf body;

@@ -37,7 +37,8 @@ static char sha[65];
 /* UTC ms of a local (+08:00) time. */
 static int64_t local_ms(int y, int m, int day, int hh, int mm)
 {
-	int64_t min = (int64_t)yc_days_from_civil(y, (unsigned)m, (unsigned)day) * 1440 + hh * 60 + mm;
+	int64_t min =
+		(int64_t)yc_days_from_civil(y, (unsigned)m, (unsigned)day) * 1440 + hh * 60 + mm;
 	return (min - 480) * 60000;
 }
 
@@ -125,7 +126,8 @@ static void submit(const char *item, bool only_m1, char no[32])
 		else if (!strcmp(type, "select"))
 			cJSON_AddStringToObject(
 				form, name,
-				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f, "options"), 0)
+				cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(f, "options"),
+						   0)
 					->valuestring);
 		else if (yc_json_str(f, "pattern")) /* the only pattern in the demo: 不动产单元号 */
 			cJSON_AddStringToObject(form, name, "371091001001GB00001F00010001");
@@ -211,7 +213,8 @@ static void force_state(const char *no, enum case_state s)
 			    "UPDATE cases SET state = ?, step = 0, step_department = 'xzsp',"
 			    " assignee = NULL, accepted_ms = ?, deadline_min = ?, yellow_min = ?,"
 			    " deadline = '2026-12-10', stopped_ms = ?, light = 'green',"
-			    " delivery = '{\"mode\":\"mail\",\"address\":\"经区\",\"tracking_no\":\"SF1\"}',"
+			    " delivery = "
+			    "'{\"mode\":\"mail\",\"address\":\"经区\",\"tracking_no\":\"SF1\"}',"
 			    " due_day = '2026-12-04' WHERE no = ?",
 			    "siiiis", case_state_name(s), ctx.now_ms - 86400000, now_min + 14400,
 			    now_min + 10000, ctx.now_ms - 3600000, no),
@@ -251,8 +254,8 @@ static const char *body_for(enum case_action a)
 Test(case_table, every_row_moves_the_case, .init = setup, .fini = teardown)
 {
 	char supplement[256];
-	snprintf(supplement, sizeof(supplement), "{\"materials\":[{\"id\":\"m2\",\"sha256\":\"%s\"}]}",
-		 sha);
+	snprintf(supplement, sizeof(supplement),
+		 "{\"materials\":[{\"id\":\"m2\",\"sha256\":\"%s\"}]}", sha);
 	for (int i = 0; i < case_table_len; i++) {
 		const struct case_transition *t = &case_table[i];
 		char no[32];
@@ -289,7 +292,8 @@ Test(case_table, every_other_pair_is_refused, .init = setup, .fini = teardown)
 			char state[24];
 			yc_err err;
 			int rc = act(no, actor_for(roles), (enum case_action)a,
-				     a == CA_SUPPLEMENT ? "{\"note\":\"x\"}" : body_for(a), state, &err);
+				     a == CA_SUPPLEMENT ? "{\"note\":\"x\"}" : body_for(a), state,
+				     &err);
 			cr_assert_eq(rc, YC_ECONFLICT, "(%s, %s) gave %d: %s", case_state_name(s),
 				     case_action_name(a), rc, err.message);
 			cr_assert_str_eq(err.state, case_state_name(s));
@@ -309,7 +313,8 @@ Test(case_table, names_round_trip)
 	/* every row's roles are real roles, and the system only lapses */
 	for (int i = 0; i < case_table_len; i++) {
 		cr_assert(case_table[i].roles);
-		cr_assert((case_table[i].roles & ROLE_SYSTEM) == 0 || case_table[i].action == CA_LAPSE);
+		cr_assert((case_table[i].roles & ROLE_SYSTEM) == 0 ||
+			  case_table[i].action == CA_LAPSE);
 	}
 }
 
@@ -420,8 +425,8 @@ Test(case_deadline, lights_follow_the_clock, .init = setup, .fini = teardown)
 	cr_assert_eq(case_refresh_lights(d, &ctx, &changed, NULL), 0);
 	cr_assert_eq(db_commit(d, NULL), 0);
 	cr_assert_eq(changed, 0, "a second run finds nothing to change");
-	db_stmt *st = db_prepare(d, "SELECT COUNT(*) FROM notifications WHERE text LIKE '%红灯%'",
-				 NULL);
+	db_stmt *st =
+		db_prepare(d, "SELECT COUNT(*) FROM notifications WHERE text LIKE '%红灯%'", NULL);
 	cr_assert_eq(db_step(st, NULL), DB_ROW);
 	cr_assert_geq(db_col_int(st, 0), 1);
 	db_done(st);
@@ -435,16 +440,15 @@ Test(case_deadline, light_thresholds)
 	cr_assert_str_eq(case_light_at(200, 100, 200), "red");
 }
 
-Test(case_kinds, instant_and_commitment_are_decided_at_acceptance, .init = setup,
-     .fini = teardown)
+Test(case_kinds, instant_and_commitment_are_decided_at_acceptance, .init = setup, .fini = teardown)
 {
 	char no[32];
 	submit(ITEM_INSTANT, false, no);
 	must(no, "clerk1", CA_ACCEPT, "{}", "approved");
 	submit(ITEM_COMMIT, false, no);
 	must(no, "clerk1", CA_ACCEPT, "{}", "approved");
-	db_stmt *st = db_prepare(d, "SELECT state, department FROM post_checks WHERE case_no = ?",
-				 NULL);
+	db_stmt *st =
+		db_prepare(d, "SELECT state, department FROM post_checks WHERE case_no = ?", NULL);
 	db_bind_text(st, 1, no);
 	cr_assert_eq(db_step(st, NULL), DB_ROW, "a post-check task is created");
 	cr_assert_str_eq(db_col_text(st, 0), "open");
@@ -479,8 +483,8 @@ Test(case_assign, round_robin_random_and_manual, .init = setup, .fini = teardown
 		submit(ITEM_TWO_STEPS, false, no);
 		must(no, "clerk1", CA_ACCEPT, "{}", "accepted");
 		cJSON *c = view(no);
-		const char *a =
-			yc_json_str(cJSON_GetObjectItemCaseSensitive(c, "current_step"), "assignee");
+		const char *a = yc_json_str(cJSON_GetObjectItemCaseSensitive(c, "current_step"),
+					    "assignee");
 		cr_assert(a && (!strcmp(a, "approver1") || !strcmp(a, "approver-xzsp")));
 		cJSON_Delete(c);
 	}
@@ -490,9 +494,8 @@ Test(case_assign, round_robin_random_and_manual, .init = setup, .fini = teardown
 	submit(ITEM_MANUAL, false, no);
 	must(no, "clerk1", CA_ACCEPT, "{}", "accepted");
 	cJSON *c = view(no);
-	cr_assert(cJSON_IsNull(
-		cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(c, "current_step"),
-						 "assignee")));
+	cr_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(c, "current_step"), "assignee")));
 	cJSON_Delete(c);
 	cr_assert_eq(act(no, "supervisor1", CA_ASSIGN, "{\"assignee\":\"approver1\"}", state, &err),
 		     YC_EINVAL, "a reason is required");

@@ -11,14 +11,16 @@
 
 #define MIN 60000LL
 
-/* One row of the calling rule: the candidates (priority, waited minutes, slot minutes from now) and who is called. */
+/* One row of the calling rule: the candidates (priority, waited minutes, slot minutes from now) and
+ * who is called. */
 struct pick_case {
 	const char *why;
 	int n;
 	struct {
 		int priority;
-		int waited_min; /* issued this many minutes ago */
-		int slot_in_min; /* appointments: the slot starts in this many minutes (negative: begun) */
+		int waited_min;	 /* issued this many minutes ago */
+		int slot_in_min; /* appointments: the slot starts in this many minutes (negative:
+				    begun) */
 	} c[4];
 	int fairness_min;
 	int expect;
@@ -28,23 +30,52 @@ static const struct pick_case picks[] = {
 	{"nobody waits", 0, {{0}}, 30, -1},
 	{"one normal ticket", 1, {{PRIO_NORMAL, 5, 0}}, 30, 0},
 	{"the older of two normal tickets", 2, {{PRIO_NORMAL, 5, 0}, {PRIO_NORMAL, 9, 0}}, 30, 1},
-	{"green before an older normal ticket", 2, {{PRIO_NORMAL, 20, 0}, {PRIO_GREEN, 1, 0}}, 30, 1},
-	{"a begun appointment before an older normal ticket", 2,
-	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 2, -5}}, 30, 1},
-	{"an appointment whose slot has not begun waits its turn by issue time", 2,
-	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 25, 10}}, 60, 1},
-	{"... and after a normal ticket issued earlier", 2,
-	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 10, 10}}, 60, 0},
-	{"green before a begun appointment", 2, {{PRIO_APPOINTMENT, 9, -1}, {PRIO_GREEN, 1, 0}}, 30, 1},
-	{"fairness: a normal ticket past the bound before green", 3,
-	 {{PRIO_GREEN, 1, 0}, {PRIO_NORMAL, 31, 0}, {PRIO_APPOINTMENT, 3, -2}}, 30, 1},
-	{"fairness: the longest-waiting of the overdue ones", 3,
-	 {{PRIO_NORMAL, 45, 0}, {PRIO_NORMAL, 50, 0}, {PRIO_GREEN, 1, 0}}, 30, 1},
+	{"green before an older normal ticket",
+	 2,
+	 {{PRIO_NORMAL, 20, 0}, {PRIO_GREEN, 1, 0}},
+	 30,
+	 1},
+	{"a begun appointment before an older normal ticket",
+	 2,
+	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 2, -5}},
+	 30,
+	 1},
+	{"an appointment whose slot has not begun waits its turn by issue time",
+	 2,
+	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 25, 10}},
+	 60,
+	 1},
+	{"... and after a normal ticket issued earlier",
+	 2,
+	 {{PRIO_NORMAL, 20, 0}, {PRIO_APPOINTMENT, 10, 10}},
+	 60,
+	 0},
+	{"green before a begun appointment",
+	 2,
+	 {{PRIO_APPOINTMENT, 9, -1}, {PRIO_GREEN, 1, 0}},
+	 30,
+	 1},
+	{"fairness: a normal ticket past the bound before green",
+	 3,
+	 {{PRIO_GREEN, 1, 0}, {PRIO_NORMAL, 31, 0}, {PRIO_APPOINTMENT, 3, -2}},
+	 30,
+	 1},
+	{"fairness: the longest-waiting of the overdue ones",
+	 3,
+	 {{PRIO_NORMAL, 45, 0}, {PRIO_NORMAL, 50, 0}, {PRIO_GREEN, 1, 0}},
+	 30,
+	 1},
 	{"fairness 0 switches the bound off", 2, {{PRIO_NORMAL, 500, 0}, {PRIO_GREEN, 1, 0}}, 0, 1},
-	{"the older of two green tickets", 3,
-	 {{PRIO_GREEN, 2, 0}, {PRIO_GREEN, 7, 0}, {PRIO_NORMAL, 8, 0}}, 30, 1},
-	{"the older of two begun appointments", 2,
-	 {{PRIO_APPOINTMENT, 2, -1}, {PRIO_APPOINTMENT, 4, -20}}, 30, 1},
+	{"the older of two green tickets",
+	 3,
+	 {{PRIO_GREEN, 2, 0}, {PRIO_GREEN, 7, 0}, {PRIO_NORMAL, 8, 0}},
+	 30,
+	 1},
+	{"the older of two begun appointments",
+	 2,
+	 {{PRIO_APPOINTMENT, 2, -1}, {PRIO_APPOINTMENT, 4, -20}},
+	 30,
+	 1},
 	{"a tie goes to the lower index", 2, {{PRIO_NORMAL, 5, 0}, {PRIO_NORMAL, 5, 0}}, 30, 0},
 };
 
@@ -61,7 +92,8 @@ Test(hall_rule, the_calling_table)
 					       ? now + p->c[k].slot_in_min * MIN
 					       : 0;
 		}
-		cr_assert_eq(hall_pick(c, p->n, now, p->fairness_min * MIN), p->expect, "%s", p->why);
+		cr_assert_eq(hall_pick(c, p->n, now, p->fairness_min * MIN), p->expect, "%s",
+			     p->why);
 	}
 }
 
