@@ -49,6 +49,23 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err);
 void case_row_free(struct case_row *row);
 /* Whether actor may see the case at all (applicant: their own; staff: their scope). */
 int case_may_view(const struct case_row *row, const yc_user *actor, yc_err *err);
+/* Shared by case.c, case_views.c and case_doc.c. */
+extern const char *const case_state_labels[CS_NSTATES];
+/* Appends ,"name":"<local date-time>" (or null for 0). */
+void case_add_time(yc_buf *b, const struct case_ctx *c, const char *name, int64_t ms);
+/* Keeps a name's first character: "张三" → "张**". */
+void case_mask_name(const char *s, char *out, size_t size);
+/* The light now (for a running clock) or as stored. */
+const char *case_live_light(const struct case_ctx *c, const struct case_row *row);
+/* Appends ,"timeline":[…]; actors and notes only when with_notes. */
+int case_render_timeline(db *d, const struct case_ctx *c, const char *no, bool with_notes,
+			 yc_buf *b, yc_err *err);
+/* The rule's promised limit: its value, and whether it counts working hours. */
+void case_rule_limit(const cJSON *rule, int *value, bool *hours);
+/* "system" for the scheduler, else the role's name. */
+const char *case_role_name(const yc_user *u);
+/* The day of a local minute. */
+int32_t case_min_day(int64_t min);
 /* Local minutes of a UTC time. */
 int64_t case_local_min(const struct case_ctx *c, int64_t ms);
 int64_t case_now_ms(const struct case_ctx *c);
