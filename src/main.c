@@ -15,6 +15,7 @@
 #include "core/audit.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
+#include "core/hall.h"
 #include "core/demo.h"
 #include "db/db.h"
 #include "http/metrics.h"
@@ -460,6 +461,37 @@ static int cmd_catalog_import(int argc, char **argv)
 	return 0;
 }
 
+static int hall_import_write(db *d, void *arg, yc_err *err)
+{
+	return hall_import(d, arg, err);
+}
+
+/* Loads a hall's layout: zones, categories (with their items) and windows (with who may staff them). */
+static int cmd_hall_import(int argc, char **argv)
+{
+	struct args a;
+	int rc = parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !opt(&a, "db") || a.npos != 1)
+		return EXIT_USAGE;
+	size_t len;
+	char *text = read_file(a.pos[0], 16u << 20, &len);
+	if (!text)
+		return failf("cannot read", a.pos[0]);
+	yc_err err;
+	yc_err_clear(&err);
+	cJSON *hall = NULL;
+	rc = yc_json_parse(text, len, &hall, &err);
+	free(text);
+	if (!rc)
+		rc = cli_write(opt(&a, "db"), hall_import_write, hall, &err);
+	int windows = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(hall, "windows"));
+	cJSON_Delete(hall);
+	if (rc)
+		return fail(&err);
+	printf("imported the hall: %d windows\n", windows);
+	return 0;
+}
+
 static int cmd_catalog_export(int argc, char **argv)
 {
 	struct args a;
@@ -751,6 +783,8 @@ static const struct command commands[] = {
 	 "add an account"},
 	{"catalog", "import", cmd_catalog_import, "--db PATH FILE",
 	 "import departments, offices and items (JSON)"},
+	{"hall", "import", cmd_hall_import, "--db PATH FILE",
+	 "load the hall's zones, categories and windows (docs/operations.md)"},
 	{"catalog", "export", cmd_catalog_export, "--db PATH FILE",
 	 "export the catalog (JSON; - for stdout)"},
 	{"catalog", "generate", cmd_catalog_generate, "[--count N] [--seed S] FILE",

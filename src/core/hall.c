@@ -154,6 +154,21 @@ int64_t hall_estimate_s(int ahead, int open_windows, int64_t avg_service_s)
 
 /* ---- the hall ---------------------------------------------------------------- */
 
+/* Checks every element of a list against spec, naming "list[i].field" on a fault. */
+static int check_each(const cJSON *hall, const char *list, const yc_jfield *spec, size_t n,
+		      yc_err *err)
+{
+	int i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(hall, list)) {
+		int rc = yc_json_check(e, spec, n, err);
+		if (rc)
+			return yc_err_prefix(rc, err, "%s[%d]", list, i);
+		i++;
+	}
+	return 0;
+}
+
 int hall_import(db *d, const cJSON *hall, yc_err *err)
 {
 	static const yc_jfield top[] = {
@@ -161,7 +176,28 @@ int hall_import(db *d, const cJSON *hall, yc_err *err)
 		{"categories", YC_JT_ARRAY, true, 26},
 		{"windows", YC_JT_ARRAY, true, 1000},
 	};
+	static const yc_jfield zone[] = {
+		{"code", YC_JT_STRING, true, 15},
+		{"floor", YC_JT_INT, true, 0},
+		{"name", YC_JT_STRING, true, 100},
+	};
+	static const yc_jfield category[] = {
+		{"code", YC_JT_STRING, true, 1},	{"name", YC_JT_STRING, true, 100},
+		{"zone", YC_JT_STRING, true, 15},	{"items", YC_JT_ARRAY, false, 5000},
+		{"slot_capacity", YC_JT_INT, false, 0}, {"default_service_s", YC_JT_INT, false, 0},
+	};
+	static const yc_jfield window[] = {
+		{"no", YC_JT_INT, true, 0},	      {"floor", YC_JT_INT, true, 0},
+		{"zone", YC_JT_STRING, true, 15},     {"categories", YC_JT_ANY, true, 0},
+		{"allowed", YC_JT_ARRAY, false, 100},
+	};
 	int rc = yc_json_check(hall, top, 3, err);
+	if (!rc)
+		rc = check_each(hall, "zones", zone, 3, err);
+	if (!rc)
+		rc = check_each(hall, "categories", category, 6, err);
+	if (!rc)
+		rc = check_each(hall, "windows", window, 5, err);
 	const cJSON *e;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(hall, "zones")) {
 		if (rc)

@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, expectError, sql } from './helper.mjs';
+import { cli, dropDb, freshDb, startServer, expectError, sql } from './helper.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openStream } from './sse.mjs';
 
 let s;
@@ -362,5 +364,25 @@ describe('figures and jobs', () => {
       state = sql(s.db, `SELECT state FROM tickets WHERE id = '${t.id}'`).trim();
     }
     assert.equal(state, 'expired');
+  });
+});
+
+describe('the hall file', () => {
+  test('yichuang hall import loads a layout and names the bad field', () => {
+    const fresh = freshDb({ demo: false });
+    try {
+      const ok = cli(['hall', 'import', '--db', fresh.db, join(process.cwd(), 'data/demo/hall.json')]);
+      assert.equal(ok.status, 0, ok.stderr);
+      assert.match(ok.stdout, /122 windows/);
+      assert.equal(sql(fresh.db, 'SELECT COUNT(*) FROM hall_windows').trim(), '122');
+      const bad = join(fresh.dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ zones: [{ code: '1A', floor: 'one', name: 'x' }], categories: [], windows: [] }));
+      const r = cli(['hall', 'import', '--db', fresh.db, bad]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /zones\[0\]\.floor/);
+      assert.equal(cli(['hall', 'import']).status, 2);
+    } finally {
+      dropDb(fresh);
+    }
   });
 });
