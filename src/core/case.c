@@ -120,14 +120,6 @@ static const char *const special_procedures[] = {"hearing",   "inspection",    "
 						 "appraisal", "expert_review", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; s && *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
-}
-
 const struct case_transition *case_transition_find(enum case_state s, enum case_action a)
 {
 	for (int i = 0; i < case_table_len; i++)
@@ -692,18 +684,6 @@ static void add_masked_person(yc_buf *b, const cJSON *p, bool full_name)
 
 /* ---- rendering ---------------------------------------------------------------- */
 
-void case_add_time(yc_buf *b, const struct case_ctx *c, const char *name, int64_t ms)
-{
-	yc_buf_addf(b, ",\"%s\":", name);
-	if (!ms) {
-		yc_buf_adds(b, "null");
-		return;
-	}
-	char t[40];
-	yc_time_format_iso(ms, c->tz_offset_min, t, sizeof(t));
-	yc_json_add_str(b, t);
-}
-
 const char *case_live_light(const struct case_ctx *c, const struct case_row *row)
 {
 	if (row->state == CS_ACCEPTED)
@@ -831,10 +811,10 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	yc_json_add_item(b, row->missing);
 	yc_buf_adds(b, ",\"due_day\":");
 	yc_json_add_str(b, row->due_day[0] ? row->due_day : NULL);
-	case_add_time(b, c, "submitted_at", row->submitted_ms);
-	case_add_time(b, c, "accepted_at", row->accepted_ms);
-	case_add_time(b, c, "decided_at", row->decided_ms);
-	case_add_time(b, c, "closed_at", row->closed_ms);
+	yc_json_add_time(b, "submitted_at", row->submitted_ms, c->tz_offset_min);
+	yc_json_add_time(b, "accepted_at", row->accepted_ms, c->tz_offset_min);
+	yc_json_add_time(b, "decided_at", row->decided_ms, c->tz_offset_min);
+	yc_json_add_time(b, "closed_at", row->closed_ms, c->tz_offset_min);
 	yc_buf_adds(b, ",\"deadline\":");
 	yc_json_add_str(b, row->deadline[0] ? row->deadline : NULL);
 	yc_buf_adds(b, ",\"light\":");
@@ -1267,7 +1247,7 @@ static int check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_regi
 	const char *mode = yc_json_str(dv, "mode");
 	char path[64];
 	snprintf(path, sizeof(path), "%s.mode", field);
-	if (!one_of(mode, delivery_modes))
+	if (!yc_one_of(mode, delivery_modes))
 		return yc_err_set(err, YC_EINVAL, path, "%s must be window, mail or electronic",
 				  path);
 	bool ok = !allowed || !cJSON_GetArraySize(allowed);
@@ -1419,7 +1399,7 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	const char *channel = yc_json_str(body, "channel");
 	if (!channel)
 		channel = actor->role == ROLE_APPLICANT ? "online" : "window";
-	if (!rc && !one_of(channel, channels))
+	if (!rc && !yc_one_of(channel, channels))
 		rc = yc_err_set(err, YC_EINVAL, "channel",
 				"channel must be window, online, mobile, kiosk, bank, town or "
 				"cross_region");
@@ -1706,7 +1686,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 	yc_json_add_str(out, n->accept_office);
 	yc_buf_adds(out, ",\"decide_office\":");
 	yc_json_add_str(out, n->decide_office);
-	case_add_time(out, c, "submitted_at", now);
+	yc_json_add_time(out, "submitted_at", now, c->tz_offset_min);
 	return yc_buf_adds(out, ",\"version\":1}");
 }
 
@@ -1791,7 +1771,7 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 	if (!rc && a == CA_RETURN && strcmp(yc_json_str(body, "to"), "previous") &&
 	    strcmp(yc_json_str(body, "to"), "applicant"))
 		rc = yc_err_set(err, YC_EINVAL, "to", "to must be previous or applicant");
-	if (!rc && a == CA_SUSPEND && !one_of(yc_json_str(body, "type"), special_procedures))
+	if (!rc && a == CA_SUSPEND && !yc_one_of(yc_json_str(body, "type"), special_procedures))
 		rc = yc_err_set(err, YC_EINVAL, "type",
 				"type must be hearing, inspection, testing, appraisal or "
 				"expert_review");

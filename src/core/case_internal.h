@@ -51,8 +51,6 @@ void case_row_free(struct case_row *row);
 int case_may_view(const struct case_row *row, const yc_user *actor, yc_err *err);
 /* Shared by case.c, case_views.c and case_doc.c. */
 extern const char *const case_state_labels[CS_NSTATES];
-/* Appends ,"name":"<local date-time>" (or null for 0). */
-void case_add_time(yc_buf *b, const struct case_ctx *c, const char *name, int64_t ms);
 /* Keeps a name's first character: "张三" → "张**". */
 void case_mask_name(const char *s, char *out, size_t size);
 /* The light now (for a running clock) or as stored. */

@@ -153,8 +153,8 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 		yc_json_add_str(out, strcmp(light, "none") ? light : NULL);
 		yc_buf_adds(out, ",\"deadline\":");
 		yc_json_add_str(out, db_col_null(st, 6) ? NULL : db_col_text(st, 6));
-		case_add_time(out, c, "submitted_at", db_col_int(st, 9));
-		case_add_time(out, c, "accepted_at", db_col_int(st, 10));
+		yc_json_add_time(out, "submitted_at", db_col_int(st, 9), c->tz_offset_min);
+		yc_json_add_time(out, "accepted_at", db_col_int(st, 10), c->tz_offset_min);
 		yc_buf_adds(out, ",\"step_department\":");
 		yc_json_add_str(out, db_col_null(st, 11) ? NULL : db_col_text(st, 11));
 		yc_buf_adds(out, ",\"assignee\":");
@@ -340,10 +340,10 @@ int case_progress(db *d, const struct case_ctx *c, const char *no, const char *p
 	yc_json_add_str(out, row.item_name);
 	yc_buf_addf(out, ",\"state\":\"%s\",\"state_label\":\"%s\"", case_state_name(row.state),
 		    case_state_labels[row.state]);
-	case_add_time(out, c, "submitted_at", row.submitted_ms);
-	case_add_time(out, c, "accepted_at", row.accepted_ms);
-	case_add_time(out, c, "decided_at", row.decided_ms);
-	case_add_time(out, c, "closed_at", row.closed_ms);
+	yc_json_add_time(out, "submitted_at", row.submitted_ms, c->tz_offset_min);
+	yc_json_add_time(out, "accepted_at", row.accepted_ms, c->tz_offset_min);
+	yc_json_add_time(out, "decided_at", row.decided_ms, c->tz_offset_min);
+	yc_json_add_time(out, "closed_at", row.closed_ms, c->tz_offset_min);
 	yc_buf_adds(out, ",\"deadline\":");
 	yc_json_add_str(out, row.deadline[0] ? row.deadline : NULL);
 	yc_buf_adds(out, ",\"light\":");

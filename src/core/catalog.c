@@ -28,21 +28,13 @@ static const char *const step_roles[] = {"approver", "clerk", "supervisor", NULL
 static const char *const assignment_rules[] = {"random", "round_robin", "manual", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; s && *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
-}
-
 static int enum_field(const cJSON *o, const char *name, const char *path, const char *const *set,
 		      bool required, yc_err *err)
 {
 	const char *v = yc_json_str(o, name);
 	if (!v && !required)
 		return 0;
-	if (!one_of(v, set)) {
+	if (!yc_one_of(v, set)) {
 		yc_buf b;
 		yc_buf_init(&b, 200);
 		for (const char *const *s = set; *s; s++)
@@ -275,7 +267,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "delivery")) {
 		char path[64];
 		snprintf(path, sizeof(path), "delivery[%d]", i++);
-		if (!cJSON_IsString(e) || !one_of(e->valuestring, delivery_modes))
+		if (!cJSON_IsString(e) || !yc_one_of(e->valuestring, delivery_modes))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s must be window, mail or electronic", path);
 	}

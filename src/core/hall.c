@@ -26,14 +26,6 @@
 
 static const char *const ticket_channels[] = {"kiosk", "mobile", "window", NULL};
 
-static bool one_of(const char *s, const char *const *set)
-{
-	for (; s && *set; set++)
-		if (!strcmp(s, *set))
-			return true;
-	return false;
-}
-
 static int64_t now_of(const struct hall_ctx *c)
 {
 	return c->now_ms ? c->now_ms : yc_now_ms();
@@ -55,18 +47,6 @@ static int32_t today(const struct hall_ctx *c)
 static int64_t ms_of(const struct hall_ctx *c, int32_t day, int minute)
 {
 	return ((int64_t)day * 1440 + minute - c->tz_offset_min) * 60000;
-}
-
-static void add_time(yc_buf *b, const struct hall_ctx *c, const char *name, int64_t ms)
-{
-	yc_buf_addf(b, ",\"%s\":", name);
-	if (!ms) {
-		yc_buf_adds(b, "null");
-		return;
-	}
-	char t[40];
-	yc_time_format_iso(ms, c->tz_offset_min, t, sizeof(t));
-	yc_json_add_str(b, t);
 }
 
 /*
@@ -628,10 +608,10 @@ static int ticket_render(db *d, const struct hall_ctx *c, const struct ticket_ro
 		yc_buf_addf(out, ",\"window\":%d", t->window_no);
 	else
 		yc_buf_adds(out, ",\"window\":null");
-	add_time(out, c, "issued_at", t->issued_ms);
-	add_time(out, c, "called_at", t->called_ms);
-	add_time(out, c, "started_at", t->started_ms);
-	add_time(out, c, "finished_at", t->finished_ms);
+	yc_json_add_time(out, "issued_at", t->issued_ms, c->tz_offset_min);
+	yc_json_add_time(out, "called_at", t->called_ms, c->tz_offset_min);
+	yc_json_add_time(out, "started_at", t->started_ms, c->tz_offset_min);
+	yc_json_add_time(out, "finished_at", t->finished_ms, c->tz_offset_min);
 	yc_buf_addf(out, ",\"recalls\":%d,\"cases\":%s", t->recalls, t->cases[0] ? t->cases : "[]");
 	if (!strcmp(t->state, "waiting")) {
 		int ahead, open;
@@ -812,7 +792,7 @@ int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const c
 	const char *channel = yc_json_str(body, "channel");
 	const char *priority =
 		yc_json_str(body, "priority") ? yc_json_str(body, "priority") : "normal";
-	if (!one_of(channel, ticket_channels))
+	if (!yc_one_of(channel, ticket_channels))
 		return yc_err_set(err, YC_EINVAL, "channel",
 				  "channel must be kiosk, mobile or window");
 	if (strcmp(priority, "green") && strcmp(priority, "normal"))

@@ -1,6 +1,8 @@
 /* json.c — parsing with positions, declared-field checks, escaping writer. */
 #include "json.h"
 
+#include "timeutil.h"
+
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,4 +201,22 @@ int yc_json_add_item(yc_buf *b, const cJSON *item)
 	int rc = yc_buf_adds(b, p);
 	cJSON_free(p);
 	return rc;
+}
+
+int yc_json_add_time(yc_buf *b, const char *name, int64_t ms, int offset_min)
+{
+	yc_buf_addf(b, ",\"%s\":", name);
+	if (!ms)
+		return yc_buf_adds(b, "null");
+	char t[40];
+	yc_time_format_iso(ms, offset_min, t, sizeof(t));
+	return yc_json_add_str(b, t);
+}
+
+bool yc_one_of(const char *s, const char *const *set)
+{
+	for (; s && *set; set++)
+		if (!strcmp(s, *set))
+			return true;
+	return false;
 }

@@ -56,6 +56,12 @@ bool yc_json_bool(const cJSON *obj, const char *name, bool def);
 int yc_json_add_str(yc_buf *b, const char *s);
 int yc_json_add_strn(yc_buf *b, const char *s, size_t n);
 
+/* Appends ,"name":"<RFC 3339 time at offset_min>" for ms since the epoch, or ,"name":null for 0. */
+int yc_json_add_time(yc_buf *b, const char *name, int64_t ms, int offset_min);
+
+/* True when s is one of the NULL-terminated set (an enum field's values). */
+bool yc_one_of(const char *s, const char *const *set);
+
 /* Appends cJSON item printed compactly (NULL: appends null). */
 int yc_json_add_item(yc_buf *b, const cJSON *item);
 
