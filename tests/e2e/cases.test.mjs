@@ -198,3 +198,39 @@ test('an approver completes the post-check of a commitment-based case', async ()
   assert.deepEqual(real(page.problems), []);
   await page.close();
 });
+
+test('the window console starts a case for a walk-in, scans the materials and accepts it', async () => {
+  const page = await newPage(browser);
+  await loginAs(page, 'clerk1');
+  await page.goto(s.url + '/window.html');
+  await page.click('#new-case');
+  await page.fill('#item-search', '食品经营许可');
+  await page.click('#item-find');
+  await page.waitForSelector('#item-select option[value="371091011002014000"]', { state: 'attached' });
+  await page.selectOption('#item-select', '371091011002014000');
+  await page.waitForSelector('#item-form:not(.hidden)');
+  await page.fill('#a-name', '李四');
+  await page.fill('#a-id', '11010519491231002x');
+  await page.fill('#a-phone', '1370000');
+  await page.fill('[name="form.applicant_name"]', '李四');
+  await page.fill('[name="form.contact_phone"]', '13700007777');
+  await page.setInputFiles('[name="material.m1"]', pdf('身份证扫描.pdf'));
+  await page.setInputFiles('[name="material.m2"]', pdf('申请表扫描.pdf'));
+  // a wrong phone is refused, naming the field, and the field is marked
+  await page.click('#create');
+  await page.waitForSelector('#error:not(.hidden)');
+  assert.match(await page.textContent('#error'), /applicant\.phone/);
+  assert.ok(await page.$('#a-phone.invalid'));
+  await page.fill('#a-phone', '13700007777');
+  await page.click('#create');
+  await stateIs(page, '已提交');
+  const no = await page.getAttribute('.case-view', 'data-no');
+  assert.match(no, /^\d{20}$/);
+  assert.match(await page.textContent('.case-view'), /李四（110105\*+002X/);
+  await act(page, 'accept');
+  await stateIs(page, '审查中');
+  assert.ok(await page.$('a.doc[data-doc=acceptance]'));
+  await page.screenshot({ path: join(SHOTS, 'window-walk-in.png'), fullPage: true });
+  assert.deepEqual(real(page.problems), []);
+  await page.close();
+});
