@@ -1513,11 +1513,10 @@ static int add_event(db *d, const struct case_row *row, const yc_user *actor, in
  * event (before and after states), the outbox event screens and other nodes
  * follow, and a notification to the applicant when there is news for them.
  */
-static int record_change(db *d, const struct case_ctx *c, const struct case_row *row,
-			 const yc_user *actor, int64_t now_ms, const char *action, int from,
-			 const char *note, const char *tell_applicant, yc_err *err)
+static int record_change(db *d, const struct case_row *row, const yc_user *actor, int64_t now_ms,
+			 const char *action, int from, const char *note, const char *tell_applicant,
+			 yc_err *err)
 {
-	(void)c;
 	int rc = add_event(d, row, actor, now_ms, action, from, note, err);
 	if (rc)
 		return rc;
@@ -1668,7 +1667,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 	snprintf(row.item_name, sizeof(row.item_name), "%s", n->item_name);
 	snprintf(row.department, sizeof(row.department), "%s", n->department);
 	snprintf(row.light, sizeof(row.light), "none");
-	if ((rc = record_change(d, c, &row, actor, now, "submit", CS_SUBMITTED, "", NULL, err)))
+	if ((rc = record_change(d, &row, actor, now, "submit", CS_SUBMITTED, "", NULL, err)))
 		return rc;
 	if (!out)
 		return 0;
@@ -2014,10 +2013,9 @@ static int do_assign(db *d, struct case_row *row, const cJSON *body, yc_err *err
 	return notify_queue(d, "sms", to, text, err);
 }
 
-static int do_deliver(db *d, const struct case_ctx *c, struct case_row *row,
-		      const struct case_transition *t, const cJSON *body, int64_t now, yc_err *err)
+static int do_deliver(struct case_row *row, const struct case_transition *t, const cJSON *body,
+		      int64_t now, yc_err *err)
 {
-	(void)d;
 	cJSON *dv = row->delivery ? cJSON_Duplicate(row->delivery, true) : cJSON_CreateObject();
 	const char *mode = yc_json_str(body, "mode");
 	if (!mode)
@@ -2066,7 +2064,6 @@ static int do_deliver(db *d, const struct case_ctx *c, struct case_row *row,
 		row->state = t->alt; /* delivered electronically: closed at once */
 		row->closed_ms = now;
 	}
-	(void)c;
 	return 0;
 }
 
@@ -2137,8 +2134,8 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		break;
 	case CA_ASSIGN:
 		rc = do_assign(d, &row, body, err);
-		snprintf(note, sizeof(note), "%s → %s: %s", row.assignee[0] ? "" : "",
-			 yc_json_str(body, "assignee"), yc_json_str(body, "reason"));
+		snprintf(note, sizeof(note), "→ %s: %s", yc_json_str(body, "assignee"),
+			 yc_json_str(body, "reason"));
 		break;
 	case CA_CLAIM: snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username); break;
 	case CA_APPROVE:
@@ -2194,7 +2191,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		break;
 	}
 	case CA_DELIVER:
-		rc = do_deliver(d, c, &row, t, body, now, err);
+		rc = do_deliver(&row, t, body, now, err);
 		tell = row.state == CS_CLOSED ? "结果已电子送达，办件办结。"
 					      : "结果已送达，请凭取件码领取或留意邮件。";
 		break;
@@ -2227,7 +2224,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	}
 	if ((rc = case_row_store(d, &row, now, err)))
 		goto out;
-	rc = record_change(d, c, &row, actor, now, case_action_name(a), from, note, tell, err);
+	rc = record_change(d, &row, actor, now, case_action_name(a), from, note, tell, err);
 	if (!rc && out)
 		rc = render_case(d, c, &row, actor, out, err);
 out:

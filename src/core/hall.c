@@ -310,7 +310,7 @@ static int hall_event(db *d, const struct hall_ctx *c, const yc_user *u, const c
 		      int floor, const char *zone, int window, const char *ticket,
 		      const char *number, const char *category, yc_err *err)
 {
-	char object[64], payload[512], at[40];
+	char object[64], at[40];
 	snprintf(object, sizeof(object), "hall/%d/%s/%d", floor, zone, window);
 	yc_time_format_iso(now_of(c), c->tz_offset_min, at, sizeof(at));
 	yc_buf p;
@@ -346,8 +346,6 @@ static int hall_event(db *d, const struct hall_ctx *c, const yc_user *u, const c
 		yc_buf_release(&text);
 	}
 	yc_buf_addc(&p, '}');
-	snprintf(payload, sizeof(payload), "%s", p.data);
-	yc_buf_release(&p);
 	yc_actor a = {u ? u->username : "kiosk", u ? account_role_name(u->role) : "applicant"};
 	char audit_action[40], audit_object[48];
 	snprintf(audit_action, sizeof(audit_action), "hall.%s", action);
@@ -356,7 +354,10 @@ static int hall_event(db *d, const struct hall_ctx *c, const yc_user *u, const c
 	else
 		snprintf(audit_object, sizeof(audit_object), "window/%d", window);
 	int rc = audit_append(d, &a, audit_action, audit_object, "", NULL, NULL, err);
-	return rc ? rc : outbox_append(d, "hall", action, object, payload, err);
+	if (!rc)
+		rc = outbox_append(d, "hall", action, object, p.data, err);
+	yc_buf_release(&p);
+	return rc;
 }
 
 static bool allowed_at(const struct window_row *w, const yc_user *u)
@@ -1021,7 +1022,6 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 	}
 	const char *from = t.state;
 	const char *next = NULL;
-	char sql_extra[160] = "";
 	int64_t now = now_of(c);
 	char cases[1024] = "";
 	if (!strcmp(action, "recall") && !strcmp(from, "called")) {
@@ -1101,7 +1101,6 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		cJSON_Delete(empty);
 		return rc;
 	}
-	snprintf(sql_extra, sizeof(sql_extra), "%s", "");
 	db_stmt *st = db_prepare(
 		d,
 		"UPDATE tickets SET state = ?, version = version + 1,"
@@ -1244,10 +1243,8 @@ int hall_slots_json(db *d, const struct hall_ctx *c, const char *category, const
 	return yc_buf_adds(out, "]}");
 }
 
-static int appointment_render(db *d, const struct hall_ctx *c, const char *id, yc_buf *out,
-			      yc_err *err)
+static int appointment_render(db *d, const char *id, yc_buf *out, yc_err *err)
 {
-	(void)c;
 	db_stmt *st =
 		db_prepare(d,
 			   "SELECT a.id, a.category, a.day, a.slot, a.state, a.ticket, h.name"
@@ -1390,7 +1387,7 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 	snprintf(object, sizeof(object), "appointment/%s", id);
 	if ((rc = audit_append(d, &a, "hall.book", object, "", NULL, NULL, err)))
 		return rc;
-	return appointment_render(d, c, id, out, err);
+	return appointment_render(d, id, out, err);
 }
 
 int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, const char *id,
@@ -1446,7 +1443,7 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 				 "state = 'booked'",
 				 "s", id)))
 			return rc;
-		return appointment_render(d, c, id, out, err);
+		return appointment_render(d, id, out, err);
 	}
 	if (strcmp(action, "check_in"))
 		return yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
@@ -1486,6 +1483,7 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 int hall_appointments_mine(db *d, const struct hall_ctx *c, const yc_user *u, yc_buf *out,
 			   yc_err *err)
 {
+	(void)c; /* the hall's settings do not change what an applicant's list shows */
 	db_stmt *st = db_prepare(
 		d,
 		"SELECT id FROM appointments WHERE user_id = ? ORDER BY day DESC, slot DESC"
@@ -1505,7 +1503,7 @@ int hall_appointments_mine(db *d, const struct hall_ctx *c, const yc_user *u, yc
 	for (int i = 0; i < n; i++) {
 		if (i)
 			yc_buf_addc(out, ',');
-		if ((rc = appointment_render(d, c, ids[i], out, err)))
+		if ((rc = appointment_render(d, ids[i], out, err)))
 			return rc;
 	}
 	return yc_buf_adds(out, "]}");
