@@ -26,10 +26,11 @@ export function tempDir() {
 }
 
 // Runs SQL straight against a database (for tests that tamper behind the server's back).
+// SQLite waits up to 5 s for the server's writer (its jobs write every second) instead of failing busy.
 export function sql(db, statement) {
   const r = db.startsWith('postgres')
     ? spawnSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', db, '-c', statement], { encoding: 'utf8' })
-    : spawnSync('sqlite3', [db, statement], { encoding: 'utf8' });
+    : spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sql failed: ${r.stderr}`);
   return r.stdout;
 }
