@@ -827,53 +827,65 @@ int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const c
 		     NULL, 0, out, err);
 }
 
-/* The window's categories (a JSON array, or "*" for all): the codes, or 0 for all. */
-static int window_categories(const struct window_row *w, char codes[26][4])
+/* The window's categories (a JSON array, or "*" for all of the hall's): their codes. */
+static int window_categories(db *d, const struct window_row *w, char codes[26][4], int *n,
+			     yc_err *err)
 {
-	if (!strcmp(w->categories, "\"*\""))
+	*n = 0;
+	if (strcmp(w->categories, "\"*\"")) {
+		cJSON *a = cJSON_Parse(w->categories);
+		const cJSON *x;
+		cJSON_ArrayForEach (x, a)
+			if (cJSON_IsString(x) && *n < 26)
+				snprintf(codes[(*n)++], 4, "%s", x->valuestring);
+		cJSON_Delete(a);
 		return 0;
-	cJSON *a = cJSON_Parse(w->categories);
-	int n = 0;
-	const cJSON *x;
-	cJSON_ArrayForEach (x, a)
-		if (cJSON_IsString(x) && n < 26)
-			snprintf(codes[n++], 4, "%s", x->valuestring);
-	cJSON_Delete(a);
-	return n;
+	}
+	db_stmt *st = db_prepare(d, "SELECT code FROM hall_categories ORDER BY code", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW && *n < 26)
+		db_col_copy(st, 0, codes[(*n)++], 4);
+	db_done(st);
+	return rc < 0 ? rc : 0;
 }
 
-/* The oldest waiting ticket of one kind for a window (its categories, or ones transferred to it).
+/*
+ * The oldest waiting ticket of one kind among a window's categories. One
+ * branch per category, each the first entry of the waiting index (state,
+ * category, priority, issued_ms), and the oldest of those: a comprehensive
+ * window costs a seek per category, never a scan and sort of the whole queue.
  */
 static int candidate(db *d, const struct window_row *w, char codes[26][4], int ncodes,
 		     const char *day, const char *sql_kind, int64_t now, struct hall_candidate *c,
 		     char id[32], yc_err *err)
 {
+	if (!ncodes)
+		return 0;
 	yc_buf sql;
 	yc_buf_init(&sql, 0);
-	yc_buf_addf(&sql,
-		    "SELECT id, priority, issued_ms, COALESCE(slot_ms, 0) FROM tickets"
-		    " WHERE state = 'waiting' AND day = ? AND %s",
-		    sql_kind);
-	if (ncodes) {
-		yc_buf_adds(&sql, " AND category IN (");
-		for (int i = 0; i < ncodes; i++)
-			yc_buf_adds(&sql, i ? ", ?" : "?");
-		yc_buf_addc(&sql, ')');
-	}
-	yc_buf_adds(&sql, " AND (target_window IS NULL OR target_window = ?)"
-			  " ORDER BY issued_ms, id LIMIT 1");
+	for (int k = 0; k < ncodes; k++)
+		yc_buf_addf(&sql,
+			    "%sSELECT * FROM (SELECT id, priority, issued_ms, COALESCE(slot_ms, 0)"
+			    " FROM tickets WHERE state = 'waiting' AND category = ? AND day = ?"
+			    " AND %s AND (target_window IS NULL OR target_window = ?)"
+			    " ORDER BY issued_ms, id LIMIT 1) AS c%d",
+			    k ? " UNION ALL " : "", sql_kind, k);
+	if (ncodes > 1)
+		yc_buf_adds(&sql, " ORDER BY 3, 1 LIMIT 1");
 	db_stmt *st = db_prepare(d, sql.data, err);
 	bool takes_now = strchr(sql_kind, '?') != NULL;
 	yc_buf_release(&sql);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
-	int i = 1;
-	db_bind_text(st, i++, day);
-	if (takes_now)
-		db_bind_int(st, i++, now);
-	for (int k = 0; k < ncodes; k++)
+	for (int k = 0, i = 1; k < ncodes; k++) {
 		db_bind_text(st, i++, codes[k]);
-	db_bind_int(st, i++, w->no);
+		db_bind_text(st, i++, day);
+		if (takes_now)
+			db_bind_int(st, i++, now);
+		db_bind_int(st, i++, w->no);
+	}
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		db_col_copy(st, 0, id, 32);
@@ -938,7 +950,9 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 	yc_date_format(today(c), day, sizeof(day));
 	int64_t now = now_of(c);
 	char codes[26][4];
-	int ncodes = window_categories(&w, codes);
+	int ncodes;
+	if ((rc = window_categories(d, &w, codes, &ncodes, err)))
+		return rc;
 	/* a claimed ticket is taken by another writer: look again (a few times at most) */
 	for (int attempt = 0; attempt < 8; attempt++) {
 		struct hall_candidate cand[4];

@@ -119,6 +119,27 @@ describe('tickets and calling', () => {
     expectError(assert, await call(38, 'clerk-37'), 403, 'forbidden');
   });
 
+  test('a 全能 window calls across every category: green first, then the oldest of any', async () => {
+    for (const c of 'ABCDEFG') clear(c);
+    assert.equal((await signIn(31, 'clerk1')).status, 200);
+    const d = (await take('D')).json.ticket;
+    const a = (await take('A')).json.ticket;
+    const g = (await take('B', { priority: 'green', reason: '残疾人' })).json.ticket;
+    const last = (await take('G')).json.ticket;
+    // a window of category C alone has nobody to call
+    assert.equal((await call(37, 'clerk-37')).status, 204);
+    const order = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await call(31, 'clerk1');
+      assert.equal(r.status, 200, r.text);
+      order.push(r.json.number);
+      assert.equal((await act(r.json.id, 'no_show', 'clerk1')).status, 200);
+    }
+    assert.deepEqual(order, [g.number, d.number, a.number, last.number]);
+    assert.equal((await call(31, 'clerk1')).status, 204);
+    assert.equal((await post('/windows/31/actions/sign_out', undefined, 'clerk1')).status, 200);
+  });
+
   test('every action: recall to the limit, requeue once, transfer keeps the issue time, start and finish with cases', async () => {
     clear('C');
     const t = (await take('C')).json.ticket;
