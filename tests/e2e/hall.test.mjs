@@ -84,6 +84,58 @@ test('kiosk → window → board → e-ticket', async () => {
   }
 });
 
+test('the green channel at the kiosk; the window pauses, resumes, recalls and transfers', async () => {
+  // someone already waits for tax (D) with a normal ticket
+  const early = await s.api('POST', '/api/v1/tickets', { body: { category: 'D', channel: 'kiosk', phone: '13912340000' } });
+  assert.equal(early.status, 201, early.text);
+
+  // an elderly person comes later, through the green channel
+  const kiosk = await newPage(browser);
+  await kiosk.goto(s.url + '/hall/kiosk.html');
+  await kiosk.fill('#phone', '13912340001');
+  await kiosk.check('#green');
+  await kiosk.selectOption('#reason', '老年人');
+  await kiosk.click('.kiosk-button[data-category="D"]');
+  await kiosk.waitForSelector('#ticket-number');
+  const green = await kiosk.textContent('#ticket-number');
+  assert.match(green, /^D\d{3}$/);
+  assert.equal(sql(s.db, `SELECT priority || ' ' || reason FROM tickets WHERE number = '${green}'`).trim(), 'green 老年人');
+
+  const counter = await newPage(browser);
+  await loginAs(counter, 'clerk-81');
+  await counter.goto(s.url + '/hall/counter.html');
+  await counter.click('#sign-in');
+  await counter.waitForFunction(() => document.querySelector('#window-state').textContent.startsWith('服务中'));
+  // paused, the window calls nobody
+  await counter.click('#pause');
+  await counter.waitForFunction(() => document.querySelector('#window-state').textContent.startsWith('暂停'));
+  await counter.click('#call-next');
+  await counter.waitForSelector('#error:not(.hidden)');
+  assert.match(await counter.textContent('#error'), /paused/);
+  await counter.click('#resume');
+  await counter.waitForFunction(() => document.querySelector('#window-state').textContent.startsWith('服务中'));
+  // the green ticket goes before the earlier normal one
+  await counter.click('#call-next');
+  await counter.waitForSelector('#current-number');
+  assert.equal(await counter.textContent('#current-number'), green);
+  assert.match(await counter.textContent('#current'), /绿色通道 · 重呼 0 次/);
+  await counter.click('#recall');
+  await counter.waitForFunction(() => /重呼 1 次/.test(document.querySelector('#current').textContent));
+  // it was the wrong counter: sent on to social security (E), keeping its place in time
+  await counter.selectOption('#transfer-category', 'E');
+  await counter.click('#transfer');
+  await counter.waitForSelector('#current-none');
+  const [category, state] = sql(s.db, `SELECT category, state FROM tickets WHERE number = '${green}'`).trim().split('|');
+  assert.deepEqual([category, state], ['E', 'waiting']);
+  await counter.screenshot({ path: join(SHOTS, 'hall-counter-transfer.png'), fullPage: true });
+  // leave no one waiting for the next test's queues
+  sql(s.db, "UPDATE tickets SET state = 'expired' WHERE state = 'waiting'");
+  for (const p of [kiosk, counter]) {
+    assert.deepEqual(real(p.problems), []);
+    await p.close();
+  }
+});
+
 test('an appointment booked, checked in and called before earlier normal tickets', async () => {
   // book online for the next working day
   const page = await newPage(browser);
