@@ -193,9 +193,9 @@ int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
 			db_bind_text(st, i + 1, va_arg(ap, const char *));
 	}
 	va_end(ap);
-	int rc = db_step(st, err);
+	int rc = db_send(st, err);
 	db_done(st);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* Drops deferred entries from index `from` on. */
@@ -264,10 +264,38 @@ int db_defer(db *d, int order, db_flush_fn flush, void *entry, void (*free_entry
 	return 0;
 }
 
+/* A command whose answer nobody waits for: queued where the backend can. */
+static int exec_or_send(db *d, const char *sql, yc_err *err)
+{
+	return d->be->send_sql ? d->be->send_sql(d->conn, sql, err)
+			       : d->be->exec(d->conn, sql, err);
+}
+
+int db_send(db_stmt *st, yc_err *err)
+{
+	if (st->owner->be->send_stmt)
+		return st->owner->be->send_stmt(st->impl, err);
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		;
+	return rc < 0 ? rc : 0;
+}
+
+void db_queue(db *d, bool on)
+{
+	if (d->be->queue)
+		d->be->queue(d->conn, on);
+}
+
+bool db_queue_failed(db *d)
+{
+	return d->be->queue_failed && d->be->queue_failed(d->conn);
+}
+
 int db_begin(db *d, yc_err *err)
 {
 	deferred_drop(d, 0);
-	int rc = d->be->exec(d->conn, d->be->begin_sql, err);
+	int rc = exec_or_send(d, d->be->begin_sql, err);
 	d->in_txn = rc == 0;
 	return rc;
 }
@@ -363,18 +391,21 @@ int db_rollback(db *d)
 int db_savepoint(db *d, yc_err *err)
 {
 	d->sp_gen++;
-	return d->be->exec(d->conn, "SAVEPOINT m", err);
+	return exec_or_send(d, "SAVEPOINT m", err);
 }
 
 int db_release(db *d, yc_err *err)
 {
-	return d->be->exec(d->conn, "RELEASE SAVEPOINT m", err);
+	return exec_or_send(d, "RELEASE SAVEPOINT m", err);
 }
 
 int db_savepoint_next(db *d, yc_err *err)
 {
 	d->sp_gen++;
-	return d->be->exec(d->conn, "RELEASE SAVEPOINT m; SAVEPOINT m", err);
+	if (!d->be->send_sql)
+		return d->be->exec(d->conn, "RELEASE SAVEPOINT m; SAVEPOINT m", err);
+	int rc = d->be->send_sql(d->conn, "RELEASE SAVEPOINT m", err);
+	return rc ? rc : d->be->send_sql(d->conn, "SAVEPOINT m", err);
 }
 
 int db_rollback_to(db *d)
@@ -483,9 +514,8 @@ int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder b
 			return err ? err->code : YC_EINTERNAL;
 		for (size_t r = 0; r < rows; r++)
 			bind(st, 1 + (int)r * ncols, done + r, arg);
-		rc = db_step(st, err);
+		rc = db_send(st, err);
 		db_done(st);
-		rc = rc < 0 ? rc : 0;
 		done += rows;
 	}
 	return rc;

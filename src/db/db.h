@@ -70,6 +70,20 @@ void db_done(db_stmt *st);
 /* A round trip to the store (SELECT 1): 0, or YC_EUNAVAIL when it cannot be reached. */
 int db_ping(db *d, yc_err *err);
 
+/*
+ * Runs st to the end for its effect alone: no rows read, no count. On a handle
+ * with queued sends (db_queue: the pipeline's writers on PostgreSQL) it goes
+ * out without waiting, with the next statement that waits (one round trip for
+ * all of them), and its error is known only then: db_queue_failed says so, and
+ * the pipeline runs the batch again without queuing. Elsewhere it is db_step
+ * to the end. The caller still calls db_done.
+ */
+int db_send(db_stmt *st, yc_err *err);
+/* Queued sends on this handle inside write transactions (no-op where the backend has none). */
+void db_queue(db *d, bool on);
+/* Whether a queued statement of the current transaction failed: the transaction is lost. */
+bool db_queue_failed(db *d);
+
 /* Steps st to the end, counting its rows (e.g. a DELETE … RETURNING 1); resets it. */
 int db_count_rows(db_stmt *st, int64_t *n, yc_err *err);
 
@@ -77,6 +91,7 @@ int db_count_rows(db_stmt *st, int64_t *n, yc_err *err);
  * Inserts n rows: "<head> VALUES (?, …), (?, …) …", ncols parameters a row, in
  * chunks of fixed sizes (64, 16, 4, 1 rows) so that few statement shapes are
  * cached. bind(st, param, row, arg) binds row's ncols values from param on.
+ * The rows go with db_send.
  */
 typedef void (*db_row_binder)(db_stmt *st, int param, size_t row, void *arg);
 int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
@@ -118,7 +133,10 @@ int db_notify(db *d, const char *channel, yc_err *err);
 int db_listen(db *d, const char *channel, yc_err *err);
 int db_wait(db *d, int wake_fd, int timeout_ms);
 
-/* Convenience: prepare, bind ints/texts given as a format ("i" int64, "s" text), step once. */
+/*
+ * Convenience: prepare, bind ints/texts given as a format ("i" int64, "s" text),
+ * and run for the effect alone (db_send: queued where the handle queues).
+ */
 int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
 
 int db_begin(db *d, yc_err *err);

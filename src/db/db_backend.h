@@ -39,6 +39,16 @@ struct db_backend {
 	int (*reset_ids)(void *conn, yc_err *err);
 	/* A consistent copy of the whole database to a file, while others use it (NULL: unsupported). */
 	int (*backup)(void *conn, const char *path, yc_err *err);
+	/*
+	 * Queued sends (NULL where statements run at once): send_stmt and send_sql
+	 * queue a statement or one parameterless command without waiting, when
+	 * queuing is on and a write transaction is open, and otherwise run it now;
+	 * queue_failed tells that a queued one failed.
+	 */
+	int (*send_stmt)(void *stmt, yc_err *err);
+	int (*send_sql)(void *conn, const char *sql, yc_err *err);
+	void (*queue)(void *conn, bool on);
+	bool (*queue_failed)(void *conn);
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
 	const char *read_begin_sql; /* NULL: reads need no transaction of their own */

@@ -12,6 +12,15 @@
  * was prepared on). A transaction that was open when the connection died is
  * gone, so every write of that batch fails with 503 and nothing is
  * acknowledged that was not committed.
+ *
+ * Queued sends (the pipeline's writers, db_queue): inside a write transaction,
+ * statements nobody waits for (BEGIN, savepoints, INSERTs through db_send) are
+ * sent in libpq's pipeline mode without waiting; the next statement that
+ * waits goes out behind them with one Sync, and all their answers come back
+ * in one round trip. If a queued one failed, the server skipped the rest up
+ * to the Sync: the transaction is lost, `failed` says so, and the pipeline
+ * rolls back and runs the batch again without queuing, where each error
+ * belongs to its own write.
  */
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -23,6 +32,12 @@
 #include "lib/banned.h"
 
 enum { PG_MAX_PARAMS = 32767 }; /* what the protocol allows a statement */
+/*
+ * Queued commands before a Sync is forced: their answers wait in the socket
+ * while more go out, and a blocking send must never wait on a server that
+ * waits on us to read.
+ */
+enum { PG_QUEUE_MAX = 256 };
 
 struct pg_conn {
 	PGconn *c;
@@ -32,6 +47,9 @@ struct pg_conn {
 	bool in_txn; /* between BEGIN and COMMIT/ROLLBACK: never reconnect silently there */
 	char listening[64]; /* the channel LISTENed to, renewed after a reconnect */
 	char notify[64];    /* a NOTIFY owed at COMMIT (one per transaction, whatever the count) */
+	bool queue_on;	    /* queued sends allowed (db_queue) */
+	int queued;	    /* commands sent in pipeline mode whose answers are unread */
+	bool failed;	    /* a queued command of this transaction failed */
 };
 
 struct pg_stmt {
@@ -81,6 +99,7 @@ static int pg_connect(struct pg_conn *pc, yc_err *err)
 		PQfinish(pc->c);
 	pc->c = PQconnectdbParams(keys, vals, 1);
 	pc->generation++;
+	pc->queued = 0; /* whatever was queued went with the old connection */
 	if (!pc->c || PQstatus(pc->c) != CONNECTION_OK) {
 		char clean[200];
 		snprintf(clean, sizeof(clean), "%s", pc->c ? PQerrorMessage(pc->c) : "out of memory");
@@ -155,9 +174,67 @@ static char *pg_rewrite(const char *sql, int *nparams)
 	return yc_buf_detach(&b, NULL);
 }
 
+/* Sends one queued command's worth: enters pipeline mode first when needed. */
+static bool pg_queue_begin(struct pg_conn *pc)
+{
+	return pc->queued > 0 || PQenterPipelineMode(pc->c);
+}
+
+/*
+ * Ends a pipeline: sends the Sync and reads the answer of every queued
+ * command, in order. With last, the final command is the caller's own: its
+ * result is handed back (when it succeeded) and its own error is not a queued
+ * failure. Any other error marks the transaction failed.
+ */
+static int pg_collect(struct pg_conn *pc, PGresult **last, yc_err *err)
+{
+	int n = pc->queued, rc = 0;
+	pc->queued = 0;
+	if (!PQpipelineSync(pc->c))
+		goto lost;
+	for (int i = 0; i < n; i++) {
+		PGresult *r = PQgetResult(pc->c);
+		if (!r)
+			goto lost;
+		ExecStatusType s = PQresultStatus(r);
+		bool mine = last && i == n - 1;
+		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+			if (!rc) {
+				rc = pg_fail(pc, r, err);
+				pc->failed = pc->failed || !mine;
+			}
+			PQclear(r);
+		} else if (mine) {
+			*last = r;
+		} else {
+			PQclear(r);
+		}
+		while ((r = PQgetResult(pc->c)) != NULL) /* a command's answers end with NULL */
+			PQclear(r);
+	}
+	PGresult *sync = PQgetResult(pc->c);
+	bool synced = sync && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+	PQclear(sync);
+	if (!synced || !PQexitPipelineMode(pc->c))
+		goto lost;
+	return rc;
+lost:
+	pc->failed = true;
+	if (last && *last) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc ? rc : pg_fail(pc, NULL, err);
+}
+
 static int pg_server_prepare(struct pg_stmt *st, yc_err *err)
 {
 	struct pg_conn *pc = st->pc;
+	if (pc->queued) { /* no synchronous calls in pipeline mode */
+		int rc = pg_collect(pc, NULL, err);
+		if (rc)
+			return rc;
+	}
 	snprintf(st->name, sizeof(st->name), "s%u", ++pc->next_name);
 	PGresult *r = PQprepare(pc->c, st->name, st->sql, st->nparams, NULL);
 	int rc = 0;
@@ -253,8 +330,20 @@ static int pg_step(void *stmt, yc_err *err)
 			return rc;
 		if (st->generation != pc->generation && (rc = pg_server_prepare(st, err)))
 			return rc;
-		st->res = PQexecPrepared(pc->c, st->name, st->nparams,
-					 (const char *const *)st->values, NULL, NULL, 0);
+		if (pc->queued) {
+			/* behind the queued ones, and all of them answered in one round trip */
+			if (!PQsendQueryPrepared(pc->c, st->name, st->nparams,
+						 (const char *const *)st->values, NULL, NULL, 0)) {
+				pc->failed = true;
+				return pg_fail(pc, NULL, err);
+			}
+			pc->queued++;
+			if ((rc = pg_collect(pc, &st->res, err)))
+				return rc;
+		} else {
+			st->res = PQexecPrepared(pc->c, st->name, st->nparams,
+						 (const char *const *)st->values, NULL, NULL, 0);
+		}
 		ExecStatusType s = PQresultStatus(st->res);
 		if (s == PGRES_TUPLES_OK) {
 			st->nrows = PQntuples(st->res);
@@ -273,6 +362,68 @@ static int pg_step(void *stmt, yc_err *err)
 		return 1;
 	}
 	return 0;
+}
+
+static bool pg_queuing(const struct pg_conn *pc)
+{
+	return pc->queue_on && pc->in_txn && PQstatus(pc->c) == CONNECTION_OK;
+}
+
+static int pg_send_stmt(void *stmt, yc_err *err)
+{
+	struct pg_stmt *st = stmt;
+	struct pg_conn *pc = st->pc;
+	int rc;
+	if (!pg_queuing(pc)) {
+		while ((rc = pg_step(st, err)) == 1)
+			;
+		return rc < 0 ? rc : 0;
+	}
+	if (st->generation != pc->generation && (rc = pg_server_prepare(st, err)))
+		return rc;
+	if (!pg_queue_begin(pc) ||
+	    !PQsendQueryPrepared(pc->c, st->name, st->nparams, (const char *const *)st->values,
+				 NULL, NULL, 0)) {
+		pc->failed = true;
+		return pg_fail(pc, NULL, err);
+	}
+	return ++pc->queued >= PG_QUEUE_MAX ? pg_collect(pc, NULL, err) : 0;
+}
+
+static int pg_exec(void *conn, const char *sql, yc_err *err);
+
+/* One parameterless command (BEGIN, SAVEPOINT m, RELEASE SAVEPOINT m). */
+static int pg_send_sql(void *conn, const char *sql, yc_err *err)
+{
+	struct pg_conn *pc = conn;
+	bool begin = !strcmp(sql, "BEGIN");
+	if (!pc->queue_on || (!begin && !pg_queuing(pc)))
+		return pg_exec(conn, sql, err);
+	if (begin) {
+		int rc = pg_ensure(pc, err); /* reconnecting is allowed between transactions */
+		if (rc)
+			return rc;
+		pc->failed = false;
+	}
+	if (!pg_queue_begin(pc) || !PQsendQueryParams(pc->c, sql, 0, NULL, NULL, NULL, NULL, 0)) {
+		pc->failed = true;
+		return pg_fail(pc, NULL, err);
+	}
+	if (begin)
+		pc->in_txn = true;
+	return ++pc->queued >= PG_QUEUE_MAX ? pg_collect(pc, NULL, err) : 0;
+}
+
+static void pg_queue(void *conn, bool on)
+{
+	struct pg_conn *pc = conn;
+	pc->queue_on = on;
+}
+
+static bool pg_queue_failed(void *conn)
+{
+	const struct pg_conn *pc = conn;
+	return pc->failed;
 }
 
 static int64_t pg_col_int(void *stmt, int idx)
@@ -308,35 +459,75 @@ static bool pg_col_null(void *stmt, int idx)
 	return !st->res || st->row < 0 || PQgetisnull(st->res, st->row, idx);
 }
 
+/* Queued commands, then cmd (and the NOTIFY owed before a COMMIT), answered in one round trip. */
+static int pg_exec_queued(struct pg_conn *pc, const char *notify, const char *cmd, yc_err *err)
+{
+	char line[96];
+	if (notify[0]) {
+		snprintf(line, sizeof(line), "NOTIFY %s", notify);
+		if (!PQsendQueryParams(pc->c, line, 0, NULL, NULL, NULL, NULL, 0))
+			goto send_failed;
+		pc->queued++;
+	}
+	if (!PQsendQueryParams(pc->c, cmd, 0, NULL, NULL, NULL, NULL, 0))
+		goto send_failed;
+	pc->queued++;
+	PGresult *own = NULL;
+	int rc = pg_collect(pc, &own, err);
+	PQclear(own);
+	return rc;
+send_failed:
+	pc->failed = true;
+	rc = pg_fail(pc, NULL, err);
+	pg_collect(pc, NULL, NULL);
+	return rc;
+}
+
 static int pg_exec(void *conn, const char *sql, yc_err *err)
 {
 	struct pg_conn *pc = conn;
 	bool begin = !strcmp(sql, "BEGIN");
-	bool end = !strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK");
+	bool commit = !strcmp(sql, "COMMIT"), rollback = !strcmp(sql, "ROLLBACK");
+	bool end = commit || rollback;
 	if (end && PQstatus(pc->c) != CONNECTION_OK) {
 		/* The transaction died with the connection: its outcome is unknown to us. */
 		pc->in_txn = false;
+		pc->queued = 0;
 		return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection was lost");
 	}
 	int rc = pg_ensure(pc, err);
 	if (rc)
 		return rc;
-	char with_notify[128];
-	if (!strcmp(sql, "COMMIT") && pc->notify[0]) {
-		snprintf(with_notify, sizeof(with_notify), "NOTIFY %s; COMMIT", pc->notify);
-		sql = with_notify;
-	}
+	char notify[64] = "";
+	if (commit)
+		snprintf(notify, sizeof(notify), "%s", pc->notify);
 	if (end)
 		pc->notify[0] = '\0';
-	PGresult *r = PQexec(pc->c, sql);
-	ExecStatusType s = PQresultStatus(r);
-	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-		rc = pg_fail(pc, r, err);
-	PQclear(r);
-	if (begin && !rc)
+	if (pc->queued && rollback)
+		pg_collect(pc, NULL, NULL); /* whatever they answered, they go */
+	if (pc->queued) {
+		/* one command a message in pipeline mode: no "a; b" */
+		rc = pg_exec_queued(pc, notify, sql, err);
+	} else {
+		char with_notify[128];
+		if (notify[0]) {
+			snprintf(with_notify, sizeof(with_notify), "NOTIFY %s; COMMIT", notify);
+			sql = with_notify;
+		}
+		PGresult *r = PQexec(pc->c, sql);
+		ExecStatusType s = PQresultStatus(r);
+		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+			rc = pg_fail(pc, r, err);
+		PQclear(r);
+	}
+	if (begin && !rc) {
 		pc->in_txn = true;
+		pc->failed = false;
+	}
 	if (end)
 		pc->in_txn = false;
+	if (rollback)
+		pc->failed = false;
 	return rc;
 }
 
@@ -430,6 +621,10 @@ const struct db_backend db_backend_pg = {
 	.col_count = pg_col_count,
 	.col_name = pg_col_name,
 	.reset_ids = pg_reset_ids,
+	.send_stmt = pg_send_stmt,
+	.send_sql = pg_send_sql,
+	.queue = pg_queue,
+	.queue_failed = pg_queue_failed,
 	.begin_sql = "BEGIN",
 	.lock_sql = "SELECT pg_advisory_xact_lock(?)",
 };

@@ -108,21 +108,24 @@ static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 	 * (the server cancels one statement, YC_EBUSY). The victim's whole batch is
 	 * rolled back, which frees its locks for the other, and run again: every
 	 * write renders its answer afresh, so a rerun answers as the first run would.
+	 * The same rerun, once and without queued sends, when a queued statement
+	 * failed: its error then belongs to its own write alone.
 	 */
+	bool queue = true;
 	for (int attempt = 0;; attempt++) {
 		bool busy = false;
 		yc_err_clear(&err);
+		db_queue(w, queue);
 		rc = db_begin(w, &err);
 		if (rc) {
 			yc_log(YC_LOG_ERROR, "pipeline: cannot begin: %s", err.message);
 			for (db_mutation *m = batch; m; m = m->next)
-				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
-						   "the store is busy, retry");
+				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL, "the store is busy, retry");
 			goto out;
 		}
 		/* One savepoint per mutation; between two, release and reopen in one exchange. */
 		rc = db_savepoint(w, &err);
-		for (db_mutation *m = batch; m; m = m->next) {
+		for (db_mutation *m = batch; m && !db_queue_failed(w); m = m->next) {
 			yc_err_clear(&m->err);
 			if (rc) {
 				m->rc = yc_err_set(&m->err, YC_EUNAVAIL, NULL,
@@ -138,19 +141,23 @@ static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 			}
 			rc = m->next ? db_savepoint_next(w, &err) : db_release(w, &err);
 		}
-		if (busy && attempt < PL_BUSY_RETRIES) {
+		if (!rc && !db_queue_failed(w) && !(busy && attempt < PL_BUSY_RETRIES))
+			rc = db_commit(w, &err);
+		if (queue && db_queue_failed(w)) {
 			db_rollback(w);
-			usleep((useconds_t)(2000 * (attempt + 1))); /* let the winner commit */
+			queue = false;
+			attempt--;
 			continue;
 		}
-		if (!rc)
-			rc = db_commit(w, &err);
-		if (rc == YC_EBUSY && attempt < PL_BUSY_RETRIES) {
+		if ((busy || rc == YC_EBUSY) && attempt < PL_BUSY_RETRIES) {
 			db_rollback(w);
+			if (busy)
+				usleep((useconds_t)(2000 * (attempt + 1))); /* let the winner commit */
 			continue;
 		}
 		break;
 	}
+	db_queue(w, false);
 	if (rc) {
 		yc_log(YC_LOG_ERROR, "pipeline: commit failed: %s", err.message);
 		db_rollback(w);
