@@ -1657,7 +1657,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 	bind_text_or_null(st, i++, n->delivery);
 	db_bind_int(st, i++, now);
 	db_bind_int(st, i++, now);
-	rc = db_step(st, err);
+	rc = db_send(st, err);
 	db_done(st);
 	if (rc < 0)
 		return rc;

@@ -426,7 +426,7 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	db_bind_text(st, 21, yc_json_str(doc, "keywords") ? yc_json_str(doc, "keywords") : "");
 	if (exists)
 		db_bind_text(st, 22, code);
-	rc = db_step(st, err);
+	rc = db_send(st, err);
 	db_done(st);
 	if (rc < 0)
 		goto out;

@@ -764,7 +764,7 @@ static int issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *
 		db_bind_int(st, 12, slot_ms);
 	else
 		db_bind_null(st, 12);
-	rc = db_step(st, err);
+	rc = db_send(st, err);
 	db_done(st);
 	if (rc < 0)
 		return rc;
