@@ -48,7 +48,7 @@ static const struct yc_setting yc_settings[] = {
 	 "opening hours of a working day"},
 	{"batch-max", YC_CT_INT, S(batch_max), "512", 1, 100000, false,
 	 "most writes committed in one transaction"},
-	{"writers", YC_CT_INT, S(writers), "2", 1, 16, false,
+	{"writers", YC_CT_INT, S(writers), "1", 1, 16, false,
 	 "writer connections committing batches (PostgreSQL; SQLite always has one)"},
 	{"job-interval", YC_CT_INT, S(job_interval_s), "3600", 1, 86400, false,
 	 "seconds between runs of the clean-up jobs (once across the cluster)"},

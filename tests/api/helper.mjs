@@ -61,8 +61,11 @@ export function dropDb({ dir, db }) {
 
 export async function startServer({ db, dir, args = [], env = {} } = {}) {
   if (!db) ({ db, dir } = freshDb());
+  // On PostgreSQL two writer connections (the default is one): the tests then also meet
+  // two writers' races, claims and deadlock retries.
+  const writers = PG && !args.includes('--writers') ? ['--writers', '2'] : [];
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(ROOT, 'web'),
-    '--threads', '2', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    '--threads', '2', ...writers, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
