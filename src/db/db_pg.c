@@ -224,7 +224,17 @@ lost:
 		PQclear(*last);
 		*last = NULL;
 	}
-	return rc ? rc : pg_fail(pc, NULL, err);
+	if (!rc)
+		rc = pg_fail(pc, NULL, err);
+	/*
+	 * The pipeline is out of step with the server (or the server is gone):
+	 * drop the connection. Until the transaction ends every call fails
+	 * (pg_ensure will not reconnect inside one), then the next BEGIN connects.
+	 */
+	PQfinish(pc->c);
+	pc->c = NULL;
+	pc->queued = 0;
+	return rc;
 }
 
 static int pg_server_prepare(struct pg_stmt *st, yc_err *err)
