@@ -58,7 +58,7 @@ build-asan/obj/gen/%.o: build/gen/%.c
 build-asan/yichuang: $(call objs,build-asan) build-asan/obj/main.o
 	@echo "  LINK    $@"
 	@$(CC) -g $(SAN) -o $@ $^ $(LIBS)
-build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC)
+build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC) $(wildcard tests/unit/*.h)
 	@echo "  LINK    $@"
 	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
 asan: build-asan/yichuang build-asan/unit-tests

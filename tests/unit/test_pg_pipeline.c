@@ -6,11 +6,11 @@
  * does so in the PostgreSQL layer); skipped otherwise.
  */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "db/db.h"
 
 static int send_dept(db *d, void *arg, yc_err *err)
@@ -33,43 +33,16 @@ static int hold_writer(db *d, void *arg, yc_err *err)
 	return 0;
 }
 
-struct item {
-	db_mutation m;
-	int *left;
-	pthread_mutex_t *lock;
-	pthread_cond_t *cond;
-};
-
-static void item_done(db_mutation *m)
-{
-	struct item *it = m->owner;
-	pthread_mutex_lock(it->lock);
-	(*it->left)--;
-	pthread_cond_signal(it->cond);
-	pthread_mutex_unlock(it->lock);
-}
-
 /* Runs a blocker and then codes[] as one batch; rcs[] gets each write's outcome. */
 static void run_batch(db_pipeline *p, const char *const *codes, int n, int *rcs)
 {
-	struct item items[8];
-	int left = n + 1;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-	for (int i = 0; i <= n; i++) {
-		items[i] = (struct item){.left = &left, .lock = &lock, .cond = &cond};
-		items[i].m.fn = i ? send_dept : hold_writer;
-		items[i].m.arg = i ? (void *)codes[i - 1] : NULL;
-		items[i].m.done = item_done;
-		items[i].m.owner = &items[i];
-		db_pipeline_submit(p, &items[i].m);
-		if (!i)
-			usleep(50 * 1000); /* the blocker's batch is under way */
-	}
-	pthread_mutex_lock(&lock);
-	while (left)
-		pthread_cond_wait(&cond, &lock);
-	pthread_mutex_unlock(&lock);
+	struct batch b = BATCH_INIT;
+	struct batch_item items[8];
+	batch_submit(p, &b, &items[0], hold_writer, NULL);
+	usleep(50 * 1000); /* the blocker's batch is under way */
+	for (int i = 1; i <= n; i++)
+		batch_submit(p, &b, &items[i], send_dept, (void *)codes[i - 1]);
+	batch_wait(&b);
 	for (int i = 0; i < n; i++)
 		rcs[i] = items[i + 1].m.rc;
 }

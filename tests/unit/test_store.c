@@ -3,7 +3,6 @@
  * catalog validation and storage, the write pipeline's savepoints.
  */
 #include <criterion/criterion.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "core/catalog.h"
 #include "db/db.h"
 #include "lib/json.h"
+#include "batch.h"
 
 static char path[64];
 static db *d;
@@ -345,44 +345,17 @@ static int audit_then_maybe_fail(db *dd, void *arg, yc_err *err)
 	return rc;
 }
 
-struct batch_item {
-	db_mutation m;
-	int *left;
-	pthread_mutex_t *lock;
-	pthread_cond_t *cond;
-};
-
-static void batch_item_done(db_mutation *m)
-{
-	struct batch_item *b = m->owner;
-	pthread_mutex_lock(b->lock);
-	(*b->left)--;
-	pthread_cond_signal(b->cond);
-	pthread_mutex_unlock(b->lock);
-}
-
 Test(pipeline, deferred_audit_follows_savepoints, .init = open_fresh, .fini = close_fresh)
 {
 	db_pipeline *p;
 	yc_err err;
 	cr_assert_eq(db_pipeline_start(path, 64, 1, &p, &err), 0, "%s", err.message);
 	static const char *names[] = {"ok-1", "fail-2", "ok-3", "fail-4", "ok-5"};
+	struct batch b = BATCH_INIT;
 	struct batch_item items[5];
-	int left = 5;
-	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
-	for (int i = 0; i < 5; i++) {
-		items[i] = (struct batch_item){.left = &left, .lock = &lock, .cond = &cond};
-		items[i].m.fn = audit_then_maybe_fail;
-		items[i].m.arg = (void *)names[i];
-		items[i].m.done = batch_item_done;
-		items[i].m.owner = &items[i];
-		db_pipeline_submit(p, &items[i].m);
-	}
-	pthread_mutex_lock(&lock);
-	while (left)
-		pthread_cond_wait(&cond, &lock);
-	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < 5; i++)
+		batch_submit(p, &b, &items[i], audit_then_maybe_fail, (void *)names[i]);
+	batch_wait(&b);
 	db_pipeline_stop(p);
 	for (int i = 0; i < 5; i++)
 		cr_assert_eq(items[i].m.rc < 0, !strncmp(names[i], "fail", 4), "%s", names[i]);
