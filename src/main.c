@@ -338,7 +338,8 @@ static int cmd_serve(int argc, char **argv)
 		app.web_root[0] = '\0';
 	app.metrics = metrics_new();
 	app.throttle = throttle_new();
-	if (!app.metrics || !app.throttle)
+	app.sessions = session_cache_new();
+	if (!app.metrics || !app.throttle || !app.sessions)
 		return failf("out of memory", NULL);
 	if ((rc = db_pipeline_start(app.cfg.db, (int)app.cfg.batch_max, (int)app.cfg.writers,
 				     &app.pipe, &err)))
@@ -375,6 +376,7 @@ static int cmd_serve(int argc, char **argv)
 	close(app.kick[1]);
 	metrics_free(app.metrics);
 	throttle_free(app.throttle);
+	session_cache_free(app.sessions);
 	calendar_free(app.cal);
 	if (rc)
 		return fail(&err);

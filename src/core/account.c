@@ -265,10 +265,9 @@ int session_insert(db *d, const yc_user *u, const char *token_hash, const char *
 	return audit_append(d, &a, "session.create", object, NULL, NULL, NULL, err);
 }
 
-int session_find(db *d, const char *token, yc_user *u, char *csrf, yc_err *err)
+int session_find(db *d, const char *token_hash, yc_user *u, char *csrf, int64_t *expires_ms,
+		 yc_err *err)
 {
-	char hash[YC_SHA256_HEX];
-	yc_sha256_hex(token, strlen(token), hash);
 	db_stmt *st = db_prepare(d,
 				 "SELECT s.csrf, s.expires_ms, " USER_COLUMNS
 				 " FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -276,10 +275,11 @@ int session_find(db *d, const char *token, yc_user *u, char *csrf, yc_err *err)
 				 err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, hash);
+	db_bind_text(st, 1, token_hash);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW && db_col_int(st, 1) > yc_now_ms()) {
 		snprintf(csrf, YC_SHA256_HEX, "%s", db_col_text(st, 0));
+		*expires_ms = db_col_int(st, 1);
 		user_from_row(st, 2, u);
 		rc = 0;
 	} else if (rc >= 0) {

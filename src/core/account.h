@@ -79,8 +79,12 @@ int account_staff_json(db *d, const char *role, const char *department, yc_buf *
 
 int session_insert(db *d, const yc_user *u, const char *token_hash, const char *csrf,
 		   int64_t expires_ms, yc_err *err);
-/* Finds a live session by its token; fills u and csrf (65 bytes). YC_EAUTH when none. */
-int session_find(db *d, const char *token, yc_user *u, char *csrf, yc_err *err);
+/*
+ * Finds a live session by its token's SHA-256 (hex); fills u, csrf (65 bytes)
+ * and the session's end. YC_EAUTH when none.
+ */
+int session_find(db *d, const char *token_hash, yc_user *u, char *csrf, int64_t *expires_ms,
+		 yc_err *err);
 int session_remove(db *d, const yc_user *u, const char *token, yc_err *err);
 /* Removes sessions that ended before now_ms; *removed may be NULL. */
 int session_expire(db *d, int64_t now_ms, int64_t *removed, yc_err *err);

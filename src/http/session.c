@@ -110,6 +110,86 @@ static void throttle_clear(yc_app *app, const char *key)
 	pthread_mutex_unlock(&app->throttle->lock);
 }
 
+/* ---- session cache -------------------------------------------------------
+ * Direct-mapped by the token's hash (never the token itself): a collision
+ * just replaces the older entry, which is looked up again when next used.
+ */
+enum { SESSION_CACHE_SLOTS = 1024 };
+
+struct session_cached {
+	char hash[YC_SHA256_HEX];
+	yc_user user;
+	char csrf[YC_SHA256_HEX];
+	int64_t expires_ms;  /* the session's own end (wall clock) */
+	int64_t fresh_until; /* monotonic µs: look it up again after this */
+};
+
+struct yc_session_cache {
+	pthread_mutex_t lock;
+	struct session_cached e[SESSION_CACHE_SLOTS];
+};
+
+struct yc_session_cache *session_cache_new(void)
+{
+	struct yc_session_cache *c = calloc(1, sizeof(*c));
+	if (c)
+		pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void session_cache_free(struct yc_session_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+static struct session_cached *session_slot(struct yc_session_cache *c, const char *hash)
+{
+	return &c->e[hash_key(hash) % SESSION_CACHE_SLOTS];
+}
+
+static bool session_cache_get(yc_req *r, const char *hash)
+{
+	struct yc_session_cache *c = r->app->sessions;
+	bool hit = false;
+	pthread_mutex_lock(&c->lock);
+	struct session_cached *e = session_slot(c, hash);
+	if (!strcmp(e->hash, hash) && e->fresh_until > yc_mono_us() &&
+	    e->expires_ms > yc_now_ms()) {
+		r->user = e->user;
+		memcpy(r->csrf, e->csrf, sizeof(r->csrf));
+		hit = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+static void session_cache_put(yc_req *r, const char *hash, int64_t expires_ms)
+{
+	struct yc_session_cache *c = r->app->sessions;
+	pthread_mutex_lock(&c->lock);
+	struct session_cached *e = session_slot(c, hash);
+	memcpy(e->hash, hash, sizeof(e->hash));
+	e->user = r->user;
+	memcpy(e->csrf, r->csrf, sizeof(e->csrf));
+	e->expires_ms = expires_ms;
+	e->fresh_until = yc_mono_us() + r->app->cfg.session_cache_ms * 1000;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static void session_cache_drop(yc_app *app, const char *token)
+{
+	char hash[YC_SHA256_HEX];
+	yc_sha256_hex(token, strlen(token), hash);
+	pthread_mutex_lock(&app->sessions->lock);
+	struct session_cached *e = session_slot(app->sessions, hash);
+	if (!strcmp(e->hash, hash))
+		memset(e, 0, sizeof(*e));
+	pthread_mutex_unlock(&app->sessions->lock);
+}
+
 /* ---- per-request authentication --------------------------------------- */
 
 static bool token_chars_ok(const char *s, size_t n)
@@ -164,11 +244,21 @@ int session_authenticate(yc_req *r)
 	}
 	if (!have)
 		return 0;
+	char hash[YC_SHA256_HEX];
+	yc_sha256_hex(r->token, strlen(r->token), hash);
+	bool cache = r->app->cfg.session_cache_ms > 0;
+	if (cache && session_cache_get(r, hash)) {
+		r->authed = true;
+		return 0;
+	}
 	yc_err err;
 	yc_err_clear(&err);
-	int rc = session_find(r->db, r->token, &r->user, r->csrf, &err);
+	int64_t expires_ms = 0;
+	int rc = session_find(r->db, hash, &r->user, r->csrf, &expires_ms, &err);
 	if (rc == 0) {
 		r->authed = true;
+		if (cache)
+			session_cache_put(r, hash, expires_ms);
 		return 0;
 	}
 	if (rc != YC_EAUTH) {
@@ -293,7 +383,8 @@ static int logout_write(db *d, void *arg, yc_reply *out, yc_err *err)
 
 static void logout_after(yc_req *r, void *arg)
 {
-	(void)arg;
+	struct logout *l = arg;
+	session_cache_drop(r->app, l->token);
 	http_header(r, "Set-Cookie", "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 

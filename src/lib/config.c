@@ -42,6 +42,8 @@ static const struct yc_setting yc_settings[] = {
 	 "seconds a locked login waits"},
 	{"session-ttl", YC_CT_INT, S(session_ttl_s), "28800", 60, 2592000, false,
 	 "seconds a session lives"},
+	{"session-cache-ms", YC_CT_INT, S(session_cache_ms), "1000", 0, 60000, false,
+	 "milliseconds a node trusts a session it has looked up (0 = look up every request)"},
 	{"tz-offset", YC_CT_INT, S(tz_offset_min), "480", -720, 840, false,
 	 "local time zone as minutes east of UTC (Asia/Shanghai = 480)"},
 	{"work-hours", YC_CT_STR, S(work_hours), "09:00-12:00,13:00-17:00", 0, 0, false,

@@ -33,6 +33,7 @@ typedef struct yc_config {
 	int64_t login_max_failures_address;
 	int64_t login_lock_s;
 	int64_t session_ttl_s;
+	int64_t session_cache_ms;
 	int64_t tz_offset_min;
 	int64_t batch_max;
 	int64_t writers;

@@ -1,7 +1,7 @@
 // Accounts and sessions: login, bearer and cookie with CSRF, logout, throttle, registration.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startServer, expectError, request } from './helper.mjs';
+import { startServer, expectError, request, sql } from './helper.mjs';
 
 let s;
 before(async () => { s = await startServer({ args: ['--login-max-failures', '3', '--login-lock', '60'] }); });
@@ -54,6 +54,29 @@ test('bearer token: GET /session shows the user with masked personal data; DELET
   assert.equal(me.json.user.phone, '138****1234');
   assert.equal((await s.api('DELETE', '/api/v1/session', { token })).status, 204);
   expectError(assert, await s.api('GET', '/api/v1/session', { token }), 401, 'unauthenticated');
+});
+
+test('a session ended behind this node (another node, the database) stops working within --session-cache-ms', async () => {
+  const t = await startServer({ args: ['--session-cache-ms', '400'] });
+  try {
+    const token = await t.login('clerk1');
+    assert.equal((await t.api('GET', '/api/v1/session', { token })).status, 200);
+    sql(t.db, 'DELETE FROM sessions');
+    // Trusted from this node's cache for at most 400 ms, then looked up again and gone.
+    await new Promise((ok) => setTimeout(ok, 500));
+    expectError(assert, await t.api('GET', '/api/v1/session', { token }), 401, 'unauthenticated');
+  } finally {
+    await t.stop();
+  }
+  const u = await startServer({ args: ['--session-cache-ms', '0'] });
+  try {
+    const token = await u.login('clerk1');
+    assert.equal((await u.api('GET', '/api/v1/session', { token })).status, 200);
+    sql(u.db, 'DELETE FROM sessions');
+    expectError(assert, await u.api('GET', '/api/v1/session', { token }), 401, 'unauthenticated');
+  } finally {
+    await u.stop();
+  }
 });
 
 test('no token or a malformed one is 401', async () => {
