@@ -274,11 +274,33 @@ static int exec_or_send(db *d, const char *sql, yc_err *err)
 int db_send(db_stmt *st, yc_err *err)
 {
 	if (st->owner->be->send_stmt)
-		return st->owner->be->send_stmt(st->impl, err);
+		return st->owner->be->send_stmt(st->impl, -1, err);
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW)
 		;
 	return rc < 0 ? rc : 0;
+}
+
+int db_send_expect(db_stmt *st, int64_t rows, yc_err *err)
+{
+	const struct db_backend *be = st->owner->be;
+	if (db_queuing(st->owner))
+		return be->send_stmt(st->impl, rows, err);
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		;
+	if (rc < 0)
+		return rc;
+	int64_t n = be->changes(st->impl);
+	if (n != rows)
+		return yc_err_set(err, YC_ECONFLICT, NULL, "the write changed %lld rows, not %lld",
+				  (long long)n, (long long)rows);
+	return 0;
+}
+
+bool db_queuing(db *d)
+{
+	return d->be->queuing && d->be->queuing(d->conn);
 }
 
 void db_queue(db *d, bool on)

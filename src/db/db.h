@@ -79,6 +79,17 @@ int db_ping(db *d, yc_err *err);
  * to the end. The caller still calls db_done.
  */
 int db_send(db_stmt *st, yc_err *err);
+/*
+ * db_send for a write that assumes what a read would have told (the row is
+ * new, the department's name is still this one) instead of waiting for the
+ * read: st must change exactly rows rows. Queued, another count fails the
+ * queue as an error does (db_queue_failed), and the pipeline runs the batch
+ * again without queuing, where the caller takes its reading path. Run at
+ * once, another count is YC_ECONFLICT.
+ */
+int db_send_expect(db_stmt *st, int64_t rows, yc_err *err);
+/* Whether db_send queues on this handle now (a writer's transaction on PostgreSQL). */
+bool db_queuing(db *d);
 /* Queued sends on this handle inside write transactions (no-op where the backend has none). */
 void db_queue(db *d, bool on);
 /* Whether a queued statement of the current transaction failed: the transaction is lost. */
@@ -191,6 +202,7 @@ struct db_pipeline_stats {
 	uint64_t batches;
 	uint64_t mutations;
 	uint64_t failed_commits;
+	uint64_t reruns; /* batches run again without queued sends (one of them failed) */
 	/* batch sizes: bucket i counts batches of size <= 2^i; the last is larger */
 	uint64_t size_buckets[11];
 };

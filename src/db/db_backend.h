@@ -43,12 +43,18 @@ struct db_backend {
 	 * Queued sends (NULL where statements run at once): send_stmt and send_sql
 	 * queue a statement or one parameterless command without waiting, when
 	 * queuing is on and a write transaction is open, and otherwise run it now;
-	 * queue_failed tells that a queued one failed.
+	 * queue_failed tells that a queued one failed. send_stmt's expect_rows
+	 * (< 0: any) is the count a queued statement must change, checked when
+	 * its answer comes: a different count fails the queue as an error would.
+	 * queuing tells whether sends are queued now.
 	 */
-	int (*send_stmt)(void *stmt, yc_err *err);
+	int (*send_stmt)(void *stmt, int64_t expect_rows, yc_err *err);
 	int (*send_sql)(void *conn, const char *sql, yc_err *err);
 	void (*queue)(void *conn, bool on);
 	bool (*queue_failed)(void *conn);
+	bool (*queuing)(void *conn);
+	/* Rows the statement's last run changed (INSERT, UPDATE, DELETE). */
+	int64_t (*changes)(void *stmt);
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
 	const char *read_begin_sql; /* NULL: reads need no transaction of their own */

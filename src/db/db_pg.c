@@ -49,6 +49,11 @@ struct pg_conn {
 	char notify[64];    /* a NOTIFY owed at COMMIT (one per transaction, whatever the count) */
 	bool queue_on;	    /* queued sends allowed (db_queue) */
 	int queued;	    /* commands sent in pipeline mode whose answers are unread */
+	int nguards;	    /* of them, those that must change a given count of rows: */
+	struct pg_guard {
+		int at; /* the command's place among the queued */
+		int64_t rows;
+	} guard[PG_QUEUE_MAX];
 	bool failed;	    /* a queued command of this transaction failed */
 };
 
@@ -99,7 +104,7 @@ static int pg_connect(struct pg_conn *pc, yc_err *err)
 		PQfinish(pc->c);
 	pc->c = PQconnectdbParams(keys, vals, 1);
 	pc->generation++;
-	pc->queued = 0; /* whatever was queued went with the old connection */
+	pc->queued = pc->nguards = 0; /* whatever was queued went with the old connection */
 	if (!pc->c || PQstatus(pc->c) != CONNECTION_OK) {
 		char clean[200];
 		snprintf(clean, sizeof(clean), "%s", pc->c ? PQerrorMessage(pc->c) : "out of memory");
@@ -188,8 +193,8 @@ static bool pg_queue_begin(struct pg_conn *pc)
  */
 static int pg_collect(struct pg_conn *pc, PGresult **last, yc_err *err)
 {
-	int n = pc->queued, rc = 0;
-	pc->queued = 0;
+	int n = pc->queued, nguards = pc->nguards, g = 0, rc = 0;
+	pc->queued = pc->nguards = 0;
 	if (!PQpipelineSync(pc->c))
 		goto lost;
 	for (int i = 0; i < n; i++) {
@@ -198,10 +203,20 @@ static int pg_collect(struct pg_conn *pc, PGresult **last, yc_err *err)
 			goto lost;
 		ExecStatusType s = PQresultStatus(r);
 		bool mine = last && i == n - 1;
+		const struct pg_guard *guard =
+			g < nguards && pc->guard[g].at == i ? &pc->guard[g++] : NULL;
 		if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 			if (!rc) {
 				rc = pg_fail(pc, r, err);
 				pc->failed = pc->failed || !mine;
+			}
+			PQclear(r);
+		} else if (guard && strtoll(PQcmdTuples(r), NULL, 10) != guard->rows) {
+			if (!rc) {
+				rc = yc_err_set(err, YC_ECONFLICT, NULL,
+						"a queued write changed %s rows, not %lld",
+						PQcmdTuples(r), (long long)guard->rows);
+				pc->failed = true;
 			}
 			PQclear(r);
 		} else if (mine) {
@@ -233,7 +248,7 @@ lost:
 	 */
 	PQfinish(pc->c);
 	pc->c = NULL;
-	pc->queued = 0;
+	pc->queued = pc->nguards = 0;
 	return rc;
 }
 
@@ -379,7 +394,7 @@ static bool pg_queuing(const struct pg_conn *pc)
 	return pc->queue_on && pc->in_txn && PQstatus(pc->c) == CONNECTION_OK;
 }
 
-static int pg_send_stmt(void *stmt, yc_err *err)
+static int pg_send_stmt(void *stmt, int64_t expect_rows, yc_err *err)
 {
 	struct pg_stmt *st = stmt;
 	struct pg_conn *pc = st->pc;
@@ -397,7 +412,20 @@ static int pg_send_stmt(void *stmt, yc_err *err)
 		pc->failed = true;
 		return pg_fail(pc, NULL, err);
 	}
+	if (expect_rows >= 0)
+		pc->guard[pc->nguards++] = (struct pg_guard){pc->queued, expect_rows};
 	return ++pc->queued >= PG_QUEUE_MAX ? pg_collect(pc, NULL, err) : 0;
+}
+
+static bool pg_queuing_now(void *conn)
+{
+	return pg_queuing(conn);
+}
+
+static int64_t pg_changes(void *stmt)
+{
+	struct pg_stmt *st = stmt;
+	return st->res ? strtoll(PQcmdTuples(st->res), NULL, 10) : 0;
 }
 
 static int pg_exec(void *conn, const char *sql, yc_err *err);
@@ -502,7 +530,7 @@ static int pg_exec(void *conn, const char *sql, yc_err *err)
 	if (end && PQstatus(pc->c) != CONNECTION_OK) {
 		/* The transaction died with the connection: its outcome is unknown to us. */
 		pc->in_txn = false;
-		pc->queued = 0;
+		pc->queued = pc->nguards = 0;
 		return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection was lost");
 	}
 	int rc = pg_ensure(pc, err);
@@ -635,6 +663,8 @@ const struct db_backend db_backend_pg = {
 	.send_sql = pg_send_sql,
 	.queue = pg_queue,
 	.queue_failed = pg_queue_failed,
+	.queuing = pg_queuing_now,
+	.changes = pg_changes,
 	.begin_sql = "BEGIN",
 	.lock_sql = "SELECT pg_advisory_xact_lock(?)",
 };

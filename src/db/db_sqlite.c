@@ -159,6 +159,11 @@ static int sq_exec(void *conn, const char *sql, yc_err *err)
 	return rc == SQLITE_OK ? 0 : sq_error(conn, rc, err);
 }
 
+static int64_t sq_changes(void *stmt)
+{
+	return sqlite3_changes64(sqlite3_db_handle(stmt));
+}
+
 static int sq_col_count(void *stmt)
 {
 	return sqlite3_column_count(stmt);
@@ -228,6 +233,7 @@ const struct db_backend db_backend_sqlite = {
 	.col_name = sq_col_name,
 	.reset_ids = sq_reset_ids,
 	.backup = sq_backup,
+	.changes = sq_changes,
 	.begin_sql = "BEGIN IMMEDIATE",
 	/* one WAL read snapshot (one round of -shm locks) for all of a request's reads */
 	.read_begin_sql = "BEGIN",

@@ -145,6 +145,9 @@ static void pl_run_batch(db_pipeline *p, db *w, db_mutation *batch, int n)
 			rc = db_commit(w, &err);
 		if (queue && db_queue_failed(w)) {
 			db_rollback(w);
+			pthread_mutex_lock(&p->lock);
+			p->stats.reruns++;
+			pthread_mutex_unlock(&p->lock);
 			queue = false;
 			attempt--;
 			continue;

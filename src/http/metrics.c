@@ -139,6 +139,10 @@ void metrics_render(struct yc_metrics *m, db_pipeline *p, yc_buf *out)
 	yc_buf_addf(out,
 		    "# HELP yichuang_pipeline_failed_commits_total Batches whose commit failed.\n"
 		    "# TYPE yichuang_pipeline_failed_commits_total counter\n"
-		    "yichuang_pipeline_failed_commits_total %llu\n",
-		    (unsigned long long)st.failed_commits);
+		    "yichuang_pipeline_failed_commits_total %llu\n"
+		    "# HELP yichuang_pipeline_reruns_total Batches run again without queued sends,"
+		    " because a queued write failed or its assumption did not hold.\n"
+		    "# TYPE yichuang_pipeline_reruns_total counter\n"
+		    "yichuang_pipeline_reruns_total %llu\n",
+		    (unsigned long long)st.failed_commits, (unsigned long long)st.reruns);
 }

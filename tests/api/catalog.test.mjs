@@ -1,7 +1,7 @@
 // The service-item catalog: the public guide and the administrator's edits.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startServer, expectError } from './helper.mjs';
+import { BACKEND, startServer, expectError, sql } from './helper.mjs';
 
 let s;
 let admin;
@@ -103,6 +103,38 @@ const newItem = (over = {}) => ({
   approval: { levels_before: 3, levels: 1, signatures_before: 3, signatures: 1 },
   steps: [{ name: '审核', department: 'xzsp', role: 'approver' }],
   ...over,
+});
+
+test('a new item carries its department\'s name as it stands, even renamed behind the server', async () => {
+  const body = (code) => newItem({ code, name: '改名测试事项', department: 'bdc', steps: [] });
+  const first = await s.api('POST', '/api/v1/items', { body: body('TEST-R1'), token: admin });
+  assert.equal(first.status, 201, first.text);
+  const was = first.json.department_name;
+  const reruns = async () => Number((await s.api('GET', '/metrics', { raw: true })).text
+    .match(/^yichuang_pipeline_reruns_total (\d+)$/m)[1]);
+  const before = await reruns();
+  // On PostgreSQL the next create assumes the name last read, and its write is guarded by it.
+  sql(s.db, "UPDATE departments SET name = '改名后的不动产登记中心' WHERE code = 'bdc'");
+  try {
+    const second = await s.api('POST', '/api/v1/items', { body: body('TEST-R2'), token: admin });
+    assert.equal(second.status, 201, second.text);
+    // …which failed, so its batch was run again reading (SQLite reads always: nothing to rerun).
+    assert.equal(await reruns(), before + (BACKEND === 'postgres' ? 1 : 0));
+    assert.equal(second.json.department_name, '改名后的不动产登记中心');
+    assert.equal((await s.api('GET', '/api/v1/items/TEST-R2')).json.department_name, '改名后的不动产登记中心');
+  } finally {
+    sql(s.db, `UPDATE departments SET name = '${was}' WHERE code = 'bdc'`);
+  }
+});
+
+test('creates sent at once: each new code once, every repeated code refused with 409', async () => {
+  const codes = ['TEST-C1', 'TEST-C2', 'TEST-C1', 'TEST-C3', 'TEST-C2', 'TEST-C4', 'TEST-C1', 'TEST-C5'];
+  const rs = await Promise.all(codes.map((code) => s.api('POST', '/api/v1/items',
+    { body: newItem({ code, name: '并发测试事项', steps: [] }), token: admin })));
+  const made = rs.filter((r) => r.status === 201).map((r) => r.json.code).sort();
+  assert.deepEqual(made, ['TEST-C1', 'TEST-C2', 'TEST-C3', 'TEST-C4', 'TEST-C5']);
+  for (const r of rs.filter((x) => x.status !== 201)) expectError(assert, r, 409, 'already_exists', 'code');
+  assert.equal(rs.length - made.length, 3);
 });
 
 test('only admins create items', async () => {

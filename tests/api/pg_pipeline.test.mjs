@@ -1,7 +1,9 @@
 // The write pipeline's queued sends on PostgreSQL (libpq pipeline mode): runs
 // the C test tests/unit/test_pg_pipeline.c against a fresh database of the
 // test server. A statement that fails after it was queued must fail its own
-// write alone, the rest of its batch committing. Only in the PostgreSQL layer.
+// write alone, the rest of its batch committing; a queued write whose assumption
+// no longer holds (db_send_expect) must send its batch round again, reading.
+// Only in the PostgreSQL layer.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -11,7 +13,7 @@ import { BIN, PG, dropDb, freshDb } from './helper.mjs';
 
 const UNIT = join(dirname(BIN), 'unit-tests');
 
-test('a queued statement that fails fails its own write alone', { skip: !PG && 'PostgreSQL layer only' }, () => {
+test('a queued statement that fails fails its own write alone; a failed assumption reruns the batch', { skip: !PG && 'PostgreSQL layer only' }, () => {
   assert.ok(existsSync(UNIT), `${UNIT} is built by make asan`);
   const fresh = freshDb({ demo: false });
   try {
@@ -20,7 +22,7 @@ test('a queued statement that fails fails its own write alone', { skip: !PG && '
     });
     const out = r.stdout + r.stderr;
     assert.equal(r.status, 0, out);
-    assert.match(out, /Tested: 1 \| Passing: 1 \| Failing: 0/, out);
+    assert.match(out, /Tested: 2 \| Passing: 2 \| Failing: 0/, out);
   } finally {
     dropDb(fresh);
   }
