@@ -87,8 +87,8 @@ static void audit_bind_row(db_stmt *st, int col, size_t i, void *arg)
 
 /*
  * At the end of the transaction: reserve the ids (moving the head takes its
- * row lock until commit), chain the hashes, insert the rows. The head's hash
- * follows the last row by trigger (migration 004).
+ * row lock until commit), chain the hashes, insert the rows, and give the
+ * head the last row's hash (queued behind the rows where sends are queued).
  */
 static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
 {
@@ -131,6 +131,9 @@ static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
 			    "INSERT INTO audit_events (id, at_ms, actor, role, action, object, reason,"
 			    " before, after, prev_hash, hash)",
 			    11, count, audit_bind_row, &rows, err);
+	if (!rc)
+		rc = db_run(d, err, "UPDATE audit_head SET hash = ? WHERE one = 1", "s",
+			    hash[n - 1]);
 out:
 	free(prev);
 	free(hash);
