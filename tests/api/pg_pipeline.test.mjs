@@ -2,7 +2,8 @@
 // the C test tests/unit/test_pg_pipeline.c against a fresh database of the
 // test server. A statement that fails after it was queued must fail its own
 // write alone, the rest of its batch committing; a queued write whose assumption
-// no longer holds (db_send_expect) must send its batch round again, reading.
+// no longer holds (db_send_expect) must send its batch round again, reading; and
+// a write refused in a batch run without savepoints is rolled back alone.
 // Only in the PostgreSQL layer.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -22,7 +23,7 @@ test('a queued statement that fails fails its own write alone; a failed assumpti
     });
     const out = r.stdout + r.stderr;
     assert.equal(r.status, 0, out);
-    assert.match(out, /Tested: 2 \| Passing: 2 \| Failing: 0/, out);
+    assert.match(out, /Tested: 3 \| Passing: 3 \| Failing: 0/, out);
   } finally {
     dropDb(fresh);
   }

@@ -25,6 +25,20 @@ static int send_dept(db *d, void *arg, yc_err *err)
 	return rc;
 }
 
+/* Writes, then refuses (as a business rule would): its row must not stay. */
+static int send_then_refuse(db *d, void *arg, yc_err *err)
+{
+	int rc = send_dept(d, arg, err);
+	return rc ? rc : yc_err_set(err, YC_ECONFLICT, NULL, "refused after writing");
+}
+
+/* The same as send_dept or send_then_refuse, by the code's first letter. */
+static int send_or_refuse(db *d, void *arg, yc_err *err)
+{
+	return ((const char *)arg)[0] == 'x' ? send_then_refuse(d, arg, err)
+					     : send_dept(d, arg, err);
+}
+
 /* Holds the writer so that the mutations submitted meanwhile make one batch. */
 static int hold_writer(db *d, void *arg, yc_err *err)
 {
@@ -187,5 +201,37 @@ Test(pg_pipeline, assumption_that_fails_reruns_the_batch_reading)
 	dept_name(d, "pq-b2", name, sizeof(name));
 	cr_assert_str_eq(name, "new");
 	cr_assert_eq(count_dept(d, "pq-b1"), 1);
+	db_close(d);
+}
+
+Test(pg_pipeline, refused_write_in_a_lean_batch_is_rolled_back_alone)
+{
+	db *d;
+	db_pipeline *p;
+	open_store(&d, &p);
+	/* The batch runs first without savepoints; the refusal sends it round again with them. */
+	void *codes[] = {"pl-1", "xpl-2", "pl-3"};
+	int rcs[3];
+	run_batch(p, send_or_refuse, codes, 3, rcs);
+	cr_assert_eq(rcs[0], 0, "%d", rcs[0]);
+	cr_assert_eq(rcs[1], YC_ECONFLICT, "%d", rcs[1]);
+	cr_assert_eq(rcs[2], 0, "%d", rcs[2]);
+	struct db_pipeline_stats st;
+	db_pipeline_get_stats(p, &st);
+	cr_assert_eq(st.reruns, 1);
+	/* The next batches keep their savepoints from the start: a refusal costs no rerun. */
+	void *again[] = {"pl-4", "xpl-5"};
+	run_batch(p, send_or_refuse, again, 2, rcs);
+	cr_assert_eq(rcs[0], 0, "%d", rcs[0]);
+	cr_assert_eq(rcs[1], YC_ECONFLICT, "%d", rcs[1]);
+	db_pipeline_get_stats(p, &st);
+	cr_assert_eq(st.reruns, 1);
+	db_pipeline_stop(p);
+
+	cr_assert_eq(count_dept(d, "pl-1"), 1);
+	cr_assert_eq(count_dept(d, "xpl-2"), 0);
+	cr_assert_eq(count_dept(d, "pl-3"), 1);
+	cr_assert_eq(count_dept(d, "pl-4"), 1);
+	cr_assert_eq(count_dept(d, "xpl-5"), 0);
 	db_close(d);
 }
