@@ -1000,11 +1000,13 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 		{"id", YC_JT_STRING, true, 40},
 		{"sha256", YC_JT_STRING, true, 64},
 	};
-	int i = 0;
+	/* First the fields of each, then one lookup of all the contents. */
+	const char *shas[100];
+	size_t n = 0;
 	const cJSON *m;
 	cJSON_ArrayForEach (m, list) {
 		char path[64];
-		snprintf(path, sizeof(path), "%s[%d]", field, i++);
+		snprintf(path, sizeof(path), "%s[%zu]", field, n);
 		int rc = yc_json_check(m, spec, 2, err);
 		if (rc)
 			return yc_err_prefix(rc, err, "%s", path);
@@ -1020,20 +1022,29 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 		if (!is_sha256(sha))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s.sha256 must be 64 lower-case hex digits", path);
-		char type[8];
-		int64_t size;
-		if (material_info(d, sha, type, &size, NULL) != 0)
+		shas[n++] = sha;
+	}
+	struct material_meta meta[100];
+	int rc = material_info(d, shas, n, meta, err);
+	if (rc)
+		return rc;
+	size_t i = 0;
+	cJSON_ArrayForEach (m, list) {
+		char path[64];
+		snprintf(path, sizeof(path), "%s[%zu]", field, i);
+		if (!meta[i].found)
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s: no uploaded material has this sha256", path);
 		cJSON *e = cJSON_CreateObject();
-		if (!e || !cJSON_AddStringToObject(e, "id", id) ||
-		    !cJSON_AddStringToObject(e, "sha256", sha) ||
-		    !cJSON_AddStringToObject(e, "type", type) ||
-		    !cJSON_AddNumberToObject(e, "size", (double)size)) {
+		if (!e || !cJSON_AddStringToObject(e, "id", yc_json_str(m, "id")) ||
+		    !cJSON_AddStringToObject(e, "sha256", shas[i]) ||
+		    !cJSON_AddStringToObject(e, "type", meta[i].type) ||
+		    !cJSON_AddNumberToObject(e, "size", (double)meta[i].size)) {
 			cJSON_Delete(e);
 			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
 		}
 		cJSON_AddItemToArray(*out, e);
+		i++;
 	}
 	return 0;
 }

@@ -43,10 +43,11 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 		   char sha[65], yc_err *err)
 {
 	yc_sha256_hex(p, n, sha);
-	char t[8];
-	int64_t size;
-	if (material_info(d, sha, t, &size, NULL) == 0)
-		return 0; /* the same bytes are stored already */
+	const char *const shas[] = {sha};
+	struct material_meta meta;
+	int lookup = material_info(d, shas, 1, &meta, err);
+	if (lookup || meta.found)
+		return lookup; /* 0: the same bytes are stored already */
 	size_t b64len = 4 * ((n + 2) / 3) + 1;
 	char *b64 = malloc(b64len);
 	if (!b64)
@@ -77,22 +78,42 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 	return rc < 0 ? rc : 0;
 }
 
-int material_info(db *d, const char *sha, char type[8], int64_t *size, yc_err *err)
+/*
+ * One statement shape for every count (the last hash repeats to fill it): a
+ * case's materials cost one round trip to the store, not one each.
+ */
+enum { MATERIAL_LOOKUP = 16 };
+
+int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT type, size FROM materials WHERE sha256 = ?", err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, sha);
-	int rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		snprintf(type, 8, "%s", db_col_text(st, 0));
-		*size = db_col_int(st, 1);
-		rc = 0;
-	} else if (rc == DB_DONE) {
-		rc = yc_err_set(err, YC_ENOTFOUND, "sha256", "no material with this sha256");
+	memset(meta, 0, sizeof(*meta) * n);
+	for (size_t at = 0; at < n; at += MATERIAL_LOOKUP) {
+		size_t k = n - at < MATERIAL_LOOKUP ? n - at : MATERIAL_LOOKUP;
+		db_stmt *st = db_prepare(d,
+					 "SELECT sha256, type, size FROM materials WHERE sha256 IN"
+					 " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+					 err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		for (size_t j = 0; j < MATERIAL_LOOKUP; j++)
+			db_bind_text(st, (int)j + 1, shas[at + (j < k ? j : k - 1)]);
+		int rc;
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			const char *sha = db_col_text(st, 0);
+			for (size_t j = at; j < at + k; j++) {
+				if (strcmp(shas[j], sha) != 0)
+					continue;
+				meta[j].found = true;
+				snprintf(meta[j].type, sizeof(meta[j].type), "%s",
+					 db_col_text(st, 1));
+				meta[j].size = db_col_int(st, 2);
+			}
+		}
+		db_done(st);
+		if (rc < 0)
+			return rc;
 	}
-	db_done(st);
-	return rc;
+	return 0;
 }
 
 int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err)

@@ -18,8 +18,15 @@ const char *material_sniff(const unsigned char *p, size_t n);
 /* Stores the bytes (no-op when the same content exists); fills sha (65 bytes). */
 int material_store(db *d, const unsigned char *p, size_t n, const char *type, int64_t uploader,
 		   char sha[65], yc_err *err);
-/* The stored type and size of a content; YC_ENOTFOUND when absent. */
-int material_info(db *d, const char *sha, char type[8], int64_t *size, yc_err *err);
+/* What is stored of one content: its type and size, when found. */
+struct material_meta {
+	bool found;
+	char type[8];
+	int64_t size;
+};
+/* Looks n contents up by SHA-256 (hex), up to 16 in one query: meta[i] for shas[i]. */
+int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta,
+		  yc_err *err);
 /* The bytes of a content into out. */
 int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err);
 

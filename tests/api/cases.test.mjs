@@ -383,6 +383,25 @@ describe('lists, figures and progress', () => {
   });
 });
 
+test('a submission with many materials (looked up 16 to a query) keeps each one\'s type and size', async () => {
+  const png = Uint8Array.from(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'));
+  const up = await s.api('POST', '/api/v1/materials', { body: png, token: tok.applicant1, headers: { 'Content-Type': 'image/png' } });
+  assert.equal(up.status, 201, up.text);
+  const materials = Array.from({ length: 18 }, (_, i) => ({ id: i % 2 ? 'm2' : 'm1', sha256: i % 3 ? sha : up.json.sha256 }));
+  const c = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP, form, materials } });
+  assert.equal(c.status, 201, c.text);
+  const got = (await view(c.json.no)).materials;
+  assert.equal(got.length, 18);
+  got.forEach((m, i) => {
+    assert.equal(m.sha256, materials[i].sha256);
+    assert.equal(m.type, i % 3 ? 'pdf' : 'png');
+    assert.equal(m.size, i % 3 ? PDF.length : png.length);
+  });
+  // the 17th refers to nothing uploaded: the error names it, past the first query's 16
+  materials[16] = { id: 'm1', sha256: 'c'.repeat(64) };
+  expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP, form, materials } }), 422, 'invalid', 'materials[16]');
+});
+
 describe('bad input', () => {
   test('submissions name the field at fault', async () => {
     const post = (body, who = 'applicant1') => s.api('POST', '/api/v1/cases', { token: tok[who], body });
@@ -394,6 +413,7 @@ describe('bad input', () => {
     expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm1', sha256: 'a'.repeat(64) }] }), 422, 'invalid', 'materials[0]');
     expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm7', sha256: sha }] }), 422, 'invalid', 'materials[0]');
     expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm1' }] }), 422, 'invalid', 'materials[0].sha256');
+    expectError(assert, await post({ item: ONE_STEP, form, materials: [{ id: 'm1', sha256: sha }, { id: 'm2', sha256: 'b'.repeat(64) }] }), 422, 'invalid', 'materials[1]');
     expectError(assert, await post({ item: ONE_STEP, form, channel: 'fax' }), 422, 'invalid', 'channel');
     expectError(assert, await post({ item: ONE_STEP, form, channel: 'window' }), 422, 'invalid', 'channel');
     expectError(assert, await post({ item: ONE_STEP, form, colour: 1 }), 422, 'invalid', 'colour');
