@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, expectError, sql } from './helper.mjs';
+import { PG, startServer, expectError, sql } from './helper.mjs';
 
 const ONE_STEP = '371091011002014000'; // 食品经营许可: 3 working days, one step
 const TWO_STEPS = '371091011014098000'; // 医疗机构执业登记: two steps
@@ -400,6 +400,29 @@ test('a submission with many materials (looked up 16 to a query) keeps each one\
   // the 17th refers to nothing uploaded: the error names it, past the first query's 16
   materials[16] = { id: 'm1', sha256: 'c'.repeat(64) };
   expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP, form, materials } }), 422, 'invalid', 'materials[16]');
+});
+
+test('two nodes numbering cases on one PostgreSQL database: every number once, in order', { skip: !PG && 'needs PostgreSQL (one SQLite file is one node)' }, async () => {
+  const b = await startServer({ db: s.db, dir: s.dir + '-b' });
+  try {
+    const bTok = await b.login('applicant1');
+    const nos = [];
+    for (let i = 0; i < 6; i++) {
+      const [node, token] = i % 2 ? [b, bTok] : [s, tok.applicant1];
+      const c = await node.api('POST', '/api/v1/cases', { token, body: { item: ONE_STEP, form, materials: [{ id: 'm1', sha256: sha }] } });
+      assert.equal(c.status, 201, c.text);
+      nos.push(c.json.no);
+    }
+    // and all at once from both
+    const burst = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? b : s).api('POST', '/api/v1/cases',
+      { token: i % 2 ? bTok : tok.applicant1, body: { item: ONE_STEP, form } })));
+    for (const c of burst) { assert.equal(c.status, 201, c.text); nos.push(c.json.no); }
+    const seqs = nos.map((no) => Number(no.slice(-6)));
+    assert.equal(new Set(seqs).size, seqs.length, `numbers given twice: ${nos}`);
+    for (let i = 1; i < 6; i++) assert.equal(seqs[i], seqs[i - 1] + 1, `in turn: ${nos.slice(0, 6)}`);
+    const sorted = [...seqs].sort((x, y) => x - y);
+    assert.equal(sorted.at(-1) - sorted[0], seqs.length - 1, `no gaps: ${sorted}`);
+  } finally { await b.stop({ clean: false }); }
 });
 
 describe('bad input', () => {
