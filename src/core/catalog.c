@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/outbox.h"
+#include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -316,17 +317,9 @@ static struct {
 	} e[DEPT_NAMES];
 } dept_names = {PTHREAD_MUTEX_INITIALIZER};
 
-static unsigned dept_slot(const char *code)
-{
-	unsigned h = 2166136261u;
-	for (; *code; code++)
-		h = (h ^ (unsigned char)*code) * 16777619u;
-	return h % DEPT_NAMES;
-}
-
 static bool dept_name_known(const char *code, char *out, size_t size)
 {
-	unsigned i = dept_slot(code);
+	unsigned i = yc_hash_str(code) % DEPT_NAMES;
 	pthread_mutex_lock(&dept_names.lock);
 	bool known = !strcmp(dept_names.e[i].code, code);
 	if (known)
@@ -340,7 +333,7 @@ static void dept_name_seen(const char *code, const char *name)
 	if (strlen(code) >= sizeof(dept_names.e[0].code) ||
 	    strlen(name) >= sizeof(dept_names.e[0].name))
 		return;
-	unsigned i = dept_slot(code);
+	unsigned i = yc_hash_str(code) % DEPT_NAMES;
 	pthread_mutex_lock(&dept_names.lock);
 	snprintf(dept_names.e[i].code, sizeof(dept_names.e[i].code), "%s", code);
 	snprintf(dept_names.e[i].name, sizeof(dept_names.e[i].name), "%s", name);

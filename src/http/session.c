@@ -49,18 +49,10 @@ void throttle_free(struct yc_throttle *t)
 	free(t);
 }
 
-static unsigned hash_key(const char *s)
-{
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
-}
-
 /* The entry for key (created when absent). Caller holds the lock. */
 static struct throttle_entry *throttle_slot(struct yc_throttle *t, const char *key)
 {
-	unsigned h = hash_key(key);
+	unsigned h = yc_hash_str(key);
 	struct throttle_entry *oldest = NULL;
 	for (unsigned i = 0; i < 16; i++) {
 		struct throttle_entry *e = &t->e[(h + i) % THROTTLE_SLOTS];
@@ -147,7 +139,7 @@ void session_cache_free(struct yc_session_cache *c)
 
 static struct session_cached *session_slot(struct yc_session_cache *c, const char *hash)
 {
-	return &c->e[hash_key(hash) % SESSION_CACHE_SLOTS];
+	return &c->e[yc_hash_str(hash) % SESSION_CACHE_SLOTS];
 }
 
 static bool session_cache_get(yc_req *r, const char *hash)

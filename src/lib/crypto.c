@@ -74,3 +74,11 @@ int yc_password_verify(const char *encoded, const char *pw)
 {
 	return argon2id_verify(encoded, pw, strlen(pw)) == ARGON2_OK ? 0 : YC_EAUTH;
 }
+
+unsigned yc_hash_str(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}

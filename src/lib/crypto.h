@@ -15,6 +15,8 @@ void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX]);
 int yc_random_bytes(void *p, size_t n);
 /* nbytes of randomness as lowercase hex into out (needs 2*nbytes+1). */
 int yc_random_hex(char *out, size_t nbytes);
+/* A fast hash of a string for in-memory tables (FNV-1a); not for secrets. */
+unsigned yc_hash_str(const char *s);
 /* Constant-time comparison of two NUL-terminated strings. */
 int yc_secure_equal(const char *a, const char *b);
 
