@@ -496,6 +496,8 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 	}
 	rc = assume ? db_send_expect(st, 1, err) : db_send(st, err);
 	db_done(st);
+	if (rc == YC_EEXISTS) /* created by another writer since the read, and committed */
+		rc = yc_err_set(err, YC_EEXISTS, "code", "an item with code %s exists", code);
 	if (rc < 0)
 		goto out;
 	char object[64];
