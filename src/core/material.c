@@ -2,6 +2,7 @@
 #include "material.h"
 
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,42 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 }
 
 /*
+ * Contents this process has found stored. A stored content never changes and
+ * is never removed, so what was found once needs no second read. One slot
+ * per hash value (a collision evicts); only reads outside a write transaction
+ * fill it, since those see committed rows alone.
+ */
+enum { MATERIAL_KNOWN = 1024 };
+static struct material_meta known_meta[MATERIAL_KNOWN];
+static char known_sha[MATERIAL_KNOWN][65];
+static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Fills meta[i] of the contents known; true when all n are. */
+static bool known_get(const char *const *shas, size_t n, struct material_meta *meta)
+{
+	size_t hits = 0;
+	pthread_mutex_lock(&known_lock);
+	for (size_t i = 0; i < n; i++) {
+		unsigned slot = yc_hash_str(shas[i]) % MATERIAL_KNOWN;
+		if (!strcmp(known_sha[slot], shas[i])) {
+			meta[i] = known_meta[slot];
+			hits++;
+		}
+	}
+	pthread_mutex_unlock(&known_lock);
+	return hits == n;
+}
+
+static void known_put(const char *sha, const struct material_meta *meta)
+{
+	unsigned slot = yc_hash_str(sha) % MATERIAL_KNOWN;
+	pthread_mutex_lock(&known_lock);
+	snprintf(known_sha[slot], sizeof(known_sha[slot]), "%s", sha);
+	known_meta[slot] = *meta;
+	pthread_mutex_unlock(&known_lock);
+}
+
+/*
  * One statement shape for every count (the last hash repeats to fill it): a
  * case's materials cost one round trip to the store, not one each.
  */
@@ -87,6 +124,9 @@ enum { MATERIAL_LOOKUP = 16 };
 int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta, yc_err *err)
 {
 	memset(meta, 0, sizeof(*meta) * n);
+	if (known_get(shas, n, meta))
+		return 0;
+	bool remember = !db_writing(d);
 	for (size_t at = 0; at < n; at += MATERIAL_LOOKUP) {
 		size_t k = n - at < MATERIAL_LOOKUP ? n - at : MATERIAL_LOOKUP;
 		db_stmt *st = db_prepare(d,
@@ -107,6 +147,8 @@ int material_info(db *d, const char *const *shas, size_t n, struct material_meta
 				snprintf(meta[j].type, sizeof(meta[j].type), "%s",
 					 db_col_text(st, 1));
 				meta[j].size = db_col_int(st, 2);
+				if (remember)
+					known_put(sha, &meta[j]);
 			}
 		}
 		db_done(st);

@@ -24,7 +24,11 @@ struct material_meta {
 	char type[8];
 	int64_t size;
 };
-/* Looks n contents up by SHA-256 (hex), up to 16 in one query: meta[i] for shas[i]. */
+/*
+ * Looks n contents up by SHA-256 (hex), up to 16 in one query: meta[i] for
+ * shas[i]. Contents found before (outside a write transaction) are known
+ * without a query: a stored content never changes and is never removed.
+ */
 int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta,
 		  yc_err *err);
 /* The bytes of a content into out. */

@@ -318,8 +318,13 @@ int db_begin(db *d, yc_err *err)
 {
 	deferred_drop(d, 0);
 	int rc = exec_or_send(d, d->be->begin_sql, err);
-	d->in_txn = rc == 0;
+	d->in_txn = d->writing = rc == 0;
 	return rc;
+}
+
+bool db_writing(const db *d)
+{
+	return d->writing;
 }
 
 void db_col_copy(db_stmt *st, int idx, char *out, size_t size)
@@ -399,14 +404,14 @@ int db_commit(db *d, yc_err *err)
 	if (rc)
 		return rc; /* the caller rolls back */
 	rc = d->be->exec(d->conn, "COMMIT", err);
-	d->in_txn = false;
+	d->in_txn = d->writing = false;
 	return rc;
 }
 
 int db_rollback(db *d)
 {
 	deferred_drop(d, 0);
-	d->in_txn = false;
+	d->in_txn = d->writing = false;
 	return d->be->exec(d->conn, "ROLLBACK", NULL);
 }
 

@@ -152,6 +152,11 @@ int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
 
 int db_begin(db *d, yc_err *err);
 /*
+ * Whether a write transaction (db_begin) is open on d: what d reads now may
+ * include its own uncommitted writes, so it must not be remembered beyond it.
+ */
+bool db_writing(const db *d);
+/*
  * Takes a lock named name until the transaction ends: writers that take the
  * same name take turns (PostgreSQL: an advisory lock; SQLite: nothing to do,
  * one writer at a time already). Take it first, before any row lock.

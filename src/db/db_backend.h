@@ -87,6 +87,7 @@ struct db {
 	int ncache;
 	/* work deferred to the end of the current transaction (db_defer) */
 	bool in_txn;
+	bool writing; /* in_txn by db_begin, not db_read_begin */
 	unsigned sp_gen;
 	struct db_deferred *deferred;
 	size_t ndeferred, capdeferred;
