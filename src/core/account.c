@@ -139,6 +139,61 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 	"u.id, u.username, u.role, u.name, u.kind, u.department, u.office,"                        \
 	" u.id_number, u.phone, u.demo"
 
+/*
+ * Contacts read in the last second, one slot per account id (a collision
+ * evicts). Reads inside a write transaction do not fill it.
+ */
+enum { CONTACT_SLOTS = 1024, CONTACT_FRESH_US = 1000 * 1000 };
+static struct contact_slot {
+	int64_t id;
+	int64_t read_us;
+	struct account_contact c;
+} contacts[CONTACT_SLOTS];
+static pthread_mutex_t contacts_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Remembers the contact in a row of USER_COLUMNS starting at col. */
+static void contact_seen(db *d, db_stmt *st, int col)
+{
+	if (db_writing(d))
+		return;
+	struct contact_slot e = {.id = db_col_int(st, col), .read_us = yc_mono_us()};
+	db_col_copy(st, col + 4, e.c.kind, sizeof(e.c.kind));
+	db_col_copy(st, col + 3, e.c.name, sizeof(e.c.name));
+	db_col_copy(st, col + 7, e.c.id_number, sizeof(e.c.id_number));
+	db_col_copy(st, col + 8, e.c.phone, sizeof(e.c.phone));
+	pthread_mutex_lock(&contacts_lock);
+	contacts[(uint64_t)e.id % CONTACT_SLOTS] = e;
+	pthread_mutex_unlock(&contacts_lock);
+}
+
+int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err)
+{
+	pthread_mutex_lock(&contacts_lock);
+	const struct contact_slot *e = &contacts[(uint64_t)id % CONTACT_SLOTS];
+	bool fresh = e->id == id && yc_mono_us() - e->read_us < CONTACT_FRESH_US;
+	if (fresh)
+		*out = e->c;
+	pthread_mutex_unlock(&contacts_lock);
+	if (fresh)
+		return 0;
+	db_stmt *st = db_prepare(d, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_int(st, 1, id);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		db_col_copy(st, 4, out->kind, sizeof(out->kind));
+		db_col_copy(st, 3, out->name, sizeof(out->name));
+		db_col_copy(st, 7, out->id_number, sizeof(out->id_number));
+		db_col_copy(st, 8, out->phone, sizeof(out->phone));
+		contact_seen(d, st, 0);
+	}
+	db_done(st);
+	if (rc == DB_DONE)
+		return yc_err_set(err, YC_ENOTFOUND, NULL, "no such account");
+	return rc < 0 ? rc : 0;
+}
+
 static void user_from_row(db_stmt *st, int col, yc_user *u)
 {
 	memset(u, 0, sizeof(*u));
@@ -281,6 +336,7 @@ int session_find(db *d, const char *token_hash, yc_user *u, char *csrf, int64_t 
 		snprintf(csrf, YC_SHA256_HEX, "%s", db_col_text(st, 0));
 		*expires_ms = db_col_int(st, 1);
 		user_from_row(st, 2, u);
+		contact_seen(d, st, 2);
 		rc = 0;
 	} else if (rc >= 0) {
 		rc = yc_err_set(err, YC_EAUTH, NULL, "the session has ended; log in again");

@@ -70,6 +70,24 @@ int account_authenticate(db *d, const char *username, const char *password, yc_u
 			 yc_err *err);
 int account_get(db *d, int64_t id, yc_user *out, yc_err *err);
 bool account_any_demo(db *d);
+
+/*
+ * An account holder as the applicant of their own cases, unmasked: for the
+ * case's record alone, the one place personal data leaves this module whole.
+ */
+struct account_contact {
+	char kind[12];
+	char name[128];
+	char id_number[24];
+	char phone[16];
+};
+/*
+ * The contact of account id; YC_ENOTFOUND when there is none. A contact read
+ * in the last second on this node (here, or by session_find, which reads the
+ * same row) comes without a read: a submission right after its session check
+ * costs no second round trip.
+ */
+int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err);
 /* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked)}
  */
 int account_user_json(const yc_user *u, yc_buf *out);

@@ -27,7 +27,9 @@
  */
 #include "case.h"
 
+#include <pthread.h>
 #include <regex.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1146,24 +1148,16 @@ static int build_applicant(db *d, const yc_user *actor, const cJSON *body, struc
 				err, YC_EINVAL, "applicant",
 				"applicants file for themselves; applicant is for clerks");
 		}
-		db_stmt *st = db_prepare(
-			d, "SELECT kind, name, id_number, phone FROM users WHERE id = ?", err);
-		if (!st) {
-			cJSON_Delete(a);
-			return err ? err->code : YC_EINTERNAL;
-		}
-		db_bind_int(st, 1, actor->id);
-		if ((rc = db_step(st, err)) == DB_ROW) {
-			cJSON_AddStringToObject(a, "kind", db_col_text(st, 0));
-			cJSON_AddStringToObject(a, "name", db_col_text(st, 1));
-			cJSON_AddStringToObject(a, "id_number", db_col_text(st, 2));
-			cJSON_AddStringToObject(a, "phone", db_col_text(st, 3));
-			snprintf(phone, sizeof(phone), "%s", db_col_text(st, 3));
-			rc = 0;
-		} else if (rc == DB_DONE) {
+		struct account_contact ct;
+		if ((rc = account_contact(d, actor->id, &ct, err)) == 0) {
+			cJSON_AddStringToObject(a, "kind", ct.kind);
+			cJSON_AddStringToObject(a, "name", ct.name);
+			cJSON_AddStringToObject(a, "id_number", ct.id_number);
+			cJSON_AddStringToObject(a, "phone", ct.phone);
+			snprintf(phone, sizeof(phone), "%s", ct.phone);
+		} else if (rc == YC_ENOTFOUND) {
 			rc = yc_err_set(err, YC_EAUTH, NULL, "the account no longer exists");
 		}
-		db_done(st);
 		n->applicant_user = actor->id;
 	} else {
 		const cJSON *p = cJSON_GetObjectItemCaseSensitive(body, "applicant");
@@ -1283,10 +1277,18 @@ static int check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_regi
  * own submissions): parsing an item's document for every submission costs
  * more than the rest of the checks. An entry is used while the stored
  * item's updated_ms matches, so an edited item is parsed again at once.
+ *
+ * An entry checked against the store in the last second is used without a
+ * read: case_submit's insert holds only if the item is still that version
+ * and active. When it is not, the writer prepares the case again from the
+ * body, and bumps item_moved so that every thread's entries are read again.
  */
-enum { ITEM_CACHE = 32 };
+enum { ITEM_CACHE = 32, ITEM_TRUST_US = 1000 * 1000 };
+static atomic_uint item_moved;
 static __thread struct item_cache_entry {
 	char code[48];
+	int64_t checked_us; /* when the store last confirmed updated_ms and active */
+	unsigned moved;	    /* item_moved then */
 	int64_t updated_ms;
 	char name[304];
 	char department[32];
@@ -1301,15 +1303,49 @@ void case_cache_enable(void)
 	rule_cache_on = true;
 }
 
-void case_cache_release(void)
+static void item_cache_free(void)
 {
-	rule_cache_release();
-	rule_cache_on = false;
 	for (int i = 0; i < ITEM_CACHE; i++) {
 		cJSON_Delete(item_cache[i].doc);
 		free(item_cache[i].rule);
 		memset(&item_cache[i], 0, sizeof(item_cache[i]));
 	}
+}
+
+void case_cache_release(void)
+{
+	rule_cache_release();
+	rule_cache_on = false;
+	item_cache_free();
+}
+
+/*
+ * Any thread may fill the item cache (a writer prepares a case again when its
+ * item changed): the first fill arms a key whose destructor empties the
+ * cache when the thread ends.
+ */
+static pthread_key_t item_cache_key;
+static pthread_once_t item_cache_once = PTHREAD_ONCE_INIT;
+static __thread bool item_cache_armed;
+
+static void item_cache_at_exit(void *unused)
+{
+	(void)unused;
+	item_cache_free();
+}
+
+static void item_cache_key_make(void)
+{
+	pthread_key_create(&item_cache_key, item_cache_at_exit);
+}
+
+static void item_cache_arm(void)
+{
+	if (item_cache_armed)
+		return;
+	pthread_once(&item_cache_once, item_cache_key_make);
+	pthread_setspecific(item_cache_key, &item_cache_armed);
+	item_cache_armed = true;
 }
 
 static char *rule_snapshot(const cJSON *item);
@@ -1320,20 +1356,6 @@ static char *rule_snapshot(const cJSON *item);
  */
 static int item_cached(db *d, const char *code, const cJSON **out, struct case_new *n, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT updated_ms, status FROM items WHERE code = ?", err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, code);
-	int rc = db_step(st, err);
-	int64_t updated = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	bool active = rc == DB_ROW && !strcmp(db_col_text(st, 1), "active");
-	db_done(st);
-	if (rc < 0)
-		return rc;
-	if (rc == DB_DONE)
-		return yc_err_set(err, YC_EINVAL, "item", "no item with code %s", code);
-	if (!active)
-		return yc_err_set(err, YC_EINVAL, "item", "item %s is retired", code);
 	struct item_cache_entry *e = NULL, *victim = &item_cache[0];
 	for (int i = 0; i < ITEM_CACHE; i++) {
 		if (item_cache[i].doc && !strcmp(item_cache[i].code, code))
@@ -1341,7 +1363,30 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 		if (item_cache[i].used < victim->used)
 			victim = &item_cache[i];
 	}
+	int64_t now_us = yc_mono_us();
+	unsigned moved = atomic_load(&item_moved);
+	bool trusted = e && e->moved == moved && now_us - e->checked_us < ITEM_TRUST_US;
+	int64_t updated = trusted ? e->updated_ms : 0;
+	db_stmt *st;
+	int rc;
+	if (!trusted) {
+		st = db_prepare(d, "SELECT updated_ms, status FROM items WHERE code = ?", err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_text(st, 1, code);
+		rc = db_step(st, err);
+		updated = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		bool active = rc == DB_ROW && !strcmp(db_col_text(st, 1), "active");
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		if (rc == DB_DONE)
+			return yc_err_set(err, YC_EINVAL, "item", "no item with code %s", code);
+		if (!active)
+			return yc_err_set(err, YC_EINVAL, "item", "item %s is retired", code);
+	}
 	if (!e || e->updated_ms != updated) {
+		item_cache_arm();
 		if (!e)
 			e = victim;
 		cJSON_Delete(e->doc);
@@ -1374,6 +1419,11 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 	}
 	if (!(n->rule = strdup(e->rule)))
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	if (!trusted) {
+		e->checked_us = now_us;
+		e->moved = moved;
+	}
+	n->item_updated_ms = e->updated_ms;
 	e->used = ++item_cache_clock;
 	snprintf(n->item_name, sizeof(n->item_name), "%s", e->name);
 	snprintf(n->department, sizeof(n->department), "%s", e->department);
@@ -1482,25 +1532,67 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 }
 
 /* The next case number: region + local date + the day's sequence. */
+/*
+ * Each writer thread's last case number, for the assumption in next_case_no.
+ */
+static __thread struct {
+	const db *d;
+	char day[9];
+	int64_t last;
+	int64_t assume_from_us; /* others draw numbers too: read until then */
+} numbers;
+
 static int next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
 			yc_err *err)
 {
 	char date[16];
 	yc_date_format(case_min_day(case_local_min(c, now_ms)), date, sizeof(date));
 	char day[9] = {date[0], date[1], date[2], date[3], date[5], date[6], date[8], date[9], 0};
-	db_stmt *st = db_prepare(d,
-				 "INSERT INTO case_numbers (day, last) VALUES (?, 1)"
-				 " ON CONFLICT (day) DO UPDATE SET last = case_numbers.last + 1"
-				 " RETURNING last",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, day);
-	int rc = db_step(st, err);
-	int64_t seq = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
-	if (rc < 0)
-		return rc;
+	int64_t seq = 0;
+	int rc;
+	/*
+	 * Where sends are queued (PostgreSQL's writers) a writer does not wait to
+	 * read the number: it assumes the one after its own last, and the update
+	 * holds only if no one else drew since. If someone did, the batch runs
+	 * again without queuing and reads below; a writer that finds others
+	 * drawing (several nodes or writers) reads for the next ten seconds.
+	 */
+	if (db_queuing(d) && numbers.d == d && !strcmp(numbers.day, day) &&
+	    yc_mono_us() >= numbers.assume_from_us) {
+		db_stmt *st = db_prepare(
+			d, "UPDATE case_numbers SET last = ? WHERE day = ? AND last = ?", err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_int(st, 1, numbers.last + 1);
+		db_bind_text(st, 2, day);
+		db_bind_int(st, 3, numbers.last);
+		rc = db_send_expect(st, 1, err);
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		seq = ++numbers.last;
+	} else {
+		db_stmt *st =
+			db_prepare(d,
+				   "INSERT INTO case_numbers (day, last) VALUES (?, 1)"
+				   " ON CONFLICT (day) DO UPDATE SET last = case_numbers.last + 1"
+				   " RETURNING last",
+				   err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_text(st, 1, day);
+		rc = db_step(st, err);
+		seq = rc == DB_ROW ? db_col_int(st, 0) : 0;
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		/* past this writer's last: another drew since (behind it: a batch rolled back) */
+		if (numbers.d == d && !strcmp(numbers.day, day) && seq - 1 > numbers.last)
+			numbers.assume_from_us = yc_mono_us() + 10 * 1000 * 1000;
+		numbers.d = d;
+		memcpy(numbers.day, day, sizeof(numbers.day));
+		numbers.last = seq;
+	}
 	if (seq > 999999)
 		return yc_err_set(err, YC_EUNAVAIL, NULL, "the day's case numbers are used up");
 	snprintf(out, size, "%s%s%06lld", c->region, day, (long long)seq);
@@ -1631,29 +1723,26 @@ static int enter_step(db *d, struct case_row *row, int index, yc_err *err)
 	return notify_queue(d, "sms", to, text, err);
 }
 
-int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_new *n,
-		yc_buf *out, yc_err *err)
+/*
+ * The case row, if the item is still the version n was checked against and
+ * active: one row, or none (YC_ECONFLICT where run at once).
+ */
+static int insert_case(db *d, const struct case_new *n, const char *no, int64_t now, yc_err *err)
 {
-	int64_t now = case_now_ms(c);
-	struct case_row row;
-	memset(&row, 0, sizeof(row));
-	int rc = next_case_no(d, c, now, row.no, sizeof(row.no), err);
-	if (rc)
-		return rc;
 	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "
 		"applicant,"
 		" phone4, channel, accept_office, decide_office, state, form, materials, delivery,"
-		" submitted_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'submitted', "
-		"?,"
-		" ?, ?, ?, ?)",
+		" submitted_ms, updated_ms)"
+		" SELECT ?, code, ?, ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?,"
+		" CAST(? AS BIGINT), CAST(? AS BIGINT)"
+		" FROM items WHERE code = ? AND updated_ms = ? AND status = 'active'",
 		err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	int i = 1;
-	db_bind_text(st, i++, row.no);
-	db_bind_text(st, i++, n->item);
+	db_bind_text(st, i++, no);
 	db_bind_text(st, i++, n->item_name);
 	db_bind_text(st, i++, n->department);
 	db_bind_text(st, i++, n->rule);
@@ -1668,8 +1757,35 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const str
 	bind_text_or_null(st, i++, n->delivery);
 	db_bind_int(st, i++, now);
 	db_bind_int(st, i++, now);
-	rc = db_send(st, err);
+	db_bind_text(st, i++, n->item);
+	db_bind_int(st, i++, n->item_updated_ms);
+	int rc = db_send_expect(st, 1, err);
 	db_done(st);
+	return rc;
+}
+
+int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
+		struct case_new *n, yc_buf *out, yc_err *err)
+{
+	int64_t now = case_now_ms(c);
+	struct case_row row;
+	memset(&row, 0, sizeof(row));
+	int rc = next_case_no(d, c, now, row.no, sizeof(row.no), err);
+	if (rc)
+		return rc;
+	rc = insert_case(d, n, row.no, now, err);
+	if (rc == YC_ECONFLICT && body) {
+		/* The item changed (or retired) since n was checked: check the body again. */
+		atomic_fetch_add(&item_moved, 1);
+		case_new_free(n);
+		if ((rc = case_prepare(d, c, actor, body, n, err)))
+			return rc;
+		rc = insert_case(d, n, row.no, now, err);
+	}
+	if (rc == YC_ECONFLICT)
+		return yc_err_set(err, YC_ECONFLICT, "item",
+				  "item %s changed while the case was submitted; submit it again",
+				  n->item);
 	if (rc < 0)
 		return rc;
 	row.version = 1;

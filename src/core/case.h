@@ -110,6 +110,7 @@ struct case_ctx {
  */
 struct case_new {
 	char item[48];
+	int64_t item_updated_ms; /* the item's version checked against */
 	char item_name[304];
 	char department[32];
 	char channel[16];
@@ -139,9 +140,13 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
  */
 void case_cache_enable(void);
 void case_cache_release(void);
-/* Stores a prepared submission; out (may be NULL) gets the new case in brief (no, state, …). */
-int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const struct case_new *n,
-		yc_buf *out, yc_err *err);
+/*
+ * Stores a prepared submission; out (may be NULL) gets the new case in brief
+ * (no, state, …). If the item changed since n was prepared, the submission
+ * is prepared again from body (n refilled); without a body that is a 409.
+ */
+int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
+		struct case_new *n, yc_buf *out, yc_err *err);
 
 /* Checks an action's body (fields and types) before it reaches the writer. */
 int case_action_check(enum case_action a, const cJSON *body, yc_err *err);

@@ -45,7 +45,7 @@ static int case_submit_write(db *d, void *arg, yc_reply *out, yc_err *err)
 {
 	struct case_write *w = arg;
 	out->status = 201;
-	return case_submit(d, &w->ctx, &w->user, &w->n, &out->body, err);
+	return case_submit(d, &w->ctx, &w->user, w->body, &w->n, &out->body, err);
 }
 
 static int case_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
@@ -94,6 +94,9 @@ int api_cases_create(yc_req *r)
 		case_write_free(w);
 		return rc;
 	}
+	/* kept for the writer, should the item change before the case is stored */
+	w->body = r->body;
+	r->body = NULL;
 	return http_write(r, &submit_ops, w);
 }
 

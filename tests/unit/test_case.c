@@ -156,7 +156,7 @@ static void submit(const char *item, bool only_m1, char no[32])
 	yc_buf out;
 	yc_buf_init(&out, 0);
 	cr_assert_eq(db_begin(d, NULL), 0);
-	cr_assert_eq(case_submit(d, &ctx, &a, &n, &out, &err), 0, "%s", err.message);
+	cr_assert_eq(case_submit(d, &ctx, &a, j, &n, &out, &err), 0, "%s", err.message);
 	cr_assert_eq(db_commit(d, NULL), 0);
 	cJSON *c = cJSON_Parse(out.data);
 	snprintf(no, 32, "%s", yc_json_str(c, "no"));
