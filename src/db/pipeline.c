@@ -71,6 +71,7 @@ enum { PL_CHECKPOINT_MS = 250 };
 static void *pl_checkpointer(void *arg)
 {
 	db_pipeline *p = arg;
+	pthread_setname_np(pthread_self(), "yc-checkpoint");
 	pthread_mutex_lock(&p->lock);
 	while (!p->stopping) {
 		struct timespec until;
@@ -223,6 +224,7 @@ static void *pl_main(void *arg)
 {
 	struct pl_writer *wr = arg;
 	db_pipeline *p = wr->p;
+	pthread_setname_np(pthread_self(), "yc-writer");
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->head && !p->stopping)

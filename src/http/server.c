@@ -596,6 +596,7 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
+	pthread_setname_np(pthread_self(), "yc-listener");
 	case_cache_enable();
 	event_base_dispatch(t->base);
 	case_cache_release();

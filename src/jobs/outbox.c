@@ -24,6 +24,7 @@ struct outbox_dispatcher {
 static void *dispatcher_main(void *arg)
 {
 	struct outbox_dispatcher *o = arg;
+	pthread_setname_np(pthread_self(), "yc-outbox");
 	bool listening = false;
 	while (!atomic_load(&o->stop)) {
 		if (!listening) {

@@ -160,6 +160,7 @@ static int job_turn(db *d, void *arg, yc_err *err)
 static void *scheduler_main(void *arg)
 {
 	struct scheduler *s = arg;
+	pthread_setname_np(pthread_self(), "yc-jobs");
 	while (!atomic_load(&s->stop)) {
 		int64_t now = yc_now_ms();
 		for (size_t i = 0; i < sizeof(jobs) / sizeof(jobs[0]); i++) {
