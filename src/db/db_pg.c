@@ -90,7 +90,7 @@ static int pg_fail(struct pg_conn *pc, const PGresult *res, yc_err *err)
 	char clean[200];
 	snprintf(clean, sizeof(clean), "%s", msg ? msg : "");
 	clean[strcspn(clean, "\n")] = '\0';
-	return yc_err_set(err, code, NULL, "postgres: %s", clean);
+	return yc_err_internal(err, code, "postgres: %s", clean);
 }
 
 static int pg_connect(struct pg_conn *pc, yc_err *err)
@@ -109,7 +109,7 @@ static int pg_connect(struct pg_conn *pc, yc_err *err)
 		char clean[200];
 		snprintf(clean, sizeof(clean), "%s", pc->c ? PQerrorMessage(pc->c) : "out of memory");
 		clean[strcspn(clean, "\n")] = '\0';
-		return yc_err_set(err, YC_EUNAVAIL, "db", "cannot connect to PostgreSQL: %s", clean);
+		return yc_err_internal(err, YC_EUNAVAIL, "cannot connect to PostgreSQL: %s", clean);
 	}
 	PGresult *r = PQexec(pc->c, "SET client_min_messages = warning");
 	PQclear(r);
@@ -126,8 +126,8 @@ static int pg_ensure(struct pg_conn *pc, yc_err *err)
 	if (pc->c && PQstatus(pc->c) == CONNECTION_OK)
 		return 0;
 	if (pc->in_txn)
-		return yc_err_set(err, YC_EUNAVAIL, NULL,
-				  "postgres: the connection was lost inside a transaction");
+		return yc_err_internal(err, YC_EUNAVAIL,
+				       "postgres: the connection was lost inside a transaction");
 	return pg_connect(pc, err);
 }
 
@@ -531,7 +531,7 @@ static int pg_exec(void *conn, const char *sql, yc_err *err)
 		/* The transaction died with the connection: its outcome is unknown to us. */
 		pc->in_txn = false;
 		pc->queued = pc->nguards = 0;
-		return yc_err_set(err, YC_EUNAVAIL, NULL, "postgres: the connection was lost");
+		return yc_err_internal(err, YC_EUNAVAIL, "postgres: the connection was lost");
 	}
 	int rc = pg_ensure(pc, err);
 	if (rc)

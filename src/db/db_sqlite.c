@@ -24,8 +24,8 @@ static int sq_error(sqlite3 *conn, int rc, yc_err *err)
 	else if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL ||
 		 (rc & 0xff) == SQLITE_CANTOPEN)
 		code = YC_EIO;
-	return yc_err_set(err, code, NULL, "sqlite: %s",
-			  conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+	return yc_err_internal(err, code, "sqlite: %s",
+			       conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
 }
 
 /*

@@ -199,12 +199,14 @@ int http_reply_error(yc_req *r, int code)
 	if (!r->err.code)
 		yc_err_set(&r->err, code, NULL, NULL);
 	int status = yc_code_status(r->err.code);
-	if (status >= 500)
-		yc_log(YC_LOG_ERROR, "request %s failed: %s", r->id, r->err.message);
+	if (status >= 500 || r->err.internal)
+		yc_log(status >= 500 ? YC_LOG_ERROR : YC_LOG_WARN, "request %s failed: %s", r->id,
+		       r->err.message);
 	yc_buf b;
 	yc_buf_init(&b, 4096);
 	yc_buf_addf(&b, "{\"error\":{\"code\":\"%s\",\"message\":", yc_code_name(r->err.code));
-	yc_json_add_str(&b, r->err.message[0] ? r->err.message : yc_code_message(r->err.code));
+	yc_json_add_str(&b, r->err.message[0] && !r->err.internal ? r->err.message
+								  : yc_code_message(r->err.code));
 	if (r->err.field[0]) {
 		yc_buf_adds(&b, ",\"field\":");
 		yc_json_add_str(&b, r->err.field);

@@ -49,6 +49,7 @@ void yc_err_clear(yc_err *err)
 	err->field[0] = '\0';
 	err->message[0] = '\0';
 	err->state[0] = '\0';
+	err->internal = false;
 }
 
 int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
@@ -57,6 +58,7 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 		return code;
 	err->code = code;
 	err->state[0] = '\0';
+	err->internal = false;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
 	if (fmt) {
 		va_list ap;
@@ -66,6 +68,19 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	} else {
 		snprintf(err->message, sizeof(err->message), "%s", yc_code_message(code));
 	}
+	return code;
+}
+
+int yc_err_internal(yc_err *err, int code, const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	yc_err_set(err, code, NULL, NULL);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	va_end(ap);
+	err->internal = true;
 	return code;
 }
 

@@ -10,6 +10,8 @@
 #ifndef YC_ERRORS_H
 #define YC_ERRORS_H
 
+#include <stdbool.h>
+
 #include <stddef.h>
 
 /*      symbol         value name                 status  default message */
@@ -44,6 +46,7 @@ typedef struct yc_err {
 	char field[64];
 	char message[256];
 	char state[24]; /* a conflict: the resource's current state ("" when none) */
+	bool internal;	/* message is for operators (a store's own words), not for replies */
 } yc_err;
 
 const char *yc_code_name(int code);
@@ -60,6 +63,14 @@ void yc_err_clear(yc_err *err);
  */
 int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * yc_err_set for a message meant for operators, such as the store's own
+ * words ("postgres: ERROR: …"): logs and the command line show it, an HTTP
+ * reply gives the code's own message instead.
+ */
+int yc_err_internal(yc_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /*
  * Puts a path in front of err->field ("unit" becomes "legal_limit.unit";

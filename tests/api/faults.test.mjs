@@ -53,6 +53,8 @@ test('PostgreSQL restarting: 503 fast, reconnect, nothing acknowledged lost', { 
     const t0 = Date.now();
     const read = await s.api('GET', '/api/v1/items?limit=1');
     assert.equal(read.status, 503, read.text);
+    // the store's own words go to the log, not to the client
+    assert.equal(read.json.error.message, 'the service is unavailable, retry later', read.text);
     assert.equal((await s.api('GET', '/api/v1/health')).status, 503, 'health reports the lost store');
     assert.ok(Date.now() - t0 < 4000);
     cluster('resume');
