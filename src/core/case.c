@@ -1533,14 +1533,65 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 
 /* The next case number: region + local date + the day's sequence. */
 /*
- * Each writer thread's last case number, for the assumption in next_case_no.
+ * Where sends are queued (PostgreSQL's writers), a submission waits for
+ * nothing and sends nothing of its own: its case number is assumed, and its
+ * number, case row and first timeline event go to the store at the end of the
+ * transaction, each kind in one statement for all the transaction's new cases
+ * (db_defer; before the audit chain's lock is taken). Every statement holds
+ * only if what was assumed does, and otherwise the batch runs again without
+ * queuing, where a submission reads its number and writes its rows at once.
+ */
+enum {
+	CASE_NUMBERS_FLUSH = AUDIT_FLUSH_ORDER - 3,
+	CASE_ROWS_FLUSH = AUDIT_FLUSH_ORDER - 2,
+	CASE_EVENTS_FLUSH = AUDIT_FLUSH_ORDER - 1,
+};
+
+/*
+ * Each writer thread's last case number: it assumes the next one follows,
+ * when it drew the last one itself in this transaction, or in one that was
+ * not rolled back since.
  */
 static __thread struct {
 	const db *d;
 	char day[9];
 	int64_t last;
+	int64_t from;		/* the day's number in the store before this transaction's draws */
+	uint64_t txn;		/* db_txn of the last draw */
+	uint64_t rollbacks;	/* db_rollbacks then */
 	int64_t assume_from_us; /* others draw numbers too: read until then */
 } numbers;
+
+/* A number assumed in this transaction: the day's last moves from from to seq. */
+struct drawn_number {
+	char day[9];
+	int64_t from, seq;
+};
+
+static int numbers_flush(db *d, void **entries, size_t n, yc_err *err)
+{
+	for (size_t i = 0; i < n;) {
+		const struct drawn_number *first = entries[i];
+		size_t j = i;
+		while (j + 1 < n &&
+		       !strcmp(((struct drawn_number *)entries[j + 1])->day, first->day))
+			j++;
+		const struct drawn_number *last = entries[j];
+		db_stmt *st = db_prepare(
+			d, "UPDATE case_numbers SET last = ? WHERE day = ? AND last = ?", err);
+		if (!st)
+			return err ? err->code : YC_EINTERNAL;
+		db_bind_int(st, 1, last->seq);
+		db_bind_text(st, 2, first->day);
+		db_bind_int(st, 3, first->from);
+		int rc = db_send_expect(st, 1, err);
+		db_done(st);
+		if (rc < 0)
+			return rc;
+		i = j + 1;
+	}
+	return 0;
+}
 
 static int next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
 			yc_err *err)
@@ -1550,27 +1601,23 @@ static int next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *o
 	char day[9] = {date[0], date[1], date[2], date[3], date[5], date[6], date[8], date[9], 0};
 	int64_t seq = 0;
 	int rc;
-	/*
-	 * Where sends are queued (PostgreSQL's writers) a writer does not wait to
-	 * read the number: it assumes the one after its own last, and the update
-	 * holds only if no one else drew since. If someone did, the batch runs
-	 * again without queuing and reads below; a writer that finds others
-	 * drawing (several nodes or writers) reads for the next ten seconds.
-	 */
-	if (db_queuing(d) && numbers.d == d && !strcmp(numbers.day, day) &&
-	    yc_mono_us() >= numbers.assume_from_us) {
-		db_stmt *st = db_prepare(
-			d, "UPDATE case_numbers SET last = ? WHERE day = ? AND last = ?", err);
-		if (!st)
-			return err ? err->code : YC_EINTERNAL;
-		db_bind_int(st, 1, numbers.last + 1);
-		db_bind_text(st, 2, day);
-		db_bind_int(st, 3, numbers.last);
-		rc = db_send_expect(st, 1, err);
-		db_done(st);
-		if (rc < 0)
+	bool known = numbers.d == d && !strcmp(numbers.day, day);
+	bool same_txn = known && numbers.txn == db_txn(d);
+	/* A writer that finds others drawing (several nodes or writers) reads for ten seconds. */
+	bool assume = db_queuing(d) && known &&
+		      (same_txn || (numbers.rollbacks == db_rollbacks(d) &&
+				    yc_mono_us() >= numbers.assume_from_us));
+	if (assume) {
+		if (!same_txn)
+			numbers.from = numbers.last;
+		struct drawn_number *e = calloc(1, sizeof(*e));
+		if (!e)
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		memcpy(e->day, day, sizeof(e->day));
+		e->from = numbers.from;
+		seq = e->seq = numbers.last + 1;
+		if ((rc = db_defer(d, CASE_NUMBERS_FLUSH, numbers_flush, e, free, err)))
 			return rc;
-		seq = ++numbers.last;
 	} else {
 		db_stmt *st =
 			db_prepare(d,
@@ -1586,29 +1633,73 @@ static int next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *o
 		db_done(st);
 		if (rc < 0)
 			return rc;
-		/* past this writer's last: another drew since (behind it: a batch rolled back) */
-		if (numbers.d == d && !strcmp(numbers.day, day) && seq - 1 > numbers.last)
+		/* past this writer's last with no rollback since: another drew meanwhile */
+		if (known && numbers.rollbacks == db_rollbacks(d) && seq - 1 > numbers.last)
 			numbers.assume_from_us = yc_mono_us() + 10 * 1000 * 1000;
 		numbers.d = d;
 		memcpy(numbers.day, day, sizeof(numbers.day));
-		numbers.last = seq;
+		numbers.from = seq;
 	}
+	numbers.last = seq;
+	numbers.txn = db_txn(d);
+	numbers.rollbacks = db_rollbacks(d);
 	if (seq > 999999)
 		return yc_err_set(err, YC_EUNAVAIL, NULL, "the day's case numbers are used up");
 	snprintf(out, size, "%s%s%06lld", c->region, day, (long long)seq);
 	return 0;
 }
 
+/* A new case's first event, kept for the end of its transaction. */
+struct first_event {
+	char no[32];
+	int64_t at_ms;
+	char actor[40];
+	char role[16];
+	char state[16];
+};
+
+static void first_event_bind(db_stmt *st, int col, size_t i, void *arg)
+{
+	const struct first_event *e = ((struct first_event **)arg)[i];
+	db_bind_text(st, col++, e->no);
+	db_bind_int(st, col++, 1);
+	db_bind_int(st, col++, e->at_ms);
+	db_bind_text(st, col++, e->actor);
+	db_bind_text(st, col++, e->role);
+	db_bind_text(st, col++, "submit");
+	db_bind_text(st, col++, e->state);
+	db_bind_text(st, col++, e->state);
+	db_bind_int(st, col++, -1);
+	db_bind_text(st, col++, "");
+}
+
+#define CASE_EVENT_INSERT                                                                          \
+	"INSERT INTO case_events (case_no, seq, at_ms, actor, role, action, from_state,"           \
+	" to_state, step, note)"
+
+static int first_events_flush(db *d, void **entries, size_t n, yc_err *err)
+{
+	return db_insert_rows(d, CASE_EVENT_INSERT, 10, n, first_event_bind, entries, err);
+}
+
 static int add_event(db *d, const struct case_row *row, const yc_user *actor, int64_t now_ms,
 		     const char *action, int from, const char *note, yc_err *err)
 {
-	return db_run(
-		d, err,
-		"INSERT INTO case_events (case_no, seq, at_ms, actor, role, action, from_state,"
-		" to_state, step, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-		"siisssssis", row->no, row->version, now_ms, actor->username, case_role_name(actor),
-		action, case_state_name(from), case_state_name(row->state), (int64_t)row->step,
-		note ? note : "");
+	if (!strcmp(action, "submit") && db_queuing(d)) {
+		struct first_event *e = calloc(1, sizeof(*e));
+		if (!e)
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		snprintf(e->no, sizeof(e->no), "%s", row->no);
+		e->at_ms = now_ms;
+		snprintf(e->actor, sizeof(e->actor), "%s", actor->username);
+		snprintf(e->role, sizeof(e->role), "%s", case_role_name(actor));
+		snprintf(e->state, sizeof(e->state), "%s", case_state_name(from));
+		return db_defer(d, CASE_EVENTS_FLUSH, first_events_flush, e, free, err);
+	}
+	return db_run(d, err, CASE_EVENT_INSERT " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		      "siisssssis", row->no, row->version, now_ms, actor->username,
+		      case_role_name(actor), action, case_state_name(from),
+		      case_state_name(row->state), (int64_t)row->step, note ? note : "");
 }
 
 /*
@@ -1723,12 +1814,85 @@ static int enter_step(db *d, struct case_row *row, int index, yc_err *err)
 	return notify_queue(d, "sms", to, text, err);
 }
 
+/* A new case's row, kept for the end of its transaction: the texts in column order. */
+enum { NEW_CASE_TEXTS = 12 };
+struct new_case {
+	char no[32];
+	int64_t applicant_user, now, item_updated_ms;
+	char *text[NEW_CASE_TEXTS];
+};
+
+static void new_case_free(void *p)
+{
+	struct new_case *e = p;
+	for (int i = 0; i < NEW_CASE_TEXTS; i++)
+		free(e->text[i]);
+	free(e);
+}
+
+static void new_case_bind(db_stmt *st, int col, size_t i, void *arg)
+{
+	const struct new_case *e = ((struct new_case **)arg)[i];
+	db_bind_text(st, col++, e->no);
+	for (int t = 0; t < 3; t++) /* item_name, department, rule */
+		db_bind_text(st, col++, e->text[t]);
+	bind_int_or_null(st, col++, e->applicant_user);
+	for (int t = 3; t < 11; t++) /* applicant … delivery, then the item */
+		db_bind_text(st, col++, e->text[t]);
+	db_bind_int(st, col++, e->now);
+	db_bind_text(st, col++, e->text[11]);
+	db_bind_int(st, col++, e->item_updated_ms);
+}
+
+/* The transaction's new cases, each only if its item is still the version it was checked against.
+ */
+static int new_cases_flush(db *d, void **entries, size_t n, yc_err *err)
+{
+	return db_insert_rows_expect(
+		d,
+		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "
+		"applicant,"
+		" phone4, channel, accept_office, decide_office, state, form, materials, delivery,"
+		" submitted_ms, updated_ms)"
+		" SELECT v.column1, i.code, v.column2, v.column3, v.column4,"
+		" CAST(v.column5 AS INTEGER), v.column6, v.column7, v.column8, v.column9,"
+		" v.column10, 'submitted', v.column11, v.column12, v.column13,"
+		" CAST(v.column14 AS BIGINT), CAST(v.column14 AS BIGINT) FROM (",
+		") AS v JOIN items i ON i.code = v.column15"
+		" AND i.updated_ms = CAST(v.column16 AS BIGINT) AND i.status = 'active'",
+		16, n, new_case_bind, entries, err);
+}
+
+static int defer_case(db *d, const struct case_new *n, const char *no, int64_t now, yc_err *err)
+{
+	struct new_case *e = calloc(1, sizeof(*e));
+	if (!e)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	snprintf(e->no, sizeof(e->no), "%s", no);
+	e->applicant_user = n->applicant_user;
+	e->now = now;
+	e->item_updated_ms = n->item_updated_ms;
+	const char *texts[NEW_CASE_TEXTS] = {
+		n->item_name,	  n->department,    n->rule, n->applicant, n->phone4,	n->channel,
+		n->accept_office, n->decide_office, n->form, n->materials, n->delivery, n->item,
+	};
+	for (int t = 0; t < NEW_CASE_TEXTS; t++)
+		if (texts[t] && !(e->text[t] = strdup(texts[t]))) {
+			new_case_free(e);
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+	return db_defer(d, CASE_ROWS_FLUSH, new_cases_flush, e, new_case_free, err);
+}
+
 /*
  * The case row, if the item is still the version n was checked against and
- * active: one row, or none (YC_ECONFLICT where run at once).
+ * active: one row, or none (YC_ECONFLICT where run at once). Where sends are
+ * queued, the row waits for the end of the transaction.
  */
 static int insert_case(db *d, const struct case_new *n, const char *no, int64_t now, yc_err *err)
 {
+	if (db_queuing(d))
+		return defer_case(d, n, no, now, err);
 	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "

@@ -319,12 +319,23 @@ int db_begin(db *d, yc_err *err)
 	deferred_drop(d, 0);
 	int rc = exec_or_send(d, d->be->begin_sql, err);
 	d->in_txn = d->writing = rc == 0;
+	d->txns++;
 	return rc;
 }
 
 bool db_writing(const db *d)
 {
 	return d->writing;
+}
+
+uint64_t db_txn(const db *d)
+{
+	return d->txns;
+}
+
+uint64_t db_rollbacks(const db *d)
+{
+	return d->rollbacks;
 }
 
 void db_col_copy(db_stmt *st, int idx, char *out, size_t size)
@@ -412,6 +423,7 @@ int db_rollback(db *d)
 {
 	deferred_drop(d, 0);
 	d->in_txn = d->writing = false;
+	d->rollbacks++;
 	return d->be->exec(d->conn, "ROLLBACK", NULL);
 }
 
@@ -516,8 +528,8 @@ int db_count_rows(db_stmt *st, int64_t *n, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
-		   yc_err *err)
+static int insert_rows(db *d, const char *head, const char *tail, int ncols, size_t n,
+		       db_row_binder bind, void *arg, bool expect, yc_err *err)
 {
 	static const size_t chunks[] = {64, 16, 4, 1};
 	int rc = 0;
@@ -535,15 +547,29 @@ int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder b
 				yc_buf_adds(&sql, c ? ", ?" : "?");
 			yc_buf_addc(&sql, ')');
 		}
+		if (tail)
+			yc_buf_addf(&sql, " %s", tail);
 		db_stmt *st = db_prepare(d, sql.data, err);
 		yc_buf_release(&sql);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
 		for (size_t r = 0; r < rows; r++)
 			bind(st, 1 + (int)r * ncols, done + r, arg);
-		rc = db_send(st, err);
+		rc = expect ? db_send_expect(st, (int64_t)rows, err) : db_send(st, err);
 		db_done(st);
 		done += rows;
 	}
 	return rc;
+}
+
+int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
+		   yc_err *err)
+{
+	return insert_rows(d, head, NULL, ncols, n, bind, arg, false, err);
+}
+
+int db_insert_rows_expect(db *d, const char *head, const char *tail, int ncols, size_t n,
+			  db_row_binder bind, void *arg, yc_err *err)
+{
+	return insert_rows(d, head, tail, ncols, n, bind, arg, true, err);
 }

@@ -107,6 +107,13 @@ int db_count_rows(db_stmt *st, int64_t *n, yc_err *err);
 typedef void (*db_row_binder)(db_stmt *st, int param, size_t row, void *arg);
 int db_insert_rows(db *d, const char *head, int ncols, size_t n, db_row_binder bind, void *arg,
 		   yc_err *err);
+/*
+ * db_insert_rows for rows that hold only with an assumption: "<head> VALUES
+ * (?, …), … <tail>" (say, head "INSERT … SELECT … FROM (" and tail ") AS v
+ * JOIN …"), each chunk sent with db_send_expect for all of its rows.
+ */
+int db_insert_rows_expect(db *d, const char *head, const char *tail, int ncols, size_t n,
+			  db_row_binder bind, void *arg, yc_err *err);
 
 /*
  * Steps st to the end, appending its rows as a JSON array of objects keyed by
@@ -156,6 +163,14 @@ int db_begin(db *d, yc_err *err);
  * include its own uncommitted writes, so it must not be remembered beyond it.
  */
 bool db_writing(const db *d);
+/*
+ * For what a writer remembers between transactions (an assumed value): the
+ * current write transaction's number on d (it grows with each db_begin), and
+ * how many transactions d rolled back. A value remembered in transaction t
+ * holds after it only if no rollback came since.
+ */
+uint64_t db_txn(const db *d);
+uint64_t db_rollbacks(const db *d);
 /*
  * Takes a lock named name until the transaction ends: writers that take the
  * same name take turns (PostgreSQL: an advisory lock; SQLite: nothing to do,

@@ -88,6 +88,8 @@ struct db {
 	/* work deferred to the end of the current transaction (db_defer) */
 	bool in_txn;
 	bool writing; /* in_txn by db_begin, not db_read_begin */
+	uint64_t txns;	    /* db_begin calls: the current write transaction's number */
+	uint64_t rollbacks; /* db_rollback calls */
 	unsigned sp_gen;
 	struct db_deferred *deferred;
 	size_t ndeferred, capdeferred;

@@ -469,6 +469,29 @@ test('a case number drawn behind the node\'s back (another node) is not given tw
   } finally { await t.stop(); }
 });
 
+test('submissions sent at once, with refused writes among them: every case is stored whole', async () => {
+  // On PostgreSQL a batch's new cases go in at its end, one statement for all of them;
+  // a refused write in the batch makes it run again, with savepoints.
+  const gone = await apply(ONE_STEP);
+  await ok(await act(gone.no, 'withdraw', 'applicant1', { reason: '不再需要' }), 'withdrawn');
+  const sent = await Promise.all(Array.from({ length: 24 }, (_, i) => i % 4 === 3
+    ? act(gone.no, 'withdraw', 'applicant1', { reason: '再次撤回' })
+    : s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: i % 2 ? ONE_STEP : TWO_STEPS, form } })));
+  const nos = [];
+  sent.forEach((r, i) => {
+    if (i % 4 === 3) return expectError(assert, r, 409, 'conflict', 'state');
+    assert.equal(r.status, 201, r.text);
+    nos.push(r.json.no);
+  });
+  assert.equal(new Set(nos).size, 18, `numbers given twice: ${nos}`);
+  for (const no of nos) {
+    const c = await view(no, 'applicant1');
+    assert.equal(c.state, 'submitted', no);
+    assert.deepEqual(c.timeline.map((e) => e.action), ['submit'], no);
+    assert.equal(c.applicant.phone, '138****1234', no);
+  }
+});
+
 test('two nodes numbering cases on one PostgreSQL database: every number once, in order', { skip: !PG && 'needs PostgreSQL (one SQLite file is one node)' }, async () => {
   const b = await startServer({ db: s.db, dir: s.dir + '-b' });
   try {
