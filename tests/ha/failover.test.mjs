@@ -1,7 +1,8 @@
 // Failover: two yichuang nodes on a pg_auto_failover formation (primary and a
 // synchronous standby) under write load; the primary is killed (-9, keeper
 // and PostgreSQL). Pass: the standby is promoted, both nodes keep taking
-// writes without a restart, and every write that got a 2xx is on the new primary.
+// writes without a restart, and every write that got a 2xx is on the new primary:
+// item writes, and case submissions whose numbers both nodes draw from one sequence.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
@@ -34,22 +35,28 @@ test('kill -9 of the primary: promotion, both nodes keep writing, nothing acknow
     await startServer({ db: uri, dir: join(dir, 'b'), args: ['--access-log=false'] })];
   try {
     const tokens = [await nodes[0].login('admin'), await nodes[1].login('admin')];
+    const applicants = [await nodes[0].login('applicant1'), await nodes[1].login('applicant1')];
     const acked = new Set();
+    const cases = new Map(); // Idempotency-Key → the case number answered
     const afterKill = [0, 0];
     let killedAt = 0;
     let stop = false;
     let unavailable = 0;
     const writer = async (w) => {
       const k = w % 2;
+      const submits = w >= 4; // one writer per node files cases
       for (let n = 0; !stop; n++) {
         const code = `HA-${w}-${n}`;
         for (;;) {
           let r;
           try {
-            r = await nodes[k].api('POST', '/api/v1/items', { body: item(code), token: tokens[k], headers: { 'Idempotency-Key': code } });
+            r = submits
+              ? await nodes[k].api('POST', '/api/v1/cases', { body: { item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' } }, token: applicants[k], headers: { 'Idempotency-Key': code } })
+              : await nodes[k].api('POST', '/api/v1/items', { body: item(code), token: tokens[k], headers: { 'Idempotency-Key': code } });
           } catch (e) { r = { status: 0, text: String(e) }; }
           if (r.status === 201) {
-            acked.add(code);
+            if (submits) cases.set(code, r.json.no);
+            else acked.add(code);
             if (killedAt) afterKill[k]++;
             break;
           }
@@ -78,8 +85,15 @@ test('kill -9 of the primary: promotion, both nodes keep writing, nothing acknow
     const present = new Set(sql(uri, "SELECT code FROM items WHERE code LIKE 'HA-%'").trim().split('\n'));
     const lost = [...acked].filter((c) => !present.has(c));
     assert.deepEqual(lost, [], `${lost.length} of ${acked.size} acknowledged writes lost`);
+    const numbers = [...cases.values()];
+    assert.equal(new Set(numbers).size, numbers.length, 'a case number answered twice');
+    const stored = new Set(sql(uri, 'SELECT no FROM cases').trim().split('\n'));
+    const lostCases = numbers.filter((no) => !stored.has(no));
+    assert.deepEqual(lostCases, [], `${lostCases.length} of ${numbers.length} acknowledged cases lost`);
+    assert.ok(numbers.length > 0, 'cases were filed');
     console.log(`# failover: ${killed} killed; ${newPrimary} promoted; writes resumed on both nodes after ${recoveredMs} ms; `
-      + `${acked.size} acknowledged (${before} before the kill), ${unavailable} answered 503 meanwhile, none lost`);
+      + `${acked.size} item writes and ${cases.size} case submissions acknowledged (${before} items before the kill), `
+      + `${unavailable} answered 503 meanwhile, none lost`);
   } finally {
     for (const n of nodes) await n.stop({ clean: false });
   }
