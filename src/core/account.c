@@ -151,16 +151,22 @@ static struct contact_slot {
 } contacts[CONTACT_SLOTS];
 static pthread_mutex_t contacts_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The contact in a row of USER_COLUMNS starting at col. */
+static void contact_from_row(db_stmt *st, int col, struct account_contact *c)
+{
+	db_col_copy(st, col + 4, c->kind, sizeof(c->kind));
+	db_col_copy(st, col + 3, c->name, sizeof(c->name));
+	db_col_copy(st, col + 7, c->id_number, sizeof(c->id_number));
+	db_col_copy(st, col + 8, c->phone, sizeof(c->phone));
+}
+
 /* Remembers the contact in a row of USER_COLUMNS starting at col. */
 static void contact_seen(db *d, db_stmt *st, int col)
 {
 	if (db_writing(d))
 		return;
 	struct contact_slot e = {.id = db_col_int(st, col), .read_us = yc_mono_us()};
-	db_col_copy(st, col + 4, e.c.kind, sizeof(e.c.kind));
-	db_col_copy(st, col + 3, e.c.name, sizeof(e.c.name));
-	db_col_copy(st, col + 7, e.c.id_number, sizeof(e.c.id_number));
-	db_col_copy(st, col + 8, e.c.phone, sizeof(e.c.phone));
+	contact_from_row(st, col, &e.c);
 	pthread_mutex_lock(&contacts_lock);
 	contacts[(uint64_t)e.id % CONTACT_SLOTS] = e;
 	pthread_mutex_unlock(&contacts_lock);
@@ -182,10 +188,7 @@ int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err)
 	db_bind_int(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
-		db_col_copy(st, 4, out->kind, sizeof(out->kind));
-		db_col_copy(st, 3, out->name, sizeof(out->name));
-		db_col_copy(st, 7, out->id_number, sizeof(out->id_number));
-		db_col_copy(st, 8, out->phone, sizeof(out->phone));
+		contact_from_row(st, 0, out);
 		contact_seen(d, st, 0);
 	}
 	db_done(st);

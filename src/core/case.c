@@ -1814,7 +1814,7 @@ static int enter_step(db *d, struct case_row *row, int index, yc_err *err)
 	return notify_queue(d, "sms", to, text, err);
 }
 
-/* A new case's row, kept for the end of its transaction: the texts in column order. */
+/* A new case's row as inserted (at the end of the transaction where sends are queued). */
 enum { NEW_CASE_TEXTS = 12 };
 struct new_case {
 	char no[32];
@@ -1844,8 +1844,7 @@ static void new_case_bind(db_stmt *st, int col, size_t i, void *arg)
 	db_bind_int(st, col++, e->item_updated_ms);
 }
 
-/* The transaction's new cases, each only if its item is still the version it was checked against.
- */
+/* New cases, each only if its item is still the version it was checked against. */
 static int new_cases_flush(db *d, void **entries, size_t n, yc_err *err)
 {
 	return db_insert_rows_expect(
@@ -1863,11 +1862,14 @@ static int new_cases_flush(db *d, void **entries, size_t n, yc_err *err)
 		16, n, new_case_bind, entries, err);
 }
 
-static int defer_case(db *d, const struct case_new *n, const char *no, int64_t now, yc_err *err)
+static struct new_case *new_case_make(const struct case_new *n, const char *no, int64_t now,
+				      yc_err *err)
 {
 	struct new_case *e = calloc(1, sizeof(*e));
-	if (!e)
-		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	if (!e) {
+		yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		return NULL;
+	}
 	snprintf(e->no, sizeof(e->no), "%s", no);
 	e->applicant_user = n->applicant_user;
 	e->now = now;
@@ -1879,9 +1881,10 @@ static int defer_case(db *d, const struct case_new *n, const char *no, int64_t n
 	for (int t = 0; t < NEW_CASE_TEXTS; t++)
 		if (texts[t] && !(e->text[t] = strdup(texts[t]))) {
 			new_case_free(e);
-			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+			yc_err_set(err, YC_ENOMEM, NULL, NULL);
+			return NULL;
 		}
-	return db_defer(d, CASE_ROWS_FLUSH, new_cases_flush, e, new_case_free, err);
+	return e;
 }
 
 /*
@@ -1891,40 +1894,14 @@ static int defer_case(db *d, const struct case_new *n, const char *no, int64_t n
  */
 static int insert_case(db *d, const struct case_new *n, const char *no, int64_t now, yc_err *err)
 {
+	struct new_case *e = new_case_make(n, no, now, err);
+	if (!e)
+		return YC_ENOMEM;
 	if (db_queuing(d))
-		return defer_case(d, n, no, now, err);
-	db_stmt *st = db_prepare(
-		d,
-		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "
-		"applicant,"
-		" phone4, channel, accept_office, decide_office, state, form, materials, delivery,"
-		" submitted_ms, updated_ms)"
-		" SELECT ?, code, ?, ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, 'submitted', ?, ?, ?,"
-		" CAST(? AS BIGINT), CAST(? AS BIGINT)"
-		" FROM items WHERE code = ? AND updated_ms = ? AND status = 'active'",
-		err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	int i = 1;
-	db_bind_text(st, i++, no);
-	db_bind_text(st, i++, n->item_name);
-	db_bind_text(st, i++, n->department);
-	db_bind_text(st, i++, n->rule);
-	bind_int_or_null(st, i++, n->applicant_user);
-	db_bind_text(st, i++, n->applicant);
-	db_bind_text(st, i++, n->phone4);
-	db_bind_text(st, i++, n->channel);
-	db_bind_text(st, i++, n->accept_office);
-	db_bind_text(st, i++, n->decide_office);
-	db_bind_text(st, i++, n->form);
-	db_bind_text(st, i++, n->materials);
-	bind_text_or_null(st, i++, n->delivery);
-	db_bind_int(st, i++, now);
-	db_bind_int(st, i++, now);
-	db_bind_text(st, i++, n->item);
-	db_bind_int(st, i++, n->item_updated_ms);
-	int rc = db_send_expect(st, 1, err);
-	db_done(st);
+		return db_defer(d, CASE_ROWS_FLUSH, new_cases_flush, e, new_case_free, err);
+	void *one[] = {e};
+	int rc = new_cases_flush(d, one, 1, err);
+	new_case_free(e);
 	return rc;
 }
 

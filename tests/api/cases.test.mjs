@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PG, startServer, expectError, sql } from './helper.mjs';
+import { PG, startServer, expectError, metric, sql } from './helper.mjs';
 
 const ONE_STEP = '371091011002014000'; // 食品经营许可: 3 working days, one step
 const TWO_STEPS = '371091011014098000'; // 医疗机构执业登记: two steps
@@ -413,8 +413,7 @@ test('a submission right after its item changed is checked against the new versi
     const up = await t.api('POST', '/api/v1/materials', { body: PDF, token: me, headers: { 'Content-Type': 'application/pdf' } });
     const body = { item: ONE_STEP, form, materials: [{ id: 'm1', sha256: up.json.sha256 }] };
     const submit = () => t.api('POST', '/api/v1/cases', { token: me, body });
-    const reruns = async () => Number((await t.api('GET', '/metrics', { raw: true })).text
-      .match(/^yichuang_pipeline_reruns_total (\d+)$/m)[1]);
+    const reruns = () => metric(t, 'yichuang_pipeline_reruns_total');
     const item = (await t.api('GET', `/api/v1/items/${ONE_STEP}`)).json;
     delete item.status;
     delete item.department_name;
@@ -455,8 +454,7 @@ test('a case number drawn behind the node\'s back (another node) is not given tw
       assert.equal(r.status, 201, r.text);
       return r.json.no;
     };
-    const reruns = async () => Number((await t.api('GET', '/metrics', { raw: true })).text
-      .match(/^yichuang_pipeline_reruns_total (\d+)$/m)[1]);
+    const reruns = () => metric(t, 'yichuang_pipeline_reruns_total');
     await submit();
     const first = await submit();
     const before = await reruns();

@@ -1,7 +1,7 @@
 // The service-item catalog: the public guide and the administrator's edits.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BACKEND, startServer, expectError, sql } from './helper.mjs';
+import { BACKEND, startServer, expectError, metric, sql } from './helper.mjs';
 
 let s;
 let admin;
@@ -110,8 +110,7 @@ test('a new item carries its department\'s name as it stands, even renamed behin
   const first = await s.api('POST', '/api/v1/items', { body: body('TEST-R1'), token: admin });
   assert.equal(first.status, 201, first.text);
   const was = first.json.department_name;
-  const reruns = async () => Number((await s.api('GET', '/metrics', { raw: true })).text
-    .match(/^yichuang_pipeline_reruns_total (\d+)$/m)[1]);
+  const reruns = () => metric(s, 'yichuang_pipeline_reruns_total');
   const before = await reruns();
   // On PostgreSQL the next create assumes the name last read, and its write is guarded by it.
   sql(s.db, "UPDATE departments SET name = '改名后的不动产登记中心' WHERE code = 'bdc'");

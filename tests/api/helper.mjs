@@ -121,6 +121,14 @@ export async function login(base, username, password = DEMO_PASSWORD) {
 }
 
 // Asserts the uniform error shape and returns the error object.
+// A counter from the server's /metrics (yichuang_pipeline_reruns_total, …).
+export async function metric(server, name) {
+  const text = (await server.api('GET', '/metrics', { raw: true })).text;
+  const m = text.match(new RegExp(`^${name} (\\d+)$`, 'm'));
+  if (!m) throw new Error(`no metric ${name}`);
+  return Number(m[1]);
+}
+
 export function expectError(assert, r, status, code, field) {
   assert.equal(r.status, status, `status for ${r.text}`);
   assert.ok(r.json && r.json.error, `error body: ${r.text}`);
