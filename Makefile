@@ -21,7 +21,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # One object tree per flavour: build/ (release) and build-asan/ (sanitizers).
 objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
 
-.PHONY: all run check setup test-unit test-api test-e2e test-crash ha-test bench fmt clean asan
+.PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash ha-test bench fmt clean asan
 all: build/yichuang
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
@@ -63,11 +63,15 @@ build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC) $(wildcard tests/unit
 	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
 asan: build-asan/yichuang build-asan/unit-tests
 
+# Two levels: `make run` installs only what building and serving need; the test,
+# bench and failover targets add their tools (scripts/setup says which).
 setup:
-	@scripts/setup
+	@scripts/setup check
+setup-run:
+	@scripts/setup run
 
 # Starts the whole system on http://127.0.0.1:8080 with the demo district.
-run: setup build/yichuang
+run: setup-run build/yichuang
 	@mkdir -p var
 	@[ -f var/yichuang.db ] || build/yichuang init --db var/yichuang.db --demo
 	@build/yichuang migrate --db var/yichuang.db >/dev/null
@@ -77,13 +81,18 @@ run: setup build/yichuang
 check: setup build/yichuang asan
 	@scripts/check
 
-test-unit: asan
+# make check on a bare Debian 12 (a chroot with only git and make), from a clone
+# of the committed HEAD: what a newcomer meets. Needs root; takes a while.
+fresh-check:
+	@scripts/fresh-check
+
+test-unit: setup asan
 	@scripts/check unit
-test-api: asan
+test-api: setup asan
 	@scripts/check api
-test-e2e: asan
+test-e2e: setup asan
 	@scripts/check e2e
-test-crash: build/yichuang
+test-crash: setup build/yichuang
 	@scripts/check crash
 
 # Failover on a pg_auto_failover formation (about three minutes; docs/operations.md).
