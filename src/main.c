@@ -16,7 +16,7 @@
 #include "core/calendar.h"
 #include "core/catalog.h"
 #include "core/hall.h"
-#include "core/demo.h"
+#include "core/demo/demo.h"
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -192,14 +192,64 @@ static int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err)
 	return rc;
 }
 
+/* The case and hall settings from the configuration, on calendar cal. */
+static void contexts_init(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
+			  struct hall_ctx *hall)
+{
+	*cases = (struct case_ctx){
+		.cal = cal,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.warn_days = (int)cfg->warn_days,
+		.correction_days = (int)cfg->correction_days,
+	};
+	snprintf(cases->region, sizeof(cases->region), "%s", cfg->region_code);
+	*hall = (struct hall_ctx){
+		.cal = cal,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.fairness_s = cfg->queue_fairness_s,
+		.max_recalls = (int)cfg->max_recalls,
+		.checkin_before_min = (int)cfg->checkin_before_min,
+		.checkin_after_min = (int)cfg->checkin_after_min,
+		.slot_minutes = (int)cfg->slot_minutes,
+		.daily_limit = (int)cfg->appointment_daily_limit,
+		.penalty_misses = (int)cfg->noshow_misses,
+		.penalty_window_days = (int)cfg->noshow_window_days,
+		.penalty_days = (int)cfg->noshow_days,
+	};
+	snprintf(hall->call_text, sizeof(hall->call_text), "%s", cfg->call_text);
+}
+
 /* ---- commands ---------------------------------------------------------- */
 
 static int cmd_init(int argc, char **argv)
 {
 	struct args a;
-	int rc = parse_args(argc, argv, "db,demo", "demo", &a);
+	int rc = parse_args(argc, argv, "db,demo,history,seed,until", "demo", &a);
 	if (rc || !opt(&a, "db") || a.npos)
 		return EXIT_USAGE;
+	/* the demo's past: recent (60 working days) unless told otherwise */
+	struct demo_history hist = {.span = DEMO_HISTORY_RECENT, .seed = 1};
+	int span = opt(&a, "history") ? demo_span_parse(opt(&a, "history")) : DEMO_HISTORY_RECENT;
+	char *end = NULL;
+	if (opt(&a, "seed"))
+		hist.seed = strtoull(opt(&a, "seed"), &end, 10);
+	/* --until YYYY-MM-DDTHH:MM (local): where the history ends, for a past that repeats */
+	const char *until = opt(&a, "until");
+	int32_t until_day = 0;
+	int hh = -1, mm = -1;
+	char date[16] = "";
+	if (until && (strlen(until) != 16 || until[10] != 'T' ||
+		      sscanf(until + 11, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59 || hh < 0 ||
+		      mm < 0 || (snprintf(date, sizeof(date), "%.10s", until), yc_date_parse(date, &until_day))))
+		span = -1;
+	if (span < 0 || (end && (!*opt(&a, "seed") || *end)) ||
+	    (!opt(&a, "demo") && (opt(&a, "history") || opt(&a, "seed") || until))) {
+		failf("--history (none, recent or year), --seed (a whole number) and --until "
+		      "(YYYY-MM-DDTHH:MM, local time) go with --demo",
+		      NULL);
+		return EXIT_USAGE;
+	}
+	hist.span = (enum demo_span)span;
 	const char *uri = opt(&a, "db");
 	const char *path = db_uri_path(uri);
 	struct stat st;
@@ -243,6 +293,34 @@ static int cmd_init(int argc, char **argv)
 		rc = db_commit(d, &err);
 	else
 		db_rollback(d);
+	/* the demo's past, written as the server would have written it, on its settings */
+	if (!rc && opt(&a, "demo") && hist.span != DEMO_HISTORY_NONE) {
+		yc_config cfg;
+		yc_config_defaults(&cfg);
+		struct case_ctx cases;
+		struct hall_ctx hall;
+		int64_t t0 = yc_mono_us();
+		if (!(rc = yc_config_load_env(&cfg, &err)) &&
+		    !(rc = calendar_set_hours(cal, cfg.work_hours, &err))) {
+			catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
+			contexts_init(&cfg, cal, &cases, &hall);
+			if (until)
+				hist.end_ms = ((int64_t)until_day * 1440 + hh * 60 + mm -
+					       cfg.tz_offset_min) * 60000;
+			rc = demo_history_write(d, &cases, &hall, &hist, &err);
+		}
+		if (!rc)
+			printf("demo history (%s, seed %llu): %lld working days, %lld cases with %lld "
+			       "actions, %lld hall tickets, %lld appointments in %.1f s\n",
+			       opt(&a, "history") ? opt(&a, "history") : "recent",
+			       (unsigned long long)hist.seed, (long long)hist.days,
+			       (long long)hist.cases, (long long)hist.actions, (long long)hist.tickets,
+			       (long long)hist.appointments, (double)(yc_mono_us() - t0) / 1e6);
+		if (!rc && hist.held)
+			printf("demo history: %lld steps wait for a calendar year that is not loaded"
+			       " (docs/calendar.md: load next year's notice)\n",
+			       (long long)hist.held);
+	}
 out:
 	calendar_free(cal);
 	db_close(d);
@@ -348,25 +426,7 @@ static int cmd_serve(int argc, char **argv)
 		return failf("cannot create a pipe", strerror(errno));
 	db_pipeline_on_commit(app.pipe, kick_dispatcher, &app);
 	struct scheduler *jobs = NULL;
-	app.cases.cal = app.cal;
-	app.cases.tz_offset_min = (int)app.cfg.tz_offset_min;
-	app.cases.warn_days = (int)app.cfg.warn_days;
-	app.cases.correction_days = (int)app.cfg.correction_days;
-	snprintf(app.cases.region, sizeof(app.cases.region), "%s", app.cfg.region_code);
-	app.hall = (struct hall_ctx){
-		.cal = app.cal,
-		.tz_offset_min = (int)app.cfg.tz_offset_min,
-		.fairness_s = app.cfg.queue_fairness_s,
-		.max_recalls = (int)app.cfg.max_recalls,
-		.checkin_before_min = (int)app.cfg.checkin_before_min,
-		.checkin_after_min = (int)app.cfg.checkin_after_min,
-		.slot_minutes = (int)app.cfg.slot_minutes,
-		.daily_limit = (int)app.cfg.appointment_daily_limit,
-		.penalty_misses = (int)app.cfg.noshow_misses,
-		.penalty_window_days = (int)app.cfg.noshow_window_days,
-		.penalty_days = (int)app.cfg.noshow_days,
-	};
-	snprintf(app.hall.call_text, sizeof(app.hall.call_text), "%s", app.cfg.call_text);
+	contexts_init(&app.cfg, app.cal, &app.cases, &app.hall);
 	if ((rc = scheduler_start(&app.cfg, &app.cases, &app.hall, app.pipe, &jobs, &err)))
 		return fail(&err);
 	rc = http_serve(&app, &err);
@@ -774,8 +834,10 @@ static int cmd_version(int argc, char **argv)
 }
 
 static const struct command commands[] = {
-	{"init", NULL, cmd_init, "--db PATH [--demo]",
-	 "create a database (with --demo: the demo district)"},
+	{"init", NULL, cmd_init,
+	 "--db PATH [--demo [--history none|recent|year] [--seed N] [--until YYYY-MM-DDTHH:MM]]",
+	 "create a database (with --demo: the demo district and its last 60 working days;"
+	 " --history none: no past, year: 250 working days; the same seed, the same past)"},
 	{"serve", NULL, cmd_serve,
 	 "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]", "run the server"},
 	{"migrate", NULL, cmd_migrate, "--db PATH", "bring a database to the newest schema"},

@@ -267,6 +267,22 @@ int account_get(db *d, int64_t id, yc_user *out, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+int account_find(db *d, const char *username, yc_user *out, yc_err *err)
+{
+	db_stmt *st =
+		db_prepare(d, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?", err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, username);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW)
+		user_from_row(st, 0, out);
+	db_done(st);
+	if (rc == DB_DONE)
+		return yc_err_set(err, YC_ENOTFOUND, "username", "no account %s", username);
+	return rc < 0 ? rc : 0;
+}
+
 bool account_any_demo(db *d)
 {
 	db_stmt *st = db_prepare(d, "SELECT 1 FROM users WHERE demo = 1 LIMIT 1", NULL);

@@ -69,6 +69,8 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 int account_authenticate(db *d, const char *username, const char *password, yc_user *out,
 			 yc_err *err);
 int account_get(db *d, int64_t id, yc_user *out, yc_err *err);
+/* The account of a username; YC_ENOTFOUND naming "username" when there is none. */
+int account_find(db *d, const char *username, yc_user *out, yc_err *err);
 bool account_any_demo(db *d);
 
 /*

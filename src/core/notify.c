@@ -110,3 +110,11 @@ int notify_mark(db *d, int64_t id, enum notify_outcome outcome, yc_err *err)
 		      " WHERE id = ?",
 		      "ii", (int64_t)NOTIFY_MAX_ATTEMPTS, id);
 }
+
+int notify_settle(db *d, int64_t before_ms, yc_err *err)
+{
+	return db_run(d, err,
+		      "UPDATE notifications SET state = 'sent', sent_ms = at_ms, attempts = 1"
+		      " WHERE state = 'pending' AND at_ms < ?",
+		      "i", before_ms);
+}

@@ -33,5 +33,11 @@ enum notify_outcome {
 	NOTIFY_UNDELIVERABLE, /* never will be (no phone on record): failed at once */
 };
 int notify_mark(db *d, int64_t id, enum notify_outcome outcome, yc_err *err);
+/*
+ * Counts the pending messages queued before before_ms as sent when queued:
+ * for a history written after the fact (demo/history.c), whose messages
+ * belong to the past and must not reach a gateway now.
+ */
+int notify_settle(db *d, int64_t before_ms, yc_err *err);
 
 #endif

@@ -11,7 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The wall clock in UTC milliseconds, or the time yc_clock_set put in its place. */
 int64_t yc_now_ms(void);
+/*
+ * Puts ms in place of the wall clock (0: the real one again). For a process
+ * that writes a history before any thread starts (init --demo); never while
+ * other threads read the clock.
+ */
+void yc_clock_set(int64_t ms);
 int64_t yc_mono_us(void);
 
 int32_t yc_days_from_civil(int y, unsigned m, unsigned d);

@@ -14,7 +14,7 @@ const item = (code) => ({
 async function livedSqlite() {
   const dir = tempDir();
   const db = join(dir, 'district.db');
-  assert.equal(cli(['init', '--db', db, '--demo']).status, 0);
+  assert.equal(cli(['init', '--db', db, '--demo', '--history', 'none']).status, 0);
   const s = await startServer({ db, dir });
   const admin = await s.login('admin');
   for (let i = 0; i < 5; i++) assert.equal((await s.api('POST', '/api/v1/items', { body: item(`MOVE-${i}`), token: admin })).status, 201);
@@ -72,7 +72,7 @@ test('copy refuses a target that already has a schema', async () => {
 test('backup takes a consistent copy of a SQLite database while clients write', async () => {
   const dir = tempDir();
   const db = join(dir, 'live.db');
-  assert.equal(cli(['init', '--db', db, '--demo']).status, 0);
+  assert.equal(cli(['init', '--db', db, '--demo', '--history', 'none']).status, 0);
   const s = await startServer({ db, dir, args: ['--access-log=false'] });
   try {
     const admin = await s.login('admin');

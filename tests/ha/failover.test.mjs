@@ -29,7 +29,7 @@ before(() => { uri = ha('start'); });
 after(() => { ha('stop'); });
 
 test('kill -9 of the primary: promotion, both nodes keep writing, nothing acknowledged lost', { timeout: 600000 }, async () => {
-  const init = cli(['init', '--db', uri, '--demo']);
+  const init = cli(['init', '--db', uri, '--demo', '--history', 'none']);
   assert.equal(init.status, 0, init.stderr);
   const nodes = [await startServer({ db: uri, dir: join(dir, 'a'), args: ['--access-log=false'] }),
     await startServer({ db: uri, dir: join(dir, 'b'), args: ['--access-log=false'] })];

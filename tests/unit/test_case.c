@@ -13,7 +13,7 @@
 #include "core/account.h"
 #include "core/calendar.h"
 #include "core/case.h"
-#include "core/demo.h"
+#include "core/demo/demo.h"
 #include "core/material.h"
 #include "db/db.h"
 #include "lib/json.h"

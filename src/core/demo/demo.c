@@ -3,6 +3,7 @@
  * named in the README plus one approver per department, approver-<code>.
  */
 #include "demo.h"
+#include "demo_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,15 @@
 extern const struct yc_embedded yc_demo_files[];
 extern const size_t yc_demo_files_count;
 
-static int demo_account(db *d, const char *hash, const char *username, const char *role,
+const char *demo_file(const char *name)
+{
+	for (size_t i = 0; i < yc_demo_files_count; i++)
+		if (!strcmp(yc_demo_files[i].name, name))
+			return yc_demo_files[i].text;
+	return NULL;
+}
+
+int demo_account(db *d, const char *hash, const char *username, const char *role,
 			const char *name, const char *kind, const char *id_number,
 			const char *phone, const char *department, const char *office, yc_err *err)
 {
@@ -43,10 +52,7 @@ static int demo_account(db *d, const char *hash, const char *username, const cha
 /* The demo hall (data/demo/hall.json) and one clerk per window, clerk-<no>. */
 static int demo_hall(db *d, const char *hash, yc_err *err)
 {
-	const char *text = NULL;
-	for (size_t i = 0; i < yc_demo_files_count; i++)
-		if (!strcmp(yc_demo_files[i].name, "hall.json"))
-			text = yc_demo_files[i].text;
+	const char *text = demo_file("hall.json");
 	if (!text)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo hall is not built in");
 	cJSON *hall = NULL;
@@ -69,10 +75,7 @@ static int demo_hall(db *d, const char *hash, yc_err *err)
 
 int demo_install(db *d, yc_err *err)
 {
-	const char *text = NULL;
-	for (size_t i = 0; i < yc_demo_files_count; i++)
-		if (!strcmp(yc_demo_files[i].name, "district.json"))
-			text = yc_demo_files[i].text;
+	const char *text = demo_file("district.json");
 	if (!text)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo district is not built in");
 	cJSON *all = NULL;

@@ -1,0 +1,48 @@
+/*
+ * demo.h — the demo district: the catalog in data/demo/district.json
+ * (compiled in) and the demo accounts, all with the password yichuang-demo
+ * (demo.c); and its recent past (history.c): months of cases, hall tickets
+ * and appointments, written through the same core functions a request uses,
+ * each at the moment it happened, so that every screen shows real figures.
+ */
+#ifndef YC_DEMO_H
+#define YC_DEMO_H
+
+#include <stdint.h>
+
+#include "core/case.h"
+#include "core/hall.h"
+#include "db/db.h"
+
+#define DEMO_PASSWORD "yichuang-demo"
+
+/* Installs the demo catalog and accounts (call inside a transaction). */
+int demo_install(db *d, yc_err *err);
+
+enum demo_span {
+	DEMO_HISTORY_NONE,   /* today's bare district */
+	DEMO_HISTORY_RECENT, /* the last 60 working days (the default of init --demo) */
+	DEMO_HISTORY_YEAR,   /* the last 250 working days, for load and scale work */
+};
+/* "none", "recent" or "year"; -1 when unknown. */
+int demo_span_parse(const char *s);
+
+struct demo_history {
+	enum demo_span span;
+	uint64_t seed;	/* the same seed (and end) gives the same history */
+	int64_t end_ms; /* when the history ends: now (0: the clock) */
+	/* what was written, for the command's report */
+	int64_t cases, actions, tickets, appointments, days;
+	int64_t held; /* actions that wait for a calendar year not loaded yet */
+};
+
+/*
+ * Writes the district's recent past into a database that demo_install
+ * filled (committed), one transaction per day. c and h are the settings the
+ * server runs with; their clocks are set to each moment in turn, and so is
+ * the process's (yc_clock_set): call before any other thread starts.
+ */
+int demo_history_write(db *d, struct case_ctx *c, struct hall_ctx *h, struct demo_history *o,
+		       yc_err *err);
+
+#endif

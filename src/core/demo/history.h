@@ -1,0 +1,64 @@
+/*
+ * history.h — the state the history's parts share (history.c drives the
+ * days and the cases, history_hall.c the hall's floor). Not for other
+ * modules: they call demo_history_write (demo.h).
+ */
+#ifndef YC_DEMO_HISTORY_H
+#define YC_DEMO_HISTORY_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/account.h"
+#include "core/demo/demo.h"
+
+/* A small deterministic generator (splitmix64): the same seed, the same history. */
+struct rng {
+	uint64_t s;
+};
+uint64_t rng_next(struct rng *r);
+/* 0 … n-1 (n > 0). */
+int rng_below(struct rng *r, int n);
+/* lo … hi, both included. */
+int rng_between(struct rng *r, int lo, int hi);
+/* true with probability per_mille / 1000. */
+bool rng_chance(struct rng *r, int per_mille);
+
+/* A person or business of the district with an account (they file, book and pick up). */
+struct hist_person {
+	yc_user user;
+	char phone[12];
+};
+
+struct hist {
+	db *d;
+	struct case_ctx *cc;
+	struct hall_ctx *hc;
+	struct demo_history *o;
+	struct rng rng;
+	yc_err *err;
+	int64_t now_ms; /* the moment being written */
+	struct hist_person *people;
+	int npeople;
+	/* the hall */
+	cJSON *hall; /* data/demo/hall.json */
+	struct hist_window *windows;
+	int nwindows;
+};
+
+/* Sets every clock to t: the process's, the cases' and the hall's. */
+void hist_at(struct hist *h, int64_t t);
+/* UTC milliseconds of a local day and minute of the day. */
+int64_t hist_ms(const struct hist *h, int32_t day, int minute);
+
+/* The hall's working day on `day`: windows staffed, tickets issued, called and served,
+ * appointments booked ahead, checked in or missed. step_cases runs the cases' events due
+ * before each minute of the day. */
+int hist_hall_setup(struct hist *h);
+void hist_hall_free(struct hist *h);
+int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, int64_t until));
+/* Appointments booked ahead for a day (called on an earlier working day). */
+int hist_hall_book(struct hist *h, int32_t day, int32_t for_day);
+
+#endif
