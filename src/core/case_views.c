@@ -308,15 +308,21 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	yc_buf_addf(
-		out,
-		"],\"figures\":{\"cases\":%lld,\"accepted\":%lld,\"in_review\":%lld,"
-		"\"closed\":%lld,\"decided\":%lld,\"decided_on_time\":%lld,"
-		"\"on_time_share\":%.4f,\"avg_workdays_used\":%.2f,\"avg_workdays_promised\":%.2f}"
-		"}",
-		(long long)total, (long long)accepted, (long long)open, (long long)closed,
-		(long long)decided, (long long)on_time, decided ? (double)on_time / decided : 1.0,
-		day_cases ? used_sum / day_cases : 0.0, day_cases ? promised_sum / day_cases : 0.0);
+	yc_buf_addf(out,
+		    "],\"figures\":{\"cases\":%lld,\"accepted\":%lld,\"in_review\":%lld,"
+		    "\"closed\":%lld,\"decided\":%lld,\"decided_on_time\":%lld",
+		    (long long)total, (long long)accepted, (long long)open, (long long)closed,
+		    (long long)decided, (long long)on_time);
+	/* a share or an average of nothing is no figure: null, which screens show as "—" */
+	if (decided)
+		yc_buf_addf(out, ",\"on_time_share\":%.4f", (double)on_time / decided);
+	else
+		yc_buf_adds(out, ",\"on_time_share\":null");
+	if (day_cases)
+		yc_buf_addf(out, ",\"avg_workdays_used\":%.2f,\"avg_workdays_promised\":%.2f}}",
+			    used_sum / day_cases, promised_sum / day_cases);
+	else
+		yc_buf_adds(out, ",\"avg_workdays_used\":null,\"avg_workdays_promised\":null}}");
 	return 0;
 }
 

@@ -29,16 +29,17 @@ export function tempDir() {
 // SQLite waits up to 5 s for the server's writer (its jobs write every second) instead of failing busy.
 export function sql(db, statement) {
   const r = db.startsWith('postgres')
-    ? spawnSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', db, '-c', statement], { encoding: 'utf8' })
-    : spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8' });
+    ? spawnSync('psql', ['-qAt', '-v', 'ON_ERROR_STOP=1', db, '-c', statement], { encoding: 'utf8', maxBuffer: 256 << 20 })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 5000', db, statement], { encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`sql failed: ${r.stderr}`);
   return r.stdout;
 }
 
 // A fresh database (with the demo district unless demo is false) and a temporary folder.
 // On PostgreSQL each one is a new database in the test cluster. history is the demo's past
-// (init --history): none by default, so that a test sees only what it makes.
-export function freshDb({ demo = true, history = 'none', seed } = {}) {
+// (init --history): none by default, so that a test sees only what it makes; seed and until
+// (YYYY-MM-DDTHH:MM) make it repeat.
+export function freshDb({ demo = true, history = 'none', seed, until } = {}) {
   const dir = tempDir();
   let db = join(dir, 'yichuang.db');
   if (PG) {
@@ -47,7 +48,8 @@ export function freshDb({ demo = true, history = 'none', seed } = {}) {
     db = PG.replace(/\/[^/?]*(\?.*)?$/, `/${name}$1`);
   }
   const r = cli(['init', '--db', db, ...(demo ? ['--demo', '--history', history] : []),
-    ...(demo && seed !== undefined ? ['--seed', String(seed)] : [])]);
+    ...(demo && seed !== undefined ? ['--seed', String(seed)] : []),
+    ...(demo && until ? ['--until', until] : [])]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   loadNextYear(db, dir);
   return { dir, db };

@@ -1,0 +1,126 @@
+// The demo district's past (init --demo): cases in every state and light, figures that agree
+// with the store, a hall with tickets on most working days, and the same past from the same seed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { cli, dropDb, freshDb, login, request, sql, startServer, tempDir } from './helper.mjs';
+
+// A fixed end, so that two inits write the same past: yesterday at 15:30 Beijing time.
+const end = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10) + 'T15:30';
+let s;
+let tok;
+
+before(async () => {
+  s = await startServer(freshDb({ history: 'recent', seed: 7 }));
+  tok = await login(s.url, 'supervisor1');
+}, { timeout: 600000 });
+after(async () => { await s?.stop(); });
+
+const api = (path, who = tok) => request(s.url, 'GET', path, { token: who });
+const count = (where) => Number(sql(s.db, `SELECT COUNT(*) FROM cases WHERE ${where}`).trim());
+
+test('every case state occurs, and every light among cases under review', async () => {
+  const states = sql(s.db, 'SELECT DISTINCT state FROM cases').trim().split('\n').sort();
+  assert.deepEqual(states, ['accepted', 'approved', 'closed', 'correction', 'delivered', 'denied',
+    'lapsed', 'refused', 'returned', 'submitted', 'suspended', 'withdrawn']);
+  for (const light of ['green', 'yellow', 'red']) {
+    const r = await api(`/api/v1/cases?state=accepted&light=${light}&limit=5`);
+    assert.equal(r.status, 200, r.text);
+    assert.ok(r.json.cases.length > 0, `no accepted case is ${light}`);
+    for (const c of r.json.cases) assert.equal(c.light, light);
+  }
+  const channels = sql(s.db, 'SELECT DISTINCT channel FROM cases').trim().split('\n').sort();
+  assert.deepEqual(channels, ['bank', 'cross_region', 'kiosk', 'mobile', 'online', 'town', 'window']);
+  const delivered = sql(s.db, "SELECT DISTINCT delivery FROM cases WHERE state IN ('delivered', 'closed')");
+  for (const mode of ['window', 'mail', 'electronic']) assert.match(delivered, new RegExp(`"mode":"${mode}"`));
+});
+
+test("the supervisor's figures are not zero and agree with a count in the store", async () => {
+  const r = await api('/api/v1/cases/stats');
+  assert.equal(r.status, 200, r.text);
+  const f = r.json.figures;
+  assert.equal(f.cases, count('1 = 1'));
+  assert.equal(f.accepted, count('accepted_ms IS NOT NULL'));
+  assert.equal(f.closed, count("state = 'closed'"));
+  assert.equal(f.in_review, count("state IN ('accepted', 'suspended', 'returned')"));
+  assert.equal(f.decided, count('accepted_ms IS NOT NULL AND decided_ms IS NOT NULL'));
+  for (const k of ['cases', 'accepted', 'in_review', 'closed', 'decided', 'decided_on_time']) assert.ok(f[k] > 0, k);
+  assert.ok(f.on_time_share > 0.8 && f.on_time_share < 1, `on time ${f.on_time_share}`);
+  assert.ok(f.avg_workdays_used > 0 && f.avg_workdays_used < f.avg_workdays_promised);
+  // the lights by department add up to the cases under review
+  const lights = r.json.by_department.reduce((n, d) => n + d.green + d.yellow + d.red, 0);
+  assert.equal(lights, f.in_review);
+  const red = r.json.by_department.reduce((n, d) => n + d.red, 0);
+  assert.ok(red > 0, 'some cases are overdue');
+});
+
+test('the queues of every seat have work in them', async () => {
+  const clerk = await login(s.url, 'clerk1');
+  const q = await api('/api/v1/cases?state=submitted&limit=50', clerk);
+  assert.ok(q.json.cases.length > 0, 'nothing waits for acceptance');
+  const mine = await api('/api/v1/cases?applicant=me&limit=50', await login(s.url, 'applicant1'));
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(mine.json.cases.length > 0, 'applicant1 has no cases');
+  const inbox = await api('/api/v1/cases?assignee=me&limit=50', await login(s.url, 'approver-bdc'));
+  assert.equal(inbox.status, 200, inbox.text);
+  assert.ok(inbox.json.cases.length > 0, 'approver-bdc has nothing assigned');
+});
+
+test('the hall has tickets with waits and service times on at least 40 working days', async () => {
+  const to = end.slice(0, 10);
+  const from = new Date(Date.parse(to) - 120 * 86400e3).toISOString().slice(0, 10);
+  const r = await api(`/api/v1/hall/stats?from=${from}&to=${to}&by=day`);
+  assert.equal(r.status, 200, r.text);
+  const days = r.json.rows.filter((row) => row.tickets > 0);
+  assert.ok(days.length >= 40, `tickets on ${days.length} days`);
+  const hours = await api(`/api/v1/hall/stats?from=${from}&to=${to}&by=hour`);
+  assert.ok(hours.json.rows.length >= 7, 'tickets in every opening hour');
+  const served = Number(sql(s.db, "SELECT COUNT(*) FROM tickets WHERE state = 'done' AND finished_ms > started_ms AND started_ms > called_ms AND called_ms >= issued_ms").trim());
+  assert.ok(served > 1000, `served ${served}`);
+  const appts = sql(s.db, 'SELECT DISTINCT state FROM appointments').trim().split('\n').sort();
+  for (const st of ['booked', 'checked_in', 'missed']) assert.ok(appts.includes(st), `no ${st} appointment`);
+});
+
+test('the history was written through the core: every case has its timeline, the audit chain verifies', () => {
+  assert.equal(count('no NOT IN (SELECT no FROM case_events)'), 0);
+  assert.equal(Number(sql(s.db, "SELECT COUNT(*) FROM notifications WHERE state = 'pending'").trim()), 0,
+    'the past owes no messages now');
+  const v = cli(['audit', 'verify', '--db', s.db]);
+  assert.equal(v.status, 0, v.stderr);
+});
+
+test('the same seed and end give the same case numbers and figures; none gives a bare district', async () => {
+  const digest = (db) => createHash('sha256')
+    .update(sql(db, 'SELECT no, state, item, channel, deadline_min FROM cases ORDER BY no'))
+    .update(sql(db, 'SELECT id, state, issued_ms, called_ms, finished_ms FROM tickets ORDER BY id'))
+    .digest('hex');
+  const made = [3, 3, 4].map((seed) => freshDb({ history: 'recent', seed, until: end }));
+  try {
+    const [one, two, other] = made.map((x) => digest(x.db));
+    assert.equal(one, two);
+    assert.notEqual(one, other);
+  } finally {
+    for (const x of made) dropDb(x);
+  }
+  const bare = freshDb({ history: 'none' });
+  try {
+    assert.equal(Number(sql(bare.db, 'SELECT COUNT(*) FROM cases').trim()), 0);
+    assert.equal(Number(sql(bare.db, 'SELECT COUNT(*) FROM tickets').trim()), 0);
+  } finally { dropDb(bare); }
+}, { timeout: 600000 });
+
+test('init refuses a history it does not know, naming the options', () => {
+  const dir = tempDir();
+  const db = join(dir, 'other.db');
+  try {
+    for (const args of [['--demo', '--history', 'decade'], ['--demo', '--seed', 'x'], ['--demo', '--until', '2026-13-01T09:00'],
+      ['--demo', '--until', '2026-12-01'], ['--history', 'recent']]) {
+      const r = cli(['init', '--db', db, ...args]);
+      assert.equal(r.status, 2, `${args}: ${r.stderr}`);
+      assert.match(r.stderr, /--history \(none, recent or year\)/);
+      assert.ok(!existsSync(db), 'nothing is created');
+    }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
