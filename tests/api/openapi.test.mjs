@@ -1,9 +1,15 @@
 // docs/openapi.yaml and the server agree: the same routes, and sample
-// responses carry the documented fields with the documented types.
+// responses carry the documented fields with the documented types. The document
+// itself is valid OpenAPI 3.0 (swagger-parser), and the TypeScript types generated
+// from it (openapi-typescript) accept real answers of the server (tsc --strict).
+import SwaggerParser from '@apidevtools/swagger-parser';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import openapiTS, { astToString } from 'openapi-typescript';
 import YAML from 'yaml';
 import { ROOT, cli, startServer } from './helper.mjs';
 
@@ -155,4 +161,107 @@ test('hall samples match the documented schemas', async () => {
   check1('/api/v1/appointments/{id}/actions/{action}', 'post', await s.api('POST', `/api/v1/appointments/${a.json.id}/actions/cancel`, { token: app }), 200);
   const day = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
   check1('/api/v1/hall/stats', 'get', await s.api('GET', `/api/v1/hall/stats?from=${day}&to=${day}&by=category`, { token: sup }), 200);
+});
+
+test('the document is valid OpenAPI 3.0', async () => {
+  // A fresh copy: validate() dereferences the document it is given in place.
+  const doc = YAML.parse(readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8'));
+  try {
+    await SwaggerParser.validate(doc);
+  } catch (e) {
+    assert.fail(`swagger-parser: ${e.message.slice(0, 4000)}`);
+  }
+  // OpenAPI 3.0 ignores whatever stands beside a $ref (write { nullable: true, allOf: [{ $ref }] }).
+  const beside = [];
+  (function walk(node, path) {
+    if (!node || typeof node !== 'object') return;
+    if (typeof node.$ref === 'string' && Object.keys(node).length > 1) beside.push(`${path}: ${Object.keys(node)}`);
+    for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
+  })(YAML.parse(readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8')), '#');
+  assert.deepEqual(beside, []);
+});
+
+test('TypeScript types generated from the document accept real answers (tsc --strict)', async () => {
+  // Real answers, one per [path, method, status]: the operations the tests above exercise.
+  const answers = [];
+  const take = async (path, method, status, r) => {
+    r = await r;
+    assert.equal(r.status, status, `${method} ${path}: ${r.text}`);
+    assert.ok(r.json !== null, `${method} ${path} answers JSON`);
+    answers.push({ path, method, status, json: r.json });
+    return r.json;
+  };
+  const t = {};
+  for (const u of ['applicant1', 'business1', 'clerk1', 'clerk-1', 'supervisor1', 'approver1']) t[u] = await s.login(u);
+  await take('/api/v1/health', 'get', 200, s.api('GET', '/api/v1/health'));
+  await take('/api/v1/session', 'post', 201, s.api('POST', '/api/v1/session', { body: { username: 'clerk1', password: 'yichuang-demo' } }));
+  await take('/api/v1/session', 'get', 200, s.api('GET', '/api/v1/session', { token: admin }));
+  await take('/api/v1/users', 'post', 201, s.api('POST', '/api/v1/users', { body: { username: 'spec2', password: 'pass-word-2', name: '型', kind: 'person', id_number: '110105198001010016', phone: '13700004444' } }));
+  await take('/api/v1/users', 'get', 200, s.api('GET', '/api/v1/users?role=approver', { token: t.supervisor1 }));
+  await take('/api/v1/calendar', 'get', 200, s.api('GET', '/api/v1/calendar'));
+  await take('/api/v1/calendar/add-workdays', 'get', 200, s.api('GET', '/api/v1/calendar/add-workdays?date=2026-02-13&n=3'));
+  await take('/api/v1/calendar/add-workdays', 'get', 422, s.api('GET', '/api/v1/calendar/add-workdays?date=2030-01-01&n=1'));
+  await take('/api/v1/calendar/add-workhours', 'get', 200, s.api('GET', '/api/v1/calendar/add-workhours?start=2026-03-06T16:30&hours=2'));
+  await take('/api/v1/calendar/is-workday', 'get', 200, s.api('GET', '/api/v1/calendar/is-workday?date=2026-02-14'));
+  await take('/api/v1/calendar/{year}', 'get', 200, s.api('GET', '/api/v1/calendar/2026'));
+  const items = await take('/api/v1/items', 'get', 200, s.api('GET', '/api/v1/items?limit=5'));
+  await take('/api/v1/items/{code}', 'get', 200, s.api('GET', '/api/v1/items/' + items.items[0].code));
+  await take('/api/v1/items/{code}', 'get', 404, s.api('GET', '/api/v1/items/NOPE'));
+  await take('/api/v1/departments', 'get', 200, s.api('GET', '/api/v1/departments'));
+  await take('/api/v1/offices', 'get', 200, s.api('GET', '/api/v1/offices'));
+  await take('/api/v1/catalog/stats', 'get', 200, s.api('GET', '/api/v1/catalog/stats'));
+  await take('/api/v1/audit/verify', 'get', 200, s.api('GET', '/api/v1/audit/verify', { token: admin }));
+  // Cases: a promised item (submitted) and an instant one (accepted, hence decided at once).
+  const up = await take('/api/v1/materials', 'post', 201, s.api('POST', '/api/v1/materials', { token: t.applicant1, body: new TextEncoder().encode('%PDF-1.4 types'), headers: { 'Content-Type': 'application/pdf' } }));
+  const mats = (ids) => ids.map((id) => ({ id, sha256: up.sha256 }));
+  const promised = await take('/api/v1/cases', 'post', 201, s.api('POST', '/api/v1/cases', { token: t.applicant1, body: { item: '371091011005035000', commitment: true, form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: mats(['m1', 'm2']) } }));
+  await take('/api/v1/cases/{no}', 'get', 200, s.api('GET', `/api/v1/cases/${promised.no}`, { token: t.applicant1 }));
+  const instant = await take('/api/v1/cases', 'post', 201, s.api('POST', '/api/v1/cases', { token: t.applicant1, body: { item: '371091071003021000', form: { unit_no: '3710910010010000000000000001', location: '测试路 1 号', contact_phone: '13800001234' }, materials: mats(['m1', 'm2', 'm4']) } }));
+  await take('/api/v1/cases/{no}/actions/{action}', 'post', 200, s.api('POST', `/api/v1/cases/${instant.no}/actions/accept`, { token: t.clerk1 }));
+  await take('/api/v1/cases/{no}/actions/{action}', 'post', 409, s.api('POST', `/api/v1/cases/${instant.no}/actions/accept`, { token: t.clerk1 }));
+  await take('/api/v1/cases', 'get', 200, s.api('GET', '/api/v1/cases', { token: t.supervisor1 }));
+  await take('/api/v1/cases/stats', 'get', 200, s.api('GET', '/api/v1/cases/stats', { token: t.supervisor1 }));
+  await take('/api/v1/progress/{no}', 'get', 200, s.api('GET', `/api/v1/progress/${instant.no}?phone4=1234`));
+  await take('/api/v1/post-checks', 'get', 200, s.api('GET', '/api/v1/post-checks', { token: t.approver1 }));
+  // The hall: window 1 (category A, clerk-1), a ticket, an appointment.
+  await take('/api/v1/hall', 'get', 200, s.api('GET', '/api/v1/hall'));
+  await take('/api/v1/windows/{no}/actions/{action}', 'post', 200, s.api('POST', '/api/v1/windows/1/actions/sign_in', { token: t['clerk-1'] }));
+  const issued = await take('/api/v1/tickets', 'post', 201, s.api('POST', '/api/v1/tickets', { body: { category: 'A', channel: 'kiosk', phone: '13700008888' } }));
+  await take('/api/v1/tickets/{id}', 'get', 200, s.api('GET', `/api/v1/tickets/${issued.ticket.id}?key=${issued.key}`));
+  const called = await take('/api/v1/windows/{no}/call-next', 'post', 200, s.api('POST', '/api/v1/windows/1/call-next', { token: t['clerk-1'] }));
+  await take('/api/v1/tickets/{id}/actions/{action}', 'post', 200, s.api('POST', `/api/v1/tickets/${called.id}/actions/start`, { token: t['clerk-1'] }));
+  let date;
+  for (let d = 1; d < 15; d++) {
+    date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+    if ((await s.api('GET', `/api/v1/calendar/is-workday?date=${date}`)).json.workday) break;
+  }
+  await take('/api/v1/appointment-slots', 'get', 200, s.api('GET', `/api/v1/appointment-slots?category=E&date=${date}`));
+  const booked = await take('/api/v1/appointments', 'post', 201, s.api('POST', '/api/v1/appointments', { token: t.business1, body: { category: 'E', date, slot: '10:00' } }));
+  await take('/api/v1/appointments', 'get', 200, s.api('GET', '/api/v1/appointments', { token: t.business1 }));
+  await take('/api/v1/appointments/{id}/actions/{action}', 'post', 200, s.api('POST', `/api/v1/appointments/${booked.id}/actions/cancel`, { token: t.business1 }));
+  const day = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  await take('/api/v1/hall/stats', 'get', 200, s.api('GET', `/api/v1/hall/stats?from=${day}&to=${day}&by=category`, { token: t.supervisor1 }));
+  assert.ok(new Set(answers.map((a) => `${a.method} ${a.path}`)).size >= 8, 'at least 8 operations');
+
+  const dir = mkdtempSync(join(tmpdir(), 'yc-openapi-ts-'));
+  const doc = YAML.parse(readFileSync(join(ROOT, 'docs', 'openapi.yaml'), 'utf8'));
+  // An object schema without properties is any object (OpenAPI), not Record<string, never>.
+  writeFileSync(join(dir, 'openapi.ts'), astToString(await openapiTS(doc, { emptyObjectsUnknown: true })));
+  // Each answer is assigned through a variable, so excess properties pass but a missing
+  // required property or a wrong type does not. `as const` keeps enum strings literal;
+  // Writable<> only takes the readonly away that `as const` adds.
+  const lines = [
+    "import type { paths } from './openapi';",
+    'type Writable<T> = { -readonly [K in keyof T]: Writable<T[K]> };',
+  ];
+  answers.forEach(({ path, method, status, json }, i) => {
+    lines.push(`// ${method.toUpperCase()} ${path} ${status}`,
+      `const a${i} = ${JSON.stringify(json)} as const;`,
+      `const t${i}: paths[${JSON.stringify(path)}][${JSON.stringify(method)}]['responses'][${status}]['content']['application/json'] = a${i} as Writable<typeof a${i}>;`);
+  });
+  writeFileSync(join(dir, 'answers.ts'), lines.join('\n') + '\n');
+  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict',
+    '--target', 'es2020', '--moduleResolution', 'node', join(dir, 'answers.ts')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(tsc.status, 0, `tsc failed on ${join(dir, 'answers.ts')} (kept):\n${tsc.stdout}${tsc.stderr}`);
+  rmSync(dir, { recursive: true, force: true });
 });
