@@ -192,6 +192,24 @@ static int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err)
 	return rc;
 }
 
+/* "YYYY-MM-DDTHH:MM" as local minutes since 1970-01-01 00:00; YC_EINVAL when it is not one. */
+static int parse_local_minute(const char *s, int64_t *out)
+{
+	char date[11];
+	int32_t day;
+	int hh, mm;
+	if (strlen(s) != 16 || s[10] != 'T' || s[13] != ':' ||
+	    strspn(s + 11, "0123456789") != 2 || strspn(s + 14, "0123456789") != 2)
+		return YC_EINVAL;
+	snprintf(date, sizeof(date), "%.10s", s);
+	hh = (s[11] - '0') * 10 + (s[12] - '0');
+	mm = (s[14] - '0') * 10 + (s[15] - '0');
+	if (yc_date_parse(date, &day) || hh > 23 || mm > 59)
+		return YC_EINVAL;
+	*out = (int64_t)day * 1440 + hh * 60 + mm;
+	return 0;
+}
+
 /* The case and hall settings from the configuration, on calendar cal. */
 static void contexts_init(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
 			  struct hall_ctx *hall)
@@ -235,12 +253,8 @@ static int cmd_init(int argc, char **argv)
 		hist.seed = strtoull(opt(&a, "seed"), &end, 10);
 	/* --until YYYY-MM-DDTHH:MM (local): where the history ends, for a past that repeats */
 	const char *until = opt(&a, "until");
-	int32_t until_day = 0;
-	int hh = -1, mm = -1;
-	char date[16] = "";
-	if (until && (strlen(until) != 16 || until[10] != 'T' ||
-		      sscanf(until + 11, "%2d:%2d", &hh, &mm) != 2 || hh > 23 || mm > 59 || hh < 0 ||
-		      mm < 0 || (snprintf(date, sizeof(date), "%.10s", until), yc_date_parse(date, &until_day))))
+	int64_t until_min = 0;
+	if (until && parse_local_minute(until, &until_min))
 		span = -1;
 	if (span < 0 || (end && (!*opt(&a, "seed") || *end)) ||
 	    (!opt(&a, "demo") && (opt(&a, "history") || opt(&a, "seed") || until))) {
@@ -305,8 +319,7 @@ static int cmd_init(int argc, char **argv)
 			catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
 			contexts_init(&cfg, cal, &cases, &hall);
 			if (until)
-				hist.end_ms = ((int64_t)until_day * 1440 + hh * 60 + mm -
-					       cfg.tz_offset_min) * 60000;
+				hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
 			rc = demo_history_write(d, &cases, &hall, &hist, &err);
 		}
 		if (!rc)

@@ -27,9 +27,9 @@ const char *demo_file(const char *name)
 	return NULL;
 }
 
-int demo_account(db *d, const char *hash, const char *username, const char *role,
-			const char *name, const char *kind, const char *id_number,
-			const char *phone, const char *department, const char *office, yc_err *err)
+int demo_account(db *d, const char *hash, const char *username, const char *role, const char *name,
+		 const char *kind, const char *id_number, const char *phone, const char *department,
+		 const char *office, yc_err *err)
 {
 	struct account_new n = {
 		.username = username,
@@ -67,7 +67,8 @@ static int demo_hall(db *d, const char *hash, yc_err *err)
 		long long no = (long long)yc_json_int(w, "no", 0);
 		snprintf(username, sizeof(username), "clerk-%lld", no);
 		snprintf(name, sizeof(name), "%lld号窗口", no);
-		rc = demo_account(d, hash, username, "clerk", name, NULL, NULL, NULL, "xzsp", "jq", err);
+		rc = demo_account(d, hash, username, "clerk", name, NULL, NULL, NULL, "xzsp", "jq",
+				  err);
 	}
 	cJSON_Delete(hall);
 	return rc;

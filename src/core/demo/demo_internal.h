@@ -9,8 +9,8 @@
 /* A file of data/demo compiled in ("district.json", "hall.json"), or NULL. */
 const char *demo_file(const char *name);
 /* Inserts a demo account with a password hash made once for them all. */
-int demo_account(db *d, const char *hash, const char *username, const char *role,
-		 const char *name, const char *kind, const char *id_number, const char *phone,
-		 const char *department, const char *office, yc_err *err);
+int demo_account(db *d, const char *hash, const char *username, const char *role, const char *name,
+		 const char *kind, const char *id_number, const char *phone, const char *department,
+		 const char *office, yc_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * history.c — the demo district's recent past (see demo.h): the days, the
- * people, and the cases (办件). The hall's floor is history_hall.c.
+ * history.c — the demo h->district's recent past (see demo.h): the days, the
+ * people, and the h->cases (办件). The hall's floor is history_hall.c.
  *
  * Every change is made by the function a request would call (case_prepare,
  * case_submit, case_act, the hall's), as the person who would make it, at
@@ -15,7 +15,7 @@
  * refused, corrected, withdrawn, accepted with deficiencies, suspended,
  * returned, denied, decided late, or left waiting), and each of its steps
  * is an event at a working time after the last. Events later than the end
- * (now) never happen: that is what leaves recent cases in every state.
+ * (now) never happen: that is what leaves recent h->cases in every state.
  */
 #include "history.h"
 
@@ -102,24 +102,25 @@ static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨",
 				       "周", "吴", "徐", "孙", "胡", "朱", "高", "林",
 				       "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
 				       "韩", "唐", "冯", "于", "董", "萧", "程", "曹"};
-static const char *const given[] = {
-	"伟",	"芳",	"娜",	"秀英", "敏",	"静",	"丽",	"强",	"磊",	"军",
-	"洋",	"勇",	"艳",	"杰",	"娟",	"涛",	"明",	"超",	"秀兰", "霞",
-	"平",	"刚",	"桂英", "建华", "海燕", "志强", "晓东", "玉兰", "文博", "子涵",
-	"浩然", "雨桐", "欣怡", "俊杰", "梓萱", "宇航", "思远", "佳怡", "振华", "德胜"};
+static const char *const given[] = {"伟",   "芳",   "娜",   "秀英", "敏",   "静",   "丽",   "强",
+				    "磊",   "军",   "洋",   "勇",   "艳",   "杰",   "娟",   "涛",
+				    "明",   "超",   "秀兰", "霞",   "平",   "刚",   "桂英", "建华",
+				    "海燕", "志强", "晓东", "玉兰", "文博", "子涵", "浩然", "雨桐",
+				    "欣怡", "俊杰", "梓萱", "宇航", "思远", "佳怡", "振华", "德胜"};
 static const char *const firm_words[] = {"海洋", "蓝天", "华信", "鑫源", "恒泰", "瑞丰",
 					 "宏达", "远航", "金桥", "博远", "泰和", "新城",
 					 "融通", "嘉禾", "盛世", "启明", "东港", "齐鲁"};
-static const char *const firm_trades[] = {"科技", "食品", "机械", "商贸", "建材", "医疗器械",
+static const char *const firm_trades[] = {"科技", "食品", "机械", "商贸",     "建材", "医疗器械",
 					  "水产", "电子", "物流", "文化传媒", "轮胎", "服装"};
 static const char *const streets[] = {"齐鲁大道", "青岛路", "海滨路", "珠海路", "香港路",
-				      "深圳路", "崮山路", "泊于路", "皇冠路", "凤林路"};
+				      "深圳路",	  "崮山路", "泊于路", "皇冠路", "凤林路"};
 
 enum { HIST_PERSONS = 260, HIST_FIRMS = 80 };
 
 static void person_name(struct hist *h, char *out, size_t size)
 {
-	snprintf(out, size, "%s%s", surnames[rng_below(&h->rng, 32)], given[rng_below(&h->rng, 40)]);
+	snprintf(out, size, "%s%s", surnames[rng_below(&h->rng, 32)],
+		 given[rng_below(&h->rng, 40)]);
 }
 
 static void phone_number(struct hist *h, char out[12])
@@ -130,12 +131,13 @@ static void phone_number(struct hist *h, char out[12])
 		 rng_below(&h->rng, 100000000));
 }
 
-/* A resident ID of the district (371002…), born 1950–2004, with its check character. */
+/* A resident ID of the h->district (371002…), born 1950–2004, with its check character. */
 static void resident_id(struct hist *h, char out[19])
 {
 	char first[18];
 	snprintf(first, sizeof(first), "371002%04d%02d%02d%03d", rng_between(&h->rng, 1950, 2004),
-		 rng_between(&h->rng, 1, 12), rng_between(&h->rng, 1, 28), rng_below(&h->rng, 1000));
+		 rng_between(&h->rng, 1, 12), rng_between(&h->rng, 1, 28),
+		 rng_below(&h->rng, 1000));
 	snprintf(out, 19, "%s%c", first, ids_resident_check(first));
 }
 
@@ -212,30 +214,24 @@ static int person_contact(struct hist *h, const struct hist_person *p, cJSON *ap
 
 /* ---- staff ------------------------------------------------------------------------ */
 
-enum { STAFF_CACHE = 96 };
-static struct {
-	int n;
-	yc_user u[STAFF_CACHE];
-} staff;
-
 static int staff_user(struct hist *h, const char *username, const yc_user **out)
 {
-	for (int i = 0; i < staff.n; i++)
-		if (!strcmp(staff.u[i].username, username)) {
-			*out = &staff.u[i];
+	for (int i = 0; i < h->nstaff; i++)
+		if (!strcmp(h->staff[i].username, username)) {
+			*out = &h->staff[i];
 			return 0;
 		}
 	yc_user u;
 	int rc = account_find(h->d, username, &u, h->err);
 	if (rc)
 		return rc;
-	int slot = staff.n < STAFF_CACHE ? staff.n++ : STAFF_CACHE - 1;
-	staff.u[slot] = u;
-	*out = &staff.u[slot];
+	int slot = h->nstaff < HIST_STAFF ? h->nstaff++ : HIST_STAFF - 1;
+	h->staff[slot] = u;
+	*out = &h->staff[slot];
 	return 0;
 }
 
-/* ---- items ------------------------------------------------------------------------ */
+/* ---- h->items ------------------------------------------------------------------------ */
 
 struct hist_item {
 	const cJSON *doc;
@@ -246,10 +242,6 @@ struct hist_item {
 	bool commitment;
 	bool window_only; /* delivered at the window only */
 };
-
-static struct hist_item *items;
-static int nitems, total_weight;
-static cJSON *district;
 
 /* How often each item is asked for, by its department (the seed's year: real estate and
  * enterprise establishment lead, 3,821 new businesses in the year). */
@@ -272,22 +264,23 @@ static int items_load(struct hist *h)
 {
 	const char *text = demo_file("district.json");
 	if (!text)
-		return yc_err_set(h->err, YC_EINTERNAL, NULL, "the demo district is not built in");
-	int rc = yc_json_parse(text, strlen(text), &district, h->err);
+		return yc_err_set(h->err, YC_EINTERNAL, NULL,
+				  "the demo h->district is not built in");
+	int rc = yc_json_parse(text, strlen(text), &h->district, h->err);
 	if (rc)
 		return rc;
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(district, "items");
-	nitems = cJSON_GetArraySize(list);
-	items = calloc((size_t)nitems, sizeof(*items));
-	if (!items)
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(h->district, "items");
+	h->nitems = cJSON_GetArraySize(list);
+	h->items = calloc((size_t)h->nitems, sizeof(*h->items));
+	if (!h->items)
 		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
 	int i = 0;
 	const cJSON *doc;
 	cJSON_ArrayForEach (doc, list) {
-		struct hist_item *it = &items[i++];
+		struct hist_item *it = &h->items[i++];
 		it->doc = doc;
 		it->weight = item_weight(doc);
-		total_weight += it->weight;
+		h->total_weight += it->weight;
 		const cJSON *lim = cJSON_GetObjectItemCaseSensitive(doc, "promised_limit");
 		it->limit = (int)yc_json_int(lim, "value", 0);
 		it->hours = !strcmp(yc_json_str(lim, "unit") ? yc_json_str(lim, "unit") : "",
@@ -302,54 +295,52 @@ static int items_load(struct hist *h)
 
 static int item_pick(struct hist *h)
 {
-	int r = rng_below(&h->rng, total_weight);
-	for (int i = 0; i < nitems; i++) {
-		if (r < items[i].weight)
+	int r = rng_below(&h->rng, h->total_weight);
+	for (int i = 0; i < h->nitems; i++) {
+		if (r < h->items[i].weight)
 			return i;
-		r -= items[i].weight;
+		r -= h->items[i].weight;
 	}
-	return nitems - 1;
+	return h->nitems - 1;
 }
 
 /* ---- materials --------------------------------------------------------------------- */
-
-enum { HIST_PDFS = 6 };
-static char pdf_sha[HIST_PDFS][65];
 
 /* A few small scanned documents, stored once each (materials are stored per content). */
 static int materials_store(struct hist *h)
 {
 	for (int i = 0; i < HIST_PDFS; i++) {
 		char pdf[256];
-		int n = snprintf(pdf, sizeof(pdf),
-				 "%%PDF-1.4\n%% yichuang demo scan %d\n1 0 obj << /Type /Catalog >> "
-				 "endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
-				 i + 1);
+		int n = snprintf(
+			pdf, sizeof(pdf),
+			"%%PDF-1.4\n%% yichuang demo scan %d\n1 0 obj << /Type /Catalog >> "
+			"endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
+			i + 1);
 		int rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n, "pdf",
-					h->people[0].user.id, pdf_sha[i], h->err);
+					h->people[0].user.id, h->pdf_sha[i], h->err);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-/* ---- cases ------------------------------------------------------------------------- */
+/* ---- h->cases ------------------------------------------------------------------------- */
 
 enum fate {
-	F_ON_TIME,    /* accepted, approved step by step within the limit, delivered */
-	F_LATE,	      /* decided after its deadline */
-	F_WAITING,    /* accepted and still waiting on an approver: overdue in time */
-	F_REFUSED,    /* 不予受理 */
-	F_CORRECTED,  /* asked to correct (补正), supplies it, then goes on */
-	F_LAPSED,     /* asked to correct, never answers */
-	F_WITHDRAWN,  /* the applicant withdraws before acceptance */
-	F_DEFICIENT,  /* 容缺受理: accepted with a material to follow */
-	F_SUSPENDED,  /* a special procedure, then on */
+	F_ON_TIME,   /* accepted, approved step by step within the limit, delivered */
+	F_LATE,	     /* decided after its deadline */
+	F_WAITING,   /* accepted and still waiting on an approver: overdue in time */
+	F_REFUSED,   /* 不予受理 */
+	F_CORRECTED, /* asked to correct (补正), supplies it, then goes on */
+	F_LAPSED,    /* asked to correct, never answers */
+	F_WITHDRAWN, /* the applicant withdraws before acceptance */
+	F_DEFICIENT, /* 容缺受理: accepted with a material to follow */
+	F_SUSPENDED, /* a special procedure, then on */
 	F_SUSPENDED_OPEN,
-	F_RETURNED,   /* returned to the applicant, who supplies and goes on */
+	F_RETURNED, /* returned to the applicant, who supplies and goes on */
 	F_RETURNED_OPEN,
-	F_DENIED,     /* 不予许可 */
-	F_UNCLAIMED,  /* decided, delivered at the window, not yet picked up */
+	F_DENIED,    /* 不予许可 */
+	F_UNCLAIMED, /* decided, delivered at the window, not yet picked up */
 };
 
 /* Per mille of each fate (the rest go through on time). */
@@ -357,9 +348,9 @@ static const struct {
 	enum fate fate;
 	int per_mille;
 } fates[] = {
-	{F_LATE, 30},	   {F_WAITING, 12},	  {F_REFUSED, 25},	 {F_CORRECTED, 60},
-	{F_LAPSED, 12},	   {F_WITHDRAWN, 15},	  {F_DEFICIENT, 40},	 {F_SUSPENDED, 20},
-	{F_SUSPENDED_OPEN, 4}, {F_RETURNED, 15}, {F_RETURNED_OPEN, 4}, {F_DENIED, 20},
+	{F_LATE, 30},	       {F_WAITING, 12},	  {F_REFUSED, 25},	{F_CORRECTED, 60},
+	{F_LAPSED, 12},	       {F_WITHDRAWN, 15}, {F_DEFICIENT, 40},	{F_SUSPENDED, 20},
+	{F_SUSPENDED_OPEN, 4}, {F_RETURNED, 15},  {F_RETURNED_OPEN, 4}, {F_DENIED, 20},
 	{F_UNCLAIMED, 25},
 };
 
@@ -376,19 +367,14 @@ struct hist_case {
 	bool asked;	    /* correction, suspension or return done once */
 	bool supplied;
 	int64_t submitted_ms;
-	int64_t deadline_ms; /* for late decisions: after it */
 };
 
-static struct hist_case *cases;
-static int ncases, cases_cap;
-
-/* The events: (time, case) in a binary min-heap; ties by case index, so the order is fixed. */
 struct hist_event {
 	int64_t t;
 	int k;
 };
-static struct hist_event *heap;
-static int nheap, heap_cap;
+
+/* The events: (time, case) in a binary min-h->heap; ties by case index, so the order is fixed. */
 
 static bool ev_less(const struct hist_event *a, const struct hist_event *b)
 {
@@ -397,39 +383,39 @@ static bool ev_less(const struct hist_event *a, const struct hist_event *b)
 
 static int ev_push(struct hist *h, int64_t t, int k)
 {
-	if (nheap == heap_cap) {
-		int cap = heap_cap ? heap_cap * 2 : 4096;
-		struct hist_event *p = realloc(heap, (size_t)cap * sizeof(*p));
+	if (h->nheap == h->heap_cap) {
+		int cap = h->heap_cap ? h->heap_cap * 2 : 4096;
+		struct hist_event *p = realloc(h->heap, (size_t)cap * sizeof(*p));
 		if (!p)
 			return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-		heap = p, heap_cap = cap;
+		h->heap = p, h->heap_cap = cap;
 	}
-	int i = nheap++;
-	heap[i] = (struct hist_event){t, k};
-	while (i > 0 && ev_less(&heap[i], &heap[(i - 1) / 2])) {
-		struct hist_event tmp = heap[i];
-		heap[i] = heap[(i - 1) / 2];
-		heap[(i - 1) / 2] = tmp;
+	int i = h->nheap++;
+	h->heap[i] = (struct hist_event){t, k};
+	while (i > 0 && ev_less(&h->heap[i], &h->heap[(i - 1) / 2])) {
+		struct hist_event tmp = h->heap[i];
+		h->heap[i] = h->heap[(i - 1) / 2];
+		h->heap[(i - 1) / 2] = tmp;
 		i = (i - 1) / 2;
 	}
 	return 0;
 }
 
-static struct hist_event ev_pop(void)
+static struct hist_event ev_pop(struct hist *h)
 {
-	struct hist_event top = heap[0];
-	heap[0] = heap[--nheap];
+	struct hist_event top = h->heap[0];
+	h->heap[0] = h->heap[--h->nheap];
 	for (int i = 0;;) {
 		int l = 2 * i + 1, r = l + 1, m = i;
-		if (l < nheap && ev_less(&heap[l], &heap[m]))
+		if (l < h->nheap && ev_less(&h->heap[l], &h->heap[m]))
 			m = l;
-		if (r < nheap && ev_less(&heap[r], &heap[m]))
+		if (r < h->nheap && ev_less(&h->heap[r], &h->heap[m]))
 			m = r;
 		if (m == i)
 			break;
-		struct hist_event tmp = heap[i];
-		heap[i] = heap[m];
-		heap[m] = tmp;
+		struct hist_event tmp = h->heap[i];
+		h->heap[i] = h->heap[m];
+		h->heap[m] = tmp;
 		i = m;
 	}
 	return top;
@@ -437,14 +423,14 @@ static struct hist_event ev_pop(void)
 
 static int case_new(struct hist *h, int64_t t, bool online)
 {
-	if (ncases == cases_cap) {
-		int cap = cases_cap ? cases_cap * 2 : 4096;
-		struct hist_case *p = realloc(cases, (size_t)cap * sizeof(*p));
+	if (h->ncases == h->cases_cap) {
+		int cap = h->cases_cap ? h->cases_cap * 2 : 4096;
+		struct hist_case *p = realloc(h->cases, (size_t)cap * sizeof(*p));
 		if (!p)
 			return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-		cases = p, cases_cap = cap;
+		h->cases = p, h->cases_cap = cap;
 	}
-	struct hist_case *c = &cases[ncases];
+	struct hist_case *c = &h->cases[h->ncases];
 	memset(c, 0, sizeof(*c));
 	c->state = -1;
 	c->item = item_pick(h);
@@ -460,7 +446,7 @@ static int case_new(struct hist *h, int64_t t, bool online)
 			break;
 		}
 	}
-	const struct hist_item *it = &items[c->item];
+	const struct hist_item *it = &h->items[c->item];
 	/* decided at acceptance: nothing for an approver to delay, suspend, return or deny */
 	bool steps = it->nsteps > 0 && strcmp(yc_json_str(it->doc, "case_type"), "instant") &&
 		     !it->commitment;
@@ -469,23 +455,24 @@ static int case_new(struct hist *h, int64_t t, bool online)
 		       c->fate == F_RETURNED_OPEN || c->fate == F_DENIED))
 		c->fate = F_ON_TIME;
 	if (online) {
-		static const char *const ch[] = {"online", "online", "online", "mobile", "mobile",
-						 "kiosk"};
+		static const char *const ch[] = {"online", "online", "online",
+						 "mobile", "mobile", "kiosk"};
 		snprintf(c->channel, sizeof(c->channel), "%s", ch[rng_below(&h->rng, 6)]);
 	} else {
-		static const char *const ch[] = {"window", "window", "window", "window", "window",
-						 "window", "window", "bank",   "town",	 "cross_region"};
+		static const char *const ch[] = {"window", "window",	  "window", "window",
+						 "window", "window",	  "window", "bank",
+						 "town",   "cross_region"};
 		snprintf(c->channel, sizeof(c->channel), "%s", ch[rng_below(&h->rng, 10)]);
 		/* a result decided elsewhere comes by mail */
-		if (!strcmp(c->channel, "cross_region") && items[c->item].window_only)
+		if (!strcmp(c->channel, "cross_region") && h->items[c->item].window_only)
 			snprintf(c->channel, sizeof(c->channel), "window");
 		/* firms register at the bank outlets (政银合作), people in their towns */
 		if (!strcmp(c->channel, "bank") && c->person < 2 + HIST_PERSONS && c->person != 1)
 			snprintf(c->channel, sizeof(c->channel), "window");
 	}
-	int rc = ev_push(h, t, ncases);
+	int rc = ev_push(h, t, h->ncases);
 	if (!rc)
-		ncases++;
+		h->ncases++;
 	return rc;
 }
 
@@ -506,7 +493,7 @@ static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 	cJSON *form = cJSON_CreateObject();
 	const struct hist_person *p = &h->people[c->person];
 	const cJSON *f;
-	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(items[c->item].doc, "form")) {
+	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(h->items[c->item].doc, "form")) {
 		const char *name = yc_json_str(f, "name"), *type = yc_json_str(f, "type");
 		char v[160];
 		if (!strcmp(type, "number")) {
@@ -519,7 +506,8 @@ static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 			snprintf(v, sizeof(v), "371091%06dGB%05dF%08d", rng_below(&h->rng, 1000000),
 				 rng_below(&h->rng, 100000), rng_below(&h->rng, 100000000));
 		} else if (!strcmp(name, "company_name")) {
-			snprintf(v, sizeof(v), "威海%s%s有限公司", firm_words[rng_below(&h->rng, 18)],
+			snprintf(v, sizeof(v), "威海%s%s有限公司",
+				 firm_words[rng_below(&h->rng, 18)],
 				 firm_trades[rng_below(&h->rng, 12)]);
 		} else if (!strcmp(name, "legal_person") || !strcmp(name, "applicant_name")) {
 			snprintf(v, sizeof(v), "%s", p->user.name);
@@ -544,7 +532,8 @@ static cJSON *materials_fill(struct hist *h, struct hist_case *c)
 	cJSON *list = cJSON_CreateArray();
 	const cJSON *m;
 	bool hold = c->fate == F_CORRECTED || c->fate == F_LAPSED || c->fate == F_DEFICIENT;
-	cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive(items[c->item].doc, "materials")) {
+	cJSON_ArrayForEach (m,
+			    cJSON_GetObjectItemCaseSensitive(h->items[c->item].doc, "materials")) {
 		bool required = yc_json_bool(m, "required", false);
 		if (hold && required && !c->held_back[0]) {
 			snprintf(c->held_back, sizeof(c->held_back), "%s", yc_json_str(m, "id"));
@@ -554,7 +543,7 @@ static cJSON *materials_fill(struct hist *h, struct hist_case *c)
 			continue;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", yc_json_str(m, "id"));
-		cJSON_AddStringToObject(o, "sha256", pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
+		cJSON_AddStringToObject(o, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
 		cJSON_AddItemToArray(list, o);
 	}
 	return list;
@@ -590,11 +579,11 @@ static int submit(struct hist *h, struct hist_case *c)
 	if (!self && (rc = staff_user(h, clerk_for(h), &actor)))
 		return rc;
 	cJSON *body = cJSON_CreateObject();
-	cJSON_AddStringToObject(body, "item", yc_json_str(items[c->item].doc, "code"));
+	cJSON_AddStringToObject(body, "item", yc_json_str(h->items[c->item].doc, "code"));
 	cJSON_AddStringToObject(body, "channel", c->channel);
 	cJSON_AddItemToObject(body, "form", form_fill(h, c));
 	cJSON_AddItemToObject(body, "materials", materials_fill(h, c));
-	if (items[c->item].commitment)
+	if (h->items[c->item].commitment)
 		cJSON_AddBoolToObject(body, "commitment", true);
 	if (!strcmp(c->channel, "cross_region")) {
 		static const char *const homes[] = {"hg", "fl"};
@@ -656,13 +645,13 @@ static cJSON *body_of(const char *key, const char *value)
 	return b;
 }
 
-static cJSON *material_body(const char *id)
+static cJSON *material_body(struct hist *h, const char *id)
 {
 	cJSON *b = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(b, "materials");
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "id", id);
-	cJSON_AddStringToObject(o, "sha256", pdf_sha[0]);
+	cJSON_AddStringToObject(o, "sha256", h->pdf_sha[0]);
 	cJSON_AddItemToArray(list, o);
 	return b;
 }
@@ -683,7 +672,7 @@ static int approver(struct hist *h, struct hist_case *c, const yc_user **who)
 /* Working minutes an approval step takes: a share of the limit, or past it when late. */
 static int step_minutes(struct hist *h, const struct hist_case *c)
 {
-	const struct hist_item *it = &items[c->item];
+	const struct hist_item *it = &h->items[c->item];
 	int per_day = calendar_hours_per_day_min(h->cc->cal);
 	int limit = it->hours ? it->limit * 60 : it->limit * per_day;
 	if (limit <= 0)
@@ -698,17 +687,17 @@ static int deliver(struct hist *h, struct hist_case *c, const yc_user *clerk)
 {
 	cJSON *b = cJSON_CreateObject();
 	int r = rng_below(&h->rng, 100);
-	const char *mode = !strcmp(c->channel, "cross_region")		 ? "mail"
-			   : items[c->item].window_only || c->fate == F_UNCLAIMED ? "window"
-			   : r < 15						  ? "mail"
-			   : r < 55						  ? "electronic"
-										  : "window";
+	const char *mode = !strcmp(c->channel, "cross_region")			     ? "mail"
+			   : h->items[c->item].window_only || c->fate == F_UNCLAIMED ? "window"
+			   : r < 15						     ? "mail"
+			   : r < 55						     ? "electronic"
+										     : "window";
 	cJSON_AddStringToObject(b, "mode", mode);
 	if (!strcmp(mode, "mail")) {
 		char tracking[24], addr[96];
 		snprintf(tracking, sizeof(tracking), "EMS%010d", rng_below(&h->rng, 1000000000));
-		snprintf(addr, sizeof(addr), "山东省威海市经区%s%d号", streets[rng_below(&h->rng, 10)],
-			 rng_between(&h->rng, 1, 300));
+		snprintf(addr, sizeof(addr), "山东省威海市经区%s%d号",
+			 streets[rng_below(&h->rng, 10)], rng_between(&h->rng, 1, 300));
 		cJSON_AddStringToObject(b, "tracking_no", tracking);
 		cJSON_AddStringToObject(b, "address", addr);
 	}
@@ -748,7 +737,7 @@ static int later(struct hist *h, int k, int minutes)
 /* The case's next step at h->now_ms, and when the one after it comes. */
 static int case_step(struct hist *h, int k)
 {
-	struct hist_case *c = &cases[k];
+	struct hist_case *c = &h->cases[k];
 	const struct hist_person *p = &h->people[c->person];
 	int per_day = calendar_hours_per_day_min(h->cc->cal);
 	const yc_user *who = NULL;
@@ -769,9 +758,11 @@ static int case_step(struct hist *h, int k)
 			return rc;
 		if (c->fate == F_REFUSED)
 			return act(h, c, who, CA_REFUSE,
-				   body_of("reason", "申请事项不属于本机关职权范围，请向有关机关申请"));
+				   body_of("reason",
+					   "申请事项不属于本机关职权范围，请向有关机关申请"));
 		if (c->fate == F_WITHDRAWN)
-			return act(h, c, &p->user, CA_WITHDRAW, body_of("reason", "材料需重新准备"));
+			return act(h, c, &p->user, CA_WITHDRAW,
+				   body_of("reason", "材料需重新准备"));
 		if ((c->fate == F_CORRECTED || c->fate == F_LAPSED) && !c->asked) {
 			c->asked = true;
 			cJSON *b = body_of("reason", "申请材料不齐全，请补正所缺材料");
@@ -797,13 +788,14 @@ static int case_step(struct hist *h, int k)
 						    : step_minutes(h, c));
 	case CS_CORRECTION:
 		c->supplied = true;
-		return (rc = act(h, c, &p->user, CA_SUPPLEMENT, material_body(c->held_back)))
+		return (rc = act(h, c, &p->user, CA_SUPPLEMENT, material_body(h, c->held_back)))
 			       ? rc
 			       : later(h, k, rng_between(&h->rng, 10, per_day));
 	case CS_ACCEPTED:
 		if (c->fate == F_DEFICIENT && !c->supplied) {
 			c->supplied = true;
-			if ((rc = act(h, c, &p->user, CA_SUPPLEMENT, material_body(c->held_back))))
+			if ((rc = act(h, c, &p->user, CA_SUPPLEMENT,
+				      material_body(h, c->held_back))))
 				return rc;
 			return later(h, k, step_minutes(h, c));
 		}
@@ -869,8 +861,8 @@ static int case_step(struct hist *h, int k)
 /* Runs every case event due before until. */
 static int step_cases(struct hist *h, int64_t until)
 {
-	while (nheap && heap[0].t < until) {
-		struct hist_event e = ev_pop();
+	while (h->nheap && h->heap[0].t < until) {
+		struct hist_event e = ev_pop(h);
 		if (e.t >= h->o->end_ms)
 			continue; /* after now: it has not happened */
 		hist_at(h, e.t);
@@ -881,7 +873,7 @@ static int step_cases(struct hist *h, int64_t until)
 	return 0;
 }
 
-/* The day's new cases: walk-ins in opening hours, online ones from morning to late evening. */
+/* The day's new h->cases: walk-ins in opening hours, online ones from morning to late evening. */
 static int plan_day(struct hist *h, int32_t day)
 {
 	/* busier early in the week, as halls are */
@@ -908,17 +900,14 @@ static int plan_day(struct hist *h, int32_t day)
 	return 0;
 }
 
-static void history_free(struct hist *h)
+static void history_release(struct hist *h)
 {
 	free(h->people);
-	free(cases);
-	free(heap);
-	free(items);
-	cJSON_Delete(district);
+	free(h->cases);
+	free(h->heap);
+	free(h->items);
+	cJSON_Delete(h->district);
 	hist_hall_free(h);
-	cases = NULL, heap = NULL, items = NULL, district = NULL;
-	ncases = cases_cap = nheap = heap_cap = nitems = total_weight = 0;
-	staff.n = 0;
 }
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct demo_history *o,
@@ -1010,6 +999,6 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 			db_rollback(d);
 	}
 	hist_at(&h, 0);
-	history_free(&h);
+	history_release(&h);
 	return rc;
 }

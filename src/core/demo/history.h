@@ -31,6 +31,12 @@ struct hist_person {
 	char phone[12];
 };
 
+enum { HIST_PDFS = 6, HIST_STAFF = 96 };
+
+/*
+ * Everything one history run holds; demo_history_write owns it and frees it
+ * at the end (the incomplete types are each file's own).
+ */
 struct hist {
 	db *d;
 	struct case_ctx *cc;
@@ -41,10 +47,19 @@ struct hist {
 	int64_t now_ms; /* the moment being written */
 	struct hist_person *people;
 	int npeople;
-	/* the hall */
-	cJSON *hall; /* data/demo/hall.json */
-	struct hist_window *windows;
-	int nwindows;
+	yc_user staff[HIST_STAFF]; /* staff looked up so far */
+	int nstaff;
+	/* the catalog and the cases (history.c) */
+	cJSON *district; /* data/demo/district.json */
+	struct hist_item *items;
+	int nitems, total_weight;
+	char pdf_sha[HIST_PDFS][65];
+	struct hist_case *cases;
+	int ncases, cases_cap;
+	struct hist_event *heap; /* pending case events, a min-heap by time */
+	int nheap, heap_cap;
+	/* the hall's floor (history_hall.c) */
+	struct hist_floor *floor;
 };
 
 /* Sets every clock to t: the process's, the cases' and the hall's. */

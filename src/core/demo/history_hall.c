@@ -28,16 +28,16 @@ static const struct {
 enum { NCAT = sizeof(volume) / sizeof(volume[0]) };
 
 /* Arrivals by hour of the day (relative): the mid-morning and mid-afternoon peaks. */
-static const int by_hour[24] = {[9] = 90, [10] = 100, [11] = 70, [13] = 50,
-				[14] = 85, [15] = 80, [16] = 55};
+static const int by_hour[24] = {
+	[9] = 90, [10] = 100, [11] = 70, [13] = 50, [14] = 85, [15] = 80, [16] = 55};
 
 enum window_state { W_OFF, W_IDLE, W_CALLED, W_SERVING };
 
 struct hist_window {
 	int no;
-	bool all;	    /* serves every category ("*") */
-	bool cat[NCAT];	    /* the categories it serves */
-	int first_cat;	    /* its category (staffing is by category) */
+	bool all;	/* serves every category ("*") */
+	bool cat[NCAT]; /* the categories it serves */
+	int first_cat;	/* its category (staffing is by category) */
 	yc_user clerk;
 	enum window_state state;
 	char ticket[32];
@@ -50,11 +50,18 @@ struct booking {
 	int cat;
 	int32_t day;
 	int minute;
-	bool keep;
+	bool keep; /* checked in; else missed */
 };
-static struct booking *bookings;
-static int nbookings, bookings_cap;
-static int service_s[NCAT];
+
+/* The floor: the hall's layout, its windows through the day, the appointments booked. */
+struct hist_floor {
+	cJSON *hall; /* data/demo/hall.json */
+	struct hist_window *windows;
+	int nwindows;
+	struct booking *bookings;
+	int nbookings, bookings_cap;
+	int service_s[NCAT]; /* each category's usual service time */
+};
 
 static int cat_index(const char *code)
 {
@@ -66,25 +73,28 @@ static int cat_index(const char *code)
 
 int hist_hall_setup(struct hist *h)
 {
+	struct hist_floor *f = h->floor = calloc(1, sizeof(*h->floor));
+	if (!f)
+		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
 	const char *text = demo_file("hall.json");
 	if (!text)
 		return yc_err_set(h->err, YC_EINTERNAL, NULL, "the demo hall is not built in");
-	int rc = yc_json_parse(text, strlen(text), &h->hall, h->err);
+	int rc = yc_json_parse(text, strlen(text), &f->hall, h->err);
 	if (rc)
 		return rc;
 	const cJSON *c;
-	cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(h->hall, "categories")) {
+	cJSON_ArrayForEach (c, cJSON_GetObjectItemCaseSensitive(f->hall, "categories")) {
 		int i = cat_index(yc_json_str(c, "code"));
 		if (i >= 0)
-			service_s[i] = (int)yc_json_int(c, "default_service_s", 420);
+			f->service_s[i] = (int)yc_json_int(c, "default_service_s", 420);
 	}
-	const cJSON *list = cJSON_GetObjectItemCaseSensitive(h->hall, "windows");
-	h->windows = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*h->windows));
-	if (!h->windows)
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(f->hall, "windows");
+	f->windows = calloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*f->windows));
+	if (!f->windows)
 		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
 	const cJSON *w;
 	cJSON_ArrayForEach (w, list) {
-		struct hist_window *x = &h->windows[h->nwindows];
+		struct hist_window *x = &f->windows[f->nwindows];
 		x->no = (int)yc_json_int(w, "no", 0);
 		x->first_cat = -1;
 		const cJSON *code;
@@ -109,23 +119,27 @@ int hist_hall_setup(struct hist *h)
 		snprintf(username, sizeof(username), "clerk-%d", x->no);
 		if ((rc = account_find(h->d, username, &x->clerk, h->err)))
 			return rc;
-		h->nwindows++;
+		f->nwindows++;
 	}
 	return 0;
 }
 
 void hist_hall_free(struct hist *h)
 {
-	cJSON_Delete(h->hall);
-	free(h->windows);
-	free(bookings);
-	h->hall = NULL, h->windows = NULL, h->nwindows = 0;
-	bookings = NULL, nbookings = bookings_cap = 0;
+	struct hist_floor *f = h->floor;
+	if (!f)
+		return;
+	cJSON_Delete(f->hall);
+	free(f->windows);
+	free(f->bookings);
+	free(f);
+	h->floor = NULL;
 }
 
 /* Appointments for for_day, booked on day before the hall opens. */
 int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 {
+	struct hist_floor *f = h->floor;
 	int slots[64];
 	int nslots = hall_day_slots(h->hc->cal, for_day, h->hc->slot_minutes, slots, 64, h->err);
 	if (nslots <= 0)
@@ -137,14 +151,14 @@ int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 		if (t >= h->o->end_ms)
 			return 0;
 		hist_at(h, t);
-		if (nbookings == bookings_cap) {
-			int cap = bookings_cap ? bookings_cap * 2 : 1024;
-			struct booking *p = realloc(bookings, (size_t)cap * sizeof(*p));
+		if (f->nbookings == f->bookings_cap) {
+			int cap = f->bookings_cap ? f->bookings_cap * 2 : 1024;
+			struct booking *p = realloc(f->bookings, (size_t)cap * sizeof(*p));
 			if (!p)
 				return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-			bookings = p, bookings_cap = cap;
+			f->bookings = p, f->bookings_cap = cap;
 		}
-		struct booking *b = &bookings[nbookings];
+		struct booking *b = &f->bookings[f->nbookings];
 		b->person = 2 + rng_below(&h->rng, h->npeople - 2);
 		b->cat = rng_below(&h->rng, NCAT);
 		b->day = for_day;
@@ -167,7 +181,7 @@ int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 			const char *id = yc_json_str(j, "id");
 			snprintf(b->id, sizeof(b->id), "%s", id ? id : "");
 			cJSON_Delete(j);
-			nbookings++;
+			f->nbookings++;
 			h->o->appointments++;
 		}
 		yc_buf_release(&out);
@@ -207,19 +221,23 @@ static int ticket_act(struct hist *h, struct hist_window *w, const char *action)
 
 static int issue(struct hist *h, const struct arrival *a, int *waiting)
 {
+	struct hist_floor *f = h->floor;
 	yc_buf out;
 	yc_buf_init(&out, 0);
 	int rc;
 	hist_at(h, a->t);
 	if (a->booking >= 0) {
-		const struct booking *b = &bookings[a->booking];
+		const struct booking *b = &f->bookings[a->booking];
 		rc = hall_appointment_act(h->d, h->hc, &h->people[b->person].user, b->id,
 					  "check_in", NULL, &out, h->err);
 	} else {
 		cJSON *body = cJSON_CreateObject();
 		int r = rng_below(&h->rng, 100);
 		cJSON_AddStringToObject(body, "category", volume[a->cat].code);
-		cJSON_AddStringToObject(body, "channel", r < 72 ? "kiosk" : r < 95 ? "mobile" : "window");
+		cJSON_AddStringToObject(body, "channel",
+					r < 72	 ? "kiosk"
+					: r < 95 ? "mobile"
+						 : "window");
 		if (rng_chance(&h->rng, 30)) {
 			static const char *const why[] = {"七十岁以上老年人", "残疾人", "孕妇",
 							  "重点项目"};
@@ -252,6 +270,7 @@ static bool has_waiting(const struct hist_window *w, const int *waiting)
 
 static int call_next(struct hist *h, struct hist_window *w, int64_t t, int *waiting)
 {
+	struct hist_floor *f = h->floor;
 	yc_buf out;
 	yc_buf_init(&out, 0);
 	bool none = false;
@@ -272,8 +291,9 @@ static int call_next(struct hist *h, struct hist_window *w, int64_t t, int *wait
 			hist_at(h, t + 20000 + rng_below(&h->rng, 40) * 1000);
 			rc = ticket_act(h, w, "start");
 			/* service times spread around the category's usual */
-			int base = service_s[cat >= 0 ? cat : 0];
-			int s = base / 3 + rng_below(&h->rng, base) + rng_below(&h->rng, base / 2 + 1);
+			int base = f->service_s[cat >= 0 ? cat : 0];
+			int s = base / 3 + rng_below(&h->rng, base) +
+				rng_below(&h->rng, base / 2 + 1);
 			w->state = W_SERVING;
 			w->until_ms = h->now_ms + (int64_t)s * 1000;
 		}
@@ -289,6 +309,7 @@ static int call_next(struct hist *h, struct hist_window *w, int64_t t, int *wait
 
 int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, int64_t until))
 {
+	struct hist_floor *f = h->floor;
 	int starts[8], ends[8];
 	int spans = calendar_spans(h->hc->cal, starts, ends, 8);
 	if (spans <= 0)
@@ -300,14 +321,14 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 	for (int s = 0; s < spans; s++)
 		minutes_open += ends[s] - starts[s];
 	for (int i = 0; i < NCAT; i++) {
-		need[i] = volume[i].per_day * service_s[i] * 16 / (minutes_open * 60 * 10) + 1;
+		need[i] = volume[i].per_day * f->service_s[i] * 16 / (minutes_open * 60 * 10) + 1;
 		need[i] += rng_below(&h->rng, 2);
 	}
 	int rc = 0;
 	int64_t t = hist_ms(h, day, open - 10);
-	for (int k = 0; k < h->nwindows && !rc; k++) {
+	for (int k = 0; k < f->nwindows && !rc; k++) {
 		/* rotate which windows of a category open, day by day */
-		struct hist_window *w = &h->windows[(k + day * 7) % h->nwindows];
+		struct hist_window *w = &f->windows[(k + day * 7) % f->nwindows];
 		int c = w->all ? -1 : w->first_cat;
 		w->state = W_OFF;
 		if (w->all ? staffed[0] > need[0] + 1 : c < 0 || staffed[c] >= need[c])
@@ -329,32 +350,30 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 	int total = 0;
 	for (int i = 0; i < NCAT; i++)
 		total += volume[i].per_day;
-	struct arrival *arr = calloc((size_t)total * 2 + (size_t)nbookings + 1, sizeof(*arr));
+	struct arrival *arr = calloc((size_t)total * 2 + (size_t)f->nbookings + 1, sizeof(*arr));
 	if (!arr)
 		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
 	int narr = 0, weight = 0;
 	for (int hr = 0; hr < 24; hr++)
 		weight += by_hour[hr];
 	for (int i = 0; i < NCAT; i++) {
-		int n = volume[i].per_day + rng_between(&h->rng, -volume[i].per_day / 6,
-							      volume[i].per_day / 6);
+		int n = volume[i].per_day +
+			rng_between(&h->rng, -volume[i].per_day / 6, volume[i].per_day / 6);
 		for (int k = 0; k < n; k++) {
 			int r = rng_below(&h->rng, weight), hr = 0;
 			while (r >= by_hour[hr])
 				r -= by_hour[hr++];
 			int minute = hr * 60 + rng_below(&h->rng, 60);
-			arr[narr++] = (struct arrival){hist_ms(h, day, minute) +
-							       rng_below(&h->rng, 60) * 1000,
-						       i, -1};
+			arr[narr++] = (struct arrival){
+				hist_ms(h, day, minute) + rng_below(&h->rng, 60) * 1000, i, -1};
 		}
 	}
-	for (int b = 0; b < nbookings; b++)
-		if (bookings[b].day == day && bookings[b].keep && bookings[b].id[0])
-			arr[narr++] = (struct arrival){
-				hist_ms(h, day, bookings[b].minute) -
-					rng_below(&h->rng, 20) * 60000 +
-					rng_below(&h->rng, 60) * 1000,
-				bookings[b].cat, b};
+	for (int b = 0; b < f->nbookings; b++)
+		if (f->bookings[b].day == day && f->bookings[b].keep && f->bookings[b].id[0])
+			arr[narr++] = (struct arrival){hist_ms(h, day, f->bookings[b].minute) -
+							       rng_below(&h->rng, 20) * 60000 +
+							       rng_below(&h->rng, 60) * 1000,
+						       f->bookings[b].cat, b};
 	qsort(arr, (size_t)narr, sizeof(*arr), arrival_cmp);
 
 	int waiting[NCAT] = {0};
@@ -366,9 +385,10 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 		if ((rc = step_cases(h, tick)))
 			break;
 		/* windows finish what they serve, or give up on who never came */
-		for (int k = 0; k < h->nwindows && !rc; k++) {
-			struct hist_window *w = &h->windows[k];
-			if ((w->state == W_SERVING || w->state == W_CALLED) && w->until_ms <= tick) {
+		for (int k = 0; k < f->nwindows && !rc; k++) {
+			struct hist_window *w = &f->windows[k];
+			if ((w->state == W_SERVING || w->state == W_CALLED) &&
+			    w->until_ms <= tick) {
 				hist_at(h, w->until_ms);
 				rc = ticket_act(h, w, w->state == W_SERVING ? "finish" : "no_show");
 			}
@@ -380,16 +400,16 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 			next++;
 		}
 		/* idle windows call, in an order that moves from minute to minute */
-		for (int k = 0; k < h->nwindows && !rc; k++) {
-			struct hist_window *w = &h->windows[(k + minute) % h->nwindows];
+		for (int k = 0; k < f->nwindows && !rc; k++) {
+			struct hist_window *w = &f->windows[(k + minute) % f->nwindows];
 			if (w->state == W_IDLE && has_waiting(w, waiting))
 				rc = call_next(h, w, tick + 1000 + k * 500, waiting);
 		}
 	}
 	free(arr);
 	/* closing: every window finishes, then signs out */
-	for (int k = 0; k < h->nwindows && !rc; k++) {
-		struct hist_window *w = &h->windows[k];
+	for (int k = 0; k < f->nwindows && !rc; k++) {
+		struct hist_window *w = &f->windows[k];
 		if (w->state == W_OFF)
 			continue;
 		if (w->state == W_SERVING || w->state == W_CALLED) {

@@ -1,0 +1,95 @@
+// Every seat's start page in a district with a past (init --demo's default history), at a
+// desktop's 1366×900 and a phone's 390×844: no console error, figures where there is data and
+// "—" where there is none, and nothing on the kiosk or the boards spilling out of its box.
+// Screenshots go to build/test-logs/seats/ for a person to look at.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEMO_PASSWORD, ROOT, freshDb, startServer } from '../api/helper.mjs';
+import { launch, newPage } from './browser.mjs';
+
+const SHOTS = join(ROOT, 'build', 'test-logs', 'seats');
+const SIZES = [{ name: 'desktop', width: 1366, height: 900 }, { name: 'phone', width: 390, height: 844 }];
+// seat, who logs in (null: nobody), the page, what shows that it has loaded its data
+const SEATS = [
+  ['guide', null, '/', '.item-card, .item-list li, main a[href*="item.html"]'],
+  ['applicant', 'applicant1', '/my.html', 'table tbody tr, .case-row, .empty'],
+  ['window', 'clerk1', '/window.html', 'table tbody tr, .empty'],
+  ['approver', 'approver-bdc', '/inbox.html', 'table tbody tr, .empty'],
+  ['supervisor', 'supervisor1', '/board.html', '#fig-on-time, .figure'],
+  ['counter', 'clerk-37', '/hall/counter.html', 'main'],
+  ['appointments', 'applicant1', '/hall/appointments.html', 'main'],
+  ['hall-stats', 'supervisor1', '/hall/stats.html', 'canvas, table'],
+  ['kiosk', null, '/hall/kiosk.html', 'button'],
+  ['board', null, '/hall/board.html?floor=2', '.board-window'],
+  ['admin', 'admin', '/admin/items.html', 'table tbody tr'],
+];
+
+let s;
+let browser;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  s = await startServer(freshDb({ history: 'recent', seed: 11 }));
+  browser = await launch();
+}, { timeout: 600000 });
+after(async () => { await browser?.close(); await s?.stop(); });
+
+async function loginAs(page, username) {
+  await page.goto(s.url + '/login.html');
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.click('#submit');
+  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+}
+
+// Elements whose content is wider or taller than their box while it does not scroll, or that
+// stick out of the page sideways: what a person sees as text running over its neighbours.
+function overflowing(page, selector) {
+  return page.$$eval(selector, (els) => els.filter((el) => {
+    const cs = getComputedStyle(el);
+    if (cs.display === 'none' || cs.visibility === 'hidden') return false;
+    const clips = /(auto|scroll|hidden|clip)/.test(cs.overflowX + cs.overflowY);
+    const spills = !clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+    const r = el.getBoundingClientRect();
+    return spills || r.right > document.documentElement.clientWidth + 1;
+  }).map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent.trim().slice(0, 40)}`));
+}
+
+for (const [seat, who, path, ready] of SEATS) {
+  test(`${seat}: ${path} with the district's past`, async () => {
+    for (const size of SIZES) {
+      const page = await newPage(browser);
+      await page.setViewportSize({ width: size.width, height: size.height });
+      if (who) await loginAs(page, who);
+      await page.goto(s.url + path);
+      await page.waitForSelector(ready, { timeout: 15000 });
+      // (boards and consoles keep a live stream open, so the network is never idle)
+      await page.waitForTimeout(700);
+      await page.screenshot({ path: join(SHOTS, `${seat}-${size.name}.png`), fullPage: true });
+      const text = await page.textContent('body');
+      assert.doesNotMatch(text, /NaN|undefined|null%|Infinity/, 'a figure without data reads —');
+      // the page itself never scrolls sideways
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(wide <= 1, `${seat} at ${size.name} is ${wide}px wider than the screen`);
+      if (seat === 'kiosk' || seat === 'board') {
+        const spilled = await overflowing(page, 'button, button *, .board-window, .board-window *, h1, h2');
+        assert.deepEqual(spilled, [], `${seat} at ${size.name}`);
+      }
+      // an anonymous page asks whether someone is logged in: a 401 is its answer, not a problem
+      assert.deepEqual(page.problems.filter((p) => !/status of 401/.test(p)), [], `${seat} at ${size.name}: console`);
+      await page.close();
+    }
+  });
+}
+
+test('the supervisor sees the past in figures: cases on the board, tickets in the hall chart', async () => {
+  const page = await newPage(browser);
+  await loginAs(page, 'supervisor1');
+  await page.goto(s.url + '/board.html');
+  await page.waitForSelector('#fig-on-time');
+  const onTime = await page.textContent('#fig-on-time');
+  assert.match(onTime, /\d+\.\d%/, `on time: ${onTime}`);
+  assert.doesNotMatch(onTime, /100\.0%/, 'a real district is not perfect');
+  await page.close();
+});
