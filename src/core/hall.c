@@ -237,9 +237,36 @@ static bool serves(const char *cats, const char *category)
 	return strstr(cats, quoted) != NULL;
 }
 
+int hall_opening(const struct hall_ctx *c, struct hall_opening *o, yc_err *err)
+{
+	memset(o, 0, sizeof(*o));
+	int starts[8], ends[8];
+	int n = calendar_spans(c->cal, starts, ends, 8);
+	if (n <= 0)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the hall has no opening hours");
+	int32_t day = today(c);
+	int minute = (int)(local_min(c, now_of(c)) - (int64_t)day * 1440);
+	bool work = false;
+	int rc = calendar_is_workday(c->cal, day, &work, err);
+	if (rc)
+		return rc;
+	if (work && minute >= starts[0] && minute < ends[n - 1]) {
+		o->open = true;
+		for (int i = 1; i < n; i++)
+			if (minute >= ends[i - 1] && minute < starts[i])
+				o->resumes_at_ms = ms_of(c, day, starts[i]);
+		return 0;
+	}
+	int32_t next = day;
+	if (!work || minute >= ends[n - 1])
+		rc = calendar_add_workdays(c->cal, day, 1, &next, err);
+	if (!rc)
+		o->opens_at_ms = ms_of(c, next, starts[0]);
+	return rc;
+}
+
 int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 {
-	(void)c;
 	static const struct {
 		const char *key, *kinds, *sql;
 	} parts[] = {
@@ -263,6 +290,20 @@ int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 		if (rc)
 			return rc;
 	}
+	/* whether the hall takes people now, and when it opens or resumes (a kiosk says so) */
+	struct hall_opening o;
+	int rc = hall_opening(c, &o, NULL);
+	int starts[8], ends[8];
+	int n = calendar_spans(c->cal, starts, ends, 8);
+	yc_buf_adds(out, ",\"hours\":\"");
+	for (int i = 0; i < n; i++)
+		yc_buf_addf(out, "%s%02d:%02d-%02d:%02d", i ? "," : "", starts[i] / 60, starts[i] % 60,
+			    ends[i] / 60, ends[i] % 60);
+	char day[16];
+	yc_date_format(today(c), day, sizeof(day));
+	yc_buf_addf(out, "\",\"today\":\"%s\",\"open\":%s", day, !rc && o.open ? "true" : "false");
+	yc_json_add_time(out, "opens_at", rc ? 0 : o.opens_at_ms, c->tz_offset_min);
+	yc_json_add_time(out, "resumes_at", rc ? 0 : o.resumes_at_ms, c->tz_offset_min);
 	return yc_buf_addc(out, '}');
 }
 

@@ -77,9 +77,22 @@ int64_t hall_estimate_s(int ahead, int open_windows, int64_t avg_service_s);
 
 /* ---- the hall --------------------------------------------------------------- */
 
+/* Whether the hall takes people now, by the calendar and the opening hours. */
+struct hall_opening {
+	bool open;	       /* a working day, from the first opening to the last closing */
+	int64_t opens_at_ms;   /* closed: when it next opens (0: open) */
+	int64_t resumes_at_ms; /* open, in a break between spans: when calling resumes (else 0) */
+};
+/* YC_ENOTLOADED when the next working day is in a year whose calendar is not loaded. */
+int hall_opening(const struct hall_ctx *c, struct hall_opening *o, yc_err *err);
+
 /* Loads zones, categories and windows ({"zones","categories","windows"}); replaces none in use. */
 int hall_import(db *d, const cJSON *hall, yc_err *err);
-/* Appends {"zones","categories","windows"} with each window's state and current call. */
+/*
+ * Appends {"zones","categories","windows","hours","open","opens_at","resumes_at"}: each
+ * window's state and current call, and the hall's opening (hall_opening; both times null
+ * when they do not apply or the calendar does not know them).
+ */
 int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err);
 
 /* sign_in, sign_out, pause, resume: a clerk allowed at that window. */

@@ -78,7 +78,7 @@ test('CLI calendar: add-workdays, is-workday, and a year that is not loaded', ()
 });
 
 test('CLI calendar load writes the year to the database; --db queries use it', () => {
-  const fresh = freshDb({ demo: false });
+  const fresh = freshDb({ demo: false, nextYear: false });
   const { dir, db } = fresh;
   const file = join(dir, '2027.json');
   writeFileSync(file, JSON.stringify({ year: 2027, source: 'test', days: [{ date: '2027-01-01', kind: 'off', name: '元旦' }] }));

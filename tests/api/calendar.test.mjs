@@ -1,10 +1,11 @@
 // The working-day calendar over HTTP.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { startServer, expectError } from './helper.mjs';
+import { expectError, freshDb, startServer } from './helper.mjs';
 
 let s;
-before(async () => { s = await startServer(); });
+// these tests load years themselves: no stand-in for next year
+before(async () => { s = await startServer(freshDb({ nextYear: false })); });
 after(async () => { await s.stop(); });
 
 const add = (date, n) => s.api('GET', `/api/v1/calendar/add-workdays?date=${date}&n=${n}`);
@@ -84,7 +85,7 @@ test('an admin loads next year; limits across the new year then work; it survive
     assert.equal(again.json.result, '2027-01-04');
   } finally {
     await s2.stop({ clean: false });
-    s = await startServer();
+    s = await startServer(freshDb({ nextYear: false }));
   }
 });
 

@@ -2,7 +2,7 @@
 // database, and talks to it over HTTP. Used by the API, browser and crash tests.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -39,7 +39,7 @@ export function sql(db, statement) {
 // On PostgreSQL each one is a new database in the test cluster. history is the demo's past
 // (init --history): none by default, so that a test sees only what it makes; seed and until
 // (YYYY-MM-DDTHH:MM) make it repeat.
-export function freshDb({ demo = true, history = 'none', seed, until } = {}) {
+export function freshDb({ demo = true, history = 'none', seed, until, nextYear = true } = {}) {
   const dir = tempDir();
   let db = join(dir, 'yichuang.db');
   if (PG) {
@@ -51,14 +51,15 @@ export function freshDb({ demo = true, history = 'none', seed, until } = {}) {
     ...(demo && seed !== undefined ? ['--seed', String(seed)] : []),
     ...(demo && until ? ['--until', until] : [])]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
-  loadNextYear(db, dir);
+  if (nextYear) loadNextYear(db, dir);
   return { dir, db };
 }
 
 // A deadline may fall in next year, and a date in a year whose State Council notice is not
 // loaded is an error (docs/calendar.md). From December on, until the project ships next
 // year's notice, the tests run as an operator would have it: with a stand-in for next year
-// (weekends only) loaded the way a notice is.
+// (weekends only) loaded the way a notice is. Tests of loading years themselves say
+// nextYear: false.
 export function loadNextYear(db, dir) {
   const next = new Date().getUTCFullYear() + 1;
   if (existsSync(join(ROOT, 'data', 'calendar', `${next}.json`))) return;
@@ -75,6 +76,26 @@ export function dropDb({ dir, db }) {
     const name = new URL(db).pathname.slice(1);
     if (name.startsWith('yc_')) sql(PG, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   }
+}
+
+// For tests that use the hall as a person would (the kiosk takes tickets only while the hall
+// is open): today becomes a working day of the database's calendar, loaded as a notice is, and
+// the server is to run with these arguments: open around the clock.
+export const OPEN_ALL_DAY = ['--work-hours', '00:00-23:59'];
+export function openHallToday({ db, dir }) {
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const year = Number(today.slice(0, 4));
+  const official = join(ROOT, 'data', 'calendar', `${year}.json`);
+  const cal = existsSync(official) ? JSON.parse(readFileSync(official, 'utf8'))
+    : { year, source: `test stand-in for ${year}: weekends only`, days: [] };
+  cal.days = cal.days.filter((d) => d.date !== today);
+  cal.days.push({ date: today, kind: 'work', name: '测试：大厅今日开放' });
+  cal.days.sort((a, b) => a.date.localeCompare(b.date));
+  const file = join(dir, `calendar-${year}-open.json`);
+  writeFileSync(file, JSON.stringify(cal));
+  const r = cli(['calendar', 'load', '--db', db, file]);
+  if (r.status !== 0) throw new Error(`calendar load failed: ${r.stderr}`);
+  return { db, dir };
 }
 
 export async function startServer({ db, dir, args = [], env = {} } = {}) {

@@ -5,12 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { startServer, sql, DEMO_PASSWORD } from '../api/helper.mjs';
+import { DEMO_PASSWORD, OPEN_ALL_DAY, freshDb, openHallToday, startServer, sql } from '../api/helper.mjs';
 import { launch, newPage, SHOTS } from './browser.mjs';
 
 let s;
 let browser;
-before(async () => { s = await startServer({ args: ['--queue-fairness', '0'] }); browser = await launch(); });
+// the kiosk takes tickets only while the hall is open: this hall is open all day, today
+before(async () => {
+  s = await startServer({ ...openHallToday(freshDb()), args: ['--queue-fairness', '0', ...OPEN_ALL_DAY] });
+  browser = await launch();
+});
 after(async () => { await browser?.close(); await s?.stop(); });
 
 const real = (problems) => problems.filter((p) => !/status of (401|409|422)/.test(p));

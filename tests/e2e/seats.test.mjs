@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, ROOT, freshDb, startServer } from '../api/helper.mjs';
+import { DEMO_PASSWORD, OPEN_ALL_DAY, ROOT, freshDb, openHallToday, startServer } from '../api/helper.mjs';
 import { launch, newPage } from './browser.mjs';
 
 const SHOTS = join(ROOT, 'build', 'test-logs', 'seats');
@@ -30,7 +30,8 @@ let s;
 let browser;
 before(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  s = await startServer(freshDb({ history: 'recent', seed: 11 }));
+  // open all day today, so that the kiosk shows its buttons whenever the test runs
+  s = await startServer({ ...openHallToday(freshDb({ history: 'recent', seed: 11 })), args: OPEN_ALL_DAY });
   browser = await launch();
 }, { timeout: 600000 });
 after(async () => { await browser?.close(); await s?.stop(); });

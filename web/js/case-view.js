@@ -179,7 +179,8 @@ export function renderCase(container, c, user, onChange) {
   const have = new Map(c.materials.map((m) => [m.id, m]));
   const mats = el('table', { class: 'list materials' },
     el('thead', {}, el('tr', {}, el('th', {}, '材料'), el('th', {}, '必要性'), el('th', {}, '状态'))),
-    el('tbody', {}, c.required_materials.map((m) => el('tr', { 'data-material': m.id },
+    el('tbody', {}, c.required_materials.length ? null : el('tr', { class: 'empty-row' }, el('td', { colspan: 3, class: 'muted' }, '本事项无需提交申请材料。')),
+      c.required_materials.map((m) => el('tr', { 'data-material': m.id },
       el('td', {}, m.name),
       el('td', {}, m.required ? '必要' : '非必要'),
       el('td', {}, c.missing.includes(m.id) ? el('span', { class: 'light yellow' }, '容缺待补')

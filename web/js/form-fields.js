@@ -36,7 +36,8 @@ export function materialChecklist(item) {
   });
   const node = el('table', { class: 'list checklist' },
     el('thead', {}, el('tr', {}, el('th', {}, '材料'), el('th', {}, '必要性'), el('th', {}, '文件（PDF、JPG、PNG、OFD）'))),
-    el('tbody', {}, rows.map((r) => r[2])));
+    el('tbody', {}, rows.length ? rows.map((r) => r[2])
+      : el('tr', { class: 'empty-row' }, el('td', { colspan: 3, class: 'muted' }, '本事项无需提交申请材料。'))));
   const materials = async () => {
     const out = [];
     for (const [m, file] of rows) {

@@ -4,7 +4,8 @@ import { $, el, header, showError, TYPES, LEVELS, CASE_TYPES, limitText } from '
 
 const state = { q: '', department: '', level: '', type: '', depth: '', cursor: null };
 
-function pct(x) { return (x * 100).toFixed(1) + '%'; }
+// A share of nothing (no items, no legal days) reads "—", not 0.0% or 100.0%.
+function pct(x, of) { return of ? (x * 100).toFixed(1) + '%' : '—'; }
 
 async function figures() {
   const s = await api('GET', '/catalog/stats');
@@ -12,9 +13,9 @@ async function figures() {
   const f = (value, label) => el('div', { class: 'figure' }, el('b', {}, value), el('span', {}, label));
   box.replaceChildren(
     f(String(s.items), '政务服务事项'),
-    f(pct(s.online_able_rate), '可网办率'),
-    f(pct(s.fully_online_rate), '全程网办率'),
-    f(pct(s.days_cut_share), '承诺时限压缩比例'),
+    f(pct(s.online_able_rate, s.items), '可网办率'),
+    f(pct(s.fully_online_rate, s.items), '全程网办率'),
+    f(pct(s.days_cut_share, s.legal_days), '承诺时限压缩比例'),
     f(String(s.levels_removed), '压减审批层级'),
     f(String(s.signatures_removed), '精简审批签字'),
   );

@@ -7,6 +7,10 @@ const STATES = { booked: '已预约', cancelled: '已取消', checked_in: '已�
 
 async function mine() {
   const r = await api('GET', '/appointments');
+  if (!r.appointments.length) {
+    $('#mine tbody').replaceChildren(el('tr', { class: 'empty-row' }, el('td', { colspan: 6, class: 'muted', id: 'no-appointments' }, '暂无预约。')));
+    return;
+  }
   $('#mine tbody').replaceChildren(...r.appointments.map((a) => el('tr', { 'data-appointment': a.id },
     el('td', {}, el('b', { class: 'code' }, a.id)), el('td', {}, a.category_name), el('td', {}, a.date), el('td', {}, a.slot),
     el('td', {}, STATES[a.state] || a.state),
@@ -19,8 +23,9 @@ async function slots() {
   $('#error').classList.add('hidden');
   try {
     const r = await api('GET', `/appointment-slots?category=${$('#category').value}&date=${$('#date').value}`);
-    $('#slots').replaceChildren(r.workday
-      ? el('div', { class: 'slot-grid' }, r.slots.map((s) => el('button', {
+    $('#slots').replaceChildren(!r.workday ? el('p', { class: 'muted', id: 'no-slots' }, '该日不是工作日，不能预约。')
+      : !r.slots.length ? el('p', { class: 'muted', id: 'no-slots' }, '该日暂无可预约时段。')
+      : el('div', { class: 'slot-grid' }, r.slots.map((s) => el('button', {
         class: 'slot', 'data-slot': s.slot, disabled: s.available === 0,
         onclick: async () => {
           try {
@@ -30,8 +35,7 @@ async function slots() {
             await Promise.all([mine(), slots()]);
           } catch (e) { showError($('#error'), e); }
         },
-      }, s.slot, el('small', {}, ` 余 ${s.available}`))))
-      : el('p', { class: 'muted', id: 'no-slots' }, '该日不是工作日，不能预约。'));
+      }, s.slot, el('small', {}, ` 余 ${s.available}`)))));
   } catch (e) { showError($('#error'), e); }
 }
 
@@ -40,7 +44,8 @@ async function main() {
   if (!user) { location.href = '/login.html?next=/hall/appointments.html'; return; }
   const hall = await api('GET', '/hall');
   $('#category').replaceChildren(...hall.categories.map((c) => el('option', { value: c.code }, `${c.code} ${c.name}`)));
-  const d = new Date(Date.now() + 86400000);
+  // tomorrow in Beijing time (the hall's), whatever this device's time zone
+  const d = new Date(Date.now() + 8 * 3600000 + 86400000);
   $('#date').value = d.toISOString().slice(0, 10);
   $('#find').addEventListener('click', slots);
   if (user.role === 'applicant') await mine();

@@ -28,7 +28,9 @@ async function main() {
   const wins = hall.windows.filter((w) => (!floor || String(w.floor) === floor) && (!zone || w.zone === zone));
   const cells = new Map(wins.map((w) => [w.no, el('div', { class: 'board-window' + (w.current ? ' busy' : ''), 'data-window': w.no },
     el('span', { class: 'no' }, `${w.no} 号窗口`), el('b', { class: 'ticket' }, w.current || '—'))]));
-  $('#windows').replaceChildren(...cells.values());
+  $('#windows').replaceChildren(...(cells.size ? cells.values()
+    : [el('p', { class: 'board-empty', id: 'no-windows' }, zone || floor ? '此区域暂无服务窗口。' : '暂无服务窗口。')]));
+  $('#calls').replaceChildren(el('li', { class: 'board-empty', id: 'no-calls' }, '暂无叫号'));
   $('#voice').addEventListener('click', () => {
     voice = !voice;
     $('#voice').textContent = voice ? '关闭语音播报' : '开启语音播报';
@@ -50,6 +52,7 @@ async function main() {
         cell.classList.add('busy', 'flash');
         setTimeout(() => cell.classList.remove('flash'), 3000);
       }
+      $('#no-calls')?.remove();
       $('#calls').prepend(el('li', { 'data-event': ev.id, 'data-ticket': p.number },
         el('b', {}, p.number), ` → ${p.window} 号窗口`, el('time', {}, ' ' + p.at.slice(11, 19)), p.type === 'recall' ? '（重呼）' : ''));
       while ($('#calls').children.length > 12) $('#calls').lastChild.remove();

@@ -4,8 +4,10 @@ export const TICKET_STATES = {
 };
 export const PRIORITIES = { green: '绿色通道', appointment: '预约', normal: '普通' };
 
-export function waitText(s) {
+// The estimated wait; with no window open there is nothing to estimate from.
+export function waitText(s, openWindows) {
   if (s === undefined || s === null) return '';
+  if (openWindows === 0) return '预计等候 —（暂无窗口办理）';
   if (s < 60) return '即将叫号';
   return `约 ${Math.round(s / 60)} 分钟`;
 }

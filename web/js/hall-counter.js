@@ -25,8 +25,13 @@ async function act(fn) {
 
 async function queues() {
   const hall = await api('GET', '/hall');
-  $('#queues tbody').replaceChildren(...hall.categories.map((c) => el('tr', { 'data-category': c.code }, el('td', {}, `${c.code} ${c.name}`), el('td', {}, c.waiting))));
+  $('#queues tbody').replaceChildren(...(hall.categories.length
+    ? hall.categories.map((c) => el('tr', { 'data-category': c.code }, el('td', {}, `${c.code} ${c.name}`), el('td', {}, c.waiting)))
+    : [el('tr', { class: 'empty-row' }, el('td', { colspan: 2, class: 'muted' }, '暂无业务类别。'))]));
+  // a live refresh keeps what the clerk has chosen
+  const chosen = $('#transfer-category').value;
   $('#transfer-category').replaceChildren(...hall.categories.map((c) => el('option', { value: c.code }, `${c.code} ${c.name}`)));
+  if (hall.categories.some((c) => c.code === chosen)) $('#transfer-category').value = chosen;
   const w = hall.windows.find((x) => x.no === windowNo);
   if (w) $('#window-state').textContent = { open: '服务中', paused: '暂停', closed: '未上岗' }[w.state] + (w.staff ? `（${w.staff}）` : '');
 }

@@ -18,7 +18,7 @@ async function main() {
       $('#category').textContent = `业务类别 ${t.category}`;
       $('#state').textContent = t.state === 'called' || t.state === 'serving' ? `${TICKET_STATES[t.state]}：${t.window} 号窗口` : TICKET_STATES[t.state];
       $('#state').dataset.state = t.state;
-      $('#queue').textContent = t.state === 'waiting' ? `前面还有 ${t.position - 1} 人，${waitText(t.estimated_wait_s)}` : '';
+      $('#queue').textContent = t.state === 'waiting' ? `前面还有 ${t.position - 1} 人，${waitText(t.estimated_wait_s, t.open_windows)}` : '';
       $('#ticket').classList.remove('hidden');
     } catch (e) {
       showError($('#error'), e.status === 404 ? { message: '没有找到这张号票。' } : e);

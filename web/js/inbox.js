@@ -16,7 +16,11 @@ async function main() {
   const user = await header('inbox');
   if (!user) { location.href = '/login.html?next=/inbox.html'; return; }
   if (user.role !== 'approver') { showError($('#error'), { message: '审批待办需以审批人员账号登录。' }); return; }
-  $('#dept').textContent = `部门 ${user.department}`;
+  $('#dept').textContent = `部门 ${user.department || '—'}`;
+  api('GET', '/departments').then((d) => {
+    const mine = d.departments.find((x) => x.code === user.department);
+    if (mine) $('#dept').textContent = `部门 ${mine.name}`;
+  }).catch(() => {});
   postChecks();
   seat(user, QUEUES, {
     columns: (c) => [el('td', {}, (c.deadline || '—').replace('T', ' ').replace(/\+.*$/, ''), c.assignee ? null : el('div', { class: 'muted' }, '待认领')), el('td', {}, lightBadge(c.light))],

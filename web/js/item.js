@@ -44,7 +44,8 @@ async function main() {
     row('审批签字', ap.signatures !== undefined ? `${ap.signatures} 人次（原 ${ap.signatures_before ?? ap.signatures} 人次）` : null),
     row('送达方式', (it.delivery || []).map((d) => DELIVERY[d] || d).join('、') || '窗口领取'),
     row('关键词', it.keywords || null));
-  $('#materials tbody').replaceChildren(...(it.materials || []).map((m, i) => el('tr', {},
+  $('#materials tbody').replaceChildren(...((it.materials || []).length ? [] : [el('tr', { class: 'empty-row' }, el('td', { colspan: 7, class: 'muted' }, '本事项无需提交申请材料。'))]),
+    ...(it.materials || []).map((m, i) => el('tr', {},
     el('td', {}, String(i + 1)), el('td', {}, m.name),
     el('td', {}, m.required ? '必要' : (m.condition ? '容缺/按情形提交' : '非必要')),
     el('td', {}, FORMS[m.form] || '—'), el('td', {}, SOURCES[m.source] || '—'),

@@ -20,12 +20,14 @@ async function main() {
   const user = await header('window');
   if (!user) { location.href = '/login.html?next=/window.html'; return; }
   if (user.role !== 'clerk') { showError($('#error'), { message: '综合窗口需以窗口人员账号登录。' }); return; }
-  $('#office').textContent = `受理机构 ${user.office}`;
+  const offices = await api('GET', '/offices').catch(() => ({ offices: [] }));
+  // the office by its name (GET /offices); the code only if the list does not have it
+  const mine = offices.offices.find((o) => o.code === user.office);
+  $('#office').textContent = `受理机构 ${mine ? mine.name : user.office || '—'}`;
   const s = seat(user, QUEUES, {
     columns: (c) => [el('td', {}, c.state_label), el('td', {}, lightBadge(c.light))],
     onOpen: () => $('#new-form').classList.add('hidden'),
   });
-  const offices = await api('GET', '/offices').catch(() => ({ offices: [] }));
   $('#decide-office').replaceChildren(el('option', { value: '' }, '（本机构）'),
     ...offices.offices.map((o) => el('option', { value: o.code }, o.name)));
 
@@ -40,12 +42,15 @@ async function main() {
   async function find() {
     const q = $('#item-search').value.trim();
     const r = await api('GET', '/items?limit=20&q=' + encodeURIComponent(q));
-    $('#item-select').replaceChildren(...r.items.map((i) => el('option', { value: i.code }, `${i.name}（${i.department_name}）`)));
+    $('#item-select').replaceChildren(...(r.items.length
+      ? r.items.map((i) => el('option', { value: i.code }, `${i.name}（${i.department_name}）`))
+      : [el('option', { value: '', disabled: true, selected: true }, '没有找到符合条件的事项，请换个关键词')]));
     $('#item-select').classList.remove('hidden');
   }
   $('#item-find').addEventListener('click', find);
   $('#item-search').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); find(); } });
   $('#item-select').addEventListener('change', async () => {
+    if (!$('#item-select').value) return;
     item = await api('GET', '/items/' + encodeURIComponent($('#item-select').value));
     $('#item-name').textContent = item.name;
     form = formFields(item);
