@@ -252,35 +252,37 @@ int account_authenticate(db *d, const char *username, const char *password, yc_u
 	return 0;
 }
 
-int account_get(db *d, int64_t id, yc_user *out, yc_err *err)
+/* One account by id (username NULL) or by username, into out. */
+static int user_load(db *d, int64_t id, const char *username, yc_user *out, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", err);
+	db_stmt *st = db_prepare(d,
+				 username ? "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?"
+					  : "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?",
+				 err);
 	if (!st)
 		return err->code;
-	db_bind_int(st, 1, id);
+	if (username)
+		db_bind_text(st, 1, username);
+	else
+		db_bind_int(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW)
 		user_from_row(st, 0, out);
 	db_done(st);
 	if (rc == DB_DONE)
-		return yc_err_set(err, YC_ENOTFOUND, NULL, "no such account");
+		return username ? yc_err_set(err, YC_ENOTFOUND, "username", "no account %s", username)
+				: yc_err_set(err, YC_ENOTFOUND, NULL, "no such account");
 	return rc < 0 ? rc : 0;
+}
+
+int account_get(db *d, int64_t id, yc_user *out, yc_err *err)
+{
+	return user_load(d, id, NULL, out, err);
 }
 
 int account_find(db *d, const char *username, yc_user *out, yc_err *err)
 {
-	db_stmt *st =
-		db_prepare(d, "SELECT " USER_COLUMNS " FROM users u WHERE u.username = ?", err);
-	if (!st)
-		return err->code;
-	db_bind_text(st, 1, username);
-	int rc = db_step(st, err);
-	if (rc == DB_ROW)
-		user_from_row(st, 0, out);
-	db_done(st);
-	if (rc == DB_DONE)
-		return yc_err_set(err, YC_ENOTFOUND, "username", "no account %s", username);
-	return rc < 0 ? rc : 0;
+	return user_load(d, 0, username, out, err);
 }
 
 bool account_any_demo(db *d)

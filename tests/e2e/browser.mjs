@@ -4,7 +4,7 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../api/helper.mjs';
+import { DEMO_PASSWORD, ROOT } from '../api/helper.mjs';
 
 export const SHOTS = join(ROOT, 'build', 'e2e-screenshots');
 
@@ -29,4 +29,13 @@ export async function newPage(context) {
   page.on('console', (m) => { if (m.type() === 'error') page.problems.push(m.text()); });
   page.on('pageerror', (e) => page.problems.push(String(e)));
   return page;
+}
+
+// Logs a demo account in through the login page of the server at base.
+export async function logIn(page, base, username) {
+  await page.goto(base + '/login.html');
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await page.click('#submit');
+  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
 }

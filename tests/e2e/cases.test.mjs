@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, DEMO_PASSWORD } from '../api/helper.mjs';
-import { launch, newPage, SHOTS } from './browser.mjs';
+import { startServer } from '../api/helper.mjs';
+import { launch, newPage, SHOTS, logIn } from './browser.mjs';
 
 const TWO_STEPS = '371091011014098000'; // 医疗机构执业登记: two review steps, online depth Ⅲ+
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${name}\n`) });
@@ -20,13 +20,7 @@ after(async () => { await browser?.close(); await s?.stop(); });
 // Expected client errors: 401 from /session while logged out, 4xx we provoke.
 const real = (problems) => problems.filter((p) => !/status of (401|409|422)/.test(p));
 
-async function loginAs(page, username) {
-  await page.goto(s.url + '/login.html');
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await page.click('#submit');
-  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
-}
+const loginAs = (page, username) => logIn(page, s.url, username);
 
 async function assigneeOf(no) {
   const token = await s.login('supervisor1');

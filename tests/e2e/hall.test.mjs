@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, OPEN_ALL_DAY, freshDb, openHallToday, startServer, sql } from '../api/helper.mjs';
-import { launch, newPage, SHOTS } from './browser.mjs';
+import { OPEN_ALL_DAY, freshDb, openHallToday, startServer, sql } from '../api/helper.mjs';
+import { launch, newPage, SHOTS, logIn } from './browser.mjs';
 
 let s;
 let browser;
@@ -27,13 +27,7 @@ async function closeClean(...pages) {
   }
 }
 
-async function loginAs(page, username) {
-  await page.goto(s.url + '/login.html');
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await page.click('#submit');
-  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
-}
+const loginAs = (page, username) => logIn(page, s.url, username);
 
 test('kiosk → window → board → e-ticket', async () => {
   // the floor-2 board, open throughout

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO_PASSWORD, OPEN_ALL_DAY, ROOT, freshDb, openHallToday, startServer } from '../api/helper.mjs';
-import { launch, newPage } from './browser.mjs';
+import { OPEN_ALL_DAY, ROOT, freshDb, openHallToday, startServer } from '../api/helper.mjs';
+import { launch, newPage, logIn } from './browser.mjs';
 
 const SHOTS = join(ROOT, 'build', 'test-logs', 'seats');
 const SIZES = [{ name: 'desktop', width: 1366, height: 900 }, { name: 'phone', width: 390, height: 844 }];
@@ -36,13 +36,7 @@ before(async () => {
 }, { timeout: 600000 });
 after(async () => { await browser?.close(); await s?.stop(); });
 
-async function loginAs(page, username) {
-  await page.goto(s.url + '/login.html');
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await page.click('#submit');
-  await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
-}
+const loginAs = (page, username) => logIn(page, s.url, username);
 
 // Elements whose content is wider or taller than their box while it does not scroll, or that
 // stick out of the page sideways: what a person sees as text running over its neighbours.

@@ -56,6 +56,21 @@ int rng_between(struct rng *r, int lo, int hi)
 	return lo + rng_below(r, hi - lo + 1);
 }
 
+int hist_reserve(struct hist *h, void *array, int n, int *cap, size_t size)
+{
+	if (n < *cap)
+		return 0;
+	void *p;
+	memcpy(&p, array, sizeof(p));
+	int more = *cap ? *cap * 2 : 1024;
+	void *q = realloc(p, (size_t)more * size);
+	if (!q)
+		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
+	memcpy(array, &q, sizeof(q));
+	*cap = more;
+	return 0;
+}
+
 int demo_span_parse(const char *s)
 {
 	if (!strcmp(s, "none"))
@@ -383,13 +398,9 @@ static bool ev_less(const struct hist_event *a, const struct hist_event *b)
 
 static int ev_push(struct hist *h, int64_t t, int k)
 {
-	if (h->nheap == h->heap_cap) {
-		int cap = h->heap_cap ? h->heap_cap * 2 : 4096;
-		struct hist_event *p = realloc(h->heap, (size_t)cap * sizeof(*p));
-		if (!p)
-			return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-		h->heap = p, h->heap_cap = cap;
-	}
+	int rc = hist_reserve(h, &h->heap, h->nheap, &h->heap_cap, sizeof(*h->heap));
+	if (rc)
+		return rc;
 	int i = h->nheap++;
 	h->heap[i] = (struct hist_event){t, k};
 	while (i > 0 && ev_less(&h->heap[i], &h->heap[(i - 1) / 2])) {
@@ -423,13 +434,9 @@ static struct hist_event ev_pop(struct hist *h)
 
 static int case_new(struct hist *h, int64_t t, bool online)
 {
-	if (h->ncases == h->cases_cap) {
-		int cap = h->cases_cap ? h->cases_cap * 2 : 4096;
-		struct hist_case *p = realloc(h->cases, (size_t)cap * sizeof(*p));
-		if (!p)
-			return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-		h->cases = p, h->cases_cap = cap;
-	}
+	int rc = hist_reserve(h, &h->cases, h->ncases, &h->cases_cap, sizeof(*h->cases));
+	if (rc)
+		return rc;
 	struct hist_case *c = &h->cases[h->ncases];
 	memset(c, 0, sizeof(*c));
 	c->state = -1;
@@ -470,7 +477,7 @@ static int case_new(struct hist *h, int64_t t, bool online)
 		if (!strcmp(c->channel, "bank") && c->person < 2 + HIST_PERSONS && c->person != 1)
 			snprintf(c->channel, sizeof(c->channel), "window");
 	}
-	int rc = ev_push(h, t, h->ncases);
+	rc = ev_push(h, t, h->ncases);
 	if (!rc)
 		h->ncases++;
 	return rc;

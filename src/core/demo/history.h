@@ -62,6 +62,11 @@ struct hist {
 	struct hist_floor *floor;
 };
 
+/*
+ * Makes room for element n of the array *array (of *cap elements of size bytes; array is the
+ * address of the pointer, T **), doubling it when full. YC_ENOMEM leaves it as it was.
+ */
+int hist_reserve(struct hist *h, void *array, int n, int *cap, size_t size);
 /* Sets every clock to t: the process's, the cases' and the hall's. */
 void hist_at(struct hist *h, int64_t t);
 /* UTC milliseconds of a local day and minute of the day. */

@@ -151,13 +151,10 @@ int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 		if (t >= h->o->end_ms)
 			return 0;
 		hist_at(h, t);
-		if (f->nbookings == f->bookings_cap) {
-			int cap = f->bookings_cap ? f->bookings_cap * 2 : 1024;
-			struct booking *p = realloc(f->bookings, (size_t)cap * sizeof(*p));
-			if (!p)
-				return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
-			f->bookings = p, f->bookings_cap = cap;
-		}
+		int rc = hist_reserve(h, &f->bookings, f->nbookings, &f->bookings_cap,
+				      sizeof(*f->bookings));
+		if (rc)
+			return rc;
 		struct booking *b = &f->bookings[f->nbookings];
 		b->person = 2 + rng_below(&h->rng, h->npeople - 2);
 		b->cat = rng_below(&h->rng, NCAT);
@@ -173,7 +170,7 @@ int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 		cJSON_AddStringToObject(body, "slot", slot);
 		yc_buf out;
 		yc_buf_init(&out, 0);
-		int rc = hall_appointment_book(h->d, h->hc, &h->people[b->person].user, body, &out,
+		rc = hall_appointment_book(h->d, h->hc, &h->people[b->person].user, body, &out,
 					       h->err);
 		cJSON_Delete(body);
 		if (!rc) {
