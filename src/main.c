@@ -249,14 +249,17 @@ static int cmd_init(int argc, char **argv)
 	struct demo_history hist = {.span = DEMO_HISTORY_RECENT, .seed = 1};
 	int span = opt(&a, "history") ? demo_span_parse(opt(&a, "history")) : DEMO_HISTORY_RECENT;
 	char *end = NULL;
-	if (opt(&a, "seed"))
-		hist.seed = strtoull(opt(&a, "seed"), &end, 10);
+	const char *seed = opt(&a, "seed");
+	errno = 0;
+	if (seed)
+		hist.seed = strtoull(seed, &end, 10);
+	bool bad_seed = seed && (!*seed || *end || errno || strspn(seed, "0123456789") != strlen(seed));
 	/* --until YYYY-MM-DDTHH:MM (local): where the history ends, for a past that repeats */
 	const char *until = opt(&a, "until");
 	int64_t until_min = 0;
 	if (until && parse_local_minute(until, &until_min))
 		span = -1;
-	if (span < 0 || (end && (!*opt(&a, "seed") || *end)) ||
+	if (span < 0 || bad_seed ||
 	    (!opt(&a, "demo") && (opt(&a, "history") || opt(&a, "seed") || until))) {
 		failf("--history (none, recent or year), --seed (a whole number) and --until "
 		      "(YYYY-MM-DDTHH:MM, local time) go with --demo",
@@ -281,8 +284,28 @@ static int cmd_init(int argc, char **argv)
 		path = NULL; /* not ours to remove */
 		goto out;
 	}
-	if ((rc = db_migrate(d, &err)) || (rc = calendar_load_builtin(cal, &err)) ||
-	    (rc = db_begin(d, &err)))
+	if ((rc = db_migrate(d, &err)) || (rc = calendar_load_builtin(cal, &err)))
+		goto out;
+	/* the demo's past runs on the server's settings; the district is set up the day before */
+	bool past = opt(&a, "demo") && hist.span != DEMO_HISTORY_NONE;
+	yc_config cfg;
+	struct case_ctx cases;
+	struct hall_ctx hall;
+	if (past) {
+		yc_config_defaults(&cfg);
+		if ((rc = yc_config_load_env(&cfg, &err)) ||
+		    (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
+			goto out;
+		catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
+		contexts_init(&cfg, cal, &cases, &hall);
+		if (until)
+			hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
+		if ((rc = demo_history_plan(cal, (int)cfg.tz_offset_min, &hist, &err)))
+			goto out;
+		yc_clock_set(((int64_t)(hist.first_day - 1) * 1440 + 8 * 60 - cfg.tz_offset_min) *
+			     60000);
+	}
+	if ((rc = db_begin(d, &err)))
 		goto out;
 	int years[64];
 	int n = calendar_years(cal, years, 64);
@@ -307,21 +330,11 @@ static int cmd_init(int argc, char **argv)
 		rc = db_commit(d, &err);
 	else
 		db_rollback(d);
-	/* the demo's past, written as the server would have written it, on its settings */
-	if (!rc && opt(&a, "demo") && hist.span != DEMO_HISTORY_NONE) {
-		yc_config cfg;
-		yc_config_defaults(&cfg);
-		struct case_ctx cases;
-		struct hall_ctx hall;
+	yc_clock_set(0);
+	/* the demo's past, written as the server would have written it */
+	if (!rc && past) {
 		int64_t t0 = yc_mono_us();
-		if (!(rc = yc_config_load_env(&cfg, &err)) &&
-		    !(rc = calendar_set_hours(cal, cfg.work_hours, &err))) {
-			catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
-			contexts_init(&cfg, cal, &cases, &hall);
-			if (until)
-				hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
-			rc = demo_history_write(d, &cases, &hall, &hist, &err);
-		}
+		rc = demo_history_write(d, &cases, &hall, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases with %lld "
 			       "actions, %lld hall tickets, %lld appointments in %.1f s\n",
@@ -329,12 +342,16 @@ static int cmd_init(int argc, char **argv)
 			       (unsigned long long)hist.seed, (long long)hist.days,
 			       (long long)hist.cases, (long long)hist.actions, (long long)hist.tickets,
 			       (long long)hist.appointments, (double)(yc_mono_us() - t0) / 1e6);
+		if (!rc && hist.ends_early)
+			printf("demo history: it ends with the last calendar year loaded; load next "
+			       "year's notice (docs/calendar.md) for a past up to now\n");
 		if (!rc && hist.held)
 			printf("demo history: %lld steps wait for a calendar year that is not loaded"
 			       " (docs/calendar.md: load next year's notice)\n",
 			       (long long)hist.held);
 	}
 out:
+	yc_clock_set(0);
 	calendar_free(cal);
 	db_close(d);
 	if (rc) {

@@ -8,8 +8,10 @@
 #ifndef YC_DEMO_H
 #define YC_DEMO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include "core/calendar.h"
 #include "core/case.h"
 #include "core/hall.h"
 #include "db/db.h"
@@ -31,14 +33,25 @@ struct demo_history {
 	enum demo_span span;
 	uint64_t seed;	/* the same seed (and end) gives the same history */
 	int64_t end_ms; /* when the history ends: now (0: the clock) */
+	/* set by demo_history_plan */
+	int32_t first_day; /* the first day (local day number) */
+	bool ends_early;   /* end_ms was moved back to the end of the last loaded calendar year */
 	/* what was written, for the command's report */
 	int64_t cases, actions, tickets, appointments, days;
 	int64_t held; /* actions that wait for a calendar year not loaded yet */
 };
 
 /*
- * Writes the district's recent past into a database that demo_install
- * filled (committed), one transaction per day. c and h are the settings the
+ * Plans the history: its end (end_ms, now when 0; moved back to the end of
+ * the last calendar year loaded when the end is in a year that is not) and
+ * its first day (60 or 250 working days back, the last day counting when it
+ * is a working day). Call it before demo_install: the district is set up the
+ * day before its past begins.
+ */
+int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err);
+/*
+ * Writes the district's recent past, as planned, into a database that
+ * demo_install filled (committed), one transaction per day. c and h are the settings the
  * server runs with; their clocks are set to each moment in turn, and so is
  * the process's (yc_clock_set): call before any other thread starts.
  */

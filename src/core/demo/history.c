@@ -1,6 +1,6 @@
 /*
- * history.c — the demo h->district's recent past (see demo.h): the days, the
- * people, and the h->cases (办件). The hall's floor is history_hall.c.
+ * history.c — the demo district's recent past (see demo.h): the days, the
+ * people, and the cases (办件). The hall's floor is history_hall.c.
  *
  * Every change is made by the function a request would call (case_prepare,
  * case_submit, case_act, the hall's), as the person who would make it, at
@@ -15,7 +15,7 @@
  * refused, corrected, withdrawn, accepted with deficiencies, suspended,
  * returned, denied, decided late, or left waiting), and each of its steps
  * is an event at a working time after the last. Events later than the end
- * (now) never happen: that is what leaves recent h->cases in every state.
+ * (now) never happen: that is what leaves recent cases in every state.
  */
 #include "history.h"
 
@@ -138,28 +138,28 @@ static void person_name(struct hist *h, char *out, size_t size)
 		 given[rng_below(&h->rng, 40)]);
 }
 
-static void phone_number(struct hist *h, char out[12])
+/* The n-th person's numbers: n is in each of them, so no two people share one (n < 1000). */
+static void phone_number(struct hist *h, int n, char out[12])
 {
 	static const char *const prefixes[] = {"133", "135", "136", "137", "138",
 					       "139", "150", "158", "186", "189"};
-	snprintf(out, 12, "%s%08d", prefixes[rng_below(&h->rng, 10)],
-		 rng_below(&h->rng, 100000000));
+	snprintf(out, 12, "%s%05d%03d", prefixes[rng_below(&h->rng, 10)],
+		 rng_below(&h->rng, 100000), n);
 }
 
-/* A resident ID of the h->district (371002…), born 1950–2004, with its check character. */
-static void resident_id(struct hist *h, char out[19])
+/* A resident ID of the district (371002…), born 1950–2004, with its check character. */
+static void resident_id(struct hist *h, int n, char out[19])
 {
 	char first[18];
 	snprintf(first, sizeof(first), "371002%04d%02d%02d%03d", rng_between(&h->rng, 1950, 2004),
-		 rng_between(&h->rng, 1, 12), rng_between(&h->rng, 1, 28),
-		 rng_below(&h->rng, 1000));
+		 rng_between(&h->rng, 1, 12), rng_between(&h->rng, 1, 28), n);
 	snprintf(out, 19, "%s%c", first, ids_resident_check(first));
 }
 
-static void credit_code(struct hist *h, char out[19])
+static void credit_code(struct hist *h, int n, char out[19])
 {
 	char first[18];
-	snprintf(first, sizeof(first), "91371000MA%07d", rng_below(&h->rng, 10000000));
+	snprintf(first, sizeof(first), "91371000MA%04d%03d", rng_below(&h->rng, 10000), n);
 	snprintf(out, 19, "%s%c", first, ids_uscc_check(first));
 }
 
@@ -187,22 +187,16 @@ static int people_create(struct hist *h)
 				snprintf(name, sizeof(name), "威海%s%s有限公司",
 					 firm_words[rng_below(&h->rng, 18)],
 					 firm_trades[rng_below(&h->rng, 12)]);
-				credit_code(h, id);
+				credit_code(h, i, id);
 			} else {
 				snprintf(username, sizeof(username), "applicant-%03d", i - 1);
 				person_name(h, name, sizeof(name));
-				resident_id(h, id);
+				resident_id(h, i, id);
 			}
-			phone_number(h, p->phone);
-			/* a name or number drawn twice is a person twice: draw again */
+			phone_number(h, i, p->phone);
 			rc = demo_account(h->d, hash, username, "applicant", name,
 					  firm ? "business" : "person", id, p->phone, NULL, NULL,
 					  h->err);
-			if (rc == YC_ECONFLICT || rc == YC_EEXISTS) {
-				rc = 0;
-				i--;
-				continue;
-			}
 		}
 		if (!rc)
 			rc = account_find(h->d, username, &p->user, h->err);
@@ -246,7 +240,7 @@ static int staff_user(struct hist *h, const char *username, const yc_user **out)
 	return 0;
 }
 
-/* ---- h->items ------------------------------------------------------------------------ */
+/* ---- items ------------------------------------------------------------------------ */
 
 struct hist_item {
 	const cJSON *doc;
@@ -339,7 +333,7 @@ static int materials_store(struct hist *h)
 	return 0;
 }
 
-/* ---- h->cases ------------------------------------------------------------------------- */
+/* ---- cases ------------------------------------------------------------------------- */
 
 enum fate {
 	F_ON_TIME,   /* accepted, approved step by step within the limit, delivered */
@@ -389,7 +383,7 @@ struct hist_event {
 	int k;
 };
 
-/* The events: (time, case) in a binary min-h->heap; ties by case index, so the order is fixed. */
+/* The events: (time, case) in a binary min-heap; ties by case index, so the order is fixed. */
 
 static bool ev_less(const struct hist_event *a, const struct hist_event *b)
 {
@@ -619,7 +613,12 @@ static int submit(struct hist *h, struct hist_case *c)
 	return rc;
 }
 
-/* Takes an action as who, with a body written as JSON text (NULL: none). */
+/*
+ * Takes action a on the case as who (body: taken over and freed; NULL: none). 0 when done,
+ * ACT_HELD when the step needs a calendar year that is not loaded (the case stops there),
+ * or a negative error. Callers note what a step did only when it was done.
+ */
+enum { ACT_HELD = 1 };
 static int act(struct hist *h, struct hist_case *c, const yc_user *who, enum case_action a,
 	       cJSON *body)
 {
@@ -632,10 +631,11 @@ static int act(struct hist *h, struct hist_case *c, const yc_user *who, enum cas
 		case_note(c, &out);
 		h->o->actions++;
 	} else if (rc == YC_ENOTLOADED) {
-		/* a deadline in a year whose calendar is not loaded yet: it waits, as it would */
+		/* a deadline in a year whose calendar is not loaded yet: the case waits where it
+		 * is, as it would at a real window, and takes no further step */
 		h->o->held++;
 		yc_err_clear(h->err);
-		rc = 0;
+		rc = ACT_HELD;
 	} else {
 		yc_err_prefix(rc, h->err, "demo history, case %s, %s", c->no, case_action_name(a));
 	}
@@ -771,11 +771,11 @@ static int case_step(struct hist *h, int k)
 			return act(h, c, &p->user, CA_WITHDRAW,
 				   body_of("reason", "材料需重新准备"));
 		if ((c->fate == F_CORRECTED || c->fate == F_LAPSED) && !c->asked) {
-			c->asked = true;
 			cJSON *b = body_of("reason", "申请材料不齐全，请补正所缺材料");
 			cJSON_AddNumberToObject(b, "days", h->cc->correction_days);
 			if ((rc = act(h, c, who, CA_REQUEST_CORRECTION, b)))
 				return rc;
+			c->asked = true;
 			return c->fate == F_CORRECTED
 				       ? later(h, k, rng_between(&h->rng, per_day / 2, per_day * 4))
 				       : 0;
@@ -794,16 +794,16 @@ static int case_step(struct hist *h, int k)
 			     c->fate == F_DEFICIENT ? rng_between(&h->rng, per_day / 2, per_day * 2)
 						    : step_minutes(h, c));
 	case CS_CORRECTION:
+		if ((rc = act(h, c, &p->user, CA_SUPPLEMENT, material_body(h, c->held_back))))
+			return rc;
 		c->supplied = true;
-		return (rc = act(h, c, &p->user, CA_SUPPLEMENT, material_body(h, c->held_back)))
-			       ? rc
-			       : later(h, k, rng_between(&h->rng, 10, per_day));
+		return later(h, k, rng_between(&h->rng, 10, per_day));
 	case CS_ACCEPTED:
 		if (c->fate == F_DEFICIENT && !c->supplied) {
-			c->supplied = true;
 			if ((rc = act(h, c, &p->user, CA_SUPPLEMENT,
 				      material_body(h, c->held_back))))
 				return rc;
+			c->supplied = true;
 			return later(h, k, step_minutes(h, c));
 		}
 		if (c->fate == F_WAITING)
@@ -811,21 +811,21 @@ static int case_step(struct hist *h, int k)
 		if ((rc = approver(h, c, &who)))
 			return rc;
 		if ((c->fate == F_SUSPENDED || c->fate == F_SUSPENDED_OPEN) && !c->asked) {
-			c->asked = true;
 			cJSON *b = body_of("reason", "需现场核查，核查时间不计入办理时限");
 			cJSON_AddStringToObject(b, "type", "inspection");
 			if ((rc = act(h, c, who, CA_SUSPEND, b)))
 				return rc;
+			c->asked = true;
 			return c->fate == F_SUSPENDED
 				       ? later(h, k, rng_between(&h->rng, per_day * 2, per_day * 6))
 				       : 0;
 		}
 		if ((c->fate == F_RETURNED || c->fate == F_RETURNED_OPEN) && !c->asked) {
-			c->asked = true;
 			cJSON *b = body_of("reason", "申请表信息与证明材料不一致，请补充说明");
 			cJSON_AddStringToObject(b, "to", "applicant");
 			if ((rc = act(h, c, who, CA_RETURN, b)))
 				return rc;
+			c->asked = true;
 			return c->fate == F_RETURNED
 				       ? later(h, k, rng_between(&h->rng, per_day, per_day * 3))
 				       : 0;
@@ -874,13 +874,13 @@ static int step_cases(struct hist *h, int64_t until)
 			continue; /* after now: it has not happened */
 		hist_at(h, e.t);
 		int rc = case_step(h, e.k);
-		if (rc)
+		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-/* The day's new h->cases: walk-ins in opening hours, online ones from morning to late evening. */
+/* The day's new cases: walk-ins in opening hours, online ones from morning to late evening. */
 static int plan_day(struct hist *h, int32_t day)
 {
 	/* busier early in the week, as halls are */
@@ -917,29 +917,46 @@ static void history_release(struct hist *h)
 	hist_hall_free(h);
 }
 
+int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
+{
+	if (!o->end_ms)
+		o->end_ms = yc_now_ms();
+	int32_t last = (int32_t)((o->end_ms / 60000 + tz_offset_min) / 1440);
+	bool work = false;
+	int rc = calendar_is_workday(cal, last, &work, err);
+	/* a past cannot be written on days nobody can count: end with the last loaded year */
+	for (int back = 0; rc == YC_ENOTLOADED && back < 400; back++) {
+		yc_err_clear(err);
+		rc = calendar_is_workday(cal, --last, &work, err);
+		o->end_ms = ((int64_t)(last + 1) * 1440 - tz_offset_min) * 60000;
+		o->ends_early = true;
+	}
+	/* back to the first of `want` working days, the last day counting when it is one */
+	int want = o->span == DEMO_HISTORY_YEAR ? 250 : 60, n = work;
+	o->first_day = last;
+	while (!rc && n < want) {
+		rc = calendar_is_workday(cal, --o->first_day, &work, err);
+		n += work;
+	}
+	return rc;
+}
+
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct demo_history *o,
 		       yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	if (!o->end_ms)
-		o->end_ms = yc_now_ms();
 	struct hist h = {.d = d, .cc = cc, .hc = hc, .o = o, .err = err};
 	h.rng.s = o->seed;
-	/* the first day: this many working days back */
-	int want = o->span == DEMO_HISTORY_YEAR ? 250 : 60;
-	int32_t today = (int32_t)((o->end_ms / 60000 + cc->tz_offset_min) / 1440), first = today;
-	int rc = 0;
-	for (int n = 0; n < want && !rc;) {
-		bool work = false;
-		rc = calendar_is_workday(cc->cal, --first, &work, err);
-		n += work;
-	}
-	hist_at(&h, hist_ms(&h, first, 8 * 60));
-	if (!rc)
-		rc = db_begin(d, err);
-	if (!rc)
-		rc = people_create(&h);
+	/* the day of the last moment before the end (an end at midnight ends the day before) */
+	int32_t first = o->first_day;
+	int32_t last = (int32_t)(((o->end_ms - 1) / 60000 + cc->tz_offset_min) / 1440);
+	/* the people and their papers exist the evening before the first day */
+	hist_at(&h, hist_ms(&h, first - 1, 18 * 60));
+	int rc = db_begin(d, err);
+	if (rc)
+		return rc;
+	rc = people_create(&h);
 	if (!rc)
 		rc = items_load(&h);
 	if (!rc)
@@ -950,7 +967,7 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 		rc = db_commit(d, err);
 	else
 		db_rollback(d);
-	for (int32_t day = first; !rc && day <= today; day++) {
+	for (int32_t day = first; !rc && day <= last; day++) {
 		bool work = false;
 		if ((rc = calendar_is_workday(cc->cal, day, &work, err)) || (rc = db_begin(d, err)))
 			break;

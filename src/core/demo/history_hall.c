@@ -183,8 +183,10 @@ int hist_hall_book(struct hist *h, int32_t day, int32_t for_day)
 		}
 		yc_buf_release(&out);
 		/* a full slot, the day's limit or a bar for misses: that person books nothing */
-		if (rc == YC_EINVAL || rc == YC_ECONFLICT || rc == YC_EFORBIDDEN)
+		if (rc == YC_EINVAL || rc == YC_ECONFLICT || rc == YC_EFORBIDDEN) {
+			yc_err_clear(h->err);
 			rc = 0;
+		}
 		if (rc)
 			return rc;
 	}
@@ -198,10 +200,15 @@ struct arrival {
 	int booking; /* -1: a walk-in */
 };
 
+/* By time, then category and booking: a total order, so every C library sorts alike. */
 static int arrival_cmp(const void *a, const void *b)
 {
 	const struct arrival *x = a, *y = b;
-	return x->t < y->t ? -1 : x->t > y->t;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	if (x->cat != y->cat)
+		return x->cat < y->cat ? -1 : 1;
+	return (x->booking > y->booking) - (x->booking < y->booking);
 }
 
 static int ticket_act(struct hist *h, struct hist_window *w, const char *action)
@@ -254,7 +261,11 @@ static int issue(struct hist *h, const struct arrival *a, int *waiting)
 		h->o->tickets++;
 	}
 	/* the same phone twice in a queue, or a check-in out of its window: no ticket */
-	return rc == YC_ECONFLICT || rc == YC_EINVAL ? 0 : rc;
+	if (rc == YC_ECONFLICT || rc == YC_EINVAL) {
+		yc_err_clear(h->err);
+		rc = 0;
+	}
+	return rc;
 }
 
 static bool has_waiting(const struct hist_window *w, const int *waiting)
@@ -284,6 +295,9 @@ static int call_next(struct hist *h, struct hist_window *w, int64_t t, int *wait
 		if (rng_chance(&h->rng, 25)) {
 			w->state = W_CALLED; /* nobody comes: a no-show after three minutes */
 			w->until_ms = t + 180000;
+		} else if (t + 60000 >= h->o->end_ms) {
+			w->state = W_CALLED; /* called just before now: on the way to the window */
+			w->until_ms = h->o->end_ms;
 		} else {
 			hist_at(h, t + 20000 + rng_below(&h->rng, 40) * 1000);
 			rc = ticket_act(h, w, "start");
@@ -313,7 +327,7 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 		return 0;
 	int open = starts[0], close = ends[spans - 1];
 	/* who is on duty: enough windows of each category for its day, and a little more */
-	int staffed[NCAT] = {0}, need[NCAT];
+	int staffed[NCAT] = {0}, need[NCAT], staffed_all = 0;
 	int minutes_open = 0;
 	for (int s = 0; s < spans; s++)
 		minutes_open += ends[s] - starts[s];
@@ -328,15 +342,15 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 		struct hist_window *w = &f->windows[(k + day * 7) % f->nwindows];
 		int c = w->all ? -1 : w->first_cat;
 		w->state = W_OFF;
-		if (w->all ? staffed[0] > need[0] + 1 : c < 0 || staffed[c] >= need[c])
+		if (w->all ? staffed_all >= 2 : c < 0 || staffed[c] >= need[c])
 			continue;
 		if (w->all)
-			staffed[0]++;
+			staffed_all++; /* two 全能 windows take whatever waits */
 		else
 			staffed[c]++;
-		if (t >= h->o->end_ms)
+		if ((t += 3000) >= h->o->end_ms)
 			break;
-		hist_at(h, t += 3000);
+		hist_at(h, t);
 		yc_buf out;
 		yc_buf_init(&out, 0);
 		rc = hall_window_act(h->d, h->hc, &w->clerk, w->no, "sign_in", &out, h->err);
@@ -390,17 +404,19 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 				rc = ticket_act(h, w, w->state == W_SERVING ? "finish" : "no_show");
 			}
 		}
-		/* tickets taken in this minute (none after closing) */
-		while (!rc && next < narr && arr[next].t < tick + 60000) {
-			if (minute < close)
-				rc = issue(h, &arr[next], waiting);
-			next++;
-		}
-		/* idle windows call, in an order that moves from minute to minute */
+		/* idle windows call what was taken before this minute, in an order that moves
+		 * from minute to minute (a ticket is never called before it is taken) */
 		for (int k = 0; k < f->nwindows && !rc; k++) {
 			struct hist_window *w = &f->windows[(k + minute) % f->nwindows];
-			if (w->state == W_IDLE && has_waiting(w, waiting))
-				rc = call_next(h, w, tick + 1000 + k * 500, waiting);
+			int64_t at = tick + 1000 + k * 200;
+			if (w->state == W_IDLE && has_waiting(w, waiting) && at < h->o->end_ms)
+				rc = call_next(h, w, at, waiting);
+		}
+		/* then the tickets taken in this minute (none after closing, none after now) */
+		while (!rc && next < narr && arr[next].t < tick + 60000) {
+			if (minute < close && arr[next].t < h->o->end_ms)
+				rc = issue(h, &arr[next], waiting);
+			next++;
 		}
 	}
 	free(arr);
