@@ -4,7 +4,7 @@
 // Screenshots go to build/test-logs/seats/ for a person to look at.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { OPEN_ALL_DAY, ROOT, freshDb, openHallToday, startServer } from '../api/helper.mjs';
 import { launch, newPage, logIn } from './browser.mjs';
@@ -87,4 +87,30 @@ test('the supervisor sees the past in figures: cases on the board, tickets in th
   assert.match(onTime, /\d+\.\d%/, `on time: ${onTime}`);
   assert.doesNotMatch(onTime, /100\.0%/, 'a real district is not perfect');
   await page.close();
+});
+
+test("from December, staff are told when next year's holiday notice is not loaded", async () => {
+  const now = new Date(Date.now() + 8 * 3600e3);
+  const next = now.getUTCFullYear() + 1;
+  const bare = await startServer(freshDb({ nextYear: false }));
+  try {
+    const page = await newPage(browser);
+    await logIn(page, bare.url, 'clerk1');
+    await page.goto(bare.url + '/window.html');
+    await page.waitForSelector('#who');
+    await page.waitForTimeout(500);
+    const shown = await page.$('#calendar-notice');
+    const missing = !existsSync(join(ROOT, 'data', 'calendar', `${next}.json`));
+    assert.equal(Boolean(shown), now.getUTCMonth() === 11 && missing);
+    if (shown) assert.match(await shown.textContent(), new RegExp(`${next}年节假日安排尚未导入`));
+    // with the year loaded (the stand-in the other tests use), nothing is said
+    await page.goto(s.url + '/window.html');
+    await logIn(page, s.url, 'clerk1');
+    await page.goto(s.url + '/window.html');
+    await page.waitForSelector('#who');
+    await page.waitForTimeout(500);
+    assert.equal(await page.$('#calendar-notice'), null);
+    assert.deepEqual(page.problems.filter((p) => !/status of 401/.test(p)), []);
+    await page.close();
+  } finally { await bare.stop(); }
 });

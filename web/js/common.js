@@ -56,7 +56,20 @@ export async function header(active) {
       : [el('a', { id: 'login-link', href: '/login.html?next=' + encodeURIComponent(location.pathname + location.search) }, '登录')]));
   const h = $('header.top');
   h.replaceChildren(bar);
+  if (user && user.role !== 'applicant') nextYearNotice(h);
   return user;
+}
+
+// Staff are told, from December on, when next year's holiday notice is not loaded: until it
+// is, no limit that runs into next year can be counted, so such cases wait (docs/calendar.md).
+async function nextYearNotice(h) {
+  const now = new Date(Date.now() + 8 * 3600e3); // the hall's date (Beijing time)
+  if (now.getUTCMonth() !== 11) return;
+  const next = now.getUTCFullYear() + 1;
+  const cal = await fetch('/api/v1/calendar').then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  if (!cal || cal.years.includes(next)) return;
+  h.append(el('div', { class: 'notice', id: 'calendar-notice' },
+    `${next}年节假日安排尚未导入：期限跨入${next}年的办件暂无法受理或计算期限。请系统管理员导入国务院办公厅通知。`));
 }
 
 export function showError(box, err) {
