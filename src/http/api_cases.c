@@ -226,9 +226,15 @@ int api_progress_get(yc_req *r)
 				  "phone4 must be the last four digits of the applicant's phone");
 	char key[48];
 	snprintf(key, sizeof(key), "progress:%s", r->params[0]);
-	if (throttle_wait(r->app, key) > 0)
+	int64_t wait = throttle_wait(r->app, key);
+	if (wait > 0) {
+		char retry[24];
+		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
+		http_header(r, "Retry-After", retry);
 		return yc_err_set(&r->err, YC_ERATE, "phone4",
-				  "too many wrong attempts for this case; try again later");
+				  "too many wrong attempts for this case; try again in %lld seconds",
+				  (long long)wait);
+	}
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = case_progress(r->db, &r->app->cases, r->params[0], phone4, &b, &r->err);

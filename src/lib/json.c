@@ -4,6 +4,7 @@
 #include "timeutil.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,66 @@ fail:
 	return false;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* A member of object j whose key an earlier member has, or NULL. Up to 32 keys pair by pair,
+ * more sorted: a body of many keys costs n log n, not n². */
+static const cJSON *duplicate_key(const cJSON *j)
+{
+	int n = cJSON_GetArraySize(j);
+	if (n <= 32) {
+		for (const cJSON *a = j->child; a; a = a->next)
+			for (const cJSON *b = a->next; b; b = b->next)
+				if (!strcmp(a->string, b->string))
+					return b;
+		return NULL;
+	}
+	const cJSON **keys = malloc((size_t)n * sizeof(*keys));
+	if (!keys)
+		return NULL;
+	int k = 0;
+	for (const cJSON *a = j->child; a; a = a->next)
+		keys[k++] = a;
+	qsort(keys, (size_t)k, sizeof(*keys), key_cmp);
+	const cJSON *dup = NULL;
+	for (int i = 1; i < k && !dup; i++)
+		if (!strcmp(keys[i - 1]->string, keys[i]->string))
+			dup = keys[i];
+	free(keys);
+	return dup;
+}
+
+/*
+ * Whether a key stands twice in one object anywhere in j; its path ("form.location",
+ * "materials[2].id") goes to path from at on.
+ */
+static bool find_duplicate(const cJSON *j, char *path, size_t size, size_t at)
+{
+	int i = 0;
+	if (cJSON_IsObject(j)) {
+		const cJSON *dup = duplicate_key(j);
+		if (dup) {
+			snprintf(path + at, size - at, "%s%s", at ? "." : "", dup->string);
+			return true;
+		}
+	}
+	if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+		for (const cJSON *c = j->child; c; c = c->next, i++) {
+			int w = cJSON_IsObject(j)
+					? snprintf(path + at, size - at, "%s%s", at ? "." : "", c->string)
+					: snprintf(path + at, size - at, "[%d]", i);
+			size_t next = at + (w > 0 ? (size_t)w : 0);
+			if (find_duplicate(c, path, size, next < size ? next : size - 1))
+				return true;
+		}
+	}
+	path[at] = '\0';
+	return false;
+}
+
 int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 {
 	size_t bad = 0;
@@ -67,6 +128,12 @@ int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 					  "unexpected data after JSON at byte %zu",
 					  (size_t)(p - s));
 		}
+	}
+	/* a key given twice would be checked once and stored twice: refuse it */
+	char path[128] = "";
+	if (find_duplicate(j, path, sizeof(path), 0)) {
+		cJSON_Delete(j);
+		return yc_err_set(err, YC_EMALFORMED, path, "the key %s is given twice", path);
 	}
 	*out = j;
 	return 0;

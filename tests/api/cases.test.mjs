@@ -369,6 +369,8 @@ describe('lists, figures and progress', () => {
     let last;
     for (let i = 0; i < 11; i++) last = await s.api('GET', `/api/v1/progress/${c.no}?phone4=${String(i).padStart(4, '9')}`);
     expectError(assert, last, 429, 'too_many_requests');
+    // the lock says how long it lasts (issue 18, finding 15)
+    assert.match(last.headers.get('retry-after') || '', /^[1-9][0-9]*$/);
     expectError(assert, await s.api('GET', `/api/v1/progress/${c.no}?phone4=1234`), 429, 'too_many_requests');
   });
 

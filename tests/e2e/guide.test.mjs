@@ -131,3 +131,19 @@ test('the admin page refuses people who are not administrators', async () => {
   assert.ok(await page.$('#admin.hidden'));
   await page.close();
 });
+
+test('after logging in, only a page of this site is a way back: no open redirect (issue 18, finding 5)', async () => {
+  for (const [next, expected] of [['/%5Cevil.example/x', '/'], ['/%09/evil.example/x', '/'], ['//evil.example/x', '/'],
+    ['https://evil.example/', '/'], [encodeURIComponent('/my.html?tab=1#top'), '/my.html?tab=1#top']]) {
+    const page = await newPage(browser);
+    await page.goto(`${s.url}/login.html?next=${next}`);
+    await page.fill('#username', 'applicant1');
+    await page.fill('#password', 'yichuang-demo');
+    await page.click('#submit');
+    await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+    const u = new URL(page.url());
+    assert.equal(u.origin, new URL(s.url).origin, `${next} left the site`);
+    assert.equal(u.pathname + u.search + u.hash, expected, next);
+    await page.close();
+  }
+});

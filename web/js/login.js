@@ -2,10 +2,16 @@
 import { login } from './api.js';
 import { $, header, showError } from './common.js';
 
+// Where to go after logging in: a page of this site only, never an open redirect. The
+// browser's own URL parser decides (it reads "/\evil.example" and "/\t/evil.example" as
+// other hosts), and only its path, query and fragment are kept.
 function safeNext() {
   const next = new URLSearchParams(location.search).get('next') || '/';
-  // Only paths on this site: never an open redirect.
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  try {
+    const url = new URL(next, location.origin);
+    if (url.origin === location.origin && next.startsWith('/')) return url.pathname + url.search + url.hash;
+  } catch { /* not a URL at all */ }
+  return '/';
 }
 
 async function main() {

@@ -1,0 +1,32 @@
+// Findings of the security probe (issue 18), each with the test that would have caught it;
+// docs/security.md lists the threats, what defends against each, and where its test is.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { expectError, startServer } from './helper.mjs';
+
+let s;
+let tok;
+before(async () => { s = await startServer(); tok = await s.login('applicant1'); });
+after(async () => { await s?.stop(); });
+
+const post = (body) => s.api('POST', '/api/v1/cases', { token: tok, body });
+
+test('a key given twice is refused wherever a body is parsed, naming where (finding 7)', async () => {
+  // only the first copy used to be checked, and every copy stored
+  const big = 'x'.repeat(2000);
+  expectError(assert, await post(`{"item":"371091071003021000","form":{"location":"经区","location":"${big}"}}`),
+    400, 'malformed', 'form.location');
+  expectError(assert, await post('{"item":"371091071003021000","item":"371091011001007000"}'), 400, 'malformed', 'item');
+  expectError(assert, await post('{"item":"x","materials":[{"id":"m1","sha256":"a"},{"id":"m1","id":"m2"}]}'),
+    400, 'malformed', 'materials[1].id');
+  // a large object is checked too (sorted, not pair by pair)
+  const keys = Array.from({ length: 200 }, (_, i) => `"k${i}":${i}`);
+  keys.push('"k17":0');
+  expectError(assert, await post(`{"item":"x","form":{${keys.join(',')}}}`), 400, 'malformed', 'form.k17');
+  // the same key in different objects is no duplicate
+  const ok = await post('{"item":"371091071003021000","form":{"note":"a"},"delivery":{"mode":"electronic"}}');
+  assert.notEqual(ok.status, 400, ok.text);
+  // and login, the other way in
+  expectError(assert, await s.api('POST', '/api/v1/session', { body: '{"username":"applicant1","username":"admin","password":"x"}' }),
+    400, 'malformed', 'username');
+});
