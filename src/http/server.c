@@ -409,7 +409,9 @@ static int serve_static(yc_req *r, int method)
 	size_t rl = strlen(r->app->web_root);
 	if (strncmp(real, r->app->web_root, rl) != 0 || real[rl] != '/')
 		return yc_err_set(&r->err, YC_ENOTFOUND, NULL, NULL);
-	int fd = open(real, O_RDONLY | O_CLOEXEC);
+	/* non-blocking: a FIFO (or a device) in the web root would otherwise hold the thread
+	 * until a writer came; only regular files are served */
+	int fd = open(real, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		if (fd >= 0)

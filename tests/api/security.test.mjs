@@ -2,7 +2,10 @@
 // docs/security.md lists the threats, what defends against each, and where its test is.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectError, startServer } from './helper.mjs';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expectError, startServer, tempDir } from './helper.mjs';
 
 let s;
 let tok;
@@ -29,4 +32,25 @@ test('a key given twice is refused wherever a body is parsed, naming where (find
   // and login, the other way in
   expectError(assert, await s.api('POST', '/api/v1/session', { body: '{"username":"applicant1","username":"admin","password":"x"}' }),
     400, 'malformed', 'username');
+});
+
+test('a FIFO in the web root is not served and holds no thread (finding 19)', { timeout: 30000 }, async () => {
+  const web = tempDir();
+  writeFileSync(join(web, 'index.html'), '<!doctype html><title>x</title>');
+  assert.equal(spawnSync('mkfifo', [join(web, 'pipe.html')]).status, 0);
+  const w = await startServer({ args: ['--web', web, '--threads', '1'] });
+  try {
+    // with one listener thread, a blocked open would stall the next request too
+    const started = Date.now();
+    const pipe = await Promise.race([w.api('GET', '/pipe.html'), new Promise((ok) => setTimeout(() => ok(null), 5000))]);
+    assert.ok(pipe, 'the FIFO held the thread');
+    expectError(assert, pipe, 404, 'not_found');
+    const page = await w.api('GET', '/index.html');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<title>x<\/title>/, 'served from the test web root');
+    assert.ok(Date.now() - started < 10000, 'answered without waiting for a writer');
+  } finally {
+    await w.stop();
+    rmSync(web, { recursive: true, force: true });
+  }
 });
