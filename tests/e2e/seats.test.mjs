@@ -20,7 +20,7 @@ const SEATS = [
   ['supervisor', 'supervisor1', '/board.html', '#fig-on-time, .figure'],
   ['counter', 'clerk-37', '/hall/counter.html', 'main'],
   ['appointments', 'applicant1', '/hall/appointments.html', 'main'],
-  ['hall-stats', 'supervisor1', '/hall/stats.html', 'canvas, table'],
+  ['hall-stats', 'supervisor1', '/hall/stats.html', '#rows tbody tr'],
   ['kiosk', null, '/hall/kiosk.html', 'button'],
   ['board', null, '/hall/board.html?floor=2', '.board-window'],
   ['admin', 'admin', '/admin/items.html', 'table tbody tr'],

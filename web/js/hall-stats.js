@@ -47,9 +47,11 @@ async function show() {
 async function main() {
   const user = await header('hall-stats');
   if (!user) { location.href = '/login.html?next=/hall/stats.html'; return; }
-  const today = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
-  $('#from').value = today;
-  $('#to').value = today;
+  // the last 30 days up to today (the hall's date, Beijing time): at night and on days off
+  // "today" alone would show nothing
+  const day = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);
+  $('#from').value = day(Date.now() - 29 * 86400000);
+  $('#to').value = day(Date.now());
   $('#show').addEventListener('click', show);
   $('#by').addEventListener('change', show);
   await show();
