@@ -694,8 +694,8 @@ const char *case_live_light(const struct case_ctx *c, const struct case_row *row
 	return row->light;
 }
 
-int case_render_timeline(db *d, const struct case_ctx *c, const char *no, bool with_notes,
-			 yc_buf *b, yc_err *err)
+int case_render_timeline(db *d, const struct case_ctx *c, const char *no, int parts, yc_buf *b,
+			 yc_err *err)
 {
 	db_stmt *st =
 		db_prepare(d,
@@ -721,9 +721,11 @@ int case_render_timeline(db *d, const struct case_ctx *c, const char *no, bool w
 		yc_buf_adds(b, ",\"to_label\":");
 		yc_json_add_str(b, to >= 0 ? case_state_labels[to] : "");
 		yc_buf_addf(b, ",\"step\":%lld", (long long)db_col_int(st, 7));
-		if (with_notes) {
+		if (parts & CASE_TIMELINE_ACTORS) {
 			yc_buf_adds(b, ",\"actor\":");
 			yc_json_add_str(b, db_col_text(st, 2));
+		}
+		if (parts & CASE_TIMELINE_NOTES) {
 			yc_buf_adds(b, ",\"role\":");
 			yc_json_add_str(b, db_col_text(st, 3));
 			yc_buf_adds(b, ",\"note\":");
@@ -853,7 +855,10 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	}
 	yc_buf_addf(b, ",\"version\":%lld", (long long)row->version);
 	render_actions(b, row, u);
-	int rc = case_render_timeline(d, c, row->no, true, b, err);
+	/* staff see who acted; an applicant sees the role and the note, not the staff member */
+	int rc = case_render_timeline(
+		d, c, row->no,
+		CASE_TIMELINE_NOTES | (u->role == ROLE_APPLICANT ? 0 : CASE_TIMELINE_ACTORS), b, err);
 	yc_buf_addc(b, '}');
 	return rc;
 }

@@ -55,9 +55,11 @@ extern const char *const case_state_labels[CS_NSTATES];
 void case_mask_name(const char *s, char *out, size_t size);
 /* The light now (for a running clock) or as stored. */
 const char *case_live_light(const struct case_ctx *c, const struct case_row *row);
-/* Appends ,"timeline":[…]; actors and notes only when with_notes. */
-int case_render_timeline(db *d, const struct case_ctx *c, const char *no, bool with_notes,
-			 yc_buf *b, yc_err *err);
+/* What a timeline shows besides the steps: notes and roles, and the staff who acted. */
+enum { CASE_TIMELINE_NOTES = 1, CASE_TIMELINE_ACTORS = 2 };
+/* Appends ,"timeline":[…] with the parts asked for (0: the steps alone, as the public sees). */
+int case_render_timeline(db *d, const struct case_ctx *c, const char *no, int parts, yc_buf *b,
+			 yc_err *err);
 /* The rule's promised limit: its value, and whether it counts working hours. */
 void case_rule_limit(const cJSON *rule, int *value, bool *hours);
 /* "system" for the scheduler, else the role's name. */

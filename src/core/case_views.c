@@ -355,7 +355,7 @@ int case_progress(db *d, const struct case_ctx *c, const char *no, const char *p
 	yc_buf_adds(out, ",\"light\":");
 	yc_json_add_str(out,
 			strcmp(case_live_light(c, &row), "none") ? case_live_light(c, &row) : NULL);
-	rc = case_render_timeline(d, c, row.no, false, out, err);
+	rc = case_render_timeline(d, c, row.no, 0, out, err);
 	yc_buf_addc(out, '}');
 	case_row_free(&row);
 	return rc;

@@ -250,6 +250,7 @@ int hall_opening(const struct hall_ctx *c, struct hall_opening *o, yc_err *err)
 	int rc = calendar_is_workday(c->cal, day, &work, err);
 	if (rc)
 		return rc;
+	o->workday = work;
 	if (work && minute >= starts[0] && minute < ends[n - 1]) {
 		o->open = true;
 		for (int i = 1; i < n; i++)
@@ -301,7 +302,8 @@ int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 			    ends[i] / 60, ends[i] % 60);
 	char day[16];
 	yc_date_format(today(c), day, sizeof(day));
-	yc_buf_addf(out, "\",\"today\":\"%s\",\"open\":%s", day, !rc && o.open ? "true" : "false");
+	yc_buf_addf(out, "\",\"today\":\"%s\",\"workday\":%s,\"open\":%s", day,
+		    !rc && o.workday ? "true" : "false", !rc && o.open ? "true" : "false");
 	yc_json_add_time(out, "opens_at", rc ? 0 : o.opens_at_ms, c->tz_offset_min);
 	yc_json_add_time(out, "resumes_at", rc ? 0 : o.resumes_at_ms, c->tz_offset_min);
 	return yc_buf_addc(out, '}');

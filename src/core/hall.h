@@ -79,6 +79,7 @@ int64_t hall_estimate_s(int ahead, int open_windows, int64_t avg_service_s);
 
 /* Whether the hall takes people now, by the calendar and the opening hours. */
 struct hall_opening {
+	bool workday;	       /* today is a working day */
 	bool open;	       /* a working day, from the first opening to the last closing */
 	int64_t opens_at_ms;   /* closed: when it next opens (0: open) */
 	int64_t resumes_at_ms; /* open, in a break between spans: when calling resumes (else 0) */

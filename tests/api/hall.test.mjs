@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { cli, dropDb, freshDb, startServer, expectError, sql } from './helper.mjs';
+import { OPEN_ALL_DAY, cli, dropDb, freshDb, openHallToday, startServer, expectError, sql } from './helper.mjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStream } from './sse.mjs';
@@ -406,4 +406,30 @@ describe('the hall file', () => {
       dropDb(fresh);
     }
   });
+});
+
+test('GET /hall says whether the hall is open now, and when it opens next', async () => {
+  // today made a working day, open around the clock
+  const open = await startServer({ ...openHallToday(freshDb()), args: OPEN_ALL_DAY });
+  try {
+    const h = (await open.api('GET', '/api/v1/hall')).json;
+    assert.deepEqual([h.workday, h.open, h.opens_at, h.hours], [true, true, null, '00:00-23:59']);
+    assert.match(h.today, /^\d{4}-\d{2}-\d{2}$/);
+  } finally { await open.stop(); }
+  // today made a day off: closed, and it opens on the next working day at the first opening
+  const x = freshDb();
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  const year = Number(today.slice(0, 4));
+  const file = join(x.dir, 'off.json');
+  writeFileSync(file, JSON.stringify({ year, source: 'test: today off', days: [{ date: today, kind: 'off', name: '测试' }] }));
+  assert.equal(cli(['calendar', 'load', '--db', x.db, file]).status, 0);
+  const closed = await startServer(x);
+  try {
+    const h = (await closed.api('GET', '/api/v1/hall')).json;
+    assert.equal(h.workday, false);
+    assert.equal(h.open, false);
+    assert.match(h.opens_at, /T09:00:00\+08:00$/);
+    assert.ok(h.opens_at.slice(0, 10) > today, h.opens_at);
+    assert.equal(h.resumes_at, null);
+  } finally { await closed.stop(); }
 });

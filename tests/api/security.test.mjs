@@ -54,3 +54,23 @@ test('a FIFO in the web root is not served and holds no thread (finding 19)', { 
     rmSync(web, { recursive: true, force: true });
   }
 });
+
+test("an applicant's timeline names the roles that acted, never the staff member (finding 13)", async () => {
+  const PDF = new TextEncoder().encode('%PDF-1.4\n% security test\n');
+  const up = await s.api('POST', '/api/v1/materials', { body: PDF, token: tok, headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(up.status, 201, up.text);
+  const mats = ['m1', 'm2'].map((id) => ({ id, sha256: up.json.sha256 }));
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: mats });
+  assert.equal(c.status, 201, c.text);
+  const clerk = await s.login('clerk1');
+  const a = await s.api('POST', `/api/v1/cases/${c.json.no}/actions/accept`, { token: clerk });
+  assert.equal(a.status, 200, a.text);
+  const mine = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: tok });
+  const accepted = mine.json.timeline.find((e) => e.action === 'accept');
+  assert.ok(accepted, 'the acceptance is on the timeline');
+  assert.equal(accepted.role, 'clerk');
+  assert.ok(!mine.json.timeline.some((e) => 'actor' in e), 'no staff username for the applicant');
+  assert.ok(!mine.text.includes('clerk1'));
+  const staff = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: clerk });
+  assert.equal(staff.json.timeline.find((e) => e.action === 'accept').actor, 'clerk1');
+});

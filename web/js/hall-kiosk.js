@@ -22,7 +22,7 @@ function dayText(date) {
 const timeOf = (iso) => iso.slice(11, 16).replace(/^0/, '');
 
 // Whether the kiosk issues tickets now, and what it tells the person: the server's word
-// (GET /hall: "open", "opens_at" when closed, "resumes_at" in a break, "today").
+// (GET /hall: "open", "opens_at" when closed, "resumes_at" in a break, "today", "workday").
 function hallStatus(hall) {
   if (!hall || typeof hall.open !== 'boolean') return { issuing: true };
   if (hall.open) {
@@ -33,9 +33,12 @@ function hallStatus(hall) {
   if (!hall.opens_at) return { issuing: false, state: 'closed', text: '大厅暂停取号', sub: '请咨询大厅工作人员' };
   const day = hall.opens_at.slice(0, 10);
   const time = timeOf(hall.opens_at);
-  return day === hall.today
-    ? { issuing: false, state: 'before', text: `大厅 ${time} 开放，请届时取号`, sub: `今日办理时间 ${hoursText}` }
-    : { issuing: false, state: 'closed', text: '今日已停止取号', sub: `大厅 ${dayText(day)}${time} 开放，请届时取号` };
+  if (day === hall.today) {
+    return { issuing: false, state: 'before', text: `大厅 ${time} 开放，请届时取号`, sub: `今日办理时间 ${hoursText}` };
+  }
+  return hall.workday === false
+    ? { issuing: false, state: 'off', text: '今天是休息日，大厅不办理业务', sub: `下一个工作日 ${dayText(day)}${time} 开放，请届时取号` }
+    : { issuing: false, state: 'closed', text: '今日办理时间已结束', sub: `大厅 ${dayText(day)}${time} 开放，请届时取号` };
 }
 
 function showStatus() {
