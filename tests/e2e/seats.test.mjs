@@ -78,7 +78,7 @@ for (const [seat, who, path, ready] of SEATS) {
   });
 }
 
-test('the supervisor sees the past in figures: cases on the board, tickets in the hall chart', async () => {
+test("the supervisor's board shows the past in figures: a real on-time rate", async () => {
   const page = await newPage(browser);
   await loginAs(page, 'supervisor1');
   await page.goto(s.url + '/board.html');

@@ -223,6 +223,18 @@ static int ticket_act(struct hist *h, struct hist_window *w, const char *action)
 	return rc;
 }
 
+/* The window's clerk signs in (the window then waits to call) or out, at t. */
+static int window_act(struct hist *h, struct hist_window *w, const char *action, int64_t t)
+{
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	hist_at(h, t);
+	int rc = hall_window_act(h->d, h->hc, &w->clerk, w->no, action, &out, h->err);
+	yc_buf_release(&out);
+	w->state = strcmp(action, "sign_in") ? W_OFF : W_IDLE;
+	return rc;
+}
+
 static int issue(struct hist *h, const struct arrival *a, int *waiting)
 {
 	struct hist_floor *f = h->floor;
@@ -350,12 +362,7 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 			staffed[c]++;
 		if ((t += 3000) >= h->o->end_ms)
 			break;
-		hist_at(h, t);
-		yc_buf out;
-		yc_buf_init(&out, 0);
-		rc = hall_window_act(h->d, h->hc, &w->clerk, w->no, "sign_in", &out, h->err);
-		yc_buf_release(&out);
-		w->state = W_IDLE;
+		rc = window_act(h, w, "sign_in", t);
 	}
 	/* the day's arrivals: walk-ins by the hour's weight, and the day's kept appointments */
 	int total = 0;
@@ -434,12 +441,7 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 		int64_t off = hist_ms(h, day, close + 65) + k * 1000;
 		if (rc || off >= h->o->end_ms)
 			continue;
-		hist_at(h, off);
-		yc_buf out;
-		yc_buf_init(&out, 0);
-		rc = hall_window_act(h->d, h->hc, &w->clerk, w->no, "sign_out", &out, h->err);
-		yc_buf_release(&out);
-		w->state = W_OFF;
+		rc = window_act(h, w, "sign_out", off);
 	}
 	return rc;
 }
