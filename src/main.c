@@ -20,6 +20,7 @@
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/limits.h"
 #include "http/server.h"
 #include "http/session.h"
 #include "jobs/scheduler.h"
@@ -445,9 +446,9 @@ static int cmd_serve(int argc, char **argv)
 	if (!realpath(app.cfg.web, app.web_root))
 		app.web_root[0] = '\0';
 	app.metrics = metrics_new();
-	app.throttle = throttle_new();
+	app.limits = limits_new(&app.cfg);
 	app.sessions = session_cache_new();
-	if (!app.metrics || !app.throttle || !app.sessions)
+	if (!app.metrics || !app.limits || !app.sessions)
 		return failf("out of memory", NULL);
 	if ((rc = db_pipeline_start(app.cfg.db, (int)app.cfg.batch_max, (int)app.cfg.writers,
 				     &app.pipe, &err)))
@@ -465,7 +466,7 @@ static int cmd_serve(int argc, char **argv)
 	close(app.kick[0]);
 	close(app.kick[1]);
 	metrics_free(app.metrics);
-	throttle_free(app.throttle);
+	limits_free(app.limits);
 	session_cache_free(app.sessions);
 	calendar_free(app.cal);
 	if (rc)

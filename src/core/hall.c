@@ -843,6 +843,10 @@ int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const c
 		return yc_err_set(err, YC_EINVAL, "priority",
 				  "priority must be green or normal (appointments check in)");
 	const char *reason = yc_json_str(body, "reason");
+	/* the guide desk grants the green channel, not the person who asks for it */
+	if (!strcmp(priority, "green") && !(u && (u->role == ROLE_CLERK || u->role == ROLE_SUPERVISOR)))
+		return yc_err_set(err, YC_EFORBIDDEN, "priority",
+				  "the green channel is granted by hall staff: ask at the guide desk");
 	if (!strcmp(priority, "green") && (!reason || !*reason))
 		return yc_err_set(
 			err, YC_EINVAL, "reason",

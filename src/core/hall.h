@@ -105,7 +105,8 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 /*
  * Issues a ticket: {"category","channel","priority"?,"reason"?,"phone"?}.
  * Anyone may (kiosk); a person holds one waiting ticket per category (by
- * account, or by the phone given). out gets the ticket with its "key".
+ * account, or by the phone given). Only hall staff (clerk, supervisor) grant
+ * the green channel. out gets the ticket with its "key".
  */
 int hall_ticket_issue(db *d, const struct hall_ctx *c, const yc_user *u, const cJSON *body,
 		      yc_buf *out, yc_err *err);

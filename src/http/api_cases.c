@@ -11,6 +11,7 @@
 #include "core/catalog.h"
 #include "core/material.h"
 #include "http/session.h"
+#include "http/limits.h"
 #include "http/router.h"
 #include "lib/log.h"
 #include "lib/banned.h"
@@ -211,9 +212,9 @@ int api_cases_document(yc_req *r)
 }
 
 /*
- * The public progress lookup. Four digits are few, so failures are counted
- * per case number and per address: after ten wrong guesses the number is
- * locked for the login-lock period (the login throttle's table).
+ * The public progress lookup. Four digits are few: wrong guesses are counted
+ * per case number and per address, and against the node's failure budget
+ * (limits.h); each guess past the free ones waits twice as long as the last.
  */
 int api_progress_get(yc_req *r)
 {
@@ -224,22 +225,20 @@ int api_progress_get(yc_req *r)
 	if (!phone4 || strlen(phone4) != 4 || strspn(phone4, "0123456789") != 4)
 		return yc_err_set(&r->err, YC_EINVAL, "phone4",
 				  "phone4 must be the last four digits of the applicant's phone");
-	char key[48];
-	snprintf(key, sizeof(key), "progress:%s", r->params[0]);
-	int64_t wait = throttle_wait(r->app, key);
-	if (wait > 0) {
-		char retry[24];
-		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
-		http_header(r, "Retry-After", retry);
-		return yc_err_set(&r->err, YC_ERATE, "phone4",
-				  "too many wrong attempts for this case; try again in %lld seconds",
-				  (long long)wait);
-	}
+	int64_t wait = limits_failures_wait(r, LIM_PROGRESS_ADDRESS), w;
+	if ((w = limits_wait(r, LIM_PROGRESS_ADDRESS, http_peer(r))) > wait)
+		wait = w;
+	if ((w = limits_wait(r, LIM_PROGRESS_CASE, r->params[0])) > wait)
+		wait = w;
+	if (wait)
+		return limits_refuse(r, wait, "phone4", "too many wrong progress lookups");
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = case_progress(r->db, &r->app->cases, r->params[0], phone4, &b, &r->err);
-	if (rc == YC_ENOTFOUND)
-		throttle_fail(r->app, key, 10);
+	if (rc == YC_ENOTFOUND) {
+		limits_failure(r, LIM_PROGRESS_ADDRESS);
+		limits_hit(r, LIM_PROGRESS_CASE, r->params[0]);
+	}
 	reply_buf(r, rc, &b);
 	return rc;
 }

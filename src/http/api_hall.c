@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/hall.h"
+#include "http/limits.h"
 #include "http/router.h"
 #include "http/sse.h"
 #include "lib/banned.h"
@@ -138,8 +139,15 @@ static int ticket_issue_write(db *d, void *arg, yc_reply *out, yc_err *err)
 static const struct yc_write_ops ticket_issue_ops = {ticket_issue_write, NULL, hall_write_free,
 						     false};
 
+/* Staff issue tickets freely; anyone else spends the address's ticket budget (limits.h). */
 int api_tickets_create(yc_req *r)
 {
+	bool staff = r->authed && r->user.role != ROLE_APPLICANT;
+	if (!staff) {
+		int64_t wait = limits_spend(r, LIM_TICKETS, http_peer(r));
+		if (wait)
+			return limits_refuse(r, wait, NULL, "too many tickets from this address");
+	}
 	struct hall_write *w = hall_write_new(r);
 	return w ? http_write(r, &ticket_issue_ops, w) : YC_ENOMEM;
 }

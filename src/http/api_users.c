@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/ids.h"
+#include "http/limits.h"
 #include "http/router.h"
 #include "lib/banned.h"
 
@@ -56,6 +57,10 @@ int api_users_create(yc_req *r)
 	int rc = yc_json_check(r->body, spec, sizeof(spec) / sizeof(spec[0]), &r->err);
 	if (rc)
 		return rc;
+	/* each registration costs an argon2 hash: an address registers a few an hour */
+	int64_t wait = limits_spend(r, LIM_REGISTRATIONS, http_peer(r));
+	if (wait)
+		return limits_refuse(r, wait, NULL, "too many registrations from this address");
 	struct registration *g = calloc(1, sizeof(*g));
 	if (!g)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);

@@ -38,7 +38,7 @@ struct yc_app {
 	const char *backend;
 	char web_root[4096]; /* realpath of cfg.web, or "" when there is no UI folder */
 	struct yc_metrics *metrics;
-	struct yc_throttle *throttle;
+	struct yc_limits *limits; /* what callers may still do (limits.h) */
 	struct yc_session_cache *sessions;
 	/* live events: one SSE hub per listener thread, fed by the outbox dispatcher */
 	struct sse_thread **sse;

@@ -1,6 +1,5 @@
 /*
- * session.c — authentication of each request, login, logout, and the
- * failed-login throttle (see session.h).
+ * session.c — authentication of each request, login and logout (see session.h).
  */
 #include "session.h"
 
@@ -9,98 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/limits.h"
 #include "http/router.h"
 #include "lib/crypto.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
-
-/* ---- throttle ------------------------------------------------------------
- * A small open-addressed table of keys ("a:" + address, "u:" + username)
- * with failure counts in the current window. When full, the oldest entry is
- * replaced: a flood of addresses cannot grow memory.
- */
-enum { THROTTLE_SLOTS = 4096 };
-
-struct throttle_entry {
-	char key[80];
-	int failures;
-	int64_t first_ms;
-	int64_t locked_until_ms;
-};
-
-struct yc_throttle {
-	pthread_mutex_t lock;
-	struct throttle_entry e[THROTTLE_SLOTS];
-};
-
-struct yc_throttle *throttle_new(void)
-{
-	struct yc_throttle *t = calloc(1, sizeof(*t));
-	if (t)
-		pthread_mutex_init(&t->lock, NULL);
-	return t;
-}
-
-void throttle_free(struct yc_throttle *t)
-{
-	if (!t)
-		return;
-	pthread_mutex_destroy(&t->lock);
-	free(t);
-}
-
-/* The entry for key (created when absent). Caller holds the lock. */
-static struct throttle_entry *throttle_slot(struct yc_throttle *t, const char *key)
-{
-	unsigned h = yc_hash_str(key);
-	struct throttle_entry *oldest = NULL;
-	for (unsigned i = 0; i < 16; i++) {
-		struct throttle_entry *e = &t->e[(h + i) % THROTTLE_SLOTS];
-		if (!strcmp(e->key, key))
-			return e;
-		if (!e->key[0] || !oldest || e->first_ms < oldest->first_ms)
-			oldest = e;
-		if (!e->key[0])
-			break;
-	}
-	memset(oldest, 0, sizeof(*oldest));
-	snprintf(oldest->key, sizeof(oldest->key), "%s", key);
-	return oldest;
-}
-
-/* Seconds the caller must still wait, or 0. */
-int64_t throttle_wait(yc_app *app, const char *key)
-{
-	int64_t now = yc_now_ms();
-	pthread_mutex_lock(&app->throttle->lock);
-	struct throttle_entry *e = throttle_slot(app->throttle, key);
-	int64_t wait = e->locked_until_ms > now ? (e->locked_until_ms - now + 999) / 1000 : 0;
-	pthread_mutex_unlock(&app->throttle->lock);
-	return wait;
-}
-
-void throttle_fail(yc_app *app, const char *key, int64_t limit)
-{
-	int64_t now = yc_now_ms(), window = app->cfg.login_lock_s * 1000;
-	pthread_mutex_lock(&app->throttle->lock);
-	struct throttle_entry *e = throttle_slot(app->throttle, key);
-	if (!e->first_ms || now - e->first_ms > window) {
-		e->first_ms = now;
-		e->failures = 0;
-	}
-	if (++e->failures >= limit)
-		e->locked_until_ms = now + window;
-	pthread_mutex_unlock(&app->throttle->lock);
-}
-
-static void throttle_clear(yc_app *app, const char *key)
-{
-	pthread_mutex_lock(&app->throttle->lock);
-	struct throttle_entry *e = throttle_slot(app->throttle, key);
-	e->failures = 0;
-	e->locked_until_ms = 0;
-	pthread_mutex_unlock(&app->throttle->lock);
-}
 
 /* ---- session cache -------------------------------------------------------
  * Direct-mapped by the token's hash (never the token itself): a collision
@@ -311,21 +223,18 @@ int api_session_create(yc_req *r)
 	int rc = yc_json_check(r->body, spec, 2, &r->err);
 	if (rc)
 		return rc;
-	const char *username = yc_json_str(r->body, "username");
-	char akey[80], ukey[80];
-	snprintf(akey, sizeof(akey), "a:%s", http_peer(r));
-	snprintf(ukey, sizeof(ukey), "u:%s", username);
-	int64_t wait = throttle_wait(r->app, akey);
-	if (!wait)
-		wait = throttle_wait(r->app, ukey);
-	if (wait) {
-		char retry[24];
-		snprintf(retry, sizeof(retry), "%lld", (long long)wait);
-		http_header(r, "Retry-After", retry);
-		return yc_err_set(&r->err, YC_ERATE, NULL,
-				  "too many failed logins; try again in %lld seconds",
-				  (long long)wait);
-	}
+	const char *username = yc_json_str(r->body, "username"), *addr = http_peer(r);
+	char pair[160];
+	snprintf(pair, sizeof(pair), "%s\n%s", username, addr);
+	int64_t wait = limits_failures_wait(r, LIM_LOGIN_ADDRESS), w;
+	if ((w = limits_wait(r, LIM_LOGIN_ADDRESS, addr)) > wait)
+		wait = w;
+	if ((w = limits_wait(r, LIM_LOGIN_PAIR, pair)) > wait)
+		wait = w;
+	if ((w = limits_wait(r, LIM_LOGIN_ACCOUNT, username)) > wait)
+		wait = w;
+	if (wait)
+		return limits_refuse(r, wait, NULL, "too many failed logins");
 	struct login *l = calloc(1, sizeof(*l));
 	if (!l)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
@@ -334,12 +243,13 @@ int api_session_create(yc_req *r)
 	if (rc) {
 		free(l);
 		if (rc == YC_EAUTH) {
-			throttle_fail(r->app, akey, r->app->cfg.login_max_failures_address);
-			throttle_fail(r->app, ukey, r->app->cfg.login_max_failures);
+			limits_failure(r, LIM_LOGIN_ADDRESS);
+			limits_hit(r, LIM_LOGIN_PAIR, pair);
+			limits_hit(r, LIM_LOGIN_ACCOUNT, username);
 		}
 		return rc;
 	}
-	throttle_clear(r->app, ukey);
+	limits_clear(r, LIM_LOGIN_PAIR, pair);
 	if (yc_random_hex(l->token, 32) || yc_random_hex(l->csrf, 16)) {
 		free(l);
 		return yc_err_set(&r->err, YC_EINTERNAL, NULL, NULL);

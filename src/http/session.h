@@ -1,7 +1,6 @@
 /*
- * session.h — who is calling: a Bearer token or the yc_session cookie, and
- * the throttle on failed logins (per address and per account, in memory:
- * each node counts its own).
+ * session.h — who is calling: a Bearer token or the yc_session cookie
+ * (failed logins are counted in http/limits.h).
  */
 #ifndef YC_SESSION_H
 #define YC_SESSION_H
@@ -19,11 +18,5 @@ int session_authenticate(yc_req *r);
 struct yc_session_cache *session_cache_new(void);
 void session_cache_free(struct yc_session_cache *c);
 
-struct yc_throttle *throttle_new(void);
-void throttle_free(struct yc_throttle *t);
-/* Seconds a throttled key must still wait (0: go ahead). */
-int64_t throttle_wait(yc_app *app, const char *key);
-/* Counts a failure for key; limit failures within the lock period lock it. */
-void throttle_fail(yc_app *app, const char *key, int64_t limit);
 
 #endif

@@ -32,6 +32,12 @@ typedef struct yc_config {
 	int64_t login_max_failures;
 	int64_t login_max_failures_address;
 	int64_t login_lock_s;
+	int64_t login_max_failures_account;
+	int64_t failure_budget;
+	int64_t progress_max_failures;
+	int64_t progress_max_failures_address;
+	int64_t tickets_per_address;
+	int64_t registrations_per_address;
 	int64_t session_ttl_s;
 	int64_t session_cache_ms;
 	int64_t tz_offset_min;

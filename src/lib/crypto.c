@@ -82,3 +82,50 @@ unsigned yc_hash_str(const char *s)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
 }
+
+static uint64_t rotl(uint64_t x, int b) { return (x << b) | (x >> (64 - b)); }
+
+static uint64_t le64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+#define SIPROUND                                                                                   \
+	do {                                                                                       \
+		v0 += v1, v1 = rotl(v1, 13), v1 ^= v0, v0 = rotl(v0, 32);                          \
+		v2 += v3, v3 = rotl(v3, 16), v3 ^= v2;                                             \
+		v0 += v3, v3 = rotl(v3, 21), v3 ^= v0;                                             \
+		v2 += v1, v1 = rotl(v1, 17), v1 ^= v2, v2 = rotl(v2, 32);                          \
+	} while (0)
+
+uint64_t yc_siphash(const unsigned char key[16], const void *p, size_t n)
+{
+	const unsigned char *in = p;
+	uint64_t k0 = le64(key), k1 = le64(key + 8);
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ull, v1 = k1 ^ 0x646f72616e646f6dull;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ull, v3 = k1 ^ 0x7465646279746573ull;
+	size_t whole = n - n % 8;
+	for (size_t i = 0; i < whole; i += 8) {
+		uint64_t m = le64(in + i);
+		v3 ^= m;
+		SIPROUND;
+		SIPROUND;
+		v0 ^= m;
+	}
+	uint64_t last = (uint64_t)n << 56;
+	for (size_t i = 0; i < n % 8; i++)
+		last |= (uint64_t)in[whole + i] << (8 * i);
+	v3 ^= last;
+	SIPROUND;
+	SIPROUND;
+	v0 ^= last;
+	v2 ^= 0xff;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}

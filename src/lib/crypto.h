@@ -5,6 +5,7 @@
 #define YC_CRYPTO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define YC_SHA256_HEX	     65
 #define YC_PASSWORD_HASH_MAX 128
@@ -17,6 +18,11 @@ int yc_random_bytes(void *p, size_t n);
 int yc_random_hex(char *out, size_t nbytes);
 /* A fast hash of a string for in-memory tables (FNV-1a); not for secrets. */
 unsigned yc_hash_str(const char *s);
+/*
+ * SipHash-2-4 of p[0..n) under a 16-byte key: for tables whose keys an
+ * attacker chooses (with a random key, colliding keys cannot be found offline).
+ */
+uint64_t yc_siphash(const unsigned char key[16], const void *p, size_t n);
 /* Constant-time comparison of two NUL-terminated strings. */
 int yc_secure_equal(const char *a, const char *b);
 

@@ -98,7 +98,8 @@ test('cookie-authenticated writes need the X-CSRF-Token header', async () => {
 });
 
 test('repeated failed logins for one account are throttled with 429 and Retry-After', async () => {
-  for (let i = 0; i < 3; i++) {
+  // three failures are free (--login-max-failures 3); the fourth makes the next attempt wait
+  for (let i = 0; i < 4; i++) {
     await s.api('POST', '/api/v1/session', { body: { username: 'approver-sw', password: 'wrong-' + i } });
   }
   const r = await s.api('POST', '/api/v1/session', { body: { username: 'approver-sw', password: 'yichuang-demo' } });
@@ -111,6 +112,7 @@ test('repeated failed logins from one address are throttled for every account', 
   try {
     await s2.api('POST', '/api/v1/session', { body: { username: 'a-1', password: 'xxxxxxxx' } });
     await s2.api('POST', '/api/v1/session', { body: { username: 'a-2', password: 'xxxxxxxx' } });
+    await s2.api('POST', '/api/v1/session', { body: { username: 'a-3', password: 'xxxxxxxx' } });
     expectError(assert, await s2.api('POST', '/api/v1/session', { body: { username: 'admin', password: 'yichuang-demo' } }), 429);
   } finally { await s2.stop(); }
 });

@@ -22,7 +22,9 @@ before(async () => {
 after(async () => { await s.stop(); });
 
 const post = (path, body, who) => s.api('POST', `/api/v1${path}`, { body, token: who ? tok[who] : undefined });
-const take = (category, extra = {}) => post('/tickets', { category, channel: 'kiosk', phone: phone(), ...extra });
+// a green ticket is confirmed by the guide desk's clerk; any other is taken anonymously
+const take = (category, extra = {}) => post('/tickets', { category, channel: 'kiosk', phone: phone(), ...extra },
+  extra.priority === 'green' ? 'clerk1' : undefined);
 const signIn = (no, who) => post(`/windows/${no}/actions/sign_in`, undefined, who);
 const call = (no, who) => post(`/windows/${no}/call-next`, undefined, who);
 const act = (id, action, who, body) => post(`/tickets/${id}/actions/${action}`, body, who);
@@ -70,7 +72,10 @@ describe('tickets and calling', () => {
     expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: '123' }), 422, 'invalid', 'phone');
     expectError(assert, await post('/tickets', { category: 'Z', channel: 'kiosk', phone: phone() }), 422, 'invalid', 'category');
     expectError(assert, await post('/tickets', { category: 'C', channel: 'fax', phone: phone() }), 422, 'invalid', 'channel');
-    expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), priority: 'green' }), 422, 'invalid', 'reason');
+    // the green channel is granted by hall staff, never self-declared (issue 18, finding 8)
+    expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), priority: 'green', reason: '老年人' }), 403, 'forbidden', 'priority');
+    expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), priority: 'green', reason: '老年人' }, 'applicant1'), 403, 'forbidden', 'priority');
+    expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), priority: 'green' }, 'clerk1'), 422, 'invalid', 'reason');
     expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), priority: 'appointment' }), 422, 'invalid', 'priority');
     expectError(assert, await post('/tickets', { category: 'C', channel: 'kiosk', phone: phone(), extra: 1 }), 422, 'invalid', 'extra');
     const p = phone();

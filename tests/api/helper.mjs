@@ -103,8 +103,12 @@ export async function startServer({ db, dir, args = [], env = {} } = {}) {
   // On PostgreSQL two writer connections (the default is one): the tests then also meet
   // two writers' races, claims and deadlock retries.
   const writers = PG && !args.includes('--writers') ? ['--writers', '2'] : [];
+  // Every test comes from 127.0.0.1: the per-address budgets of tickets and registrations
+  // are lifted unless a test sets them (security.test.mjs checks them at their defaults).
+  const budgets = [['--tickets-per-address', '1000000'], ['--registrations-per-address', '1000000']]
+    .filter(([name]) => !args.includes(name) && !args.includes('--default-budgets')).flat();
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(ROOT, 'web'),
-    '--threads', '2', ...writers, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+    '--threads', '2', ...writers, ...budgets, ...args.filter((a) => a !== '--default-budgets')], { cwd: ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

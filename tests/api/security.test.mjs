@@ -4,8 +4,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import { expectError, startServer, tempDir } from './helper.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEMO_PASSWORD, OPEN_ALL_DAY, expectError, startServer, tempDir } from './helper.mjs';
 
 let s;
 let tok;
@@ -73,4 +75,115 @@ test("an applicant's timeline names the roles that acted, never the staff member
   assert.ok(!mine.text.includes('clerk1'));
   const staff = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: clerk });
   assert.equal(staff.json.timeline.find((e) => e.action === 'accept').actor, 'clerk1');
+});
+
+// A request from another loopback address (127.0.0.0/8 is all ours): a second "client".
+function from(server, address, method, path, body) {
+  const url = new URL(server.url + path);
+  return new Promise((ok, fail) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = httpRequest({
+      host: url.hostname, port: url.port, path: url.pathname + url.search, method, localAddress: address,
+      headers: data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {},
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON */ }
+        ok({ status: res.statusCode, headers: { get: (h) => res.headers[h.toLowerCase()] ?? null }, text, json });
+      });
+    });
+    req.on('error', fail);
+    req.end(data);
+  });
+}
+const badLogin = (server, address, username) =>
+  from(server, address, 'POST', '/api/v1/session', { username, password: 'wrong-password' });
+
+test('locks are not cleared by other traffic; the budgets are separate tables (finding 2)', async () => {
+  const w = await startServer({ args: ['--login-max-failures', '3', '--login-lock', '120'] });
+  try {
+    // three free failures, then each one more makes the next attempt wait twice as long
+    for (let i = 0; i < 4; i++) await badLogin(w, '127.0.0.9', 'approver-sw');
+    const locked = await from(w, '127.0.0.9', 'POST', '/api/v1/session', { username: 'approver-sw', password: DEMO_PASSWORD });
+    expectError(assert, locked, 429, 'too_many_requests');
+    assert.equal(locked.headers.get('retry-after'), '1');
+    // the probe's attack: many lookups and logins under chosen keys used to push the count out
+    for (let i = 0; i < 200; i++) {
+      const no = `3710912026${String(1000000000 + i * 7919).slice(-10)}`;
+      await from(w, '127.0.0.9', 'GET', `/api/v1/progress/${no}?phone4=0000`);
+    }
+    for (let i = 0; i < 60; i++) await badLogin(w, `127.0.${1 + (i % 50)}.${1 + (i % 7)}`, `nobody-${i}`);
+    await sleep(1100);
+    // the count survived: one more failure and the wait is two seconds
+    await badLogin(w, '127.0.0.9', 'approver-sw');
+    const still = await from(w, '127.0.0.9', 'POST', '/api/v1/session', { username: 'approver-sw', password: DEMO_PASSWORD });
+    expectError(assert, still, 429, 'too_many_requests');
+    assert.equal(still.headers.get('retry-after'), '2');
+  } finally { await w.stop(); }
+});
+
+test('a wrong password costs its sender growing waits, never the owner a hard lock (findings 2, 14)', async () => {
+  const w = await startServer({ args: ['--login-max-failures', '3', '--login-max-failures-account', '10', '--login-lock', '300'] });
+  try {
+    // someone elsewhere fails at the admin's password again and again
+    const waits = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await badLogin(w, '127.0.0.7', 'admin');
+      if (r.status === 429) waits.push(Number(r.headers.get('retry-after')));
+      else await sleep(0);
+    }
+    assert.ok(waits.length > 0, 'the sender waits');
+    // the admin, from the hall's own address, still signs in
+    const admin = await from(w, '127.0.0.1', 'POST', '/api/v1/session', { username: 'admin', password: DEMO_PASSWORD });
+    assert.equal(admin.status, 201, admin.text);
+    // many addresses together: the account waits, but at most a minute
+    let last;
+    for (let i = 0; i < 12; i++) last = await badLogin(w, `127.0.1.${i + 1}`, 'supervisor1');
+    expectError(assert, last, 429, 'too_many_requests');
+    const wait = Number(last.headers.get('retry-after'));
+    assert.ok(wait >= 1 && wait <= 60, `the account waits ${wait} s`);
+  } finally { await w.stop(); }
+});
+
+test("the node's failure budget: spent, addresses that failed wait and the others go on (finding 2)", async () => {
+  const w = await startServer({ args: ['--failure-budget', '5'] });
+  try {
+    for (let i = 0; i < 6; i++) await badLogin(w, '127.0.2.1', `nobody-${i}`);
+    expectError(assert, await from(w, '127.0.2.1', 'POST', '/api/v1/session', { username: 'admin', password: DEMO_PASSWORD }), 429, 'too_many_requests');
+    const clean = await from(w, '127.0.2.2', 'POST', '/api/v1/session', { username: 'admin', password: DEMO_PASSWORD });
+    assert.equal(clean.status, 201, clean.text);
+  } finally { await w.stop(); }
+});
+
+test('progress lookups: budgets per case number and per address (finding 3)', async () => {
+  const w = await startServer({ args: ['--progress-max-failures-address', '5'] });
+  try {
+    let last;
+    for (let i = 0; i < 7; i++) last = await from(w, '127.0.3.1', 'GET', `/api/v1/progress/37109120260101${String(100000 + i)}?phone4=1234`);
+    expectError(assert, last, 429, 'too_many_requests', 'phone4');
+    assert.match(last.headers.get('retry-after') || '', /^[1-9][0-9]*$/);
+    expectError(assert, await from(w, '127.0.3.2', 'GET', '/api/v1/progress/37109120260101100000?phone4=1234'), 404, 'not_found');
+  } finally { await w.stop(); }
+});
+
+test('kiosk tickets and registrations: a budget per address; staff issue freely (findings 8, 9)', async () => {
+  const w = await startServer({ args: ['--default-budgets', '--tickets-per-address', '2', '--registrations-per-address', '2', ...OPEN_ALL_DAY] });
+  try {
+    const take = (address, phone) => from(w, address, 'POST', '/api/v1/tickets', { category: 'C', channel: 'kiosk', phone });
+    assert.equal((await take('127.0.4.1', '13900000001')).status, 201);
+    assert.equal((await take('127.0.4.1', '13900000002')).status, 201);
+    expectError(assert, await take('127.0.4.1', '13900000003'), 429, 'too_many_requests');
+    assert.equal((await take('127.0.4.2', '13900000004')).status, 201, 'another address is not affected');
+    const clerk = await w.login('clerk1');
+    for (let i = 0; i < 3; i++) {
+      const r = await w.api('POST', '/api/v1/tickets', { token: clerk, body: { category: 'C', channel: 'window', phone: `1390000010${i}` } });
+      assert.equal(r.status, 201, r.text);
+    }
+    const person = (i) => ({ username: `reg-${i}`, password: 'a-long-passphrase', name: '王五', kind: 'person', id_number: '11010519491231002X', phone: '13711111111' });
+    for (let i = 0; i < 2; i++) assert.equal((await from(w, '127.0.4.3', 'POST', '/api/v1/users', person(i))).status, 201);
+    expectError(assert, await from(w, '127.0.4.3', 'POST', '/api/v1/users', person(9)), 429, 'too_many_requests');
+  } finally { await w.stop(); }
 });

@@ -92,9 +92,15 @@ test('the green channel at the kiosk; the window pauses, resumes, recalls and tr
   const early = await s.api('POST', '/api/v1/tickets', { body: { category: 'D', channel: 'kiosk', phone: '13912340000' } });
   assert.equal(early.status, 201, early.text);
 
-  // an elderly person comes later, through the green channel
+  // an elderly person comes later: alone at the kiosk, it sends them to the guide desk
   const kiosk = await newPage(browser);
   await kiosk.goto(s.url + '/hall/kiosk.html');
+  await kiosk.waitForSelector('#green-note:not(.hidden)');
+  assert.ok(await kiosk.isHidden('#green-box'));
+  // whose clerk signs in at the kiosk and grants the green channel
+  await logIn(kiosk, s.url, 'clerk1');
+  await kiosk.goto(s.url + '/hall/kiosk.html');
+  await kiosk.waitForSelector('#green-box:not(.hidden)');
   await kiosk.fill('#phone', '13912340001');
   await kiosk.check('#green');
   await kiosk.selectOption('#reason', '老年人');

@@ -1,9 +1,12 @@
-/* Unit tests: the bounded buffer, JSON in and out, dates (src/lib). */
+/* Unit tests: the bounded buffer, JSON in and out, dates, SipHash and the throttle tables (src/lib). */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/buf.h"
 #include "lib/json.h"
+#include "lib/crypto.h"
+#include "lib/throttle.h"
 #include "lib/timeutil.h"
 
 Test(buf, grows_and_stays_terminated)
@@ -122,4 +125,62 @@ Test(dates, civil_round_trip_and_weekday)
 	}
 	cr_assert_eq(yc_date_parse("2026-11-26", &d), 0);
 	cr_assert_eq(yc_weekday(d), 4); /* a Thursday */
+}
+
+Test(crypto, siphash_reference_vectors)
+{
+	/* the SipHash paper's key 00..0f over the empty message and 00..0e */
+	unsigned char key[16], msg[15];
+	for (int i = 0; i < 16; i++)
+		key[i] = (unsigned char)i;
+	for (int i = 0; i < 15; i++)
+		msg[i] = (unsigned char)i;
+	cr_assert_eq(yc_siphash(key, msg, 0), 0x726fdb47dd0e0e31ull);
+	cr_assert_eq(yc_siphash(key, msg, 15), 0xa129ca6149be45e5ull);
+	cr_assert_eq(yc_siphash(key, msg, 8), 0x93f5f5799a932462ull);
+}
+
+Test(throttle, waits_grow_and_are_forgotten)
+{
+	yc_throttle *t = yc_throttle_new(64);
+	cr_assert_not_null(t);
+	yc_throttle_rule rule = {3, 60000, 10000};
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 0, "free events cost nothing");
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 1000);
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 2000);
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 4000);
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 8000);
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 1000), 10000, "capped at the longest wait");
+	cr_assert_eq(yc_throttle_wait(t, "a", 1000), 10000);
+	cr_assert_eq(yc_throttle_wait(t, "a", 6000), 5000);
+	cr_assert_eq(yc_throttle_wait(t, "b", 1000), 0, "another key is not affected");
+	cr_assert(yc_throttle_known(t, "a", 30000));
+	cr_assert(!yc_throttle_known(t, "a", 62000), "forgotten after the window");
+	cr_assert_eq(yc_throttle_hit(t, "a", &rule, 62000), 0, "and counts afresh");
+	yc_throttle_clear(t, "a");
+	cr_assert(!yc_throttle_known(t, "a", 62000));
+	yc_throttle_free(t);
+}
+
+Test(throttle, a_full_table_refuses_new_keys_and_keeps_its_locks)
+{
+	/* 16 slots, one neighbourhood: whatever the hash, 16 live keys fill it */
+	yc_throttle *t = yc_throttle_new(16);
+	yc_throttle_rule rule = {0, 60000, 60000};
+	char key[16];
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cr_assert_eq(yc_throttle_hit(t, key, &rule, 1000), 1000);
+	}
+	cr_assert_eq(yc_throttle_wait(t, "new", 1000), YC_THROTTLE_FULL_MS, "no room: refused");
+	cr_assert_eq(yc_throttle_hit(t, "new", &rule, 1000), -1, "and not counted");
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		cr_assert_eq(yc_throttle_wait(t, key, 1500), 500, "every lock is still there");
+	}
+	/* once a count is dead, its slot takes a new key */
+	cr_assert_eq(yc_throttle_wait(t, "new", 61001), 0);
+	cr_assert_eq(yc_throttle_hit(t, "new", &rule, 61001), 1000);
+	yc_throttle_free(t);
 }

@@ -110,7 +110,11 @@ async function refresh() {
 }
 
 async function main() {
-  await currentUser().catch(() => null); // the CSRF token, should someone be signed in
+  // the CSRF token, should someone be signed in; hall staff at the kiosk may grant the green channel
+  const user = await currentUser().catch(() => null);
+  const staff = user && ['clerk', 'supervisor'].includes(user.role);
+  $('#green-box').classList.toggle('hidden', !staff);
+  $('#green-note').classList.toggle('hidden', !!staff);
   await refresh();
   $('#green').addEventListener('change', () => $('#reason').classList.toggle('hidden', !$('#green').checked));
   // the hall opens and closes, and the queues change, while the kiosk stands there

@@ -254,7 +254,9 @@ static int issue(struct hist *h, const struct arrival *a, int *waiting)
 					r < 72	 ? "kiosk"
 					: r < 95 ? "mobile"
 						 : "window");
+		const yc_user *guide = NULL; /* the guide desk confirms a green ticket */
 		if (rng_chance(&h->rng, 30)) {
+			guide = &f->windows[0].clerk;
 			static const char *const why[] = {"七十岁以上老年人", "残疾人", "孕妇",
 							  "重点项目"};
 			cJSON_AddStringToObject(body, "priority", "green");
@@ -264,7 +266,7 @@ static int issue(struct hist *h, const struct arrival *a, int *waiting)
 		snprintf(phone, sizeof(phone), "1%d%09d", rng_between(&h->rng, 3, 9),
 			 rng_below(&h->rng, 1000000000));
 		cJSON_AddStringToObject(body, "phone", phone);
-		rc = hall_ticket_issue(h->d, h->hc, NULL, body, &out, h->err);
+		rc = hall_ticket_issue(h->d, h->hc, guide, body, &out, h->err);
 		cJSON_Delete(body);
 	}
 	yc_buf_release(&out);
