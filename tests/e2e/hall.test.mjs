@@ -92,7 +92,8 @@ test('the green channel at the kiosk; the window pauses, resumes, recalls and tr
   const early = await s.api('POST', '/api/v1/tickets', { body: { category: 'D', channel: 'kiosk', phone: '13912340000' } });
   assert.equal(early.status, 201, early.text);
 
-  // an elderly person comes later: alone at the kiosk, it sends them to the guide desk
+  // an elderly person comes later: alone at the kiosk (nobody signed in), it sends them to the guide desk
+  await browser.clearCookies();
   const kiosk = await newPage(browser);
   await kiosk.goto(s.url + '/hall/kiosk.html');
   await kiosk.waitForSelector('#green-note:not(.hidden)');
