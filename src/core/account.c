@@ -137,7 +137,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 
 #define USER_COLUMNS                                                                               \
 	"u.id, u.username, u.role, u.name, u.kind, u.department, u.office,"                        \
-	" u.id_number, u.phone, u.demo"
+	" u.id_number, u.phone, u.demo, u.verified_ms"
 
 /*
  * Contacts read in the last second, one slot per account id (a collision
@@ -210,6 +210,7 @@ static void user_from_row(db_stmt *st, int col, yc_user *u)
 	ids_mask_id(db_col_text(st, col + 7), u->id_masked, sizeof(u->id_masked));
 	ids_mask_phone(db_col_text(st, col + 8), u->phone_masked, sizeof(u->phone_masked));
 	u->demo = db_col_int(st, col + 9) != 0;
+	u->verified = db_col_int(st, col + 10) != 0;
 }
 
 /* A real hash of a random password keeps unknown names as slow as wrong passwords. */
@@ -311,7 +312,67 @@ int account_user_json(const yc_user *u, yc_buf *out)
 	yc_json_add_str(out, *u->id_masked ? u->id_masked : NULL);
 	yc_buf_adds(out, ",\"phone\":");
 	yc_json_add_str(out, *u->phone_masked ? u->phone_masked : NULL);
+	if (u->role == ROLE_APPLICANT)
+		yc_buf_addf(out, ",\"verified\":%s", u->verified ? "true" : "false");
 	return yc_buf_addc(out, '}');
+}
+
+int account_verify(db *d, const yc_actor *actor, const char *username, const char *id_number,
+		   const char *name, yc_user *out, yc_err *err)
+{
+	db_stmt *st = db_prepare(d,
+				 "SELECT id, role, id_number, name, verified_ms, disabled FROM users"
+				 " WHERE username = ?",
+				 err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, username);
+	int rc = db_step(st, err);
+	int64_t id = 0;
+	bool applicant = false, same_id = false, same_name = false, verified = false, disabled = false;
+	if (rc == DB_ROW) {
+		id = db_col_int(st, 0);
+		applicant = !strcmp(db_col_text(st, 1), "applicant");
+		same_id = id_number && !strcmp(db_col_text(st, 2), id_number);
+		same_name = name && !strcmp(db_col_text(st, 3), name);
+		verified = db_col_int(st, 4) != 0;
+		disabled = db_col_int(st, 5) != 0;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc == DB_DONE || !applicant || disabled)
+		return yc_err_set(err, YC_ENOTFOUND, "username", "no applicant account %s", username);
+	if (!same_id)
+		return yc_err_set(err, YC_EINVAL, "id_number",
+				  "the ID number on the card is not the account's");
+	if (!same_name)
+		return yc_err_set(err, YC_EINVAL, "name", "the name on the card is not the account's");
+	if (!verified) {
+		/* stepped, not queued: a second verified account for the number must fail here */
+		st = db_prepare(d, "UPDATE users SET verified_ms = ?, verified_by = ? WHERE id = ?",
+				err);
+		if (!st)
+			return err->code;
+		db_bind_int(st, 1, yc_now_ms());
+		db_bind_text(st, 2, actor->username);
+		db_bind_int(st, 3, id);
+		rc = db_step(st, err);
+		db_done(st);
+		if (rc == DB_DONE)
+			rc = 0;
+		if (rc == YC_EEXISTS)
+			return yc_err_set(err, YC_EEXISTS, "id_number",
+					  "another account is verified for this ID number");
+		char object[64];
+		snprintf(object, sizeof(object), "user/%s", username);
+		if (!rc)
+			rc = audit_append(d, actor, "user.verify", object, NULL, "{\"verified\":false}",
+					  "{\"verified\":true}", err);
+		if (rc)
+			return rc;
+	}
+	return out ? user_load(d, id, NULL, out, err) : 0;
 }
 
 static yc_actor actor_of(const yc_user *u)

@@ -43,6 +43,7 @@ typedef struct yc_user {
 	char id_masked[24];
 	char phone_masked[16];
 	bool demo;
+	bool verified; /* applicants: a clerk has checked the identity (account_verify) */
 } yc_user;
 
 struct account_new {
@@ -69,6 +70,16 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 int account_authenticate(db *d, const char *username, const char *password, yc_user *out,
 			 yc_err *err);
 int account_get(db *d, int64_t id, yc_user *out, yc_err *err);
+/*
+ * The hall's real-name check: a clerk has seen the applicant's ID card (a
+ * business's licence) and its number and name are the account's. Marks the
+ * account verified, by actor. One verified account per ID number: another one
+ * is YC_EEXISTS naming id_number; a number or name not the account's is
+ * YC_EINVAL naming it. Verifying a verified account again changes nothing.
+ * out (may be NULL) gets the account as it now is.
+ */
+int account_verify(db *d, const yc_actor *actor, const char *username, const char *id_number,
+		   const char *name, yc_user *out, yc_err *err);
 /* The account of a username; YC_ENOTFOUND naming "username" when there is none. */
 int account_find(db *d, const char *username, yc_user *out, yc_err *err);
 bool account_any_demo(db *d);
@@ -90,8 +101,8 @@ struct account_contact {
  * costs no second round trip.
  */
 int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err);
-/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked)}
- */
+/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked),
+ *  "verified"} */
 int account_user_json(const yc_user *u, yc_buf *out);
 
 /* Staff of a role (and department, if given), without personal data: {"users":[{username,name,department}]}. */

@@ -1188,10 +1188,15 @@ static int build_applicant(db *d, const yc_user *actor, const cJSON *body, struc
 			if (agent)
 				cJSON_AddItemToObject(a, "agent", cJSON_Duplicate(agent, true));
 			snprintf(phone, sizeof(phone), "%s", yc_json_str(p, "phone"));
-			/* find: a walk-in with an account sees the case in their portal */
+			/*
+			 * A walk-in whose identity a window has verified sees the case in
+			 * their portal; an account that only claims the number gets nothing
+			 * (issue 18, finding 1), and the owner never changes afterwards.
+			 */
 			db_stmt *st = db_prepare(d,
 						 "SELECT id FROM users WHERE id_number = ?"
-						 " AND role = 'applicant' AND disabled = 0",
+						 " AND role = 'applicant' AND disabled = 0"
+						 " AND verified_ms IS NOT NULL",
 						 err);
 			if (st) {
 				db_bind_text(st, 1, yc_json_str(p, "id_number"));

@@ -1349,6 +1349,10 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 		{"slot", YC_JT_STRING, true, 5},
 	};
 	int rc = yc_json_check(body, spec, 3, err);
+	/* limits hold per person only when the person is known: throwaway accounts book nothing */
+	if (!rc && !u->verified)
+		return yc_err_set(err, YC_EFORBIDDEN, NULL,
+				  "booking needs an identity verified once at a window (bring the ID card)");
 	if (!rc)
 		rc = hall_lock(d, err);
 	if (rc)

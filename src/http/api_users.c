@@ -1,4 +1,4 @@
-/* api_users.c — POST /api/v1/users: applicants register themselves. */
+/* api_users.c — applicants register themselves; a clerk verifies their identity at a window. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,4 +94,54 @@ int api_users_list(yc_req *r)
 		http_reply(r, 200, &b);
 	yc_buf_release(&b);
 	return rc;
+}
+
+struct verification {
+	yc_user clerk;
+	char username[40];
+	cJSON *body; /* owns id_number and name */
+};
+
+static int verification_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	struct verification *v = arg;
+	yc_actor actor = {v->clerk.username, account_role_name(v->clerk.role)};
+	yc_user u;
+	int rc = account_verify(d, &actor, v->username, yc_json_str(v->body, "id_number"),
+				yc_json_str(v->body, "name"), &u, err);
+	if (rc)
+		return rc;
+	yc_buf_adds(&out->body, "{\"user\":");
+	account_user_json(&u, &out->body);
+	return yc_buf_addc(&out->body, '}');
+}
+
+static void verification_free(void *arg)
+{
+	struct verification *v = arg;
+	cJSON_Delete(v->body);
+	free(v);
+}
+
+static const struct yc_write_ops verification_ops = {verification_write, NULL, verification_free,
+						     true};
+
+/* POST /users/{username}/actions/verify {id_number, name}: the clerk has seen the card. */
+int api_users_verify(yc_req *r)
+{
+	static const yc_jfield spec[] = {
+		{"id_number", YC_JT_STRING, true, 18},
+		{"name", YC_JT_STRING, true, 100},
+	};
+	int rc = yc_json_check(r->body, spec, 2, &r->err);
+	if (rc)
+		return rc;
+	struct verification *v = calloc(1, sizeof(*v));
+	if (!v)
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	v->clerk = r->user;
+	snprintf(v->username, sizeof(v->username), "%s", r->params[0]);
+	v->body = r->body;
+	r->body = NULL;
+	return http_write(r, &verification_ops, v);
 }

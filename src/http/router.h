@@ -45,6 +45,7 @@ int api_session_get(yc_req *r);
 int api_session_delete(yc_req *r);
 int api_users_create(yc_req *r);
 int api_users_list(yc_req *r);
+int api_users_verify(yc_req *r);
 int api_calendar_list(yc_req *r);
 int api_calendar_get(yc_req *r);
 int api_calendar_put(yc_req *r);

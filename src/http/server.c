@@ -17,6 +17,7 @@
 #include <event2/event.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include <event2/util.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -481,6 +482,36 @@ static int run_route(yc_req *r, const struct yc_route *rt, int method, struct ev
 	return rt->handler(r);
 }
 
+/*
+ * What every route declares of its body, checked before its handler: a JSON
+ * body comes as application/json (a form on another site cannot send one:
+ * no login CSRF, issue 18 finding 6), and a route that takes no body (body
+ * limit 0) takes nothing but an empty body or {} (finding 16).
+ */
+static int body_check(yc_req *r, const struct yc_route *rt, struct evbuffer *in, size_t len)
+{
+	if (!len || rt->body_kind == BODY_RAW)
+		return 0;
+	const char *type = evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+					      "Content-Type");
+	size_t n = type ? strcspn(type, "; \t") : 0;
+	if (!type || n != strlen("application/json") ||
+	    evutil_ascii_strncasecmp(type, "application/json", n))
+		return yc_err_set(&r->err, YC_EMEDIA, NULL,
+				  "send the body as Content-Type: application/json");
+	if (rt->body_limit)
+		return 0;
+	if (len > 64)
+		return yc_err_set(&r->err, YC_EMALFORMED, NULL, "this route takes no body");
+	cJSON *body = NULL;
+	int rc = yc_json_parse((const char *)evbuffer_pullup(in, -1), len, &body, &r->err);
+	if (!rc && (!cJSON_IsObject(body) || body->child))
+		rc = yc_err_set(&r->err, YC_EMALFORMED, NULL,
+				"this route takes no body (at most {})");
+	cJSON_Delete(body);
+	return rc;
+}
+
 static int dispatch(yc_req *r, int method)
 {
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
@@ -527,6 +558,9 @@ static int dispatch(yc_req *r, int method)
 
 	struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
 	size_t len = evbuffer_get_length(in);
+	int rc = body_check(r, rt, in, len);
+	if (rc)
+		return rc;
 	if (rt->body_limit) {
 		if (len > rt->body_limit)
 			return yc_err_set(&r->err, YC_ETOOLARGE, NULL,
@@ -535,8 +569,7 @@ static int dispatch(yc_req *r, int method)
 			return yc_err_set(&r->err, YC_EMALFORMED, NULL, "a JSON body is required");
 		if (len && rt->body_kind != BODY_RAW) {
 			const char *data = (const char *)evbuffer_pullup(in, -1);
-			int rc = yc_json_parse(data, len, &r->body, &r->err);
-			if (rc)
+			if ((rc = yc_json_parse(data, len, &r->body, &r->err)))
 				return rc;
 		}
 	}
@@ -547,7 +580,7 @@ static int dispatch(yc_req *r, int method)
 	 */
 	db *d = r->db;
 	bool snapshot = method == M_GET && db_read_begin(d) == 0;
-	int rc = run_route(r, rt, method, in, len);
+	rc = run_route(r, rt, method, in, len);
 	if (snapshot)
 		db_read_end(d);
 	return rc;

@@ -31,7 +31,8 @@
 	X(YC_EUNAVAIL, -13, "unavailable", 503, "the service is unavailable, retry later")         \
 	X(YC_EIO, -14, "io_error", 500, "an input/output error occurred")                          \
 	X(YC_EINTERNAL, -15, "internal", 500, "an internal error occurred")                        \
-	X(YC_EBUSY, -16, "unavailable", 503, "the store was busy (a deadlock), retry")
+	X(YC_EBUSY, -16, "unavailable", 503, "the store was busy (a deadlock), retry")              \
+	X(YC_EMEDIA, -17, "unsupported_media_type", 415, "send the body as application/json")
 
 enum yc_code {
 	YC_OK = 0,

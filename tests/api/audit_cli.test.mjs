@@ -151,6 +151,8 @@ test('an older database is refused by serve and brought up by migrate', () => {
     'case_numbers', 'materials', 'assign_cursors', 'notifications', 'appointments', 'tickets',
     'ticket_numbers', 'hall_windows', 'hall_categories', 'hall_zones']) sql(fresh.db, `DROP TABLE ${t}`);
   // (004's trigger on audit_events is gone since 007: schema 1 had none either.)
+  sql(fresh.db, 'DROP INDEX users_verified_identity');
+  for (const c of ['verified_ms', 'verified_by']) sql(fresh.db, `ALTER TABLE users DROP COLUMN ${c}`);
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
   const refused = cli(['serve', '--db', fresh.db]);
   assert.equal(refused.status, 1);

@@ -198,6 +198,7 @@ test('TypeScript types generated from the document accept real answers (tsc --st
   await take('/api/v1/session', 'get', 200, s.api('GET', '/api/v1/session', { token: admin }));
   await take('/api/v1/users', 'post', 201, s.api('POST', '/api/v1/users', { body: { username: 'spec2', password: 'pass-word-2', name: '型', kind: 'person', id_number: '110105198001010016', phone: '13700004444' } }));
   await take('/api/v1/users', 'get', 200, s.api('GET', '/api/v1/users?role=approver', { token: t.supervisor1 }));
+  await take('/api/v1/users/{username}/actions/verify', 'post', 200, s.api('POST', '/api/v1/users/spec2/actions/verify', { token: t.clerk1, body: { id_number: '110105198001010016', name: '型' } }));
   await take('/api/v1/calendar', 'get', 200, s.api('GET', '/api/v1/calendar'));
   await take('/api/v1/calendar/add-workdays', 'get', 200, s.api('GET', '/api/v1/calendar/add-workdays?date=2026-02-13&n=3'));
   await take('/api/v1/calendar/add-workdays', 'get', 422, s.api('GET', '/api/v1/calendar/add-workdays?date=2030-01-01&n=1'));

@@ -187,3 +187,115 @@ test('kiosk tickets and registrations: a budget per address; staff issue freely 
     expectError(assert, await from(w, '127.0.4.3', 'POST', '/api/v1/users', person(9)), 429, 'too_many_requests');
   } finally { await w.stop(); }
 });
+
+test('a walk-in case links only to an account a window verified, never to one that claims the number (finding 1)', async () => {
+  const ID = '11010519491231002X';
+  const clerk = await s.login('clerk1');
+  const register = async (username, phone) => {
+    const r = await s.api('POST', '/api/v1/users', { body: { username, password: 'a-long-passphrase', name: '王五', kind: 'person', id_number: ID, phone } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.user.verified, false);
+    return s.login(username, 'a-long-passphrase');
+  };
+  const walkIn = async () => {
+    const r = await s.api('POST', '/api/v1/cases', { token: clerk, body: {
+      item: '371091011002014000', channel: 'window',
+      applicant: { kind: 'person', name: '王五', id_number: ID, phone: '13712345678' },
+      form: { applicant_name: '王五', contact_phone: '13712345678' },
+    } });
+    assert.equal(r.status, 201, r.text);
+    return r.json.no;
+  };
+  // a stranger registers with the number before its owner comes to the hall
+  const stranger = await register('stranger', '13900000000');
+  const first = await walkIn();
+  const seen = await s.api('GET', `/api/v1/cases/${first}`, { token: stranger });
+  assert.ok([403, 404].includes(seen.status), `the stranger reads the case: ${seen.status}`);
+  assert.ok(!seen.text.includes('13712345678'));
+  const list = await s.api('GET', '/api/v1/cases', { token: stranger });
+  assert.ok(!list.text.includes(first), 'nor lists it');
+  const taken = await s.api('POST', `/api/v1/cases/${first}/actions/withdraw`, { token: stranger });
+  assert.ok([403, 404].includes(taken.status), `the stranger withdraws it: ${taken.status}`);
+
+  // the owner registers and shows the ID card at a window
+  const owner = await register('owner', '13712345678');
+  const verify = (username, body, token = clerk) =>
+    s.api('POST', `/api/v1/users/${username}/actions/verify`, { token, body });
+  expectError(assert, await verify('owner', { id_number: ID, name: '王六' }), 422, 'invalid', 'name');
+  expectError(assert, await verify('owner', { id_number: '110105198001010016', name: '王五' }), 422, 'invalid', 'id_number');
+  expectError(assert, await verify('owner', { id_number: ID, name: '王五' }, owner), 403, 'forbidden');
+  expectError(assert, await verify('clerk1', { id_number: ID, name: '王五' }), 404, 'not_found', 'username');
+  const ok = await verify('owner', { id_number: ID, name: '王五' });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal(ok.json.user.verified, true);
+  assert.equal(ok.json.user.id_number, '110105********002X');
+  assert.equal((await verify('owner', { id_number: ID, name: '王五' })).status, 200, 'again: nothing changes');
+  // one verified account per number: the stranger's cannot be verified now
+  expectError(assert, await verify('stranger', { id_number: ID, name: '王五' }), 409, 'already_exists', 'id_number');
+
+  // the next walk-in case is the owner's, and only the owner's
+  const second = await walkIn();
+  const mine = await s.api('GET', `/api/v1/cases/${second}`, { token: owner });
+  assert.equal(mine.status, 200, mine.text);
+  assert.ok(!(await s.api('GET', '/api/v1/cases', { token: stranger })).text.includes(second));
+  // the first stays with the hall: it never changes owner afterwards
+  assert.ok([403, 404].includes((await s.api('GET', `/api/v1/cases/${first}`, { token: owner })).status));
+});
+
+test('appointments are booked by verified people only (finding 9)', async () => {
+  const body = { username: 'booker', password: 'a-long-passphrase', name: '赵七', kind: 'person', id_number: '110105198001010016', phone: '13711112222' };
+  assert.equal((await s.api('POST', '/api/v1/users', { body })).status, 201);
+  const t = await s.login('booker', 'a-long-passphrase');
+  let date;
+  for (let d = 1; d < 15; d++) {
+    date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+    if ((await s.api('GET', `/api/v1/calendar/is-workday?date=${date}`)).json.workday) break;
+  }
+  const book = () => s.api('POST', '/api/v1/appointments', { token: t, body: { category: 'E', date, slot: '10:00' } });
+  expectError(assert, await book(), 403, 'forbidden');
+  const clerk = await s.login('clerk1');
+  const v = await s.api('POST', '/api/v1/users/booker/actions/verify', { token: clerk, body: { id_number: body.id_number, name: body.name } });
+  assert.equal(v.status, 200, v.text);
+  // the session's account is looked up again within session-cache-ms (1 s by default)
+  await sleep(1100);
+  const r = await book();
+  assert.equal(r.status, 201, r.text);
+});
+
+test('a JSON body comes as application/json: a form on another site cannot log anyone in (finding 6)', async () => {
+  const body = JSON.stringify({ username: 'applicant1', password: DEMO_PASSWORD });
+  for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp', null]) {
+    const headers = type ? { 'Content-Type': type } : {};
+    const r = await fetch(s.url + '/api/v1/session', { method: 'POST', headers, body });
+    assert.equal(r.status, 415, `${type}: ${r.status}`);
+    const j = await r.json();
+    assert.equal(j.error.code, 'unsupported_media_type');
+    assert.ok(!r.headers.get('set-cookie'), 'no session cookie');
+  }
+  // parameters and case do not matter
+  for (const type of ['application/json; charset=utf-8', 'Application/JSON']) {
+    const r = await s.api('POST', '/api/v1/session', { body, headers: { 'Content-Type': type } });
+    assert.equal(r.status, 201, `${type}: ${r.text}`);
+  }
+  // a raw upload keeps its own type
+  const up = await s.api('POST', '/api/v1/materials', { token: tok, body: new TextEncoder().encode('%PDF-1.4\n'), headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(up.status, 201, up.text);
+});
+
+test('a route that takes no body refuses one (finding 16)', async () => {
+  const clerk = await s.login('clerk-1');
+  const paths = ['/api/v1/windows/1/actions/sign_in', '/api/v1/windows/1/call-next', '/api/v1/windows/1/actions/sign_out'];
+  for (const path of paths) {
+    for (const body of ['[]', '1', '{"window":2}', '"x"', 'null']) {
+      expectError(assert, await s.api('POST', path, { token: clerk, body }), 400, 'malformed');
+    }
+  }
+  // nothing, or an empty object, is what they take
+  const signIn = await s.api('POST', paths[0], { token: clerk, body: '{}' });
+  assert.equal(signIn.status, 200, signIn.text);
+  const out = await s.api('POST', paths[2], { token: clerk });
+  assert.equal(out.status, 200, out.text);
+  // and a GET's body is no different
+  const admin = await s.login('admin');
+  expectError(assert, await s.api('POST', '/api/v1/items/371091011002014000/actions/retire', { token: admin, body: '{"reason":"x"}' }), 400, 'malformed');
+});

@@ -42,6 +42,7 @@ async function slots() {
 async function main() {
   const user = await header('appointments');
   if (!user) { location.href = '/login.html?next=/hall/appointments.html'; return; }
+  $('#unverified').classList.toggle('hidden', user.verified !== false);
   const hall = await api('GET', '/hall');
   $('#category').replaceChildren(...hall.categories.map((c) => el('option', { value: c.code }, `${c.code} ${c.name}`)));
   // tomorrow in Beijing time (the hall's), whatever this device's time zone

@@ -6,6 +6,7 @@ import { lightBadge } from './case-view.js';
 async function main() {
   const user = await header('my');
   if (!user) { location.href = '/login.html?next=/my.html'; return; }
+  $('#unverified').classList.toggle('hidden', user.verified !== false);
   try {
     const r = await api('GET', '/cases?applicant=me&limit=100');
     const rows = r.cases.map((c) => el('tr', { 'data-no': c.no },

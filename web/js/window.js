@@ -34,8 +34,34 @@ async function main() {
   let item = null;
   let form = null;
   let mats = null;
+  // 实名核验: the clerk has the ID card in hand and checks it against the account
+  $('#verify-open').addEventListener('click', () => {
+    $('#case').replaceChildren();
+    $('#new-form').classList.add('hidden');
+    $('#verify-done').classList.add('hidden');
+    $('#verify-form').classList.remove('hidden');
+    $('#v-username').focus();
+  });
+  $('#verify-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('#error').classList.add('hidden');
+    document.querySelectorAll('.invalid').forEach((x) => x.classList.remove('invalid'));
+    try {
+      const username = $('#v-username').value.trim();
+      const r = await api('POST', `/users/${encodeURIComponent(username)}/actions/verify`,
+        { name: $('#v-name').value.trim(), id_number: $('#v-id').value.trim().toUpperCase() });
+      $('#verify-form').reset();
+      $('#verify-done').textContent = `已核验：${r.user.name}（${r.user.id_number}），账号 ${r.user.username}`;
+      $('#verify-done').classList.remove('hidden');
+    } catch (e) {
+      showError($('#error'), e);
+      const bad = e.field && $('#verify-form').querySelector(`[name="${e.field}"]`);
+      if (bad) bad.classList.add('invalid');
+    }
+  });
   $('#new-case').addEventListener('click', () => {
     $('#case').replaceChildren();
+    $('#verify-form').classList.add('hidden');
     $('#new-form').classList.remove('hidden');
     $('#item-search').focus();
   });
