@@ -1740,6 +1740,8 @@ static int record_change(db *d, const struct case_row *row, const yc_user *actor
 	yc_buf_addf(&p, ",\"state\":\"%s\",\"from\":\"%s\",\"department\":",
 		    case_state_name(row->state), case_state_name(from));
 	yc_json_add_str(&p, row->step_department[0] ? row->step_department : row->department);
+	yc_buf_adds(&p, ",\"office\":");
+	yc_json_add_str(&p, row->accept_office);
 	yc_buf_adds(&p, ",\"assignee\":");
 	yc_json_add_str(&p, row->assignee[0] ? row->assignee : NULL);
 	yc_buf_adds(&p, ",\"light\":");
@@ -1944,6 +1946,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJS
 	row.step = -1;
 	snprintf(row.item_name, sizeof(row.item_name), "%s", n->item_name);
 	snprintf(row.department, sizeof(row.department), "%s", n->department);
+	snprintf(row.accept_office, sizeof(row.accept_office), "%s", n->accept_office);
 	snprintf(row.light, sizeof(row.light), "none");
 	if ((rc = record_change(d, &row, actor, now, "submit", CS_SUBMITTED, "", NULL, err)))
 		return rc;

@@ -391,7 +391,8 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 	int64_t now_min = case_local_min(c, case_now_ms(c));
 	/* only cases whose stored light is behind: the clock passed a threshold */
 	db_stmt *st = db_prepare(d,
-				 "SELECT no, light, yellow_min, deadline_min, assignee, item_name"
+				 "SELECT no, light, yellow_min, deadline_min, assignee, item_name,"
+				 " accept_office, COALESCE(step_department, department)"
 				 " FROM cases WHERE state = 'accepted' AND ((light = 'green' AND"
 				 " yellow_min <= ?) OR (light <> 'red' AND deadline_min <= ?))"
 				 " ORDER BY no LIMIT 500",
@@ -401,7 +402,7 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 	db_bind_int(st, 1, now_min);
 	db_bind_int(st, 2, now_min);
 	struct {
-		char no[32], light[8], assignee[40], item_name[120];
+		char no[32], light[8], assignee[40], item_name[120], office[32], department[32];
 	} rows[500];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 500) {
@@ -410,6 +411,8 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 			 case_light_at(now_min, db_col_int(st, 2), db_col_int(st, 3)));
 		db_col_copy(st, 4, rows[n].assignee, sizeof(rows[n].assignee));
 		db_col_copy(st, 5, rows[n].item_name, sizeof(rows[n].item_name));
+		db_col_copy(st, 6, rows[n].office, sizeof(rows[n].office));
+		db_col_copy(st, 7, rows[n].department, sizeof(rows[n].department));
 		n++;
 	}
 	db_done(st);
@@ -419,10 +422,24 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 		if ((rc = db_run(d, err, "UPDATE cases SET light = ? WHERE no = ?", "ss",
 				 rows[i].light, rows[i].no)))
 			return rc;
-		char payload[96], text[400];
-		snprintf(payload, sizeof(payload), "{\"no\":\"%s\",\"light\":\"%s\"}", rows[i].no,
-			 rows[i].light);
-		if ((rc = outbox_append(d, "case", "light", rows[i].no, payload, err)))
+		/* office, department and assignee: who may see it on /events (staff in scope) */
+		char text[400];
+		yc_buf payload;
+		yc_buf_init(&payload, 0);
+		yc_buf_adds(&payload, "{\"no\":");
+		yc_json_add_str(&payload, rows[i].no);
+		yc_buf_adds(&payload, ",\"light\":");
+		yc_json_add_str(&payload, rows[i].light);
+		yc_buf_adds(&payload, ",\"office\":");
+		yc_json_add_str(&payload, rows[i].office);
+		yc_buf_adds(&payload, ",\"department\":");
+		yc_json_add_str(&payload, rows[i].department);
+		yc_buf_adds(&payload, ",\"assignee\":");
+		yc_json_add_str(&payload, rows[i].assignee[0] ? rows[i].assignee : NULL);
+		yc_buf_addc(&payload, '}');
+		rc = outbox_append(d, "case", "light", rows[i].no, payload.data, err);
+		yc_buf_release(&payload);
+		if (rc)
 			return rc;
 		if (!strcmp(rows[i].light, "yellow") && rows[i].assignee[0]) {
 			char to[64];

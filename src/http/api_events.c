@@ -1,6 +1,8 @@
 /*
  * api_events.c — GET /api/v1/events: live events as Server-Sent Events.
- * ?topics=item,calendar (default: all). A reconnecting client sends
+ * ?topics=item,calendar (default: all). Case events reach staff in scope
+ * only (sse.h): a supervisor all, a clerk their office's, an approver their
+ * department's and their own; the public gets the rest. A reconnecting client sends
  * Last-Event-ID (or ?last_event_id=) and first gets what it missed, from the
  * outbox table, in order; then live events follow without gaps or repeats.
  */
@@ -36,9 +38,32 @@ static int parse_topics(yc_req *r, unsigned *mask)
 	return 0;
 }
 
+/* The case events this caller may see: staff in scope (sse.h); nobody else. */
+static void caller_scope(const yc_req *r, struct sse_scope *scope)
+{
+	memset(scope, 0, sizeof(*scope));
+	if (!r->authed)
+		return;
+	switch (r->user.role) {
+	case ROLE_SUPERVISOR:
+	case ROLE_ADMIN:
+		scope->all = true;
+		break;
+	case ROLE_CLERK:
+		snprintf(scope->office, sizeof(scope->office), "%s", r->user.office);
+		break;
+	case ROLE_APPROVER:
+		snprintf(scope->department, sizeof(scope->department), "%s", r->user.department);
+		snprintf(scope->username, sizeof(scope->username), "%s", r->user.username);
+		break;
+	}
+}
+
 int api_events_stream(yc_req *r, unsigned topics, const char *prefix)
 {
 	int rc;
+	struct sse_scope scope;
+	caller_scope(r, &scope);
 	const char *last = http_req_header(r, "Last-Event-ID");
 	if (!last)
 		last = http_query(r, "last_event_id");
@@ -57,7 +82,7 @@ int api_events_stream(yc_req *r, unsigned topics, const char *prefix)
 	} else {
 		after = outbox_last_id(r->db);
 	}
-	rc = sse_stream_start(http_sse(r), r->ev, topics, prefix, after, replay);
+	rc = sse_stream_start(http_sse(r), r->ev, topics, prefix, &scope, after, replay);
 	outbox_free(replay);
 	if (rc)
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
@@ -69,5 +94,11 @@ int api_events_get(yc_req *r)
 {
 	unsigned topics;
 	int rc = parse_topics(r, &topics);
-	return rc ? rc : api_events_stream(r, topics, NULL);
+	if (rc)
+		return rc;
+	bool staff = r->authed && r->user.role != ROLE_APPLICANT;
+	if (!staff && topics != SSE_ALL_TOPICS && (topics & sse_topic_bit("case")))
+		return yc_err_set(&r->err, r->authed ? YC_EFORBIDDEN : YC_EAUTH, "topics",
+				  "case events are for staff, each of their own cases");
+	return api_events_stream(r, topics, NULL);
 }

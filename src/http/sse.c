@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/json.h"
 #include "lib/banned.h"
 
 static const char *const topics[] = {"item", "calendar", "case", "hall", NULL};
@@ -24,13 +25,48 @@ struct sse_stream {
 	struct sse_thread *owner;
 	unsigned topics;
 	char prefix[64]; /* only events whose object starts so ("" = all) */
+	struct sse_scope scope;
 	int64_t last_id;
 	struct sse_stream *next;
 };
 
-static bool wanted(const struct sse_stream *s, unsigned topic, const char *object)
+/* Where a case event belongs, from its payload: who may see it. */
+struct event_place {
+	char office[32];
+	char department[32];
+	char assignee[40];
+};
+
+static void event_place(const struct outbox_event *e, struct event_place *p)
 {
-	return (topic & s->topics) && (!s->prefix[0] || !strncmp(object, s->prefix, strlen(s->prefix)));
+	memset(p, 0, sizeof(*p));
+	if (strcmp(e->topic, "case"))
+		return;
+	cJSON *all = cJSON_Parse(e->data);
+	const cJSON *payload = cJSON_GetObjectItemCaseSensitive(all, "payload");
+	const char *v;
+	if ((v = yc_json_str(payload, "office")))
+		snprintf(p->office, sizeof(p->office), "%s", v);
+	if ((v = yc_json_str(payload, "department")))
+		snprintf(p->department, sizeof(p->department), "%s", v);
+	if ((v = yc_json_str(payload, "assignee")))
+		snprintf(p->assignee, sizeof(p->assignee), "%s", v);
+	cJSON_Delete(all);
+}
+
+static bool in_scope(const struct sse_scope *s, const struct event_place *p)
+{
+	return s->all || (s->office[0] && !strcmp(s->office, p->office)) ||
+	       (s->department[0] && !strcmp(s->department, p->department)) ||
+	       (s->username[0] && !strcmp(s->username, p->assignee));
+}
+
+static bool wanted(const struct sse_stream *s, unsigned topic, const char *object,
+		   const struct event_place *place)
+{
+	if (!(topic & s->topics) || (s->prefix[0] && strncmp(object, s->prefix, strlen(s->prefix))))
+		return false;
+	return topic != sse_topic_bit("case") || in_scope(&s->scope, place);
 }
 
 struct sse_batch {
@@ -40,6 +76,7 @@ struct sse_batch {
 		int64_t id;
 		unsigned topic;
 		char object[64];
+		struct event_place place;
 		char *text; /* "id: …\nevent: …\ndata: …\n\n" */
 	} ev[];
 };
@@ -94,7 +131,7 @@ static void deliver(struct sse_thread *t, struct sse_batch *batch)
 	for (struct sse_stream *s = t->streams; s; s = s->next) {
 		for (int i = 0; i < batch->n; i++) {
 			if (batch->ev[i].id <= s->last_id ||
-			    !wanted(s, batch->ev[i].topic, batch->ev[i].object))
+			    !wanted(s, batch->ev[i].topic, batch->ev[i].object, &batch->ev[i].place))
 				continue;
 			stream_send(s, batch->ev[i].text, strlen(batch->ev[i].text));
 			s->last_id = batch->ev[i].id;
@@ -206,6 +243,7 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
 			b->ev[b->n].id = e->id;
 			b->ev[b->n].topic = sse_topic_bit(e->topic);
 			snprintf(b->ev[b->n].object, sizeof(b->ev[b->n].object), "%s", e->object);
+			event_place(e, &b->ev[b->n].place);
 			b->ev[b->n].text = event_text(e);
 			if (b->ev[b->n].text)
 				b->n++;
@@ -222,7 +260,8 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
 }
 
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned want,
-		     const char *prefix, int64_t last_id, const struct outbox_event *replay)
+		     const char *prefix, const struct sse_scope *scope, int64_t last_id,
+		     const struct outbox_event *replay)
 {
 	struct sse_stream *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -231,6 +270,8 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	s->owner = t;
 	s->topics = want;
 	snprintf(s->prefix, sizeof(s->prefix), "%s", prefix ? prefix : "");
+	if (scope)
+		s->scope = *scope;
 	s->last_id = last_id;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
 	evhttp_add_header(h, "Content-Type", "text/event-stream; charset=utf-8");
@@ -245,7 +286,9 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	}
 	stream_send(s, "retry: 2000\n\n", 13);
 	for (const struct outbox_event *e = replay; e; e = e->next) {
-		if (!wanted(s, sse_topic_bit(e->topic), e->object)) {
+		struct event_place place;
+		event_place(e, &place);
+		if (!wanted(s, sse_topic_bit(e->topic), e->object, &place)) {
 			s->last_id = e->id;
 			continue;
 		}

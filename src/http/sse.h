@@ -4,14 +4,15 @@
  * Each listener thread has an sse_thread holding the streams connected to
  * it. The outbox dispatcher (any thread) broadcasts new events to every
  * sse_thread; each one writes them, on its own loop, to the streams whose
- * topics match and that have not seen them yet (by event id). Streams get a
- * keep-alive comment every 15 s.
+ * topics match, whose scope lets them see it, and that have not seen them yet
+ * (by event id). Streams get a keep-alive comment every 15 s.
  */
 #ifndef YC_SSE_H
 #define YC_SSE_H
 
 #include <event2/event.h>
 #include <event2/http.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/outbox.h"
@@ -21,6 +22,19 @@ struct sse_thread;
 /* The topic's bit, or 0 for an unknown topic. */
 unsigned sse_topic_bit(const char *topic);
 #define SSE_ALL_TOPICS (~0u)
+
+/*
+ * Who may see case events on a stream (issue 18, finding 4): staff in scope
+ * only. all: supervisors and admins; office: a clerk's accepting office;
+ * department and username: an approver's department, or cases assigned to
+ * them. A stream with no scope (all false, the rest empty) sees no case event.
+ */
+struct sse_scope {
+	bool all;
+	char office[32];
+	char department[32];
+	char username[40];
+};
 
 struct sse_thread *sse_thread_new(struct event_base *base);
 /* Ends every stream of the thread (on its own thread, at shutdown) and frees it. */
@@ -33,7 +47,8 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
  * (NULL = all) keeps only events whose object starts with it ("hall/2/").
  */
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned topics,
-		     const char *prefix, int64_t last_id, const struct outbox_event *replay);
+		     const char *prefix, const struct sse_scope *scope, int64_t last_id,
+		     const struct outbox_event *replay);
 int sse_stream_count(struct sse_thread *t);
 
 #endif

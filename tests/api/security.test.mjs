@@ -8,6 +8,7 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEMO_PASSWORD, OPEN_ALL_DAY, expectError, startServer, tempDir } from './helper.mjs';
+import { openStream } from './sse.mjs';
 
 let s;
 let tok;
@@ -298,4 +299,32 @@ test('a route that takes no body refuses one (finding 16)', async () => {
   // and a GET's body is no different
   const admin = await s.login('admin');
   expectError(assert, await s.api('POST', '/api/v1/items/371091011002014000/actions/retire', { token: admin, body: '{"reason":"x"}' }), 400, 'malformed');
+});
+
+test('case events reach staff in scope only; the public stream carries none (finding 4)', async () => {
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' } });
+  assert.equal(c.status, 201, c.text);
+  const sup = await s.login('supervisor1');
+  const dept = (await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: sup })).json.department;
+  const depts = (await s.api('GET', '/api/v1/departments')).json.departments.map((d) => d.code);
+  const other = depts.find((d) => d !== dept);
+  // asking for case events without a staff session
+  const anon = await openStream(s.url + '/api/v1/events?topics=case');
+  assert.equal(anon.status, 401);
+  const mine = await openStream(s.url + '/api/v1/events?topics=case', { token: tok });
+  assert.equal(mine.status, 403);
+  // replayed from the start: who sees the case's submission
+  const sees = async (token) => {
+    const st = await openStream(s.url + '/api/v1/events', { lastEventId: 0, token });
+    assert.equal(st.status, 200);
+    await sleep(300);
+    st.close();
+    return st.events.some((e) => e.event === 'case' && e.json.object === c.json.no);
+  };
+  assert.equal(await sees(undefined), false, 'the public');
+  assert.equal(await sees(tok), false, 'an applicant');
+  assert.equal(await sees(sup), true, 'a supervisor');
+  assert.equal(await sees(await s.login('clerk1')), true, "a clerk of the accepting office");
+  assert.equal(await sees(await s.login(`approver-${dept}`)), true, "an approver of the case's department");
+  assert.equal(await sees(await s.login(`approver-${other}`)), false, 'an approver of another department');
 });

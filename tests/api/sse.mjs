@@ -1,7 +1,8 @@
 // A Server-Sent Events client for tests: connects, parses events, lets a test wait for them.
-export async function openStream(url, { lastEventId } = {}) {
+export async function openStream(url, { lastEventId, token } = {}) {
   const controller = new AbortController();
   const headers = lastEventId !== undefined ? { 'Last-Event-ID': String(lastEventId) } : {};
+  if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(url, { headers, signal: controller.signal });
   const stream = { status: res.status, headers: res.headers, events: [], waiters: [], closed: false };
   if (res.status !== 200) { stream.body = await res.text(); return stream; }
