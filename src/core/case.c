@@ -990,10 +990,11 @@ static bool is_sha256(const char *s)
 
 /*
  * Materials given as [{"id","sha256"}]: each id one of the item's (or the
- * rule's) materials, each content stored. Returns a new array.
+ * rule's) materials, each content uploaded by owner (whoever else uploaded a
+ * content, and whether anybody did, is not said). Returns a new array.
  */
 static int check_materials(db *d, const cJSON *list, const cJSON *declared, const char *field,
-			   cJSON **out, yc_err *err)
+			   int64_t owner, cJSON **out, yc_err *err)
 {
 	*out = cJSON_CreateArray();
 	if (!*out)
@@ -1032,7 +1033,7 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 		shas[n++] = sha;
 	}
 	struct material_meta meta[100];
-	int rc = material_info(d, shas, n, meta, err);
+	int rc = material_info(d, shas, n, owner, meta, err);
 	if (rc)
 		return rc;
 	size_t i = 0;
@@ -1041,7 +1042,7 @@ static int check_materials(db *d, const cJSON *list, const cJSON *declared, cons
 		snprintf(path, sizeof(path), "%s[%zu]", field, i);
 		if (!meta[i].found)
 			return yc_err_set(err, YC_EINVAL, path,
-					  "%s: no uploaded material has this sha256", path);
+					  "%s: no material you uploaded has this sha256", path);
 		cJSON *e = cJSON_CreateObject();
 		if (!e || !cJSON_AddStringToObject(e, "id", yc_json_str(m, "id")) ||
 		    !cJSON_AddStringToObject(e, "sha256", shas[i]) ||
@@ -1515,7 +1516,7 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (!rc)
 		rc = check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
 				     cJSON_GetObjectItemCaseSensitive(item, "materials"),
-				     "materials", &mats, err);
+				     "materials", actor->id, &mats, err);
 	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(body, "delivery");
 	if (!rc && dv)
 		rc = check_delivery(dv, cJSON_GetObjectItemCaseSensitive(item, "delivery"), cross,
@@ -2198,13 +2199,40 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 	return enter_step(d, row, 0, err);
 }
 
-static int do_supplement(db *d, const struct case_ctx *c, struct case_row *row, const cJSON *body,
-			 int64_t now, yc_err *err)
+/*
+ * Supplying what was asked for: in correction (补正) or when returned, the
+ * materials and form fields the notice names; while accepted, only the
+ * deficiencies of 容缺受理 (row->missing): what was accepted stays as it was
+ * accepted (issue 18, finding 11).
+ */
+static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
+			 struct case_row *row, const cJSON *body, int64_t now, yc_err *err)
 {
 	cJSON *added = NULL;
 	int rc = check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
 				 cJSON_GetObjectItemCaseSensitive(row->rule, "materials"),
-				 "materials", &added, err);
+				 "materials", actor->id, &added, err);
+	if (!rc && row->state == CS_ACCEPTED) {
+		int i = 0;
+		const cJSON *m;
+		cJSON_ArrayForEach (m, added) {
+			bool owed = false;
+			const cJSON *x;
+			cJSON_ArrayForEach (x, row->missing)
+				if (cJSON_IsString(x) && !strcmp(x->valuestring, yc_json_str(m, "id")))
+					owed = true;
+			if (!owed) {
+				char path[32];
+				snprintf(path, sizeof(path), "materials[%d]", i);
+				rc = yc_err_set(err, YC_EINVAL, path,
+						"%s: %s was accepted; only what is still owed is "
+						"supplemented",
+						path, yc_json_str(m, "id"));
+				break;
+			}
+			i++;
+		}
+	}
 	const cJSON *form = cJSON_GetObjectItemCaseSensitive(body, "form");
 	if (!rc && !cJSON_GetArraySize(added) && !form)
 		rc = yc_err_set(err, YC_EINVAL, "materials", "supplement materials or the form");
@@ -2406,7 +2434,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	case CA_REFUSE: tell = "不予受理，详见不予受理通知书。"; break;
 	case CA_SUPPLEMENT:
 		row.state = from; /* do_supplement moves it */
-		rc = do_supplement(d, c, &row, body, now, err);
+		rc = do_supplement(d, c, actor, &row, body, now, err);
 		break;
 	case CA_WITHDRAW:
 		row.stopped_ms = 0;

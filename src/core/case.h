@@ -179,6 +179,13 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err);
 int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4, yc_buf *out,
 		  yc_err *err);
 
+/*
+ * One material of a case, for whoever may read the case (YC_ENOTFOUND naming
+ * sha256 when the case has no such material): its type and bytes.
+ */
+int case_material(db *d, const yc_user *actor, const char *no, const char *sha, char type[8],
+		  yc_buf *out, yc_err *err);
+
 /* A printable notice: kind is acceptance, refusal, correction or deficiency. */
 int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
 		  const char *kind, const char *public_url, yc_buf *out, yc_err *err);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/case_internal.h"
+#include "core/material.h"
 #include "core/ids.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
@@ -261,6 +262,29 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 	html(out, today);
 	yc_buf_adds(out, "</p><p class=\"print-hint\">按 Ctrl+P 打印本页</p></main></body></html>");
 out:
+	case_row_free(&row);
+	return rc;
+}
+
+int case_material(db *d, const yc_user *actor, const char *no, const char *sha, char type[8],
+		  yc_buf *out, yc_err *err)
+{
+	struct case_row row;
+	int rc = case_row_load(d, no, &row, err);
+	if (rc)
+		return rc;
+	if (!(rc = case_may_view(&row, actor, err))) {
+		bool in_case = false;
+		const cJSON *m;
+		cJSON_ArrayForEach (m, row.materials) {
+			const char *s = yc_json_str(m, "sha256");
+			if (s && !strcmp(s, sha))
+				in_case = true;
+		}
+		rc = in_case ? material_read(d, sha, 0, type, out, err)
+			     : yc_err_set(err, YC_ENOTFOUND, "sha256",
+					  "the case has no material with this sha256");
+	}
 	case_row_free(&row);
 	return rc;
 }

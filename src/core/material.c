@@ -40,15 +40,28 @@ const char *material_sniff(const unsigned char *p, size_t n)
 	return NULL;
 }
 
+/* The uploader's own upload of a stored content (once: a second upload is no new row). */
+static int upload_record(db *d, const char *sha, int64_t uploader, yc_err *err)
+{
+	if (!uploader)
+		return 0;
+	return db_run(d, err,
+		      "INSERT INTO material_uploads (user_id, sha256, created_ms) VALUES (?, ?, ?)"
+		      " ON CONFLICT DO NOTHING",
+		      "isi", uploader, sha, yc_now_ms());
+}
+
 int material_store(db *d, const unsigned char *p, size_t n, const char *type, int64_t uploader,
 		   char sha[65], yc_err *err)
 {
 	yc_sha256_hex(p, n, sha);
 	const char *const shas[] = {sha};
 	struct material_meta meta;
-	int lookup = material_info(d, shas, 1, &meta, err);
-	if (lookup || meta.found)
-		return lookup; /* 0: the same bytes are stored already */
+	int lookup = material_info(d, shas, 1, 0, &meta, err);
+	if (lookup)
+		return lookup;
+	if (meta.found) /* the same bytes are stored already: this uploader's upload of them */
+		return upload_record(d, sha, uploader, err);
 	size_t b64len = 4 * ((n + 2) / 3) + 1;
 	char *b64 = malloc(b64len);
 	if (!b64)
@@ -76,7 +89,7 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 			rc = 0;
 	}
 	free(b64);
-	return rc < 0 ? rc : 0;
+	return rc < 0 ? rc : upload_record(d, sha, uploader, err);
 }
 
 /*
@@ -88,16 +101,23 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 enum { MATERIAL_KNOWN = 1024 };
 static struct material_meta known_meta[MATERIAL_KNOWN];
 static char known_sha[MATERIAL_KNOWN][65];
+static int64_t known_owner[MATERIAL_KNOWN]; /* an uploader of it (an upload is never removed) */
 static pthread_mutex_t known_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Fills meta[i] of the contents known; true when all n are. */
-static bool known_get(const char *const *shas, size_t n, struct material_meta *meta)
+static unsigned known_slot(const char *sha, int64_t owner)
+{
+	return (yc_hash_str(sha) ^ (unsigned)owner * 2654435761u) % MATERIAL_KNOWN;
+}
+
+/* Fills meta[i] of the contents known (uploaded by owner, if not 0); true when all n are. */
+static bool known_get(const char *const *shas, size_t n, int64_t owner,
+		      struct material_meta *meta)
 {
 	size_t hits = 0;
 	pthread_mutex_lock(&known_lock);
 	for (size_t i = 0; i < n; i++) {
-		unsigned slot = yc_hash_str(shas[i]) % MATERIAL_KNOWN;
-		if (!strcmp(known_sha[slot], shas[i])) {
+		unsigned slot = known_slot(shas[i], owner);
+		if (!strcmp(known_sha[slot], shas[i]) && (!owner || known_owner[slot] == owner)) {
 			meta[i] = known_meta[slot];
 			hits++;
 		}
@@ -106,11 +126,12 @@ static bool known_get(const char *const *shas, size_t n, struct material_meta *m
 	return hits == n;
 }
 
-static void known_put(const char *sha, const struct material_meta *meta)
+static void known_put(const char *sha, int64_t owner, const struct material_meta *meta)
 {
-	unsigned slot = yc_hash_str(sha) % MATERIAL_KNOWN;
+	unsigned slot = known_slot(sha, owner);
 	pthread_mutex_lock(&known_lock);
 	snprintf(known_sha[slot], sizeof(known_sha[slot]), "%s", sha);
+	known_owner[slot] = owner;
 	known_meta[slot] = *meta;
 	pthread_mutex_unlock(&known_lock);
 }
@@ -121,22 +142,28 @@ static void known_put(const char *sha, const struct material_meta *meta)
  */
 enum { MATERIAL_LOOKUP = 16 };
 
-int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta, yc_err *err)
+int material_info(db *d, const char *const *shas, size_t n, int64_t owner,
+		  struct material_meta *meta, yc_err *err)
 {
 	memset(meta, 0, sizeof(*meta) * n);
-	if (known_get(shas, n, meta))
+	if (known_get(shas, n, owner, meta))
 		return 0;
 	bool remember = !db_writing(d);
 	for (size_t at = 0; at < n; at += MATERIAL_LOOKUP) {
 		size_t k = n - at < MATERIAL_LOOKUP ? n - at : MATERIAL_LOOKUP;
-		db_stmt *st = db_prepare(d,
-					 "SELECT sha256, type, size FROM materials WHERE sha256 IN"
-					 " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-					 err);
+		db_stmt *st = db_prepare(
+			d,
+			owner ? "SELECT m.sha256, m.type, m.size FROM material_uploads u"
+				" JOIN materials m ON m.sha256 = u.sha256 WHERE u.user_id = ?"
+				" AND u.sha256 IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			      : "SELECT sha256, type, size FROM materials WHERE ? = 0 AND sha256 IN"
+				" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			err);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
+		db_bind_int(st, 1, owner);
 		for (size_t j = 0; j < MATERIAL_LOOKUP; j++)
-			db_bind_text(st, (int)j + 1, shas[at + (j < k ? j : k - 1)]);
+			db_bind_text(st, (int)j + 2, shas[at + (j < k ? j : k - 1)]);
 		int rc;
 		while ((rc = db_step(st, err)) == DB_ROW) {
 			const char *sha = db_col_text(st, 0);
@@ -148,7 +175,7 @@ int material_info(db *d, const char *const *shas, size_t n, struct material_meta
 					 db_col_text(st, 1));
 				meta[j].size = db_col_int(st, 2);
 				if (remember)
-					known_put(sha, &meta[j]);
+					known_put(sha, owner, &meta[j]);
 			}
 		}
 		db_done(st);
@@ -158,12 +185,18 @@ int material_info(db *d, const char *const *shas, size_t n, struct material_meta
 	return 0;
 }
 
-int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err)
+int material_read(db *d, const char *sha, int64_t owner, char type[8], yc_buf *out, yc_err *err)
 {
-	db_stmt *st = db_prepare(d, "SELECT type, content FROM materials WHERE sha256 = ?", err);
+	db_stmt *st = db_prepare(d,
+				 "SELECT type, content FROM materials m WHERE sha256 = ? AND (? = 0 OR"
+				 " EXISTS (SELECT 1 FROM material_uploads u WHERE u.sha256 = m.sha256"
+				 " AND u.user_id = ?))",
+				 err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	db_bind_text(st, 1, sha);
+	db_bind_int(st, 2, owner);
+	db_bind_int(st, 3, owner);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
 		snprintf(type, 8, "%s", db_col_text(st, 0));

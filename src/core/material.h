@@ -15,7 +15,10 @@
 
 /* "pdf", "jpeg", "png", "ofd", or NULL when the bytes are none of these. */
 const char *material_sniff(const unsigned char *p, size_t n);
-/* Stores the bytes (no-op when the same content exists); fills sha (65 bytes). */
+/*
+ * Stores the bytes (once per content) and the uploader's upload of them (once
+ * per uploader; uploader 0: none); fills sha (65 bytes).
+ */
 int material_store(db *d, const unsigned char *p, size_t n, const char *type, int64_t uploader,
 		   char sha[65], yc_err *err);
 /* What is stored of one content: its type and size, when found. */
@@ -26,12 +29,17 @@ struct material_meta {
 };
 /*
  * Looks n contents up by SHA-256 (hex), up to 16 in one query: meta[i] for
- * shas[i]. Contents found before (outside a write transaction) are known
- * without a query: a stored content never changes and is never removed.
+ * shas[i]; with owner (not 0) only the contents owner uploaded are found.
+ * Contents found before (outside a write transaction) are known without a
+ * query: a stored content, and an upload of it, never change and are never
+ * removed.
  */
-int material_info(db *d, const char *const *shas, size_t n, struct material_meta *meta,
-		  yc_err *err);
-/* The bytes of a content into out. */
-int material_read(db *d, const char *sha, char type[8], yc_buf *out, yc_err *err);
+int material_info(db *d, const char *const *shas, size_t n, int64_t owner,
+		  struct material_meta *meta, yc_err *err);
+/*
+ * The bytes of a content into out; with owner (not 0) only when owner
+ * uploaded it (YC_ENOTFOUND otherwise: whether somebody else did is not said).
+ */
+int material_read(db *d, const char *sha, int64_t owner, char type[8], yc_buf *out, yc_err *err);
 
 #endif

@@ -307,29 +307,57 @@ int api_materials_create(yc_req *r)
 	return http_write(r, &material_ops, w);
 }
 
-int api_materials_get(yc_req *r)
+/* The bytes of a material with its type (filled by read), or the error. */
+static int reply_material(yc_req *r, int rc, const char *type, yc_buf *b)
 {
 	static const char *const types[][2] = {{"pdf", "application/pdf"},
 					       {"jpeg", "image/jpeg"},
 					       {"png", "image/png"},
 					       {"ofd", "application/ofd"}};
-	const char *sha = r->params[0];
-	if (strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64)
-		return yc_err_set(&r->err, YC_ENOTFOUND, "sha256", "no material with this sha256");
-	char type[8];
-	yc_buf b;
-	yc_buf_init(&b, 0);
-	int rc = material_read(r->db, sha, type, &b, &r->err);
 	if (!rc) {
 		const char *ct = "application/octet-stream";
 		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 			if (!strcmp(types[i][0], type))
 				ct = types[i][1];
 		http_header(r, "Content-Type", ct);
-		http_reply_bytes(r, 200, b.data, b.len);
+		http_reply_bytes(r, 200, b->data, b->len);
 	}
-	yc_buf_release(&b);
+	yc_buf_release(b);
 	return rc;
+}
+
+static bool is_sha(const char *sha)
+{
+	return strlen(sha) == 64 && strspn(sha, "0123456789abcdef") == 64;
+}
+
+/* GET /materials/{sha256}: an upload of one's own (to check it before attaching it). */
+int api_materials_get(yc_req *r)
+{
+	const char *sha = r->params[0];
+	if (!is_sha(sha))
+		return yc_err_set(&r->err, YC_ENOTFOUND, "sha256", "no material with this sha256");
+	char type[8] = "";
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = material_read(r->db, sha, r->user.id, type, &b, &r->err);
+	return reply_material(r, rc, type, &b);
+}
+
+/* GET /cases/{no}/materials/{sha256}: a case's material, for whoever may read the case. */
+int api_cases_material(yc_req *r)
+{
+	int rc = check_no(r, r->params[0]);
+	if (rc)
+		return rc;
+	if (!is_sha(r->params[1]))
+		return yc_err_set(&r->err, YC_ENOTFOUND, "sha256",
+				  "the case has no material with this sha256");
+	char type[8] = "";
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = case_material(r->db, &r->user, r->params[0], r->params[1], type, &b, &r->err);
+	return reply_material(r, rc, type, &b);
 }
 
 /* ---- post-checks ----------------------------------------------------------- */

@@ -70,6 +70,7 @@ int api_cases_document(yc_req *r);
 int api_progress_get(yc_req *r);
 int api_materials_create(yc_req *r);
 int api_materials_get(yc_req *r);
+int api_cases_material(yc_req *r);
 int api_post_checks_list(yc_req *r);
 int api_post_checks_complete(yc_req *r);
 int api_hall_get(yc_req *r);

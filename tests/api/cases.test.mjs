@@ -23,9 +23,12 @@ before(async () => {
   for (const u of ['applicant1', 'business1', 'clerk1', 'approver1', 'approver-xzsp', 'approver-bdc', 'supervisor1', 'admin']) {
     tok[u] = await s.login(u);
   }
-  const r = await s.api('POST', '/api/v1/materials', { body: PDF, token: tok.applicant1, headers: { 'Content-Type': 'application/pdf' } });
-  assert.equal(r.status, 201, r.text);
-  sha = r.json.sha256;
+  // each who attaches it uploads it (a material is attached by its uploader only)
+  for (const u of ['applicant1', 'business1', 'clerk1']) {
+    const r = await s.api('POST', '/api/v1/materials', { body: PDF, token: tok[u], headers: { 'Content-Type': 'application/pdf' } });
+    assert.equal(r.status, 201, r.text);
+    sha = r.json.sha256;
+  }
 });
 after(async () => { await s.stop(); });
 
@@ -282,11 +285,18 @@ describe('roles and scope', () => {
     assert.ok(!mine.json.cases.some((x) => x.no === c.no));
     expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/documents/acceptance`, { token: tok.business1 }), 403, 'forbidden');
     expectError(assert, await s.api('GET', '/api/v1/cases/stats', { token: tok.clerk1 }), 403, 'forbidden');
-    expectError(assert, await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.applicant1 }), 403, 'forbidden');
-    const m = await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.clerk1, raw: true });
-    assert.equal(m.status, 200);
-    assert.equal(m.headers.get('content-type'), 'application/pdf');
-    assert.equal(m.text, new TextDecoder().decode(PDF));
+    // a case's material: for those who may read the case (issue 18, finding 10)
+    for (const who of ['applicant1', 'clerk1', 'supervisor1']) {
+      const m = await s.api('GET', `/api/v1/cases/${c.no}/materials/${sha}`, { token: tok[who], raw: true });
+      assert.equal(m.status, 200, who);
+      assert.equal(m.headers.get('content-type'), 'application/pdf');
+      assert.equal(m.text, new TextDecoder().decode(PDF));
+    }
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/materials/${sha}`, { token: tok['approver-bdc'] }), 403, 'forbidden');
+    expectError(assert, await s.api('GET', `/api/v1/cases/${c.no}/materials/${'0'.repeat(64)}`, { token: tok.clerk1 }), 404, 'not_found', 'sha256');
+    // outside a case, an upload is its uploader's alone
+    assert.equal((await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.applicant1, raw: true })).status, 200);
+    expectError(assert, await s.api('GET', `/api/v1/materials/${sha}`, { token: tok.approver1 }), 404, 'not_found');
   });
 });
 

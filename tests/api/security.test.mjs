@@ -328,3 +328,44 @@ test('case events reach staff in scope only; the public stream carries none (fin
   assert.equal(await sees(await s.login(`approver-${dept}`)), true, "an approver of the case's department");
   assert.equal(await sees(await s.login(`approver-${other}`)), false, 'an approver of another department');
 });
+
+test("materials: attached by their uploader only, read through a case one may read (finding 10)", async () => {
+  const bytes = new TextEncoder().encode(`%PDF-1.4\n% only applicant1 has this ${Date.now()}\n`);
+  const up = await s.api('POST', '/api/v1/materials', { body: bytes, token: tok, headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(up.status, 201, up.text);
+  const other = await s.login('business1');
+  const attach = (sha) => s.api('POST', '/api/v1/cases', { token: other, body: {
+    item: '371091011002014000', form: { applicant_name: '威海示例科技有限公司', contact_phone: '13900005678' },
+    materials: [{ id: 'm1', sha256: sha }] } });
+  // another's upload and a content nobody uploaded read the same: nothing is learnt
+  const theirs = expectError(assert, await attach(up.json.sha256), 422, 'invalid', 'materials[0]');
+  const nobodys = expectError(assert, await attach('f'.repeat(64)), 422, 'invalid', 'materials[0]');
+  assert.equal(theirs.message.replace(up.json.sha256, ''), nobodys.message.replace('f'.repeat(64), ''));
+  // outside a case, staff do not read uploads by their hash
+  for (const who of ['clerk1', 'approver1', 'supervisor1']) {
+    expectError(assert, await s.api('GET', `/api/v1/materials/${up.json.sha256}`, { token: await s.login(who) }), 404, 'not_found');
+  }
+  expectError(assert, await s.api('GET', `/api/v1/materials/${up.json.sha256}`, { token: other }), 404, 'not_found');
+  assert.equal((await s.api('GET', `/api/v1/materials/${up.json.sha256}`, { token: tok, raw: true })).status, 200);
+});
+
+test('during review only what is still owed is supplemented; what was accepted stays (finding 11)', async () => {
+  const bytes = (n) => new TextEncoder().encode(`%PDF-1.4\n% finding 11 ${n} ${Date.now()}\n`);
+  const upload = async (n) => (await s.api('POST', '/api/v1/materials', { body: bytes(n), token: tok, headers: { 'Content-Type': 'application/pdf' } })).json.sha256;
+  const first = await upload(1);
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: [{ id: 'm1', sha256: first }] });
+  assert.equal(c.status, 201, c.text);
+  const clerk = await s.login('clerk1');
+  const act = (action, body, token = tok) => s.api('POST', `/api/v1/cases/${c.json.no}/actions/${action}`, { token, body });
+  const a = await act('accept_with_deficiencies', { missing: ['m2'] }, clerk);
+  assert.equal(a.status, 200, a.text);
+  const other = await upload(2);
+  // the accepted m1 cannot be swapped during review
+  expectError(assert, await act('supplement', { materials: [{ id: 'm1', sha256: other }] }), 422, 'invalid', 'materials[0]');
+  const kept = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: tok });
+  assert.equal(kept.json.materials.find((m) => m.id === 'm1').sha256, first);
+  // the owed m2 can be supplied
+  const ok = await act('supplement', { materials: [{ id: 'm2', sha256: other }] });
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(ok.json.missing, []);
+});

@@ -184,8 +184,7 @@ export function renderCase(container, c, user, onChange) {
       el('td', {}, m.name),
       el('td', {}, m.required ? '必要' : '非必要'),
       el('td', {}, c.missing.includes(m.id) ? el('span', { class: 'light yellow' }, '容缺待补')
-        : have.has(m.id) ? (user.role === 'applicant' ? '已提交'
-          : el('a', { href: `/api/v1/materials/${have.get(m.id).sha256}`, target: '_blank' }, `已提交（${have.get(m.id).type.toUpperCase()}）`))
+        : have.has(m.id) ? el('a', { href: `/api/v1/cases/${c.no}/materials/${have.get(m.id).sha256}`, target: '_blank' }, `已提交（${have.get(m.id).type.toUpperCase()}）`)
           : (m.required ? el('span', { class: 'light red' }, '缺') : '—'))))));
   const acts = new Set(c.timeline.map((e) => e.action));
   const docs = Object.entries(DOCS).filter(([k]) =>

@@ -315,6 +315,9 @@ static int item_pick(struct hist *h)
 
 /* ---- materials --------------------------------------------------------------------- */
 
+/* The clerks who take walk-in cases: clerk1 and the 综合受理 windows 31–64 (clerk_for). */
+enum { INTAKE_CLERKS = 35 };
+
 /* A few small scanned documents, stored once each (materials are stored per content). */
 static int materials_store(struct hist *h)
 {
@@ -325,10 +328,24 @@ static int materials_store(struct hist *h)
 			"%%PDF-1.4\n%% yichuang demo scan %d\n1 0 obj << /Type /Catalog >> "
 			"endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
 			i + 1);
-		int rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n, "pdf",
-					h->people[0].user.id, h->pdf_sha[i], h->err);
-		if (rc)
-			return rc;
+		/* each who files with it (the people, the 综合受理 clerks) has uploaded it */
+		for (int p = 0; p < h->npeople; p++) {
+			int rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n, "pdf",
+						h->people[p].user.id, h->pdf_sha[i], h->err);
+			if (rc)
+				return rc;
+		}
+		for (int k = 0; k < INTAKE_CLERKS; k++) {
+			char username[16];
+			snprintf(username, sizeof(username), k ? "clerk-%d" : "clerk1", 30 + k);
+			const yc_user *clerk;
+			int rc = staff_user(h, username, &clerk);
+			if (!rc)
+				rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n, "pdf",
+						    clerk->id, h->pdf_sha[i], h->err);
+			if (rc)
+				return rc;
+		}
 	}
 	return 0;
 }
@@ -481,7 +498,7 @@ static const char *clerk_for(struct hist *h)
 {
 	static char name[16];
 	/* the 综合受理 windows of floor 2 (31–64), and clerk1 */
-	int n = rng_below(&h->rng, 35);
+	int n = rng_below(&h->rng, INTAKE_CLERKS);
 	if (!n)
 		return "clerk1";
 	snprintf(name, sizeof(name), "clerk-%d", 30 + n);
