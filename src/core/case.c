@@ -684,6 +684,31 @@ static void add_masked_person(yc_buf *b, const cJSON *p, bool full_name)
 	yc_json_add_str(b, phone);
 }
 
+/*
+ * The form as filed: its personal fields (by their declared type: an ID
+ * number, a phone) masked for all but the applicant who filed it (issue 18,
+ * finding 12).
+ */
+static void add_form(yc_buf *b, const struct case_row *row, bool owner)
+{
+	if (owner) {
+		yc_json_add_item(b, row->form);
+		return;
+	}
+	cJSON *form = cJSON_Duplicate(row->form, true);
+	const cJSON *f;
+	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(row->rule, "form")) {
+		const char *name = yc_json_str(f, "name");
+		cJSON *v = name ? cJSON_GetObjectItemCaseSensitive(form, name) : NULL;
+		char masked[64];
+		if (cJSON_IsString(v) &&
+		    ids_mask_typed(yc_json_str(f, "type"), v->valuestring, masked, sizeof(masked)))
+			cJSON_ReplaceItemInObjectCaseSensitive(form, name, cJSON_CreateString(masked));
+	}
+	yc_json_add_item(b, form ? form : row->form);
+	cJSON_Delete(form);
+}
+
 /* ---- rendering ---------------------------------------------------------------- */
 
 const char *case_live_light(const struct case_ctx *c, const struct case_row *row)
@@ -808,7 +833,7 @@ static int render_case(db *d, const struct case_ctx *c, const struct case_row *r
 	}
 	yc_buf_addc(b, '}');
 	yc_buf_adds(b, ",\"form\":");
-	yc_json_add_item(b, row->form);
+	add_form(b, row, is_owner(row, u));
 	yc_buf_adds(b, ",\"materials\":");
 	yc_json_add_item(b, row->materials);
 	yc_buf_adds(b, ",\"missing\":");

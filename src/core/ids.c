@@ -90,3 +90,16 @@ void ids_mask_phone(const char *s, char *out, size_t size)
 		out[o++] = (i >= 3 && i + 4 < n) ? '*' : s[i];
 	out[o < size ? o : size - 1] = '\0';
 }
+
+bool ids_mask_typed(const char *type, const char *s, char *out, size_t size)
+{
+	if (!type)
+		return false;
+	if (!strcmp(type, "id_number"))
+		ids_mask_id(s, out, size);
+	else if (!strcmp(type, "phone"))
+		ids_mask_phone(s, out, size);
+	else
+		return false;
+	return true;
+}

@@ -27,5 +27,10 @@ bool ids_phone_valid(const char *s);
 void ids_mask_id(const char *s, char *out, size_t size);
 /* "138****5678". */
 void ids_mask_phone(const char *s, char *out, size_t size);
+/*
+ * The one place a personal value is masked by its type: "id_number" and
+ * "phone" as above; false (out untouched) for a type that is not personal.
+ */
+bool ids_mask_typed(const char *type, const char *s, char *out, size_t size);
 
 #endif

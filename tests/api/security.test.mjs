@@ -369,3 +369,17 @@ test('during review only what is still owed is supplemented; what was accepted s
   assert.equal(ok.status, 200, ok.text);
   assert.deepEqual(ok.json.missing, []);
 });
+
+test("the form's personal fields are masked by their type for all but the applicant (finding 12)", async () => {
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' } });
+  assert.equal(c.status, 201, c.text);
+  const mine = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: tok });
+  assert.equal(mine.json.form.contact_phone, '13800001234', 'the applicant sees what they filed');
+  for (const who of ['clerk1', 'supervisor1', 'approver1']) {
+    const r = await s.api('GET', `/api/v1/cases/${c.json.no}`, { token: await s.login(who) });
+    assert.equal(r.status, 200, `${who}: ${r.text}`);
+    assert.equal(r.json.form.contact_phone, '138****1234', who);
+    assert.equal(r.json.applicant.phone, '138****1234', who);
+    assert.ok(!r.text.includes('13800001234'), `${who} sees no raw phone`);
+  }
+});
