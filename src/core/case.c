@@ -928,7 +928,12 @@ static int check_form_value(const cJSON *field, const cJSON *v, yc_err *err)
 	if (!cJSON_IsString(v))
 		return yc_err_set(err, YC_EINVAL, path, "%s must be a string", path);
 	const char *s = v->valuestring;
-	size_t len = strlen(s);
+	size_t len = strlen(s), bad;
+	unsigned cp;
+	if (!yc_text_clean(s, &bad, &cp))
+		return yc_err_set(err, YC_EINVAL, path,
+				  "%s holds an invisible or control character (U+%04X) at byte %zu",
+				  path, cp, bad);
 	int64_t max = yc_json_int(field, "max_length", !strcmp(type, "textarea") ? 4000 : 500);
 	if ((int64_t)len > max)
 		return yc_err_set(err, YC_EINVAL, path, "%s is longer than %lld bytes", path,

@@ -108,12 +108,58 @@ static bool find_duplicate(const cJSON *j, char *path, size_t size, size_t at)
 	return false;
 }
 
+bool yc_text_clean(const char *s, size_t *bad, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; p[i];) {
+		unsigned c = p[i], len = 1;
+		if (c >= 0xF0)
+			c = (c & 0x07) << 18 | (p[i + 1] & 0x3Fu) << 12 | (p[i + 2] & 0x3Fu) << 6 |
+			    (p[i + 3] & 0x3Fu),
+			len = 4;
+		else if (c >= 0xE0)
+			c = (c & 0x0F) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu), len = 3;
+		else if (c >= 0xC0)
+			c = (c & 0x1F) << 6 | (p[i + 1] & 0x3Fu), len = 2;
+		bool hidden = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			      (c >= 0x7F && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F) ||
+			      (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) ||
+			      c == 0xFEFF;
+		if (hidden) {
+			*bad = i;
+			*cp = c;
+			return false;
+		}
+		i += len;
+	}
+	return true;
+}
+
+/* Where the text has a \u0000 escape (outside strings there is none), or n. */
+static size_t nul_escape(const char *s, size_t n)
+{
+	bool in_string = false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"') {
+			in_string = !in_string;
+		} else if (in_string && s[i] == '\\' && i + 1 < n) {
+			if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "0000", 4))
+				return i;
+			i++; /* the escaped character, a quote or a backslash among them */
+		}
+	}
+	return n;
+}
+
 int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 {
 	size_t bad = 0;
 	*out = NULL;
 	if (!yc_utf8_valid(s, n, &bad))
 		return yc_err_set(err, YC_EMALFORMED, NULL, "invalid UTF-8 at byte %zu", bad);
+	if ((bad = nul_escape(s, n)) < n)
+		return yc_err_set(err, YC_EMALFORMED, NULL,
+				  "\\u0000 at byte %zu: a string may not hold NUL", bad);
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
 	if (!j) {
@@ -180,6 +226,13 @@ int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err 
 		if (f->max_len && f->type == YC_JT_STRING && strlen(m->valuestring) > f->max_len)
 			return yc_err_set(err, YC_EINVAL, f->name, "'%s' is longer than %zu bytes",
 					  f->name, f->max_len);
+		size_t bad;
+		unsigned cp;
+		if (f->type == YC_JT_STRING && !yc_text_clean(m->valuestring, &bad, &cp))
+			return yc_err_set(err, YC_EINVAL, f->name,
+					  "'%s' holds an invisible or control character (U+%04X) at "
+					  "byte %zu",
+					  f->name, cp, bad);
 		if (f->max_len && f->type == YC_JT_ARRAY &&
 		    (size_t)cJSON_GetArraySize(m) > f->max_len)
 			return yc_err_set(err, YC_EINVAL, f->name, "'%s' has more than %zu items",

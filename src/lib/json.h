@@ -37,10 +37,21 @@ typedef struct yc_jfield {
 
 /* Returns true when s[0..n) is valid UTF-8; otherwise sets *bad to the offset. */
 bool yc_utf8_valid(const char *s, size_t n, size_t *bad);
+/*
+ * Whether the (valid UTF-8) text s shows what it holds: no control character
+ * but tab and line breaks, no bidirectional override or isolate, no
+ * zero-width character. Otherwise *bad is the byte offset and *cp the code
+ * point of the first one. yc_json_check and the case form refuse such text
+ * in every string: a name that reads one way and sorts, prints or compares
+ * another.
+ */
+bool yc_text_clean(const char *s, size_t *bad, unsigned *cp);
 
 /*
  * Parses s[0..n). On success *out is a new cJSON tree the caller frees with
  * cJSON_Delete. On failure: YC_EMALFORMED with a message naming the offset.
+ * A key given twice, and \u0000 in a string (which would cut it short), are
+ * refused.
  */
 int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err);
 

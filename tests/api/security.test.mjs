@@ -383,3 +383,19 @@ test("the form's personal fields are masked by their type for all but the applic
     assert.ok(!r.text.includes('13800001234'), `${who} sees no raw phone`);
   }
 });
+
+test('names with bidi overrides, zero-width or control characters are refused; \\u0000 cuts nothing (finding 21)', async () => {
+  const reg = (name, username = `n${Math.floor(Math.random() * 1e9)}`) => s.api('POST', '/api/v1/users', { body: JSON.stringify({
+    username, password: 'a-long-passphrase', name, kind: 'person', id_number: '11010519491231002X', phone: '13711113333' }) });
+  for (const bad of ['王\u202e五', '王\u200b五', '王\u2066五', '王\u0007五', '王\u009b五', '\ufeff王五', '王\u200f五']) {
+    const e = expectError(assert, await reg(bad), 422, 'invalid', 'name');
+    assert.match(e.message, /U\+[0-9A-F]{4}/);
+  }
+  // a NUL used to cut the string short where it was stored
+  expectError(assert, await s.api('POST', '/api/v1/users', { body: '{"username":"nul1","password":"a-long-passphrase","name":"王\\u0000admin","kind":"person","id_number":"11010519491231002X","phone":"13711113333"}' }), 400, 'malformed');
+  // an escaped backslash before u0000 is text, not a NUL
+  assert.equal((await reg('王\\u0000五')).status, 201);
+  assert.equal((await reg('王五')).status, 201);
+  // the same in a case's form
+  expectError(assert, await post({ item: '371091011002014000', form: { applicant_name: '张\u202e三', contact_phone: '13800001234' } }), 422, 'invalid', 'form.applicant_name');
+});

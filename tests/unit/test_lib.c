@@ -184,3 +184,24 @@ Test(throttle, a_full_table_refuses_new_keys_and_keeps_its_locks)
 	cr_assert_eq(yc_throttle_hit(t, "new", &rule, 61001), 1000);
 	yc_throttle_free(t);
 }
+
+Test(json, text_that_hides_what_it_holds)
+{
+	size_t bad;
+	unsigned cp;
+	cr_assert(yc_text_clean("张三 Zhang\tSan\n", &bad, &cp));
+	cr_assert(yc_text_clean("😀 emoji and 中文", &bad, &cp));
+	cr_assert(!yc_text_clean("ab\xe2\x80\xae" "cd", &bad, &cp)); /* U+202E */
+	cr_assert_eq(bad, 2);
+	cr_assert_eq(cp, 0x202E);
+	cr_assert(!yc_text_clean("\xe2\x80\x8b", &bad, &cp)); /* U+200B */
+	cr_assert(!yc_text_clean("x\x01", &bad, &cp));
+	cr_assert(!yc_text_clean("\xc2\x85", &bad, &cp)); /* U+0085, C1 */
+	cr_assert(!yc_text_clean("\xef\xbb\xbfx", &bad, &cp)); /* BOM */
+	cJSON *j = NULL;
+	yc_err err = {0};
+	cr_assert_eq(yc_json_parse("{\"a\":\"x\\u0000y\"}", 16, &j, &err), YC_EMALFORMED);
+	cr_assert_eq(yc_json_parse("{\"a\":\"x\\\\u0000y\"}", 17, &j, &err), 0, "an escaped backslash");
+	cr_assert_str_eq(yc_json_str(j, "a"), "x\\u0000y");
+	cJSON_Delete(j);
+}
