@@ -435,11 +435,7 @@ static int cmd_serve(int argc, char **argv)
 	catalog_minutes_per_workday = calendar_hours_per_day_min(app.cal);
 	bool demo = account_any_demo(d);
 	db_close(d);
-	const char *host_end = strrchr(app.cfg.listen, ':');
-	bool loopback = host_end && (!strncmp(app.cfg.listen, "127.", 4) ||
-				     !strncmp(app.cfg.listen, "[::1]", 5) ||
-				     !strncmp(app.cfg.listen, "localhost:", 10));
-	if (demo && !loopback && !app.cfg.allow_demo)
+	if (demo && !http_listen_loopback(&app) && !app.cfg.allow_demo)
 		return failf("demo accounts exist: refusing to serve a non-loopback address "
 			     "without --allow-demo",
 			     app.cfg.listen);

@@ -55,6 +55,10 @@ int account_validate(const struct account_new *n, yc_err *err)
 	size_t pw = n->password ? strlen(n->password) : 0;
 	if (pw < 8 || pw > 128)
 		return yc_err_set(err, YC_EINVAL, "password", "password: 8 to 128 characters");
+	/* the demo's accounts share the demo password, which is on the list */
+	if (!n->demo && account_password_common(n->password, n->username))
+		return yc_err_set(err, YC_EINVAL, "password",
+				  "password: too common to keep anyone out; choose another");
 	int role = account_role_parse(n->role);
 	if (!role)
 		return yc_err_set(err, YC_EINVAL, "role",

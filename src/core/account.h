@@ -59,6 +59,12 @@ struct account_new {
 	bool demo;
 };
 
+/*
+ * Whether a password is among the most common (password_list.c), is the
+ * username, or one character repeated: refused at registration.
+ */
+bool account_password_common(const char *password, const char *username);
+
 /* Checks every field of n (not against the store); names the bad field. */
 int account_validate(const struct account_new *n, yc_err *err);
 int account_hash_password(const char *password, char out[YC_PASSWORD_HASH_MAX], yc_err *err);

@@ -178,18 +178,28 @@ int api_cases_stats(yc_req *r)
 }
 
 /* The address QR codes point to: --public-url, or this request's Host. */
-static void public_url(yc_req *r, char *out, size_t size)
+/*
+ * Where the notice's QR code points: public-url. Without it the request's
+ * Host would decide, which anyone can set: that is only allowed on a server
+ * that listens on loopback (a development machine); elsewhere the notice is
+ * refused (issue 18, finding 20).
+ */
+static int public_url(yc_req *r, char *out, size_t size)
 {
 	if (r->app->cfg.public_url[0]) {
 		snprintf(out, size, "%s", r->app->cfg.public_url);
-		return;
+		return 0;
 	}
+	if (!http_listen_loopback(r->app))
+		return yc_err_set(&r->err, YC_EUNAVAIL, NULL,
+				  "notices need --public-url, the address their QR code points at");
 	const char *host = http_req_header(r, "Host");
 	if (!host || !*host || strlen(host) > 200 ||
 	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
 		    strlen(host))
 		host = r->app->cfg.listen;
 	snprintf(out, size, "http://%s", host);
+	return 0;
 }
 
 int api_cases_document(yc_req *r)
@@ -198,13 +208,18 @@ int api_cases_document(yc_req *r)
 	if (rc)
 		return rc;
 	char url[300];
-	public_url(r, url, sizeof(url));
+	if ((rc = public_url(r, url, sizeof(url))))
+		return rc;
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = case_document(r->db, &r->app->cases, &r->user, r->params[0], r->params[1], url, &b,
 			   &r->err);
 	if (!rc) {
 		http_header(r, "Content-Type", "text/html; charset=utf-8");
+		/* a notice is a document: its style sheet and nothing else, never in a frame */
+		http_header(r, "Content-Security-Policy",
+			    "default-src 'none'; style-src 'self'; base-uri 'none'; form-action "
+			    "'none'; frame-ancestors 'none'");
 		http_reply_bytes(r, 200, b.data, b.len);
 	}
 	yc_buf_release(&b);

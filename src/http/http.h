@@ -119,6 +119,10 @@ const char *http_query(yc_req *r, const char *name);
 const char *http_req_header(yc_req *r, const char *name);
 /* The client's address (for throttling; never logged with personal data). */
 const char *http_peer(yc_req *r);
+/* Whether the caller is on this machine (127.0.0.0/8 or ::1). */
+bool http_peer_loopback(yc_req *r);
+/* Whether this server listens on a loopback address only. */
+bool http_listen_loopback(const yc_app *app);
 
 /*
  * Hands a write to the pipeline and parks the request; it is answered with

@@ -90,6 +90,18 @@ const char *http_peer(yc_req *r)
 	return addr ? addr : "";
 }
 
+bool http_peer_loopback(yc_req *r)
+{
+	const char *p = http_peer(r);
+	return !strncmp(p, "127.", 4) || !strcmp(p, "::1") || !strncmp(p, "::ffff:127.", 11);
+}
+
+bool http_listen_loopback(const yc_app *app)
+{
+	const char *l = app->cfg.listen;
+	return !strncmp(l, "127.", 4) || !strncmp(l, "[::1]", 5) || !strncmp(l, "localhost:", 10);
+}
+
 const char *http_query(yc_req *r, const char *name)
 {
 	return r->has_query ? evhttp_find_header(&r->query, name) : NULL;
@@ -162,6 +174,8 @@ static void send_reply(yc_req *r, int status, struct evbuffer *body)
 		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 		evhttp_add_header(h, "X-Request-Id", r->id);
 		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+		/* no page of ours is framed by another site (clickjacking) */
+		evhttp_add_header(h, "X-Frame-Options", "DENY");
 		struct evhttp_connection *conn = evhttp_request_get_connection(r->ev);
 		if (conn)
 			evhttp_connection_set_closecb(conn, NULL, NULL);

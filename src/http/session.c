@@ -206,8 +206,11 @@ static void login_after(yc_req *r, void *arg)
 {
 	struct login *l = arg;
 	char cookie[200];
-	snprintf(cookie, sizeof(cookie), "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld",
-		 l->token, (long long)r->app->cfg.session_ttl_s);
+	/* Secure behind an HTTPS proxy: the cookie is then never sent in clear */
+	bool secure = r->app->cfg.secure_cookie || !strncmp(r->app->cfg.public_url, "https://", 8);
+	snprintf(cookie, sizeof(cookie),
+		 "yc_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", l->token,
+		 (long long)r->app->cfg.session_ttl_s, secure ? "; Secure" : "");
 	http_header(r, "Set-Cookie", cookie);
 }
 
@@ -287,7 +290,10 @@ static void logout_after(yc_req *r, void *arg)
 {
 	struct logout *l = arg;
 	session_cache_drop(r->app, l->token);
-	http_header(r, "Set-Cookie", "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+	bool secure = r->app->cfg.secure_cookie || !strncmp(r->app->cfg.public_url, "https://", 8);
+	http_header(r, "Set-Cookie",
+		    secure ? "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure"
+			   : "yc_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 }
 
 static const struct yc_write_ops logout_ops = {logout_write, logout_after, free, true};

@@ -76,7 +76,8 @@ static const struct yc_setting yc_settings[] = {
 	{"correction-days", YC_CT_INT, S(correction_days), "5", 1, 60, false,
 	 "working days an applicant has to correct or supplement, unless the clerk sets it"},
 	{"public-url", YC_CT_STR, S(public_url), "", 0, 0, false,
-	 "the address applicants reach the system at, for QR codes (empty: the request's Host)"},
+	 "the address applicants reach the system at, for QR codes (empty: the request's Host, "
+	 "on a loopback server only)"},
 	{"case-job-interval", YC_CT_INT, S(case_job_interval_s), "60", 1, 86400, false,
 	 "seconds between refreshes of deadline lights and lapses of corrections"},
 	{"notify-interval", YC_CT_INT, S(notify_interval_s), "5", 1, 3600, false,
@@ -107,6 +108,11 @@ static const struct yc_setting yc_settings[] = {
 	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false, "log every request"},
 	{"allow-demo", YC_CT_BOOL, S(allow_demo), "false", 0, 1, false,
 	 "serve a non-loopback address although demo accounts exist"},
+	{"secure-cookie", YC_CT_BOOL, S(secure_cookie), "false", 0, 1, false,
+	 "mark the session cookie Secure (on by itself when public-url is https://)"},
+	{"metrics-token", YC_CT_STR, S(metrics_token), "", 0, 0, true,
+	 "a token GET /metrics requires as Authorization: Bearer, lower-case hex (openssl rand "
+	 "-hex 32; empty: loopback callers only)"},
 };
 #undef S
 #define YC_NSETTINGS (sizeof(yc_settings) / sizeof(yc_settings[0]))

@@ -25,6 +25,7 @@ typedef struct yc_config {
 	char public_url[256];
 	char sms_url[256];
 	char call_text[128];
+	char metrics_token[128];
 	int64_t threads;
 	int64_t body_limit;
 	int64_t header_limit;
@@ -60,6 +61,7 @@ typedef struct yc_config {
 	int64_t noshow_days;
 	bool access_log;
 	bool allow_demo;
+	bool secure_cookie;
 } yc_config;
 
 void yc_config_defaults(yc_config *cfg);

@@ -399,3 +399,40 @@ test('names with bidi overrides, zero-width or control characters are refused; \
   // the same in a case's form
   expectError(assert, await post({ item: '371091011002014000', form: { applicant_name: '张\u202e三', contact_phone: '13800001234' } }), 422, 'invalid', 'form.applicant_name');
 });
+
+test('common passwords are refused; /metrics needs its token; the cookie is Secure behind HTTPS (findings 20, 22)', async () => {
+  const reg = (username, password) => s.api('POST', '/api/v1/users', { body: {
+    username, password, name: '钱八', kind: 'person', id_number: '11010519491231002X', phone: '13711114444' } });
+  for (const [u, p] of [['weak1', '12345678'], ['weak2', 'Password1'], ['weak3', 'woaini1314'], ['weak4', '!!!!!!!!!'], ['sameasname', 'SameAsName']]) {
+    expectError(assert, await reg(u, p), 422, 'invalid', 'password');
+  }
+  assert.equal((await reg('strong1', 'correct horse battery')).status, 201);
+
+  const w = await startServer({ args: ['--metrics-token', 'a1b2c3d4e5f60718293a4b5c6d7e8f90', '--public-url', 'https://zw.example.gov.cn'] });
+  try {
+    expectError(assert, await w.api('GET', '/metrics'), 401, 'unauthenticated');
+    expectError(assert, await w.api('GET', '/metrics', { headers: { Authorization: 'Bearer 0123abcd' } }), 401, 'unauthenticated');
+    const m = await w.api('GET', '/metrics', { headers: { Authorization: 'Bearer a1b2c3d4e5f60718293a4b5c6d7e8f90' }, raw: true });
+    assert.equal(m.status, 200);
+    assert.match(m.text, /yichuang_/);
+    const login = await w.api('POST', '/api/v1/session', { body: { username: 'applicant1', password: DEMO_PASSWORD } });
+    assert.match(login.headers.get('set-cookie'), /; Secure/);
+  } finally { await w.stop(); }
+  // on this machine without a token: readable (the default's loopback rule)
+  assert.equal((await s.api('GET', '/metrics', { raw: true })).status, 200);
+  const plain = await s.api('POST', '/api/v1/session', { body: { username: 'applicant1', password: DEMO_PASSWORD } });
+  assert.doesNotMatch(plain.headers.get('set-cookie'), /Secure/);
+});
+
+test('notices carry a policy that loads nothing else and is never framed (finding 20)', async () => {
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' } });
+  const clerk = await s.login('clerk1');
+  const a = await s.api('POST', `/api/v1/cases/${c.json.no}/actions/accept_with_deficiencies`, { token: clerk, body: { missing: ['m1', 'm2'] } });
+  assert.equal(a.status, 200, a.text);
+  const doc = await s.api('GET', `/api/v1/cases/${c.json.no}/documents/acceptance`, { token: tok, raw: true });
+  assert.equal(doc.status, 200, doc.text);
+  const csp = doc.headers.get('content-security-policy') || '';
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /frame-ancestors 'none'/);
+  assert.equal(doc.headers.get('x-frame-options'), 'DENY');
+});
