@@ -1,0 +1,214 @@
+// The authorization matrix (issue 18): every route of `yichuang routes`, called
+// anonymously, as every role, and on objects that are somebody else's: another
+// applicant's case and upload, another department's case, another window, another
+// holder's appointment. A route this file does not know fails the first test, so
+// no new route goes untested. Every answer is searched for ID numbers and phones
+// that are not the caller's own.
+//
+// Each entry says, for the route: how to build its path and body (fresh objects
+// where the call changes them), who may (allow: must get neither 401 nor 403), and
+// who may not (deny: 401 anonymous, else 403 or 404). Everybody else of an allowed
+// role is still called: no 5xx, nothing unmasked.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { DEMO_PASSWORD, OPEN_ALL_DAY, cli, startServer } from './helper.mjs';
+import { openStream } from './sse.mjs';
+
+const ONE_STEP = '371091011002014000'; // 食品经营许可, department xzsp, one step
+const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'];
+const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin' };
+// what each caller may see unmasked: their own
+const OWN = { applicant1: ['13800001234', '371002199001011237'], business1: ['13900005678'] };
+
+const routes = cli(['routes']).stdout.trim().split('\n').map((l) => {
+  const [method, path, roles] = l.split(' ');
+  return { method, path, roles: roles === 'public' ? null : roles.split(',') };
+});
+
+let s;
+const tok = {};
+let seq = 0;
+const PDF = new TextEncoder().encode('%PDF-1.4\n% the matrix\n');
+const ctx = {};
+const ITEM_CODES = new Set();
+
+async function newCase() {
+  const r = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: {
+    item: ONE_STEP, form: { applicant_name: '张三', contact_phone: '13800001234' },
+    materials: [{ id: 'm1', sha256: ctx.sha }, { id: 'm2', sha256: ctx.sha }] } });
+  assert.equal(r.status, 201, r.text);
+  return r.json.no;
+}
+
+async function nextWorkday() {
+  for (let d = 1; d < 20; d++) {
+    const date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
+    if ((await s.api('GET', `/api/v1/calendar/is-workday?date=${date}`)).json.workday) return date;
+  }
+  throw new Error('no working day ahead');
+}
+
+async function newAppointment() {
+  for (const slot of ['09:00', '09:30', '10:00', '10:30', '11:00', '13:00', '13:30', '14:00', '14:30', '15:00']) {
+    const r = await s.api('POST', '/api/v1/appointments', { token: tok.applicant1, body: { category: 'E', date: ctx.day, slot } });
+    if (r.status === 201) return r.json.id;
+    // the limit per person and day: cancel what is held and take another
+    for (const a of (await s.api('GET', '/api/v1/appointments', { token: tok.applicant1 })).json.appointments) {
+      if (a.state === 'booked') await s.api('POST', `/api/v1/appointments/${a.id}/actions/cancel`, { token: tok.applicant1 });
+    }
+  }
+  throw new Error('no appointment could be booked');
+}
+
+const phone = () => `139${String(10000000 + seq++).padStart(8, '0')}`;
+const ALL = WHO.filter((w) => w !== 'anon');
+const STAFF_SCOPE_OF_CASE = ['applicant1', 'clerk1', 'clerk-1', 'supervisor1', 'admin'];
+
+// "METHOD pattern" → how to call it and who may.
+const MATRIX = {
+  'GET /api/v1/health': { allow: WHO },
+  'GET /metrics': { allow: WHO, raw: true },
+  'POST /api/v1/session': { body: () => ({ username: 'clerk1', password: DEMO_PASSWORD }), allow: WHO },
+  'GET /api/v1/session': { allow: ALL },
+  'DELETE /api/v1/session': { fresh: true, allow: ALL },
+  'POST /api/v1/users': { body: () => ({ username: `m${Date.now()}${seq++}`, password: 'matrix-pass-word', name: '矩阵', kind: 'person', id_number: '11010519491231002X', phone: phone() }), allow: WHO },
+  'GET /api/v1/users': { path: () => '/api/v1/users?role=approver', allow: ['supervisor1', 'admin'] },
+  'POST /api/v1/users/{username}/actions/verify': { path: () => '/api/v1/users/applicant1/actions/verify', body: () => ({ id_number: '371002199001011237', name: '张三' }), allow: ['clerk1', 'clerk-1'] },
+  'GET /api/v1/calendar': { allow: WHO },
+  'GET /api/v1/calendar/add-workdays': { path: () => '/api/v1/calendar/add-workdays?date=2026-03-02&n=3', allow: WHO },
+  'GET /api/v1/calendar/add-workhours': { path: () => '/api/v1/calendar/add-workhours?start=2026-03-02T10:00&hours=2', allow: WHO },
+  'GET /api/v1/calendar/is-workday': { path: () => '/api/v1/calendar/is-workday?date=2026-03-02', allow: WHO },
+  'GET /api/v1/calendar/{year}': { path: () => '/api/v1/calendar/2026', allow: WHO },
+  'PUT /api/v1/calendar/{year}': { path: () => '/api/v1/calendar/2026', body: () => ({}), allow: ['admin'] },
+  'GET /api/v1/items': { path: () => '/api/v1/items?limit=3', allow: WHO },
+  'POST /api/v1/items': { body: () => ({}), allow: ['admin'] },
+  'GET /api/v1/items/{code}': { path: () => `/api/v1/items/${ONE_STEP}`, allow: WHO },
+  'PUT /api/v1/items/{code}': { path: () => `/api/v1/items/${ONE_STEP}`, body: () => ({}), allow: ['admin'] },
+  'POST /api/v1/items/{code}/actions/retire': { path: () => '/api/v1/items/NO-SUCH-ITEM/actions/retire', allow: ['admin'] },
+  'POST /api/v1/items/{code}/actions/restore': { path: () => '/api/v1/items/NO-SUCH-ITEM/actions/restore', allow: ['admin'] },
+  'GET /api/v1/departments': { allow: WHO },
+  'GET /api/v1/offices': { allow: WHO },
+  'GET /api/v1/catalog/stats': { allow: WHO },
+  'POST /api/v1/cases': { body: () => ({ item: ONE_STEP, form: { applicant_name: '张三', contact_phone: '13800001234' } }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
+  'GET /api/v1/cases': { allow: ALL },
+  'GET /api/v1/cases/stats': { allow: ['supervisor1', 'admin'] },
+  'GET /api/v1/cases/{no}': { path: (o) => `/api/v1/cases/${o.no}`, setup: async () => ({ no: ctx.no }), allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
+  // withdrawing is the applicant's, or the accepting office's clerk's on their behalf: a fresh case for every caller
+  'POST /api/v1/cases/{no}/actions/{action}': { setup: async () => ({ no: await newCase() }), path: (o) => `/api/v1/cases/${o.no}/actions/withdraw`, body: () => ({ reason: '矩阵' }), allow: ['applicant1', 'clerk1', 'clerk-1'], deny: ['anon', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/cases/{no}/documents/{kind}': { path: () => `/api/v1/cases/${ctx.no}/documents/acceptance`, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/cases/{no}/materials/{sha256}': { path: () => `/api/v1/cases/${ctx.no}/materials/${ctx.sha}`, raw: true, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/progress/{no}': { path: () => `/api/v1/progress/${ctx.no}?phone4=1234`, allow: WHO },
+  'POST /api/v1/materials': { body: () => PDF, headers: { 'Content-Type': 'application/pdf' }, allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
+  // an upload outside a case: its uploader's alone
+  'GET /api/v1/materials/{sha256}': { path: () => `/api/v1/materials/${ctx.own}`, raw: true, allow: ['applicant1'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/post-checks': { allow: ['approver1', 'approver-bdc', 'supervisor1'] },
+  'POST /api/v1/post-checks/{no}/actions/complete': { path: () => `/api/v1/post-checks/${ctx.no}/actions/complete`, body: () => ({ result: 'passed' }), allow: ['approver1'] },
+  'GET /api/v1/hall': { allow: WHO },
+  'GET /api/v1/hall/events': { stream: true, allow: WHO },
+  'GET /api/v1/hall/stats': { allow: ['supervisor1', 'admin'] },
+  // window 1 is clerk-1's: another clerk does not act at it
+  'POST /api/v1/windows/{no}/actions/{action}': { path: () => '/api/v1/windows/1/actions/pause', allow: ['clerk-1'], deny: ['anon', 'clerk1', 'applicant1', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'POST /api/v1/windows/{no}/call-next': { path: () => '/api/v1/windows/1/call-next', allow: ['clerk-1'], deny: ['anon', 'clerk1', 'applicant1', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'POST /api/v1/tickets': { body: () => ({ category: 'C', channel: 'kiosk', phone: phone() }), allow: WHO },
+  // without its key a ticket says nothing of its holder
+  'GET /api/v1/tickets/{id}': { path: () => `/api/v1/tickets/${ctx.ticket.id}`, allow: WHO },
+  'POST /api/v1/tickets/{id}/actions/{action}': { path: () => `/api/v1/tickets/${ctx.ticket.id}/actions/recall`, allow: ['clerk1', 'clerk-1', 'supervisor1'] },
+  'GET /api/v1/appointment-slots': { path: () => `/api/v1/appointment-slots?category=E&date=${ctx.day}`, allow: WHO },
+  'POST /api/v1/appointments': { body: () => ({ category: 'E', date: ctx.day, slot: '16:00' }), allow: ['applicant1', 'business1'] },
+  'GET /api/v1/appointments': { allow: ['applicant1', 'business1'] },
+  // cancelling is the holder's; a fresh booking for every caller
+  'POST /api/v1/appointments/{id}/actions/{action}': { setup: async () => ({ id: await newAppointment() }), path: (o) => `/api/v1/appointments/${o.id}/actions/cancel`, allow: ['applicant1'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/audit/verify': { allow: ['supervisor1', 'admin'] },
+  'GET /api/v1/events': { stream: true, allow: WHO },
+};
+
+before(async () => {
+  s = await startServer({ args: OPEN_ALL_DAY });
+  for (const w of ALL) tok[w] = await s.login(w);
+  for (const w of ['applicant1', 'business1', 'clerk1']) {
+    const up = await s.api('POST', '/api/v1/materials', { token: tok[w], body: PDF, headers: { 'Content-Type': 'application/pdf' } });
+    assert.equal(up.status, 201, up.text);
+    ctx.sha = up.json.sha256;
+  }
+  const own = await s.api('POST', '/api/v1/materials', { token: tok.applicant1, body: new TextEncoder().encode('%PDF-1.4\n% applicant1 alone\n'), headers: { 'Content-Type': 'application/pdf' } });
+  ctx.own = own.json.sha256;
+  ctx.no = await newCase();
+  const t = await s.api('POST', '/api/v1/tickets', { body: { category: 'A', channel: 'kiosk', phone: phone() } });
+  assert.equal(t.status, 201, t.text);
+  ctx.ticket = t.json.ticket;
+  const signIn = await s.api('POST', '/api/v1/windows/1/actions/sign_in', { token: tok['clerk-1'] });
+  assert.equal(signIn.status, 200, signIn.text);
+  ctx.day = await nextWorkday();
+  // the catalog's codes are 18 digits too: they are no ID numbers
+  for (let cursor = ''; ;) {
+    const page = (await s.api('GET', `/api/v1/items?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json;
+    for (const i of page.items) ITEM_CODES.add(i.code);
+    if (!page.next_cursor) break;
+    cursor = encodeURIComponent(page.next_cursor);
+  }
+});
+after(async () => { await s?.stop(); });
+
+test('the matrix knows every route, and only routes that exist', () => {
+  const have = new Set(routes.map((r) => `${r.method} ${r.path}`));
+  const unknown = [...have].filter((k) => !(k in MATRIX));
+  const stale = Object.keys(MATRIX).filter((k) => !have.has(k));
+  assert.deepEqual(unknown, [], 'routes without a row in the matrix');
+  assert.deepEqual(stale, [], 'rows for routes that no longer exist');
+});
+
+// GB 11643: a real resident ID (a birth date inside, its check character holds), not
+// any 18 digits (an item's code is 18 digits too).
+function residentId(s) {
+  const [y, m, d] = [Number(s.slice(6, 10)), Number(s.slice(10, 12)), Number(s.slice(12, 14))];
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) return false;
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(s[i]) * w[i];
+  return '10X98765432'[sum % 11] === s[17].toUpperCase();
+}
+function unmasked(text, who) {
+  const found = [];
+  for (const m of text.matchAll(/(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])/g)) if (residentId(m[0]) && !ITEM_CODES.has(m[0])) found.push(m[0]);
+  for (const m of text.matchAll(/(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])/g)) found.push(m[0]);
+  return found.filter((v) => !(OWN[who] || []).includes(v));
+}
+
+async function call(route, entry, who, o) {
+  const path = entry.path ? entry.path(o) : route.path;
+  let token = who === 'anon' ? undefined : tok[who];
+  if (entry.fresh && token) token = await s.login(who);
+  if (entry.stream) {
+    const st = await openStream(s.url + path, { token });
+    st.close();
+    return { status: st.status, text: st.body || '' };
+  }
+  return s.api(route.method, path, { token, body: entry.body ? entry.body(o) : undefined, headers: entry.headers, raw: entry.raw });
+}
+
+for (const route of routes) {
+  const key = `${route.method} ${route.path}`;
+  test(`${key}: roles, scope, masking`, async () => {
+    const entry = MATRIX[key];
+    assert.ok(entry, `${key} is not in the matrix`);
+    const deny = new Set(entry.deny || []);
+    for (const who of WHO) {
+      const inRole = !route.roles || (ROLE[who] && route.roles.includes(ROLE[who]));
+      if (!inRole) deny.add(who);
+    }
+    // those who may not go first: what the others do must not change their answer
+    const order = [...WHO.filter((w) => deny.has(w)), ...WHO.filter((w) => !deny.has(w))];
+    for (const who of order) {
+      const o = entry.setup ? await entry.setup() : {};
+      const r = await call(route, entry, who, o);
+      assert.ok(r.status < 500, `${who}: ${r.status} ${r.text}`);
+      if (deny.has(who)) {
+        const want = who === 'anon' && route.roles ? [401] : who === 'anon' ? [401, 403, 404] : [403, 404];
+        assert.ok(want.includes(r.status), `${who} may not: ${r.status} ${r.text.slice(0, 200)}`);
+      } else if (entry.allow.includes(who)) {
+        assert.ok(r.status !== 401 && r.status !== 403, `${who} may: ${r.status} ${r.text.slice(0, 200)}`);
+      }
+      if (!entry.raw) assert.deepEqual(unmasked(r.text || '', who), [], `${who} sees personal data unmasked`);
+    }
+  });
+}
