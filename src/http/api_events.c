@@ -82,10 +82,22 @@ int api_events_stream(yc_req *r, unsigned topics, const char *prefix)
 	} else {
 		after = outbox_last_id(r->db);
 	}
-	rc = sse_stream_start(http_sse(r), r->ev, topics, prefix, &scope, after, replay);
+	const char *peer = http_peer(r);
+	int admitted = sse_admit(peer, (int)r->app->cfg.streams_per_address,
+				 (int)r->app->cfg.streams_max);
+	if (admitted) {
+		outbox_free(replay);
+		http_header(r, "Retry-After", "30");
+		return yc_err_set(&r->err, admitted == -1 ? YC_ERATE : YC_EUNAVAIL, NULL,
+				  admitted == -1 ? "too many live streams from this address"
+						 : "this node holds all the live streams it can");
+	}
+	rc = sse_stream_start(http_sse(r), r->ev, topics, prefix, &scope, peer, after, replay);
 	outbox_free(replay);
-	if (rc)
+	if (rc) {
+		sse_release(peer);
 		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	}
 	http_detach(r, 200);
 	return 0;
 }

@@ -455,6 +455,79 @@ static int serve_static(yc_req *r, int method)
 
 /* ---- dispatch ---------------------------------------------------------- */
 
+/*
+ * libevent answers what it cannot take itself (a malformed request line or
+ * header, a head or body over its limit) through evhttp_send_error, with an
+ * HTML page. libevent calls that function through its PLT, so this
+ * definition in the executable replaces it for every caller: every answer of
+ * this server is JSON (issue 18, finding 17). The connection is closed after
+ * it, as libevent's own would be.
+ */
+void evhttp_send_error(struct evhttp_request *req, int error, const char *reason)
+{
+	const char *code = error == 400   ? "malformed"
+			   : error == 404 ? "not_found"
+			   : error == 405 || error == 501 ? "method_not_allowed"
+			   : error == 413 || error == 431 ? "too_large"
+			   : error == 503 ? "unavailable"
+					  : "error";
+	struct evbuffer *b = evbuffer_new();
+	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	evhttp_add_header(h, "Connection", "close");
+	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	if (b)
+		evbuffer_add_printf(b, "{\"error\":{\"code\":\"%s\",\"message\":\"%d %s\"}}",
+				    code, error,
+				    error == 400   ? "the request could not be read"
+				    : error == 413 ? "the request is too large"
+				    : error == 501 ? "method not allowed"
+						   : "the request was not answered");
+	evhttp_send_reply(req, error, reason, b);
+	if (b)
+		evbuffer_free(b);
+}
+
+/*
+ * Heads whose meaning two readers could take differently are refused before
+ * anything reads them: a second Content-Length or Host, a Content-Length
+ * that is not plain digits, Content-Length beside Transfer-Encoding, a field
+ * name that is no token (a space before the colon), a control character in
+ * a value (issue 18, finding 17). The connection is closed after the answer:
+ * where the body ends is not known.
+ */
+static int head_check(yc_req *r)
+{
+	struct evkeyvalq *h = evhttp_request_get_input_headers(r->ev);
+	int lengths = 0, hosts = 0, encodings = 0;
+	struct evkeyval *kv;
+	TAILQ_FOREACH (kv, h, next) {
+		const char *k = kv->key, *v = kv->value;
+		if (!*k || strspn(k, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+				     "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(k))
+			goto bad;
+		for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+			if ((*p < 0x20 && *p != '\t') || *p == 0x7F)
+				goto bad;
+		if (!evutil_ascii_strcasecmp(k, "Content-Length")) {
+			lengths++;
+			if (!*v || strspn(v, "0123456789") != strlen(v))
+				goto bad;
+		} else if (!evutil_ascii_strcasecmp(k, "Host")) {
+			hosts++;
+		} else if (!evutil_ascii_strcasecmp(k, "Transfer-Encoding")) {
+			encodings++;
+		}
+	}
+	if (lengths > 1 || hosts > 1 || (lengths && encodings))
+		goto bad;
+	return 0;
+bad:
+	evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Connection", "close");
+	return yc_err_set(&r->err, YC_EMALFORMED, NULL,
+			  "the request's head is ambiguous (header %s)", kv ? kv->key : "counts");
+}
+
 static int method_of(struct evhttp_request *ev)
 {
 	switch (evhttp_request_get_command(ev)) {
@@ -528,6 +601,9 @@ static int body_check(yc_req *r, const struct yc_route *rt, struct evbuffer *in,
 
 static int dispatch(yc_req *r, int method)
 {
+	int checked = head_check(r);
+	if (checked)
+		return checked;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
 	const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
 	if (!raw || raw[0] != '/')
@@ -622,6 +698,7 @@ static void on_request(struct evhttp_request *ev, void *arg)
 }
 
 /* ---- threads and shutdown --------------------------------------------- */
+
 
 static void drain_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -736,9 +813,11 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 	evhttp_set_max_body_size(t->http, cfg->body_limit);
 	evhttp_set_max_headers_size(t->http, cfg->header_limit);
 	evhttp_set_timeout(t->http, (int)cfg->timeout_s);
+	/* every method libevent knows reaches the router, which answers 405 in JSON */
 	evhttp_set_allowed_methods(t->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-						    EVHTTP_REQ_HEAD);
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS |
+						    EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 	evhttp_set_flags(t->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	t->bound = evhttp_accept_socket_with_handle(t->http, fd);
 	t->sse = sse_thread_new(t->base);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/banned.h"
 
@@ -26,6 +27,7 @@ struct sse_stream {
 	unsigned topics;
 	char prefix[64]; /* only events whose object starts so ("" = all) */
 	struct sse_scope scope;
+	char peer[48]; /* admitted (sse_admit) under this address; released when it ends */
 	int64_t last_id;
 	struct sse_stream *next;
 };
@@ -90,8 +92,73 @@ struct sse_thread {
 	int nstreams;
 };
 
+/*
+ * Live streams per address, across the node's threads (issue 18, finding 18):
+ * a stream is idle by nature and lives as long as its client, so their number
+ * is capped per address and in all. Addresses are hashed with a random key;
+ * a count at zero frees its slot.
+ */
+enum { PEER_SLOTS = 4096, PEER_PROBE = 32 };
+static struct {
+	char addr[48];
+	int n;
+} peers[PEER_SLOTS];
+static int streams_all;
+static unsigned char peer_key[16];
+static bool peer_keyed;
+static pthread_mutex_t peers_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* The slot of addr: its own, else (add) a free one; -1 when none. Caller holds the lock. */
+static int peer_slot(const char *addr, bool add)
+{
+	if (!peer_keyed) {
+		yc_random_bytes(peer_key, sizeof(peer_key));
+		peer_keyed = true;
+	}
+	uint64_t h = yc_siphash(peer_key, addr, strlen(addr));
+	int room = -1;
+	for (unsigned i = 0; i < PEER_PROBE; i++) {
+		int k = (int)((h + i) % PEER_SLOTS);
+		if (peers[k].n && !strcmp(peers[k].addr, addr))
+			return k;
+		if (room < 0 && !peers[k].n)
+			room = k;
+	}
+	if (add && room >= 0)
+		snprintf(peers[room].addr, sizeof(peers[room].addr), "%s", addr);
+	return add ? room : -1;
+}
+
+int sse_admit(const char *addr, int per_address, int max)
+{
+	pthread_mutex_lock(&peers_lock);
+	int k = peer_slot(addr, true);
+	int rc = 0;
+	if (streams_all >= max)
+		rc = -2;
+	else if (k < 0 || peers[k].n >= per_address)
+		rc = -1;
+	else
+		peers[k].n++, streams_all++;
+	pthread_mutex_unlock(&peers_lock);
+	return rc;
+}
+
+void sse_release(const char *addr)
+{
+	pthread_mutex_lock(&peers_lock);
+	int k = peer_slot(addr, false);
+	if (k >= 0 && peers[k].n > 0)
+		peers[k].n--;
+	if (streams_all > 0)
+		streams_all--;
+	pthread_mutex_unlock(&peers_lock);
+}
+
 static void stream_remove(struct sse_thread *t, struct sse_stream *s)
 {
+	if (s->peer[0])
+		sse_release(s->peer);
 	for (struct sse_stream **p = &t->streams; *p; p = &(*p)->next)
 		if (*p == s) {
 			*p = s->next;
@@ -260,8 +327,8 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
 }
 
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned want,
-		     const char *prefix, const struct sse_scope *scope, int64_t last_id,
-		     const struct outbox_event *replay)
+		     const char *prefix, const struct sse_scope *scope, const char *peer,
+		     int64_t last_id, const struct outbox_event *replay)
 {
 	struct sse_stream *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -272,6 +339,7 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	snprintf(s->prefix, sizeof(s->prefix), "%s", prefix ? prefix : "");
 	if (scope)
 		s->scope = *scope;
+	snprintf(s->peer, sizeof(s->peer), "%s", peer ? peer : "");
 	s->last_id = last_id;
 	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
 	evhttp_add_header(h, "Content-Type", "text/event-stream; charset=utf-8");

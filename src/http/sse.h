@@ -47,8 +47,16 @@ void sse_broadcast(struct sse_thread **threads, int n, const struct outbox_event
  * (NULL = all) keeps only events whose object starts with it ("hall/2/").
  */
 int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned topics,
-		     const char *prefix, const struct sse_scope *scope, int64_t last_id,
-		     const struct outbox_event *replay);
+		     const char *prefix, const struct sse_scope *scope, const char *peer,
+		     int64_t last_id, const struct outbox_event *replay);
+/*
+ * Admits one more stream from addr: 0, or -1 when the address holds
+ * per_address already, -2 when the node holds max. An admitted stream passes
+ * addr to sse_stream_start, which releases it when the stream ends (or call
+ * sse_release when the stream does not start).
+ */
+int sse_admit(const char *addr, int per_address, int max);
+void sse_release(const char *addr);
 int sse_stream_count(struct sse_thread *t);
 
 #endif

@@ -436,3 +436,78 @@ test('notices carry a policy that loads nothing else and is never framed (findin
   assert.match(csp, /frame-ancestors 'none'/);
   assert.equal(doc.headers.get('x-frame-options'), 'DENY');
 });
+
+test('live streams are capped per address and in all (finding 18)', async () => {
+  const w = await startServer({ args: ['--streams-per-address', '2', '--streams-max', '3'] });
+  const open = (address) => new Promise((ok, fail) => {
+    const url = new URL(w.url + '/api/v1/hall/events');
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, localAddress: address }, (res) => {
+      res.resume();
+      ok({ status: res.statusCode, retry: res.headers['retry-after'], close: () => req.destroy() });
+    });
+    req.on('error', fail);
+    req.end();
+  });
+  const held = [];
+  try {
+    held.push(await open('127.0.5.1'), await open('127.0.5.1'));
+    assert.deepEqual(held.map((h) => h.status), [200, 200]);
+    const third = await open('127.0.5.1');
+    assert.equal(third.status, 429, 'a third from one address');
+    assert.ok(Number(third.retry) > 0);
+    held.push(await open('127.0.5.2'));
+    assert.equal(held[2].status, 200);
+    const over = await open('127.0.5.3');
+    assert.equal(over.status, 503, 'past the node\'s cap');
+    // a stream that ends gives its place back
+    held.shift().close();
+    let again;
+    for (let i = 0; i < 50; i++) {
+      again = await open('127.0.5.3');
+      if (again.status === 200) break;
+      again.close();
+      await sleep(100);
+    }
+    assert.equal(again.status, 200);
+    held.push(again);
+  } finally {
+    for (const h of held) h.close();
+    await w.stop();
+  }
+});
+
+test('ambiguous heads are refused, and every error is JSON, libevent\'s own too (finding 17)', async () => {
+  const { connect } = await import('node:net');
+  const u = new URL(s.url);
+  const raw = (text) => new Promise((ok) => {
+    const c = connect(Number(u.port), '127.0.0.1', () => c.write(text));
+    let out = '';
+    c.on('data', (d) => { out += d; });
+    c.on('close', () => ok(out));
+    c.on('error', () => ok(out));
+    setTimeout(() => c.destroy(), 3000);
+  });
+  const heads = {
+    'two Content-Length': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x',
+    'Content-Length: +2': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: +2\r\n\r\n{}',
+    'a space before the colon': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo : 1\r\n\r\n',
+    'two Host': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n',
+    'Content-Length beside Transfer-Encoding': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+    'a control character in a value': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\u0001b\r\n\r\n',
+    'no request line': 'GARBAGE\r\n\r\n',
+    'a head over the limit': `GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`,
+  };
+  for (const [what, text] of Object.entries(heads)) {
+    const out = await raw(text);
+    assert.match(out, /^HTTP\/\d\.\d 400 /, `${what}: ${out.slice(0, 80)}`);
+    assert.match(out, /\r\nContent-Type: application\/json/i, `${what} is answered in JSON`);
+    assert.match(out, /\r\n\r\n\{"error":\{"code":"malformed"/, what);
+    assert.match(out, /\r\nConnection: close/i, `${what}: the connection closes`);
+  }
+  const unknown = await raw('FOO /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.match(unknown, /^HTTP\/1\.1 501 /);
+  assert.match(unknown, /\{"error":\{"code":"method_not_allowed"/);
+  const options = await raw('OPTIONS /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  assert.match(options, /^HTTP\/1\.1 405 /);
+  assert.match(options, /\{"error":\{"code":"method_not_allowed"/);
+});
