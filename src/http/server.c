@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/idempotency.h"
+#include "http/guard.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -56,6 +57,7 @@ struct yc_thread {
 	int inflight;
 	uint64_t seq;
 	struct sse_thread *sse;
+	struct guard_table *guards; /* the connections' heads as they arrive (guard.h) */
 };
 
 struct sse_thread *http_sse(yc_req *r)
@@ -519,7 +521,8 @@ static int head_check(yc_req *r)
 			encodings++;
 		}
 	}
-	if (lengths > 1 || hosts > 1 || (lengths && encodings))
+	/* a body comes with its length: no chunked bodies (the guard does not follow them) */
+	if (lengths > 1 || hosts > 1 || encodings)
 		goto bad;
 	return 0;
 bad:
@@ -699,6 +702,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 /* ---- threads and shutdown --------------------------------------------- */
 
+/* Every connection's bytes pass the guard (guard.h) before libevent parses them. */
+static struct bufferevent *guard_cb(struct event_base *base, void *arg)
+{
+	yc_thread *t = arg;
+	return guard_bufferevent(base, t->guards);
+}
+
 
 static void drain_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -725,6 +735,7 @@ static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
 	pthread_setname_np(pthread_self(), "yc-listener");
+	guard_thread_use(t->guards);
 	case_cache_enable();
 	event_base_dispatch(t->base);
 	case_cache_release();
@@ -810,6 +821,8 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 	if (!t->http)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot create the event loop");
 	evhttp_set_gencb(t->http, on_request, t);
+	t->guards = guard_table_new(cfg->header_timeout_s);
+	evhttp_set_bevcb(t->http, guard_cb, t);
 	evhttp_set_max_body_size(t->http, cfg->body_limit);
 	evhttp_set_max_headers_size(t->http, cfg->header_limit);
 	evhttp_set_timeout(t->http, (int)cfg->timeout_s);
@@ -841,6 +854,7 @@ static void thread_release(yc_thread *t)
 		event_free(t->drain_ev);
 	if (t->http)
 		evhttp_free(t->http);
+	guard_table_free(t->guards); /* after the connections it watched */
 	if (t->base)
 		event_base_free(t->base);
 	db_close(t->db);
