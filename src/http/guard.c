@@ -75,7 +75,6 @@ static void header_line(struct guard *g)
 	g->in_length = false;
 }
 
-
 /* Looks at (and marks) head bytes p[0..n); returns how many belong to the head. */
 static size_t head(struct guard *g, unsigned char *p, size_t n, bool *done)
 {

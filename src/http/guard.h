@@ -29,7 +29,8 @@ struct guard_table *guard_table_new(int64_t header_timeout_s);
 void guard_table_free(struct guard_table *t);
 /* The table of the calling (listener) thread: call once, on the thread, before serving. */
 void guard_thread_use(struct guard_table *t);
-/* A socket bufferevent (evhttp sets its socket) with the guard on its input: for evhttp_set_bevcb. */
+/* A socket bufferevent (evhttp sets its socket) with the guard on its input: for evhttp_set_bevcb.
+ */
 struct bufferevent *guard_bufferevent(struct event_base *base, struct guard_table *t);
 
 #endif

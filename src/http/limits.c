@@ -22,8 +22,10 @@ struct yc_limits *limits_new(const yc_config *cfg)
 		return NULL;
 	int64_t lock = cfg->login_lock_s * 1000, hour = 3600 * 1000, minute = 60 * 1000;
 	l->rule[LIM_LOGIN_PAIR] = (yc_throttle_rule){cfg->login_max_failures, lock, lock};
-	l->rule[LIM_LOGIN_ADDRESS] = (yc_throttle_rule){cfg->login_max_failures_address, lock, lock};
-	l->rule[LIM_LOGIN_ACCOUNT] = (yc_throttle_rule){cfg->login_max_failures_account, lock, minute};
+	l->rule[LIM_LOGIN_ADDRESS] =
+		(yc_throttle_rule){cfg->login_max_failures_address, lock, lock};
+	l->rule[LIM_LOGIN_ACCOUNT] =
+		(yc_throttle_rule){cfg->login_max_failures_account, lock, minute};
 	l->rule[LIM_PROGRESS_CASE] = (yc_throttle_rule){cfg->progress_max_failures, lock, lock};
 	l->rule[LIM_PROGRESS_ADDRESS] =
 		(yc_throttle_rule){cfg->progress_max_failures_address, lock, lock};

@@ -11,11 +11,11 @@
 enum { PROBE = 16 };
 
 struct entry {
-	uint64_t tag;	      /* SipHash of the key; 0 = empty */
-	int64_t count;	      /* events since first_ms */
-	int64_t first_ms;     /* when this count began */
-	int64_t until_ms;     /* the key waits until then */
-	int64_t forget_ms;    /* the entry is dead after this */
+	uint64_t tag;	   /* SipHash of the key; 0 = empty */
+	int64_t count;	   /* events since first_ms */
+	int64_t first_ms;  /* when this count began */
+	int64_t until_ms;  /* the key waits until then */
+	int64_t forget_ms; /* the entry is dead after this */
 };
 
 struct yc_throttle {
@@ -111,7 +111,8 @@ int64_t yc_throttle_hit(yc_throttle *t, const char *key, const yc_throttle_rule 
 	pthread_mutex_lock(&t->lock);
 	struct entry *e = find(t, tag, now_ms, 1);
 	if (e) {
-		if (!e->count || (now_ms - e->first_ms > rule->window_ms && e->until_ms <= now_ms)) {
+		if (!e->count ||
+		    (now_ms - e->first_ms > rule->window_ms && e->until_ms <= now_ms)) {
 			e->count = 0;
 			e->first_ms = now_ms;
 		}

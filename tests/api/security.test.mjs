@@ -7,7 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEMO_PASSWORD, OPEN_ALL_DAY, expectError, startServer, tempDir } from './helper.mjs';
+import { DEMO_PASSWORD, OPEN_ALL_DAY, expectError, sql, startServer, tempDir } from './helper.mjs';
 import { openStream } from './sse.mjs';
 
 let s;
@@ -559,4 +559,12 @@ test('the guard follows bodies: pipelined requests with bodies that hold line br
   });
   const statuses = [...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
   assert.deepEqual(statuses, ['201', '201', '200'], out.slice(0, 300));
+});
+
+test('passwords are stored as argon2id, never as given', async () => {
+  const r = await s.api('POST', '/api/v1/users', { body: { username: 'hashme', password: 'a-long-passphrase', name: '孙九', kind: 'person', id_number: '11010519491231002X', phone: '13711115555' } });
+  assert.equal(r.status, 201, r.text);
+  const stored = sql(s.db, "SELECT password_hash FROM users WHERE username = 'hashme'").trim();
+  assert.match(stored, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
+  assert.ok(!stored.includes('a-long-passphrase'));
 });

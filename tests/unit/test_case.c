@@ -62,9 +62,18 @@ static void setup(void)
 	ctx.correction_days = 5;
 	snprintf(ctx.region, sizeof(ctx.region), "371091");
 	ctx.now_ms = local_ms(2026, 11, 27, 10, 0); /* a Friday */
+	/* each who attaches it has uploaded it (a material is attached by its uploader) */
 	static const unsigned char pdf[] = "%PDF-1.4 unit test";
-	cr_assert_eq(material_store(d, pdf, sizeof(pdf) - 1, "pdf", 0, sha, &err), 0, "%s",
-		     err.message);
+	static const char *const uploaders[] = {"applicant1", "business1", "clerk1"};
+	for (size_t i = 0; i < sizeof(uploaders) / sizeof(uploaders[0]); i++) {
+		db_stmt *st = db_prepare(d, "SELECT id FROM users WHERE username = ?", NULL);
+		db_bind_text(st, 1, uploaders[i]);
+		cr_assert_eq(db_step(st, NULL), DB_ROW);
+		int64_t id = db_col_int(st, 0);
+		db_done(st);
+		cr_assert_eq(material_store(d, pdf, sizeof(pdf) - 1, "pdf", id, sha, &err), 0, "%s",
+			     err.message);
+	}
 }
 
 static void teardown(void)
@@ -262,6 +271,12 @@ Test(case_table, every_row_moves_the_case, .init = setup, .fini = teardown)
 		submit(ITEM_TWO_STEPS, t->action == CA_ACCEPT_DEFICIENT, no);
 		if (t->from != CS_SUBMITTED)
 			force_state(no, t->from);
+		/* while accepted, only what is owed is supplemented: m2 is */
+		if (t->action == CA_SUPPLEMENT && t->from == CS_ACCEPTED)
+			cr_assert_eq(db_run(d, NULL,
+					    "UPDATE cases SET missing = '[\"m2\"]' WHERE no = ?",
+					    "s", no),
+				     0);
 		const char *body = t->action == CA_SUPPLEMENT ? supplement : body_for(t->action);
 		char state[24];
 		yc_err err;
