@@ -178,11 +178,21 @@ int api_cases_stats(yc_req *r)
 }
 
 /* The address QR codes point to: --public-url, or this request's Host. */
+/* Whether a Host header names this machine: localhost, 127.x.y.z or [::1], with a port or not. */
+static bool loopback_host(const char *host)
+{
+	size_t n = strlen(host);
+	if (!n || n > 64 || strspn(host, "0123456789.:[]localhost") != n)
+		return false;
+	return !strncmp(host, "localhost", 9) || !strncmp(host, "127.", 4) ||
+	       !strncmp(host, "[::1]", 5);
+}
+
 /*
- * Where the notice's QR code points: public-url. Without it the request's
- * Host would decide, which anyone can set: that is only allowed on a server
- * that listens on loopback (a development machine); elsewhere the notice is
- * refused (issue 18, finding 20).
+ * Where the notice's QR code points: public-url. Without it only the
+ * request's Host could say, and anyone sets that: it is taken only on a
+ * server that listens on loopback, and only when it names this machine (a
+ * development machine); any other notice is refused (issue 18, finding 20).
  */
 static int public_url(yc_req *r, char *out, size_t size)
 {
@@ -190,14 +200,10 @@ static int public_url(yc_req *r, char *out, size_t size)
 		snprintf(out, size, "%s", r->app->cfg.public_url);
 		return 0;
 	}
-	if (!http_listen_loopback(r->app))
+	const char *host = http_req_header(r, "Host");
+	if (!http_listen_loopback(r->app) || !host || !loopback_host(host))
 		return yc_err_set(&r->err, YC_EUNAVAIL, NULL,
 				  "notices need --public-url, the address their QR code points at");
-	const char *host = http_req_header(r, "Host");
-	if (!host || !*host || strlen(host) > 200 ||
-	    strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") !=
-		    strlen(host))
-		host = r->app->cfg.listen;
 	snprintf(out, size, "http://%s", host);
 	return 0;
 }

@@ -511,6 +511,9 @@ static int head_check(yc_req *r)
 		for (const unsigned char *p = (const unsigned char *)v; *p; p++)
 			if ((*p < 0x20 && *p != '\t') || *p == 0x7F)
 				goto bad;
+		char c0 = (char)(k[0] | 0x20); /* most headers are none of the three */
+		if (c0 != 'c' && c0 != 'h' && c0 != 't')
+			continue;
 		if (!evutil_ascii_strcasecmp(k, "Content-Length")) {
 			lengths++;
 			if (!*v || strspn(v, "0123456789") != strlen(v))

@@ -568,3 +568,26 @@ test('passwords are stored as argon2id, never as given', async () => {
   assert.match(stored, /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$/);
   assert.ok(!stored.includes('a-long-passphrase'));
 });
+
+test("without public-url a notice's QR code never follows a Host that is not this machine (finding 20)", async () => {
+  const c = await post({ item: '371091011002014000', form: { applicant_name: '张三', contact_phone: '13800001234' } });
+  const clerk = await s.login('clerk1');
+  assert.equal((await s.api('POST', `/api/v1/cases/${c.json.no}/actions/accept_with_deficiencies`, { token: clerk, body: { missing: ['m1', 'm2'] } })).status, 200);
+  const get = (host) => new Promise((ok, fail) => {
+    const url = new URL(`${s.url}/api/v1/cases/${c.json.no}/documents/acceptance`);
+    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, headers: { Host: host, Authorization: `Bearer ${tok}` } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => ok({ status: res.statusCode, text }));
+    });
+    req.on('error', fail);
+    req.end();
+  });
+  const forged = await get('evil.example');
+  assert.equal(forged.status, 503, forged.text);
+  assert.match(forged.text, /public-url/);
+  const local = await get(new URL(s.url).host);
+  assert.equal(local.status, 200);
+  assert.match(local.text, /<svg[^>]+class="qr"/);
+});
