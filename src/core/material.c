@@ -70,7 +70,7 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO materials (sha256, type, size, content, uploader, created_ms)"
-		" VALUES (?, ?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
 		err);
 	int rc = st ? 0 : (err ? err->code : YC_EINTERNAL);
 	if (st) {

@@ -181,11 +181,18 @@ int api_cases_stats(yc_req *r)
 /* Whether a Host header names this machine: localhost, 127.x.y.z or [::1], with a port or not. */
 static bool loopback_host(const char *host)
 {
-	size_t n = strlen(host);
-	if (!n || n > 64 || strspn(host, "0123456789.:[]localhost") != n)
+	size_t n = strlen(host), name;
+	if (!strncmp(host, "localhost", 9))
+		name = 9;
+	else if (!strncmp(host, "[::1]", 5))
+		name = 5;
+	else if (!strncmp(host, "127.", 4))
+		name = 4 + strspn(host + 4, "0123456789.");
+	else
 		return false;
-	return !strncmp(host, "localhost", 9) || !strncmp(host, "127.", 4) ||
-	       !strncmp(host, "[::1]", 5);
+	/* nothing after the name but a port: "localhost.evil.example" is no loopback */
+	return name == n || (host[name] == ':' && name + 1 < n &&
+			     strspn(host + name + 1, "0123456789") == n - name - 1);
 }
 
 /*

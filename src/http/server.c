@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "core/idempotency.h"
-#include "http/guard.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -57,7 +56,6 @@ struct yc_thread {
 	int inflight;
 	uint64_t seq;
 	struct sse_thread *sse;
-	struct guard_table *guards; /* the connections' heads as they arrive (guard.h) */
 };
 
 struct sse_thread *http_sse(yc_req *r)
@@ -524,8 +522,7 @@ static int head_check(yc_req *r)
 			encodings++;
 		}
 	}
-	/* a body comes with its length: no chunked bodies (the guard does not follow them) */
-	if (lengths > 1 || hosts > 1 || encodings)
+	if (lengths > 1 || hosts > 1 || (lengths && encodings))
 		goto bad;
 	return 0;
 bad:
@@ -705,12 +702,6 @@ static void on_request(struct evhttp_request *ev, void *arg)
 
 /* ---- threads and shutdown --------------------------------------------- */
 
-/* Every connection's bytes pass the guard (guard.h) before libevent parses them. */
-static struct bufferevent *guard_cb(struct event_base *base, void *arg)
-{
-	yc_thread *t = arg;
-	return guard_bufferevent(base, t->guards);
-}
 
 
 static void drain_cb(evutil_socket_t fd, short what, void *arg)
@@ -738,7 +729,6 @@ static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
 	pthread_setname_np(pthread_self(), "yc-listener");
-	guard_thread_use(t->guards);
 	case_cache_enable();
 	event_base_dispatch(t->base);
 	case_cache_release();
@@ -824,16 +814,13 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 	if (!t->http)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot create the event loop");
 	evhttp_set_gencb(t->http, on_request, t);
-	t->guards = guard_table_new(cfg->header_timeout_s);
-	evhttp_set_bevcb(t->http, guard_cb, t);
 	evhttp_set_max_body_size(t->http, cfg->body_limit);
 	evhttp_set_max_headers_size(t->http, cfg->header_limit);
 	evhttp_set_timeout(t->http, (int)cfg->timeout_s);
 	/* every method libevent knows reaches the router, which answers 405 in JSON */
 	evhttp_set_allowed_methods(t->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 						    EVHTTP_REQ_DELETE | EVHTTP_REQ_PATCH |
-						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS |
-						    EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
+						    EVHTTP_REQ_HEAD | EVHTTP_REQ_OPTIONS);
 	evhttp_set_flags(t->http, EVHTTP_SERVER_LINGERING_CLOSE);
 	t->bound = evhttp_accept_socket_with_handle(t->http, fd);
 	t->sse = sse_thread_new(t->base);
@@ -857,7 +844,6 @@ static void thread_release(yc_thread *t)
 		event_free(t->drain_ev);
 	if (t->http)
 		evhttp_free(t->http);
-	guard_table_free(t->guards); /* after the connections it watched */
 	if (t->base)
 		event_base_free(t->base);
 	db_close(t->db);
