@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "core/idempotency.h"
+#include "http/conn.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session.h"
@@ -178,7 +179,7 @@ static void send_reply(yc_req *r, int status, struct evbuffer *body)
 		evhttp_add_header(h, "X-Frame-Options", "DENY");
 		struct evhttp_connection *conn = evhttp_request_get_connection(r->ev);
 		if (conn)
-			evhttp_connection_set_closecb(conn, NULL, NULL);
+			conn_on_close(conn, NULL, NULL);
 		evhttp_send_reply(r->ev, status, NULL, body);
 	}
 	req_free(r);
@@ -329,7 +330,7 @@ int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg)
 	if (r->ev) {
 		struct evhttp_connection *conn = evhttp_request_get_connection(r->ev);
 		if (conn)
-			evhttp_connection_set_closecb(conn, conn_closed, r);
+			conn_on_close(conn, conn_closed, r);
 	}
 	db_pipeline_submit(r->app->pipe, &r->m);
 	return 0;
@@ -604,6 +605,11 @@ static int body_check(yc_req *r, const struct yc_route *rt, struct evbuffer *in,
 
 static int dispatch(yc_req *r, int method)
 {
+	if (conn_request_begins(r->ev)) {
+		evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Connection", "close");
+		return yc_err_set(&r->err, YC_EMALFORMED, NULL,
+				  "the request's head holds a NUL byte or a folded line");
+	}
 	int checked = head_check(r);
 	if (checked)
 		return checked;
@@ -814,6 +820,7 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 	if (!t->http)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot create the event loop");
 	evhttp_set_gencb(t->http, on_request, t);
+	evhttp_set_bevcb(t->http, conn_bufferevent, NULL); /* each head watched (conn.h) */
 	evhttp_set_max_body_size(t->http, cfg->body_limit);
 	evhttp_set_max_headers_size(t->http, cfg->header_limit);
 	evhttp_set_timeout(t->http, (int)cfg->timeout_s);
@@ -881,6 +888,8 @@ int http_serve(yc_app *app, yc_err *err)
 	if (nthreads < 1)
 		nthreads = 1;
 
+	if (conn_init(cfg->header_timeout_s, cfg->timeout_s))
+		return yc_err_set(err, YC_ENOMEM, NULL, "cannot allocate the connection table");
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
 	sigset_t stop_signals;
@@ -958,5 +967,6 @@ out:
 	for (int i = 0; i < nthreads; i++)
 		thread_release(&threads[i]);
 	free(threads);
+	conn_release();
 	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/conn.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/banned.h"
@@ -264,7 +265,7 @@ void sse_thread_free(struct sse_thread *t)
 		stream_remove(t, s);
 		/* the loop has stopped: end the stream by closing its connection (frees the request) */
 		if (conn) {
-			evhttp_connection_set_closecb(conn, NULL, NULL);
+			conn_on_close(conn, NULL, NULL);
 			evhttp_connection_free(conn);
 		}
 	}
@@ -350,7 +351,8 @@ int sse_stream_start(struct sse_thread *t, struct evhttp_request *ev, unsigned w
 	if (conn) {
 		/* A stream is idle by nature: keep-alives, not the read timeout, watch it. */
 		evhttp_connection_set_timeout(conn, 24 * 3600);
-		evhttp_connection_set_closecb(conn, stream_closed, s);
+		conn_stream(conn);
+		conn_on_close(conn, stream_closed, s);
 	}
 	stream_send(s, "retry: 2000\n\n", 13);
 	for (const struct outbox_event *e = replay; e; e = e->next) {

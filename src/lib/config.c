@@ -34,6 +34,8 @@ static const struct yc_setting yc_settings[] = {
 	{"header-limit", YC_CT_INT, S(header_limit), "16384", 1024, 1048576, false,
 	 "largest request head in bytes"},
 	{"timeout", YC_CT_INT, S(timeout_s), "30", 1, 3600, false, "read/write timeout in seconds"},
+	{"header-timeout", YC_CT_INT, S(header_timeout_s), "20", 1, 3600, false,
+	 "seconds a request's head may take from its first byte to its end"},
 	{"streams-per-address", YC_CT_INT, S(streams_per_address), "50", 1, 100000, false,
 	 "live event streams (boards, consoles) one address holds on a node"},
 	{"streams-max", YC_CT_INT, S(streams_max), "2000", 1, 1000000, false,

@@ -30,6 +30,7 @@ typedef struct yc_config {
 	int64_t body_limit;
 	int64_t header_limit;
 	int64_t timeout_s;
+	int64_t header_timeout_s;
 	int64_t streams_per_address;
 	int64_t streams_max;
 	int64_t login_max_failures;

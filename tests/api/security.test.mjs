@@ -476,22 +476,39 @@ test('live streams are capped per address and in all (finding 18)', async () => 
   }
 });
 
-test('ambiguous heads are refused, and every error is JSON, libevent\'s own too (finding 17)', async () => {
+/* Sends over one raw connection what send(c) writes; resolves with all that came back by its close. */
+async function exchange(url, send, ms = 10000) {
   const { connect } = await import('node:net');
-  const u = new URL(s.url);
-  const raw = (text) => new Promise((ok) => {
-    const c = connect(Number(u.port), '127.0.0.1', () => c.write(text));
-    let out = '';
-    c.on('data', (d) => { out += d; });
-    c.on('close', () => ok(out));
-    c.on('error', () => ok(out));
-    setTimeout(() => c.destroy(), 3000);
+  return new Promise((ok) => {
+    const c = connect(Number(new URL(url).port), '127.0.0.1', () => send(c));
+    let got = '';
+    c.on('data', (d) => { got += d; });
+    c.on('close', () => ok(got));
+    c.on('error', () => ok(got));
+    setTimeout(() => c.destroy(), ms);
   });
+}
+
+/* Writes data in pieces of size bytes, one per turn of the loop, so that heads and bodies are cut anywhere. */
+function inPieces(c, data, size) {
+  let i = 0;
+  const next = () => { if (i < data.length) { c.write(data.subarray ? data.subarray(i, i + size) : data.slice(i, i + size)); i += size; setImmediate(next); } };
+  next();
+}
+
+const statuses = (out) => [...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
+
+test('ambiguous heads are refused, and every error is JSON, libevent\'s own too (finding 17)', async () => {
+  const raw = (text) => exchange(s.url, (c) => c.write(text), 3000);
   const heads = {
     'two Content-Length': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}x',
     'Content-Length: +2': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: +2\r\n\r\n{}',
     'a space before the colon': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo : 1\r\n\r\n',
-    // (obs-fold and a NUL in a head are still taken by libevent: docs/security.md, open)
+    'obs-fold': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: 1\r\n  folded\r\n\r\n',
+    'obs-fold by a tab': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: 1\r\n\tfolded\r\n\r\n',
+    'a NUL in a value': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\u0000b\r\n\r\n',
+    'a NUL in a name': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-F\u0000oo: ab\r\n\r\n',
+    'a NUL in the request line': 'GET /api/v1/health\u0000x HTTP/1.1\r\nHost: x\r\n\r\n',
     'two Host': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n',
     'Content-Length beside Transfer-Encoding': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
     'a control character in a value': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\u0001b\r\n\r\n',
@@ -513,26 +530,61 @@ test('ambiguous heads are refused, and every error is JSON, libevent\'s own too 
   assert.match(options, /\{"error":\{"code":"method_not_allowed"/);
 });
 
+test('a bad head after a good one on the same connection is refused, and only it (finding 17)', async () => {
+  const good = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n';
+  const bad = 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: 1\r\n folded\r\n\r\n';
+  for (const pieces of [[good + good + bad], [good, good, bad]]) {
+    const out = await exchange(s.url, async (c) => { for (const p of pieces) { c.write(p); await sleep(50); } }, 5000);
+    assert.deepEqual(statuses(out), ['200', '200', '400'], `${pieces.length} writes: ${out.slice(0, 200)}`);
+  }
+});
+
+test('a head dripped a line at a time is cut at the header timeout; heads in time pass (finding 18)', { timeout: 40000 }, async () => {
+  const w = await startServer({ args: ['--header-timeout', '2'] });
+  try {
+    // a drip (a line every 0.7 s, each well inside the 30 s read timeout), then a silent stall
+    for (const every of [700, 100000]) {
+      const started = Date.now();
+      let drip;
+      await exchange(w.url, (c) => {
+        c.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n');
+        drip = setInterval(() => { if (!c.destroyed) c.write('X-Drip: 1\r\n'); }, every);
+      }, 20000);
+      clearInterval(drip);
+      const held = Date.now() - started;
+      assert.ok(held >= 1900 && held < 6000, `every ${every} ms: held ${held} ms`);
+    }
+    // a head that comes in time, in pieces, and the next head on the same connection, with its own deadline
+    const out = await exchange(w.url, async (c) => {
+      c.write('GET /api/v1/health HTTP/1.1\r\n');
+      await sleep(800);
+      c.write('Host: x\r\n\r\n');
+      await sleep(1500);
+      c.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\n');
+      await sleep(800);
+      c.write('Connection: close\r\n\r\n');
+    });
+    assert.deepEqual(statuses(out), ['200', '200'], out.slice(0, 200));
+  } finally { await w.stop(); }
+});
+
+test('bodies are never read as heads: NULs and folded-looking lines in an upload, pipelined and cut anywhere', async () => {
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.from('\r\n folded\r\n\u0000\t\r\n\r\n x\u0000', 'latin1'), Buffer.alloc(64, 0)]);
+  const head = `POST /api/v1/materials HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tok}\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`;
+  const text = Buffer.concat([Buffer.from(head), png, Buffer.from('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')]);
+  const out = await exchange(s.url, (c) => inPieces(c, text, 5));
+  const got = statuses(out);
+  assert.equal(got.length, 2, out.slice(0, 300));
+  assert.ok(['200', '201'].includes(got[0]), out.slice(0, 300));
+  assert.equal(got[1], '200');
+});
+
 test('pipelined requests with bodies that hold line breaks and spaces, cut anywhere, are each answered', async () => {
-  const { connect } = await import('node:net');
-  const u = new URL(s.url);
   const body = '{\n  "username": "applicant1",\n\t"password": "' + DEMO_PASSWORD + '"\n}';
   const post = `POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
   const text = post + post + 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
-  const out = await new Promise((ok) => {
-    const c = connect(Number(u.port), '127.0.0.1', () => {
-      // in small pieces, so that heads and bodies are cut anywhere
-      let i = 0;
-      const next = () => { if (i < text.length) { c.write(text.slice(i, i + 7)); i += 7; setImmediate(next); } };
-      next();
-    });
-    let got = '';
-    c.on('data', (d) => { got += d; });
-    c.on('close', () => ok(got));
-    setTimeout(() => c.destroy(), 10000);
-  });
-  const statuses = [...out.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((m) => m[1]);
-  assert.deepEqual(statuses, ['201', '201', '200'], out.slice(0, 300));
+  const out = await exchange(s.url, (c) => inPieces(c, text, 7));
+  assert.deepEqual(statuses(out), ['201', '201', '200'], out.slice(0, 300));
 });
 
 test('passwords are stored as argon2id, never as given', async () => {
