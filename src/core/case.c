@@ -701,11 +701,17 @@ static void add_form(yc_buf *b, const struct case_row *row, bool owner)
 		const char *name = yc_json_str(f, "name");
 		cJSON *v = name ? cJSON_GetObjectItemCaseSensitive(form, name) : NULL;
 		char masked[64];
-		if (cJSON_IsString(v) &&
-		    ids_mask_typed(yc_json_str(f, "type"), v->valuestring, masked, sizeof(masked)))
-			cJSON_ReplaceItemInObjectCaseSensitive(form, name, cJSON_CreateString(masked));
+		if (!cJSON_IsString(v) ||
+		    !ids_mask_typed(yc_json_str(f, "type"), v->valuestring, masked, sizeof(masked)))
+			continue;
+		cJSON *m = cJSON_CreateString(masked);
+		/* out of memory: the field goes rather than stay unmasked */
+		if (!m || !cJSON_ReplaceItemInObjectCaseSensitive(form, name, m)) {
+			cJSON_Delete(m);
+			cJSON_DeleteItemFromObjectCaseSensitive(form, name);
+		}
 	}
-	yc_json_add_item(b, form ? form : row->form);
+	yc_json_add_item(b, form); /* NULL (out of memory) is written null: never the raw form */
 	cJSON_Delete(form);
 }
 
@@ -2029,6 +2035,7 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 	static const yc_jfield ret[] = {
 		{"to", YC_JT_STRING, true, 16},
 		{"reason", YC_JT_STRING, true, 1000},
+		{"materials", YC_JT_ARRAY, false, 100},
 	};
 	static const yc_jfield suspend[] = {
 		{"type", YC_JT_STRING, true, 16},
@@ -2057,7 +2064,7 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 	case CA_SUPPLEMENT: spec = supplement, n = 3; break;
 	case CA_ASSIGN: spec = assign, n = 2; break;
 	case CA_APPROVE: spec = approve, n = 1; break;
-	case CA_RETURN: spec = ret, n = 2; break;
+	case CA_RETURN: spec = ret, n = 3; break;
 	case CA_SUSPEND: spec = suspend, n = 2; break;
 	case CA_CHOOSE_DELIVERY: spec = delivery, n = 3; break;
 	case CA_DELIVER: spec = deliver, n = 3; break;
@@ -2082,6 +2089,10 @@ int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 	if (!rc && a == CA_RETURN && strcmp(yc_json_str(body, "to"), "previous") &&
 	    strcmp(yc_json_str(body, "to"), "applicant"))
 		rc = yc_err_set(err, YC_EINVAL, "to", "to must be previous or applicant");
+	if (!rc && a == CA_RETURN && !strcmp(yc_json_str(body, "to"), "previous") &&
+	    cJSON_GetObjectItemCaseSensitive(body, "materials"))
+		rc = yc_err_set(err, YC_EINVAL, "materials",
+				"materials are named only when returning to the applicant");
 	if (!rc && a == CA_SUSPEND && !yc_one_of(yc_json_str(body, "type"), special_procedures))
 		rc = yc_err_set(err, YC_EINVAL, "type",
 				"type must be hearing, inspection, testing, appraisal or "
@@ -2152,6 +2163,36 @@ static int create_post_check(db *d, const struct case_ctx *c, const struct case_
 	return notify_queue(d, "sms", to, text, err);
 }
 
+/*
+ * Material ids named by staff (field[i]: those 容缺受理 accepts as owed, or
+ * those a return asks for): each a material of the item, named once; with
+ * provided false, none already provided.
+ */
+static int check_named(const struct case_row *row, const cJSON *named, const char *field,
+		       bool provided, yc_err *err)
+{
+	int i = 0;
+	const cJSON *m;
+	cJSON_ArrayForEach (m, named) {
+		char path[32];
+		snprintf(path, sizeof(path), "%s[%d]", field, i++);
+		bool declared = false;
+		const cJSON *dm;
+		cJSON_ArrayForEach (dm, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"))
+			if (cJSON_IsString(m) && !strcmp(yc_json_str(dm, "id"), m->valuestring))
+				declared = true;
+		if (!declared)
+			return yc_err_set(err, YC_EINVAL, path, "%s is not a material of this item",
+					  path);
+		for (const cJSON *x = named->child; x != m; x = x->next)
+			if (!strcmp(x->valuestring, m->valuestring))
+				return yc_err_set(err, YC_EINVAL, path, "%s is named twice", path);
+		if (!provided && has_material(row->materials, m->valuestring))
+			return yc_err_set(err, YC_EINVAL, path, "%s was provided", path);
+	}
+	return 0;
+}
+
 /* Acceptance (plain or with deficiencies): the clock starts; some items are decided at once. */
 static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 		     const struct case_transition *t, const cJSON *body, int64_t now, yc_err *err)
@@ -2169,24 +2210,9 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 		if (!cJSON_GetArraySize(named))
 			rc = yc_err_set(err, YC_EINVAL, "missing",
 					"name the missing materials (容缺受理)");
-		int i = 0;
+		if (!rc)
+			rc = check_named(row, named, "missing", false, err);
 		const cJSON *m;
-		cJSON_ArrayForEach (m, named) {
-			char path[32];
-			snprintf(path, sizeof(path), "missing[%d]", i++);
-			bool declared = false;
-			const cJSON *dm;
-			cJSON_ArrayForEach (
-				dm, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"))
-				if (cJSON_IsString(m) &&
-				    !strcmp(yc_json_str(dm, "id"), m->valuestring))
-					declared = true;
-			if (!rc && !declared)
-				rc = yc_err_set(err, YC_EINVAL, path,
-						"%s is not a material of this item", path);
-			if (!rc && has_material(row->materials, m->valuestring))
-				rc = yc_err_set(err, YC_EINVAL, path, "%s was provided", path);
-		}
 		/* every required material is either provided or named missing */
 		cJSON_ArrayForEach (m, missing) {
 			bool named_it = false;
@@ -2230,10 +2256,31 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 }
 
 /*
- * Supplying what was asked for: in correction (补正) or when returned, the
- * materials and form fields the notice names; while accepted, only the
- * deficiencies of 容缺受理 (row->missing): what was accepted stays as it was
- * accepted (issue 18, finding 11).
+ * A return to the applicant names the materials to supply again: they are
+ * owed (row->missing) beside any deficiencies of 容缺受理 still open.
+ */
+static int owe_more(struct case_row *row, const cJSON *named, yc_err *err)
+{
+	int rc = check_named(row, named, "materials", true, err);
+	const cJSON *m;
+	cJSON_ArrayForEach (m, named) {
+		bool owed = false;
+		const cJSON *x;
+		cJSON_ArrayForEach (x, row->missing)
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, m->valuestring))
+				owed = true;
+		if (!rc && !owed && !cJSON_AddItemToArray(row->missing, cJSON_CreateString(m->valuestring)))
+			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Supplying what was asked for. In correction (补正), before acceptance,
+ * nothing has been accepted yet: any material and the form. Once accepted,
+ * what was accepted stays as it was accepted (issue 18, finding 11): only
+ * what is owed (row->missing: the deficiencies of 容缺受理, and what a return
+ * named) is supplied, and the form only when returned.
  */
 static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 			 struct case_row *row, const cJSON *body, int64_t now, yc_err *err)
@@ -2242,7 +2289,7 @@ static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 	int rc = check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
 				 cJSON_GetObjectItemCaseSensitive(row->rule, "materials"),
 				 "materials", actor->id, &added, err);
-	if (!rc && row->state == CS_ACCEPTED) {
+	if (!rc && row->state != CS_CORRECTION) {
 		int i = 0;
 		const cJSON *m;
 		cJSON_ArrayForEach (m, added) {
@@ -2284,6 +2331,9 @@ static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 			row->form = merged;
 		}
 	}
+	cJSON *supplied = rc ? NULL : cJSON_Duplicate(added, true);
+	if (!rc && !supplied)
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	if (rc) {
 		cJSON_Delete(added);
 		return rc;
@@ -2304,12 +2354,13 @@ static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 			cJSON_AddItemToArray(row->materials, m);
 	}
 	cJSON_Delete(added);
-	/* deficiencies now provided leave the list */
+	/* what was owed and is now supplied leaves the list */
 	cJSON *still = cJSON_CreateArray();
 	const cJSON *x;
 	cJSON_ArrayForEach (x, row->missing)
-		if (cJSON_IsString(x) && !has_material(row->materials, x->valuestring))
+		if (cJSON_IsString(x) && !has_material(supplied, x->valuestring))
 			cJSON_AddItemToArray(still, cJSON_CreateString(x->valuestring));
+	cJSON_Delete(supplied);
 	cJSON_Delete(row->missing);
 	row->missing = still;
 	if (!cJSON_GetArraySize(still))
@@ -2498,7 +2549,9 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		} else {
 			row.state = t->alt;
 			row.stopped_ms = now;
-			rc = due_in(c, c->correction_days, row.due_day, err);
+			rc = owe_more(&row, cJSON_GetObjectItemCaseSensitive(body, "materials"), err);
+			if (!rc)
+				rc = due_in(c, c->correction_days, row.due_day, err);
 			tell = "审查中需要补充材料，请尽快补充。";
 		}
 		break;

@@ -254,7 +254,7 @@ int api_progress_get(yc_req *r)
 		return yc_err_set(&r->err, YC_EINVAL, "phone4",
 				  "phone4 must be the last four digits of the applicant's phone");
 	int64_t wait = limits_failures_wait(r, LIM_PROGRESS_ADDRESS), w;
-	if ((w = limits_wait(r, LIM_PROGRESS_ADDRESS, http_peer(r))) > wait)
+	if ((w = limits_wait(r, LIM_PROGRESS_ADDRESS, http_peer_net(r))) > wait)
 		wait = w;
 	if ((w = limits_wait(r, LIM_PROGRESS_CASE, r->params[0])) > wait)
 		wait = w;

@@ -82,7 +82,7 @@ int api_events_stream(yc_req *r, unsigned topics, const char *prefix)
 	} else {
 		after = outbox_last_id(r->db);
 	}
-	const char *peer = http_peer(r);
+	const char *peer = http_peer_net(r);
 	int admitted = sse_admit(peer, (int)r->app->cfg.streams_per_address,
 				 (int)r->app->cfg.streams_max);
 	if (admitted) {

@@ -144,7 +144,7 @@ int api_tickets_create(yc_req *r)
 {
 	bool staff = r->authed && r->user.role != ROLE_APPLICANT;
 	if (!staff) {
-		int64_t wait = limits_spend(r, LIM_TICKETS, http_peer(r));
+		int64_t wait = limits_spend(r, LIM_TICKETS, http_peer_net(r));
 		if (wait)
 			return limits_refuse(r, wait, NULL, "too many tickets from this address");
 	}

@@ -58,7 +58,7 @@ int api_users_create(yc_req *r)
 	if (rc)
 		return rc;
 	/* each registration costs an argon2 hash: an address registers a few an hour */
-	int64_t wait = limits_spend(r, LIM_REGISTRATIONS, http_peer(r));
+	int64_t wait = limits_spend(r, LIM_REGISTRATIONS, http_peer_net(r));
 	if (wait)
 		return limits_refuse(r, wait, NULL, "too many registrations from this address");
 	struct registration *g = calloc(1, sizeof(*g));

@@ -79,6 +79,7 @@ struct yc_req {
 	bool has_query;
 	cJSON *body;
 	/* the caller */
+	char peer_net[48]; /* http_peer_net's answer, once asked */
 	bool authed;
 	bool cookie_auth;
 	yc_user user;
@@ -119,6 +120,12 @@ const char *http_query(yc_req *r, const char *name);
 const char *http_req_header(yc_req *r, const char *name);
 /* The client's address (for throttling; never logged with personal data). */
 const char *http_peer(yc_req *r);
+/*
+ * The caller's network, as the per-address budgets count it: an IPv4
+ * address, or the /64 an IPv6 address is in (one subscriber's usual share:
+ * a host may take any address in it).
+ */
+const char *http_peer_net(yc_req *r);
 /* Whether the caller is on this machine (127.0.0.0/8 or ::1). */
 bool http_peer_loopback(yc_req *r);
 /* Whether this server listens on a loopback address only. */

@@ -54,6 +54,11 @@ int64_t limits_wait(yc_req *r, enum yc_limit b, const char *key)
 	return yc_throttle_wait(r->app->limits->t[b], key, yc_now_ms());
 }
 
+bool limits_known(yc_req *r, enum yc_limit b, const char *key)
+{
+	return yc_throttle_known(r->app->limits->t[b], key, yc_now_ms()) != 0;
+}
+
 void limits_hit(yc_req *r, enum yc_limit b, const char *key)
 {
 	struct yc_limits *l = r->app->limits;
@@ -80,13 +85,13 @@ int64_t limits_failures_wait(yc_req *r, enum yc_limit b)
 	struct yc_limits *l = r->app->limits;
 	int64_t now = yc_now_ms();
 	int64_t wait = yc_throttle_wait(l->t[LIM_FAILURES], "*", now);
-	return wait && yc_throttle_known(l->t[b], http_peer(r), now) ? wait : 0;
+	return wait && yc_throttle_known(l->t[b], http_peer_net(r), now) ? wait : 0;
 }
 
 void limits_failure(yc_req *r, enum yc_limit b)
 {
 	limits_hit(r, LIM_FAILURES, "*");
-	limits_hit(r, b, http_peer(r));
+	limits_hit(r, b, http_peer_net(r));
 }
 
 int limits_refuse(yc_req *r, int64_t wait_ms, const char *field, const char *what)

@@ -52,6 +52,8 @@ int64_t limits_spend(yc_req *r, enum yc_limit b, const char *key);
  * failed recently under budget b (its address budget): then it waits.
  */
 int64_t limits_failures_wait(yc_req *r, enum yc_limit b);
+/* Whether key has been counted in b lately (an address that has failed). */
+bool limits_known(yc_req *r, enum yc_limit b, const char *key);
 /* Counts one failure against the node's budget and the address budget b. */
 void limits_failure(yc_req *r, enum yc_limit b);
 /* Answers 429 with Retry-After for wait_ms: "what; try again in N seconds". */

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <event2/http_struct.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
 #include <event2/util.h>
@@ -39,6 +40,7 @@
 #include "http/sse.h"
 #include "jobs/outbox.h"
 #include "lib/log.h"
+#include "lib/throttle.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
@@ -89,6 +91,14 @@ const char *http_peer(yc_req *r)
 		return "";
 	evhttp_connection_get_peer(evhttp_request_get_connection(r->ev), &addr, &port);
 	return addr ? addr : "";
+}
+
+const char *http_peer_net(yc_req *r)
+{
+	if (r->peer_net[0])
+		return r->peer_net;
+	yc_throttle_net(http_peer(r), r->peer_net, sizeof(r->peer_net));
+	return r->peer_net;
 }
 
 bool http_peer_loopback(yc_req *r)
@@ -474,6 +484,9 @@ void evhttp_send_error(struct evhttp_request *req, int error, const char *reason
 					  : "error";
 	struct evbuffer *b = evbuffer_new();
 	struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+	/* a request line libevent could not read leaves no version: answer in 1.1, not "HTTP/0.0" */
+	if (req->major != 1)
+		req->major = 1, req->minor = 1;
 	evhttp_add_header(h, "Connection", "close");
 	evhttp_add_header(h, "Content-Type", "application/json; charset=utf-8");
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");

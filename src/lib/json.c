@@ -122,9 +122,10 @@ bool yc_text_clean(const char *s, size_t *bad, unsigned *cp)
 		else if (c >= 0xC0)
 			c = (c & 0x1F) << 6 | (p[i + 1] & 0x3Fu), len = 2;
 		bool hidden = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
-			      (c >= 0x7F && c <= 0x9F) || c == 0x061C || (c >= 0x200B && c <= 0x200F) ||
-			      (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x2069) ||
-			      c == 0xFEFF;
+			      (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x061C || c == 0x180E ||
+			      (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+			      (c >= 0x2060 && c <= 0x2069) || c == 0xFEFF ||
+			      (c >= 0xFFF9 && c <= 0xFFFB) || (c >= 0xE0000 && c <= 0xE007F);
 		if (hidden) {
 			*bad = i;
 			*cp = c;
@@ -135,16 +136,25 @@ bool yc_text_clean(const char *s, size_t *bad, unsigned *cp)
 	return true;
 }
 
-/* Where the text has a \u0000 escape (outside strings there is none), or n. */
-static size_t nul_escape(const char *s, size_t n)
+/*
+ * Where a string in the text holds what JSON or we refuse: a raw control
+ * character (RFC 8259 wants them escaped), or a \u0000 escape (it would cut
+ * the string short in C). n if none; *raw tells which.
+ */
+static size_t string_fault(const char *s, size_t n, bool *raw)
 {
 	bool in_string = false;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '"') {
 			in_string = !in_string;
+		} else if (in_string && (unsigned char)s[i] < 0x20) {
+			*raw = true;
+			return i;
 		} else if (in_string && s[i] == '\\' && i + 1 < n) {
-			if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "0000", 4))
+			if (s[i + 1] == 'u' && i + 5 < n && !memcmp(s + i + 2, "0000", 4)) {
+				*raw = false;
 				return i;
+			}
 			i++; /* the escaped character, a quote or a backslash among them */
 		}
 	}
@@ -157,9 +167,12 @@ int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err)
 	*out = NULL;
 	if (!yc_utf8_valid(s, n, &bad))
 		return yc_err_set(err, YC_EMALFORMED, NULL, "invalid UTF-8 at byte %zu", bad);
-	if ((bad = nul_escape(s, n)) < n)
+	bool raw = false;
+	if ((bad = string_fault(s, n, &raw)) < n)
 		return yc_err_set(err, YC_EMALFORMED, NULL,
-				  "\\u0000 at byte %zu: a string may not hold NUL", bad);
+				  raw ? "a control character at byte %zu: a string holds it escaped"
+				      : "\\u0000 at byte %zu: a string may not hold NUL",
+				  bad);
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts(s, n, &end, false);
 	if (!j) {

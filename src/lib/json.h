@@ -40,7 +40,8 @@ bool yc_utf8_valid(const char *s, size_t n, size_t *bad);
 /*
  * Whether the (valid UTF-8) text s shows what it holds: no control character
  * but tab and line breaks, no bidirectional override or isolate, no
- * zero-width character. Otherwise *bad is the byte offset and *cp the code
+ * zero-width, invisible or line-separator character (soft hyphen, U+2028/9,
+ * the tag characters, interlinear annotation). Otherwise *bad is the byte offset and *cp the code
  * point of the first one. yc_json_check and the case form refuse such text
  * in every string: a name that reads one way and sorts, prints or compares
  * another.

@@ -1,7 +1,9 @@
 /* throttle.c — the keyed, non-evicting counting tables (see throttle.h). */
 #include "throttle.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,4 +152,19 @@ int yc_throttle_known(yc_throttle *t, const char *key, int64_t now_ms)
 	int live = e && e->forget_ms > now_ms;
 	pthread_mutex_unlock(&t->lock);
 	return live;
+}
+
+void yc_throttle_net(const char *addr, char *out, size_t size)
+{
+	struct in6_addr a;
+	if (!strncmp(addr, "::ffff:", 7) && strchr(addr, '.'))
+		addr += 7; /* an IPv4 address, mapped */
+	if (strchr(addr, ':') && inet_pton(AF_INET6, addr, &a) == 1) {
+		char net[INET6_ADDRSTRLEN];
+		memset(a.s6_addr + 8, 0, 8);
+		inet_ntop(AF_INET6, &a, net, sizeof(net));
+		snprintf(out, size, "%s/64", net);
+	} else {
+		snprintf(out, size, "%s", addr);
+	}
 }

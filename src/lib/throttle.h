@@ -16,6 +16,7 @@
 #ifndef YC_THROTTLE_H
 #define YC_THROTTLE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 typedef struct yc_throttle yc_throttle;
@@ -46,5 +47,12 @@ int64_t yc_throttle_hit(yc_throttle *t, const char *key, const yc_throttle_rule 
 void yc_throttle_clear(yc_throttle *t, const char *key);
 /* Whether key has a live entry: it has done something counted, recently. */
 int yc_throttle_known(yc_throttle *t, const char *key, int64_t now_ms);
+
+/*
+ * The key an address is counted under: an IPv4 address as it is (also when
+ * mapped into IPv6), an IPv6 address as the /64 it is in ("2001:db8:1:2::/64"):
+ * one subscriber usually holds a whole /64 and may take any address in it.
+ */
+void yc_throttle_net(const char *addr, char *out, size_t size);
 
 #endif

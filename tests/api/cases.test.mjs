@@ -249,7 +249,7 @@ describe('journeys', () => {
     await ok(await act(c.no, 'return', 'approver-xzsp', { to: 'previous', reason: '请复核' }), 'accepted');
     assert.equal((await view(c.no)).current_step.index, 0);
     await ok(await act(c.no, 'claim', 'approver1'), 'accepted');
-    await ok(await act(c.no, 'return', 'approver1', { to: 'applicant', reason: '请补充办学场地证明' }), 'returned');
+    await ok(await act(c.no, 'return', 'approver1', { to: 'applicant', reason: '请补充办学场地证明', materials: ['m2'] }), 'returned');
     expectError(assert, await act(c.no, 'return', 'approver1', { to: 'previous', reason: 'x' }), 409, 'conflict');
     await ok(await act(c.no, 'supplement', 'applicant1', { materials: mats('m2') }), 'accepted');
   });

@@ -141,6 +141,52 @@ test('the four seats take one case from application to 办结', async () => {
   await page.close();
 });
 
+test('a return names what to supply again; the applicant supplies that and corrects the form', async () => {
+  const applicant = await s.login('applicant1');
+  const sha = {};
+  for (const id of ['m1', 'm2']) {
+    const u = await s.api('POST', '/api/v1/materials', { body: pdf(`${id}-${Date.now()}`).buffer, token: applicant, headers: { 'Content-Type': 'application/pdf' } });
+    sha[id] = u.json.sha256;
+  }
+  const made = await s.api('POST', '/api/v1/cases', { token: applicant, body: {
+    item: TWO_STEPS, form: { applicant_name: '张三', contact_phone: '13800001234' },
+    materials: [{ id: 'm1', sha256: sha.m1 }, { id: 'm2', sha256: sha.m2 }] } });
+  assert.equal(made.status, 201, made.text);
+  const no = made.json.no;
+  const clerk = await s.login('clerk1');
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: clerk, body: {} })).status, 200);
+
+  // the approver returns it to the applicant, naming one material
+  const page = await newPage(browser);
+  await loginAs(page, await assigneeOf(no));
+  await page.goto(`${s.url}/case.html?no=${no}`);
+  await act(page, 'return', async () => {
+    await page.selectOption('#action-panel select[name=to]', 'applicant');
+    await page.check('#action-panel input[name=materials][value=m1]');
+    await page.fill('#action-panel textarea[name=reason]', '身份证明模糊，请重新提交；联系电话请核对');
+  });
+  await page.waitForFunction(() => document.querySelector('#case-state')?.textContent.includes('退回'));
+
+  // the applicant is offered that material and the form, nothing else
+  await loginAs(page, 'applicant1');
+  await page.goto(`${s.url}/case.html?no=${no}`);
+  await page.waitForFunction(() => document.querySelector('.materials tr[data-material=m1]')?.textContent.includes('退回待补'));
+  await page.click('#case-actions button[data-action="supplement"]');
+  await page.waitForSelector('#action-panel form[data-action="supplement"]');
+  const offered = await page.$$eval('#action-panel input[data-material]', (els) => els.map((e) => e.dataset.material));
+  assert.deepEqual(offered, ['m1']);
+  await page.setInputFiles('#action-panel input[data-material=m1]', pdf('身份证明-清晰.pdf'));
+  await page.fill('#action-panel input[data-field=contact_phone]', '13800004321');
+  await page.click('#action-submit');
+  await stateIs(page, '审查中');
+  const c = (await s.api('GET', `/api/v1/cases/${no}`, { token: applicant })).json;
+  assert.deepEqual(c.missing, []);
+  assert.notEqual(c.materials.find((m) => m.id === 'm1').sha256, sha.m1);
+  assert.equal(c.materials.find((m) => m.id === 'm2').sha256, sha.m2, 'what was not asked for stays');
+  assert.equal(c.form.contact_phone, '13800004321');
+  assert.deepEqual(real(page.problems), []);
+});
+
 test('the supervisor sees the figures and reassigns a red case with a reason', async () => {
   // a case in review, made overdue behind the server's back
   const t = await s.login('applicant1');

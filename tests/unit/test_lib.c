@@ -140,6 +140,23 @@ Test(crypto, siphash_reference_vectors)
 	cr_assert_eq(yc_siphash(key, msg, 8), 0x93f5f5799a932462ull);
 }
 
+Test(throttle, an_ipv6_caller_is_counted_by_its_64)
+{
+	char a[64], b[64];
+	yc_throttle_net("2001:db8:1:2:aaaa:bbbb:cccc:dddd", a, sizeof(a));
+	yc_throttle_net("2001:db8:1:2::1", b, sizeof(b));
+	cr_assert_str_eq(a, "2001:db8:1:2::/64");
+	cr_assert_str_eq(a, b, "two hosts of one /64 share a budget");
+	yc_throttle_net("2001:db8:1:3::1", b, sizeof(b));
+	cr_assert_str_neq(a, b);
+	yc_throttle_net("203.0.113.9", a, sizeof(a));
+	cr_assert_str_eq(a, "203.0.113.9");
+	yc_throttle_net("::ffff:203.0.113.9", a, sizeof(a));
+	cr_assert_str_eq(a, "203.0.113.9", "a mapped IPv4 address is the address");
+	yc_throttle_net("", a, sizeof(a));
+	cr_assert_str_eq(a, "");
+}
+
 Test(throttle, waits_grow_and_are_forgotten)
 {
 	yc_throttle *t = yc_throttle_new(64);
@@ -198,9 +215,23 @@ Test(json, text_that_hides_what_it_holds)
 	cr_assert(!yc_text_clean("x\x01", &bad, &cp));
 	cr_assert(!yc_text_clean("\xc2\x85", &bad, &cp)); /* U+0085, C1 */
 	cr_assert(!yc_text_clean("\xef\xbb\xbfx", &bad, &cp)); /* BOM */
+	cr_assert(!yc_text_clean("a\xc2\xad" "b", &bad, &cp)); /* U+00AD, soft hyphen */
+	cr_assert_eq(cp, 0xAD);
+	cr_assert(!yc_text_clean("a\xe2\x80\xa8", &bad, &cp)); /* U+2028 */
+	cr_assert(!yc_text_clean("a\xe2\x80\xa9", &bad, &cp)); /* U+2029 */
+	cr_assert(!yc_text_clean("a\xf3\xa0\x80\x81", &bad, &cp)); /* U+E0001, a tag */
+	cr_assert_eq(cp, 0xE0001);
+	cr_assert(!yc_text_clean("\xef\xbf\xb9", &bad, &cp)); /* U+FFF9 */
 	cJSON *j = NULL;
 	yc_err err = {0};
 	cr_assert_eq(yc_json_parse("{\"a\":\"x\\u0000y\"}", 16, &j, &err), YC_EMALFORMED);
+	cr_assert_eq(yc_json_parse("{\"a\":\"x\ny\"}", 11, &j, &err), YC_EMALFORMED,
+		     "a raw line break in a string");
+	cr_assert_eq(yc_json_parse("{\"a\":\"x\ty\"}", 11, &j, &err), YC_EMALFORMED, "a raw tab");
+	const char *spaced = "{\n\t\"a\":\"x\\ny\"\r\n}";
+	cr_assert_eq(yc_json_parse(spaced, strlen(spaced), &j, &err), 0,
+		     "white space between tokens, an escaped line break");
+	cJSON_Delete(j);
 	cr_assert_eq(yc_json_parse("{\"a\":\"x\\\\u0000y\"}", 17, &j, &err), 0, "an escaped backslash");
 	cr_assert_str_eq(yc_json_str(j, "a"), "x\\u0000y");
 	cJSON_Delete(j);

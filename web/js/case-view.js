@@ -79,8 +79,13 @@ function actionFields(c, action, box) {
       return async () => (r.value ? { reason: r.value } : {});
     }
     case 'supplement': {
-      const owed = c.missing.length ? c.required_materials.filter((m) => c.missing.includes(m.id)) : c.required_materials;
+      // before acceptance (补正) anything may be corrected; once accepted only what is owed
+      const owed = c.state === 'correction' ? c.required_materials : c.required_materials.filter((m) => c.missing.includes(m.id));
+      if (!owed.length && c.state !== 'correction' && c.state !== 'returned') box.append(el('p', { class: 'muted' }, '没有待补的材料。'));
       const inputs = owed.map((m) => field(m.name, el('input', { type: 'file', 'data-material': m.id, accept: '.pdf,.jpg,.jpeg,.png,.ofd' })));
+      // when asked (补正, 退回) the form's fields may be corrected too
+      const fix = c.state === 'correction' || c.state === 'returned' ? (c.form_fields || []).map((f) =>
+        field(`${f.label}（更正时填写）`, el('input', { 'data-field': f.name, name: `form.${f.name}`, placeholder: c.form[f.name] == null ? '' : String(c.form[f.name]) }))) : [];
       return async () => {
         const materials = [];
         for (const i of inputs) {
@@ -88,7 +93,13 @@ function actionFields(c, action, box) {
           const u = await upload(i.files[0], c.item);
           materials.push({ id: i.dataset.material, sha256: u.sha256 });
         }
-        return { materials };
+        const body = { materials };
+        const form = Object.fromEntries(fix.filter((i) => i.value.trim()).map((i) => {
+          const f = c.form_fields.find((x) => x.name === i.dataset.field);
+          return [f.name, f.type === 'number' || f.type === 'integer' ? Number(i.value) : i.value.trim()];
+        }));
+        if (Object.keys(form).length) body.form = form;
+        return body;
       };
     }
     case 'assign': {
@@ -107,8 +118,20 @@ function actionFields(c, action, box) {
       const to = field('退回到', el('select', { name: 'to' },
         c.current_step && c.current_step.index > 0 ? el('option', { value: 'previous' }, '上一审批环节') : null,
         el('option', { value: 'applicant' }, '申请人补充材料（暂停计时）')));
+      // the applicant supplies again only what is named here; nothing named asks for the form
+      const list = el('div', { class: 'stack', 'data-return-materials': '' },
+        el('p', { class: 'muted' }, '需重新提交的材料（不选则只更正申请表）：'),
+        c.required_materials.map((m) => el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'materials', value: m.id }), m.name)));
+      box.append(list);
+      const sync = () => list.classList.toggle('hidden', to.value !== 'applicant');
+      to.addEventListener('change', sync);
+      sync();
       const r = reason();
-      return async () => ({ to: to.value, reason: r.value });
+      return async () => {
+        const b = { to: to.value, reason: r.value };
+        if (to.value === 'applicant') b.materials = [...list.querySelectorAll('input[name=materials]:checked')].map((i) => i.value);
+        return b;
+      };
     }
     case 'suspend': {
       const t = field('特别程序类型', el('select', { name: 'type' },
@@ -183,7 +206,7 @@ export function renderCase(container, c, user, onChange) {
       c.required_materials.map((m) => el('tr', { 'data-material': m.id },
       el('td', {}, m.name),
       el('td', {}, m.required ? '必要' : '非必要'),
-      el('td', {}, c.missing.includes(m.id) ? el('span', { class: 'light yellow' }, '容缺待补')
+      el('td', {}, c.missing.includes(m.id) ? el('span', { class: 'light yellow' }, have.has(m.id) ? '退回待补' : '容缺待补')
         : have.has(m.id) ? el('a', { href: `/api/v1/cases/${c.no}/materials/${have.get(m.id).sha256}`, target: '_blank' }, `已提交（${have.get(m.id).type.toUpperCase()}）`)
           : (m.required ? el('span', { class: 'light red' }, '缺') : '—'))))));
   const acts = new Set(c.timeline.map((e) => e.action));
@@ -216,7 +239,7 @@ export function renderCase(container, c, user, onChange) {
       } catch (e) {
         showError(err, e);
         if (e.field) {
-          const bad = form.querySelector(`[name="${e.field.split(/[.[]/)[0]}"]`);
+          const bad = form.querySelector(`[name="${e.field}"]`) || form.querySelector(`[name="${e.field.split(/[.[]/)[0]}"]`);
           if (bad) bad.classList.add('invalid');
         }
         go.disabled = false;
