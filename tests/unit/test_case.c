@@ -271,8 +271,8 @@ Test(case_table, every_row_moves_the_case, .init = setup, .fini = teardown)
 		submit(ITEM_TWO_STEPS, t->action == CA_ACCEPT_DEFICIENT, no);
 		if (t->from != CS_SUBMITTED)
 			force_state(no, t->from);
-		/* while accepted, only what is owed is supplemented: m2 is */
-		if (t->action == CA_SUPPLEMENT && t->from == CS_ACCEPTED)
+		/* once accepted (or returned), only what is owed is supplemented: m2 is */
+		if (t->action == CA_SUPPLEMENT && (t->from == CS_ACCEPTED || t->from == CS_RETURNED))
 			cr_assert_eq(db_run(d, NULL,
 					    "UPDATE cases SET missing = '[\"m2\"]' WHERE no = ?",
 					    "s", no),
