@@ -4,25 +4,30 @@
 #include <event2/buffer.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "lib/log.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
-enum conn_mode { C_HEAD, C_WAIT, C_PASS };
+enum conn_mode { C_HEAD, C_WAIT, C_PASS, C_DEAD };
 
 struct conn {
 	struct bufferevent *bev;
 	struct evhttp_connection *evcon;
 	int fd;
 	enum conn_mode mode;
-	bool bad;	     /* this head held a NUL or an obs-fold */
+	bool bad;	     /* this head held a NUL, an obs-fold or a bare CR */
 	bool started;	     /* this head's first byte has come */
+	bool held;	     /* the previous request is being answered: the head's clock waits */
+	bool connect;	     /* the request line is a CONNECT */
 	bool tightened;	     /* the read timeout is the head's deadline, not the usual one */
 	bool first_line;     /* still in the request line */
 	bool cr;	     /* the line's last byte was a CR */
-	unsigned line_len;   /* bytes in the line so far, saturating at 2 */
+	unsigned line_len;   /* bytes in the line so far, saturating at 8 */
+	char method[8];	     /* the request line's first 8 bytes */
 	int64_t deadline_us; /* the head's first byte's time + header-timeout */
 	void (*on_close)(struct evhttp_connection *, void *);
 	void *on_close_arg;
@@ -32,13 +37,16 @@ struct conn {
 static struct conn **table;
 static size_t table_len;
 static int64_t header_timeout_us, timeout_us;
+static int refused_once; /* a descriptor past the table is logged once */
 
 int conn_init(int64_t header_timeout_s, int64_t timeout_s)
 {
+	/* every descriptor this process may open has a slot (up to 4 Mi: 32 MiB, touched as used)
+	 */
 	struct rlimit rl;
-	size_t n = 65536;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur > n)
-		n = rl.rlim_cur < (1u << 22) ? (size_t)rl.rlim_cur : (1u << 22);
+	size_t n = 1u << 22;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < n)
+		n = rl.rlim_cur > 1024 ? (size_t)rl.rlim_cur : 1024;
 	table = calloc(n, sizeof(*table));
 	if (!table)
 		return -1;
@@ -88,7 +96,7 @@ static void closed(struct evhttp_connection *evcon, void *arg)
 static void head_reset(struct conn *c)
 {
 	c->mode = C_HEAD;
-	c->bad = c->started = c->cr = false;
+	c->bad = c->started = c->cr = c->connect = false;
 	c->first_line = true;
 	c->line_len = 0;
 	c->deadline_us = 0;
@@ -100,8 +108,13 @@ static struct conn *conn_new(struct bufferevent *bev)
 	int fd = bufferevent_getfd(bev);
 	void *arg = NULL;
 	bufferevent_getcb(bev, NULL, NULL, NULL, &arg);
-	if (fd < 0 || (size_t)fd >= table_len || !arg)
+	if (fd < 0 || (size_t)fd >= table_len || !arg) {
+		if (fd >= 0 && !__atomic_exchange_n(&refused_once, 1, __ATOMIC_RELAXED))
+			yc_log(YC_LOG_WARN,
+			       "descriptor %d is past the connection table (%zu): refused", fd,
+			       table_len);
 		return NULL;
+	}
 	struct conn *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
@@ -109,8 +122,13 @@ static struct conn *conn_new(struct bufferevent *bev)
 	c->evcon = arg; /* evhttp's callbacks on its bufferevent carry the connection */
 	c->fd = fd;
 	head_reset(c);
-	/* a state left by a connection that closed unseen cannot happen; if it did, it goes */
-	free(slot_get(fd));
+	/*
+	 * A slot still held would be a connection that closed without libevent's
+	 * close callback, which 2.1 always calls: its state is left alone (freeing
+	 * it could free it twice) and said.
+	 */
+	if (slot_get(fd))
+		yc_log(YC_LOG_WARN, "descriptor %d: a connection's state outlived it", fd);
 	slot_set(fd, c);
 	evhttp_connection_set_closecb(c->evcon, closed, c);
 	return c;
@@ -125,7 +143,8 @@ static void set_read_timeout(struct conn *c, int64_t read_us)
 
 static void head_ended(struct conn *c)
 {
-	c->mode = C_WAIT;
+	/* libevent answers a CONNECT itself and keeps reading: no head after it is watched */
+	c->mode = c->connect ? C_DEAD : C_WAIT;
 	if (c->tightened) {
 		set_read_timeout(c, timeout_us);
 		c->tightened = false;
@@ -137,24 +156,38 @@ static size_t scan(struct conn *c, const unsigned char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char b = p[i];
+		if (c->cr && b != '\n')
+			c->bad = true; /* a CR that ends no line: a line break to some readers */
 		if (b == '\n') {
 			bool empty = c->line_len == 0 || (c->line_len == 1 && c->cr);
 			if (empty && !c->first_line) {
 				head_ended(c);
 				return i + 1;
 			}
+			if (c->first_line)
+				c->connect = c->line_len >= 8 && !memcmp(c->method, "CONNECT ", 8);
 			c->first_line = false;
 			c->line_len = 0;
 			c->cr = false;
 			continue;
 		}
+		if (c->first_line && c->line_len < 8)
+			c->method[c->line_len] = (char)b;
 		if (b == '\0' || (c->line_len == 0 && !c->first_line && (b == ' ' || b == '\t')))
 			c->bad = true;
 		c->cr = b == '\r';
-		if (c->line_len < 2)
+		if (c->line_len < 8)
 			c->line_len++;
 	}
 	return n;
+}
+
+/* The rest of the head must come by the deadline, however it trickles. */
+static void tighten(struct conn *c)
+{
+	int64_t left = c->deadline_us - yc_mono_us();
+	set_read_timeout(c, left < 1 ? 1 : left < timeout_us ? left : timeout_us);
+	c->tightened = true;
 }
 
 /* The head's bytes in buf from offset from to the end. */
@@ -165,8 +198,8 @@ static void scan_buffer(struct conn *c, struct evbuffer *buf, size_t from)
 		return;
 	if (!c->started) {
 		c->started = true;
-		c->deadline_us = yc_mono_us() + header_timeout_us;
-	} else if (yc_mono_us() > c->deadline_us) {
+		c->deadline_us = c->held ? 0 : yc_mono_us() + header_timeout_us;
+	} else if (!c->held && yc_mono_us() > c->deadline_us) {
 		/* a head dripped past its deadline: end the connection, refuse the request */
 		c->bad = true;
 		c->mode = C_WAIT;
@@ -186,12 +219,8 @@ static void scan_buffer(struct conn *c, struct evbuffer *buf, size_t from)
 			from += scan(c, v[i].iov_base, n);
 		}
 	}
-	if (c->mode == C_HEAD) {
-		/* the rest of the head must come by the deadline, however it trickles */
-		int64_t left = c->deadline_us - yc_mono_us();
-		set_read_timeout(c, left < 1 ? 1 : left < timeout_us ? left : timeout_us);
-		c->tightened = true;
-	}
+	if (c->mode == C_HEAD && !c->held)
+		tighten(c);
 }
 
 static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, void *arg)
@@ -203,6 +232,15 @@ static void on_input(struct evbuffer *buf, const struct evbuffer_cb_info *info, 
 	if (!c && !(c = conn_new(bev))) {
 		/* no state, no watch: this connection is not served */
 		shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+		return;
+	}
+	if (c->mode == C_PASS) {
+		/* a stream's client has nothing to say: what it sends is not kept */
+		evbuffer_drain(buf, evbuffer_get_length(buf));
+		return;
+	}
+	if (c->mode == C_DEAD) {
+		shutdown(c->fd, SHUT_RDWR);
 		return;
 	}
 	if (c->mode != C_HEAD)
@@ -228,6 +266,20 @@ static struct conn *conn_of(struct evhttp_connection *evcon)
 	return evcon ? conn_find(evhttp_connection_get_bufferevent(evcon)) : NULL;
 }
 
+/* The answer is sent: libevent reads the next head now, and its clock runs. */
+static void answered(struct evhttp_request *ev, void *arg)
+{
+	(void)arg;
+	struct conn *c = conn_of(evhttp_request_get_connection(ev));
+	if (!c || !c->held)
+		return;
+	c->held = false;
+	if (c->mode == C_HEAD && c->started) {
+		c->deadline_us = yc_mono_us() + header_timeout_us;
+		tighten(c);
+	}
+}
+
 int conn_request_begins(struct evhttp_request *ev)
 {
 	struct conn *c = conn_of(evhttp_request_get_connection(ev));
@@ -235,11 +287,19 @@ int conn_request_begins(struct evhttp_request *ev)
 		return -1; /* a request with no watched head (cannot happen): refused */
 	if (c->mode == C_PASS)
 		return 0;
-	bool bad = c->bad;
+	bool bad = c->bad || c->mode == C_DEAD;
+	if (bad)
+		return -1; /* answered 400, and the connection closes: nothing more is read */
 	head_reset(c);
-	/* libevent has taken this request's head and body: the rest is the next head */
+	/*
+	 * libevent has taken this request's head and body: the rest is the next
+	 * head. It is watched from now, but its clock starts when this answer is
+	 * sent and libevent reads it (a slow answer is not the client's delay).
+	 */
+	c->held = true;
+	evhttp_request_set_on_complete_cb(ev, answered, NULL);
 	scan_buffer(c, bufferevent_get_input(c->bev), 0);
-	return bad ? -1 : 0;
+	return 0;
 }
 
 void conn_on_close(struct evhttp_connection *conn, void (*fn)(struct evhttp_connection *, void *),

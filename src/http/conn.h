@@ -13,13 +13,17 @@
  *            first byte: deadline = now + header-timeout
  *   HEAD ------------------------------------------------> WAIT
  *    |  \            end of head (an empty line)             |
- *    |   \-- NUL, or a line that starts with SP/HT:          | the request is
- *    |       marked bad (the dispatch answers 400, closes)   | dispatched
+ *    |   \-- NUL, a line that starts with SP/HT, a CR       | the request is
+ *    |       that ends no line: marked bad (the dispatch    | dispatched
+ *    |       answers 400 and closes)                        |
  *    |-- deadline passed: the read timeout runs out          |
  *    |   (libevent closes the connection)                    v
  *    <------------- HEAD again: what the buffer holds --------
+ *                   (its clock starts when the answer is sent)
  *
- *   PASS: an event stream; no further head is read on it.
+ *   PASS: an event stream; what its client sends is dropped.
+ *   DEAD: after a CONNECT, which libevent answers itself without a
+ *         dispatch: any further byte ends the connection.
  *
  * The watch never follows a body. When libevent dispatches a request it has
  * taken that request's head and body out of the buffer, so what is left is

@@ -11,9 +11,12 @@ import { BACKEND, ROOT, cli, dropDb, freshDb, login, request, sql, startServer, 
 const end = new Date(Date.now() + 8 * 3600e3 - 86400e3).toISOString().slice(0, 10) + 'T15:30';
 let s;
 let tok;
+let served; // when the server started: its jobs (tomorrow's appointment reminders) queue messages of their own
 
 before(async () => {
-  s = await startServer(freshDb({ history: 'recent', seed: 7 }));
+  const db = freshDb({ history: 'recent', seed: 7 });
+  served = Date.now();
+  s = await startServer(db);
   tok = await login(s.url, 'supervisor1');
 }, { timeout: 600000 });
 after(async () => { await s?.stop(); });
@@ -85,7 +88,7 @@ test('the hall has tickets with waits and service times on at least 40 working d
 
 test('the history was written through the core: every case has its timeline, the audit chain verifies', () => {
   assert.equal(count('no NOT IN (SELECT case_no FROM case_events)'), 0);
-  assert.equal(Number(sql(s.db, "SELECT COUNT(*) FROM notifications WHERE state = 'pending'").trim()), 0,
+  assert.equal(Number(sql(s.db, `SELECT COUNT(*) FROM notifications WHERE state = 'pending' AND at_ms < ${served}`).trim()), 0,
     'the past owes no messages now');
   const v = cli(['audit', 'verify', '--db', s.db]);
   assert.equal(v.status, 0, v.stderr);

@@ -535,6 +535,8 @@ test('ambiguous heads are refused, and every error is JSON, libevent\'s own too 
     'a NUL in a value': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\u0000b\r\n\r\n',
     'a NUL in a name': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-F\u0000oo: ab\r\n\r\n',
     'a NUL in the request line': 'GET /api/v1/health\u0000x HTTP/1.1\r\nHost: x\r\n\r\n',
+    'a CR that ends no line': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\r b\r\n\r\n',
+    'a chunked body (its trailers are headers libevent adds)': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Late: 1\r\n\r\n',
     'two Host': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n',
     'Content-Length beside Transfer-Encoding': 'POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
     'a control character in a value': 'GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\u0001b\r\n\r\n',
@@ -565,6 +567,17 @@ test('a bad head after a good one on the same connection is refused, and only it
   }
 });
 
+test('after a CONNECT, which libevent answers itself, nothing more is read on the connection (finding 17)', async () => {
+  const out = await exchange(s.url, async (c) => {
+    c.write('CONNECT a:1 HTTP/1.1\r\n\r\n');
+    await sleep(200);
+    c.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nX-Foo: a\r\n folded\r\n\r\n');
+  }, 5000);
+  assert.deepEqual(statuses(out), ['501'], out.slice(0, 200));
+  const piped = await exchange(s.url, (c) => c.write('CONNECT a:1 HTTP/1.1\r\n\r\nGET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n'), 5000);
+  assert.ok(!statuses(piped).includes('200'), piped.slice(0, 300));
+});
+
 test('a head dripped a line at a time is cut at the header timeout; heads in time pass (finding 18)', { timeout: 40000 }, async () => {
   const w = await startServer({ args: ['--header-timeout', '2'] });
   try {
@@ -592,6 +605,29 @@ test('a head dripped a line at a time is cut at the header timeout; heads in tim
     });
     assert.deepEqual(statuses(out), ['200', '200'], out.slice(0, 200));
   } finally { await w.stop(); }
+  // the next head's clock starts when the answer before it is sent, not while a slow reader takes it
+  const web = tempDir();
+  const big = 48 << 20;
+  writeFileSync(join(web, 'big.bin'), Buffer.alloc(big, 7));
+  const v = await startServer({ args: ['--header-timeout', '2', '--web', web] });
+  try {
+    const sent = Date.now();
+    const out = await exchange(v.url, async (c) => {
+      c.pause(); // a slow reader: the big answer waits in the socket
+      let got = 0;
+      let done = false;
+      c.on('data', (d) => { got += d.length; if (got > big && !done) done = true; });
+      c.write('GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /api/v1/health HTTP/1.1\r\n');
+      await sleep(2500);
+      c.resume();
+      while (!done) await sleep(20);
+      await sleep(300);
+      c.write('Host: x\r\nConnection: close\r\n\r\n');
+    }, 30000);
+    assert.ok(Date.now() - sent > 2500);
+    assert.equal(out.length > big, true, `the big answer came whole (${out.length} bytes)`);
+    assert.match(out.slice(-400), /HTTP\/1\.1 200 [\s\S]*"status"/, 'and the head after it was read');
+  } finally { await v.stop(); }
 });
 
 test('bodies are never read as heads: NULs and folded-looking lines in an upload, pipelined and cut anywhere', async () => {
