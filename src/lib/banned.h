@@ -1,7 +1,7 @@
 /*
- * banned.h — functions that overflow buffers or hide truncation. Included by
- * every yichuang source file (through the compiler's -include), so using one
- * is a compile error. Use yc_buf, snprintf or memcpy with a known length.
+ * banned.h — functions that overflow buffers or hide truncation. Included
+ * last by every yichuang .c file (scripts/lint checks that it is), so using
+ * one is a compile error. Use yc_buf, snprintf or memcpy with a known length.
  */
 #ifndef YC_BANNED_H
 #define YC_BANNED_H

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "banned.h"
+
 const char *yc_code_name(int code)
 {
 	switch (code) {
