@@ -1,13 +1,13 @@
 /*
  * api_cases.c — cases (办件): submit, view, list, act, notices, the public
  * progress lookup, materials and post-checks. Role and scope are checked
- * by core/case.c for every case; the route table checks the role first.
+ * by core/case/ for every case; the route table checks the role first.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/catalog.h"
 #include "core/material.h"
 #include "http/session.h"

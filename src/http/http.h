@@ -14,7 +14,7 @@
 
 #include "core/account.h"
 #include "core/calendar.h"
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/hall.h"
 #include "db/db.h"
 #include "lib/buf.h"

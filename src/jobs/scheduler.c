@@ -10,7 +10,7 @@
 
 #include "core/account.h"
 #include "core/audit.h"
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/notify.h"
 #include "core/idempotency.h"
 #include "core/lease.h"

@@ -10,7 +10,7 @@
 #ifndef YC_SCHEDULER_H
 #define YC_SCHEDULER_H
 
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/hall.h"
 #include "db/db.h"
 #include "lib/config.h"

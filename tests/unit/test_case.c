@@ -12,7 +12,7 @@
 
 #include "core/account.h"
 #include "core/calendar.h"
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/demo/demo.h"
 #include "core/material.h"
 #include "db/db.h"

@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "core/calendar.h"
-#include "core/case.h"
+#include "core/case/case.h"
 #include "core/hall.h"
 #include "db/db.h"
 

@@ -2,7 +2,7 @@
  * case.h — the case (办件): one application for one service item, from
  * submission through acceptance, review, decision and delivery to closing.
  *
- * The lifecycle is one state table (case.c): state, action, roles, next
+ * The lifecycle is one state table (core/case/lifecycle.c): state, action, roles, next
  * state, and what the deadline clock does. Only this module changes a
  * case's state; every change checks role and scope, moves the case with a
  * version check (two people acting at once: one wins, the other gets

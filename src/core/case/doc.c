@@ -1,5 +1,5 @@
 /*
- * case_doc.c — the printable notices of a case (受理通知书, 不予受理通知书,
+ * doc.c — the printable notices of a case (受理通知书, 不予受理通知书,
  * 补正材料通知书, 容缺受理材料清单) as HTML pages in Chinese, each with the case
  * number and a QR code (libqrencode, drawn as SVG) that opens the public
  * progress page. Every value is escaped; the page carries no script or
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/case_internal.h"
+#include "core/case/internal.h"
 #include "core/material.h"
 #include "core/ids.h"
 #include "lib/json.h"

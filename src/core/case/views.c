@@ -1,15 +1,15 @@
 /*
- * case_views.c — what the case module shows beyond one case: lists within
+ * views.c — what the case module shows beyond one case: lists within
  * the caller's scope, the supervisor's figures, the public progress lookup,
  * the scheduler's work on cases (lights, lapses) and the post-checks of
- * commitment-based cases. The lifecycle itself is case.c.
+ * commitment-based cases. The lifecycle itself is lifecycle.c and actions.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
-#include "core/case_internal.h"
+#include "core/case/internal.h"
 #include "core/notify.h"
 #include "core/outbox.h"
 #include "lib/crypto.h"

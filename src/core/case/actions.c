@@ -1,0 +1,641 @@
+/* actions.c — the actions: each body checked, each transition run. */
+#include "core/case/case.h"
+
+#include <pthread.h>
+#include <regex.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/case/internal.h"
+#include "core/ids.h"
+#include "core/material.h"
+#include "core/notify.h"
+#include "core/outbox.h"
+#include "lib/crypto.h"
+#include "lib/json.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
+{
+	static const yc_jfield none[] = {{"note", YC_JT_STRING, false, 500}};
+	static const yc_jfield reason[] = {{"reason", YC_JT_STRING, true, 1000}};
+	static const yc_jfield deficient[] = {
+		{"missing", YC_JT_ARRAY, true, 100},
+		{"days", YC_JT_INT, false, 0},
+		{"note", YC_JT_STRING, false, 500},
+	};
+	static const yc_jfield correction[] = {
+		{"reason", YC_JT_STRING, true, 1000},
+		{"days", YC_JT_INT, false, 0},
+	};
+	static const yc_jfield supplement[] = {
+		{"materials", YC_JT_ARRAY, false, 100},
+		{"form", YC_JT_OBJECT, false, 0},
+		{"note", YC_JT_STRING, false, 500},
+	};
+	static const yc_jfield assign[] = {
+		{"assignee", YC_JT_STRING, true, 39},
+		{"reason", YC_JT_STRING, true, 1000},
+	};
+	static const yc_jfield approve[] = {{"opinion", YC_JT_STRING, false, 1000}};
+	static const yc_jfield ret[] = {
+		{"to", YC_JT_STRING, true, 16},
+		{"reason", YC_JT_STRING, true, 1000},
+		{"materials", YC_JT_ARRAY, false, 100},
+	};
+	static const yc_jfield suspend[] = {
+		{"type", YC_JT_STRING, true, 16},
+		{"reason", YC_JT_STRING, true, 1000},
+	};
+	static const yc_jfield delivery[] = {
+		{"mode", YC_JT_STRING, true, 16},
+		{"address", YC_JT_STRING, false, 300},
+		{"tracking_no", YC_JT_STRING, false, 40},
+	};
+	static const yc_jfield deliver[] = {
+		{"mode", YC_JT_STRING, false, 16},
+		{"address", YC_JT_STRING, false, 300},
+		{"tracking_no", YC_JT_STRING, false, 40},
+	};
+	static const yc_jfield close[] = {{"pickup_code", YC_JT_STRING, false, 16}};
+#define SPEC(s) s, sizeof(s) / sizeof(s[0])
+	const yc_jfield *spec = none;
+	size_t n = 1;
+	switch (a) {
+	case CA_REFUSE:
+	case CA_DENY:
+	case CA_WITHDRAW: spec = reason, n = 1; break;
+	case CA_ACCEPT_DEFICIENT: spec = deficient, n = 3; break;
+	case CA_REQUEST_CORRECTION: spec = correction, n = 2; break;
+	case CA_SUPPLEMENT: spec = supplement, n = 3; break;
+	case CA_ASSIGN: spec = assign, n = 2; break;
+	case CA_APPROVE: spec = approve, n = 1; break;
+	case CA_RETURN: spec = ret, n = 3; break;
+	case CA_SUSPEND: spec = suspend, n = 2; break;
+	case CA_CHOOSE_DELIVERY: spec = delivery, n = 3; break;
+	case CA_DELIVER: spec = deliver, n = 3; break;
+	case CA_CLOSE: spec = close, n = 1; break;
+	default: break;
+	}
+#undef SPEC
+	if (a == CA_WITHDRAW) {
+		static const yc_jfield w[] = {{"reason", YC_JT_STRING, false, 1000}};
+		spec = w, n = 1;
+	}
+	cJSON *empty = NULL;
+	if (!body)
+		body = empty = cJSON_CreateObject();
+	int rc = yc_json_check(body, spec, n, err);
+	const char *r = yc_json_str(body, "reason");
+	if (!rc &&
+	    (a == CA_REFUSE || a == CA_DENY || a == CA_REQUEST_CORRECTION || a == CA_ASSIGN ||
+	     a == CA_RETURN || a == CA_SUSPEND) &&
+	    (!r || !*r))
+		rc = yc_err_set(err, YC_EINVAL, "reason", "a reason is required");
+	if (!rc && a == CA_RETURN && strcmp(yc_json_str(body, "to"), "previous") &&
+	    strcmp(yc_json_str(body, "to"), "applicant"))
+		rc = yc_err_set(err, YC_EINVAL, "to", "to must be previous or applicant");
+	if (!rc && a == CA_RETURN && !strcmp(yc_json_str(body, "to"), "previous") &&
+	    cJSON_GetObjectItemCaseSensitive(body, "materials"))
+		rc = yc_err_set(err, YC_EINVAL, "materials",
+				"materials are named only when returning to the applicant");
+	if (!rc && a == CA_SUSPEND &&
+	    !yc_one_of(yc_json_str(body, "type"), case_special_procedures))
+		rc = yc_err_set(err, YC_EINVAL, "type",
+				"type must be hearing, inspection, testing, appraisal or "
+				"expert_review");
+	int64_t days = yc_json_int(body, "days", 5);
+	if (!rc && (days < 1 || days > 60))
+		rc = yc_err_set(err, YC_EINVAL, "days", "days must be from 1 to 60");
+	cJSON_Delete(empty);
+	return rc;
+}
+
+/* Notes written to the timeline, from the body's reason, note or opinion. */
+static const char *body_note(const cJSON *body)
+{
+	const char *s = yc_json_str(body, "reason");
+	if (!s)
+		s = yc_json_str(body, "note");
+	if (!s)
+		s = yc_json_str(body, "opinion");
+	return s ? s : "";
+}
+
+static bool has_material(const cJSON *materials, const char *id)
+{
+	const cJSON *m;
+	cJSON_ArrayForEach (m, materials)
+		if (!strcmp(yc_json_str(m, "id"), id))
+			return true;
+	return false;
+}
+
+/* The decision at acceptance of instant and commitment-based items (and of items without steps). */
+static bool decided_at_acceptance(const struct case_row *row)
+{
+	const char *type = yc_json_str(row->rule, "case_type");
+	return (type && !strcmp(type, "instant")) || yc_json_bool(row->rule, "commitment", false) ||
+	       case_rule_nsteps(row) == 0;
+}
+
+static int create_post_check(db *d, const struct case_ctx *c, const struct case_row *row,
+			     yc_err *err)
+{
+	char due[16];
+	int rc = case_due_in(c, (int)yc_json_int(row->rule, "post_check_days", 20), due, err);
+	if (rc)
+		return rc;
+	if ((rc = db_run(d, err,
+			 "INSERT INTO post_checks (case_no, department, due_day, state, created_ms)"
+			 " VALUES (?, ?, ?, 'open', ?)",
+			 "sssi", row->no, row->department, due, case_now_ms(c))))
+		return rc;
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT username FROM users WHERE role = 'approver' AND department = ?"
+			   " AND disabled = 0 ORDER BY id LIMIT 1",
+			   err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, row->department);
+	char to[64] = "";
+	if (db_step(st, NULL) == DB_ROW)
+		snprintf(to, sizeof(to), "user:%s", db_col_text(st, 0));
+	db_done(st);
+	if (!to[0])
+		return 0;
+	char text[512];
+	snprintf(text, sizeof(text), "【一窗】告知承诺办件%s需在%s前完成核查", row->no, due);
+	return notify_queue(d, "sms", to, text, err);
+}
+
+/*
+ * Material ids named by staff (field[i]: those 容缺受理 accepts as owed, or
+ * those a return asks for): each a material of the item, named once; with
+ * provided false, none already provided.
+ */
+static int check_named(const struct case_row *row, const cJSON *named, const char *field,
+		       bool provided, yc_err *err)
+{
+	int i = 0;
+	const cJSON *m;
+	cJSON_ArrayForEach (m, named) {
+		char path[32];
+		snprintf(path, sizeof(path), "%s[%d]", field, i++);
+		bool declared = false;
+		const cJSON *dm;
+		cJSON_ArrayForEach (dm, cJSON_GetObjectItemCaseSensitive(row->rule, "materials"))
+			if (cJSON_IsString(m) && !strcmp(yc_json_str(dm, "id"), m->valuestring))
+				declared = true;
+		if (!declared)
+			return yc_err_set(err, YC_EINVAL, path, "%s is not a material of this item",
+					  path);
+		for (const cJSON *x = named->child; x != m; x = x->next)
+			if (!strcmp(x->valuestring, m->valuestring))
+				return yc_err_set(err, YC_EINVAL, path, "%s is named twice", path);
+		if (!provided && has_material(row->materials, m->valuestring))
+			return yc_err_set(err, YC_EINVAL, path, "%s was provided", path);
+	}
+	return 0;
+}
+
+/* Acceptance (plain or with deficiencies): the clock starts; some items are decided at once. */
+static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
+		     const struct case_transition *t, const cJSON *body, int64_t now, yc_err *err)
+{
+	cJSON *missing = case_missing_required(row->rule, row->materials);
+	int rc = 0;
+	if (t->action == CA_ACCEPT && cJSON_GetArraySize(missing) > 0) {
+		rc = yc_err_set(err, YC_EINVAL, "materials",
+				"required material %s is missing; request a correction or accept "
+				"with deficiencies",
+				cJSON_GetArrayItem(missing, 0)->valuestring);
+	}
+	if (!rc && t->action == CA_ACCEPT_DEFICIENT) {
+		const cJSON *named = cJSON_GetObjectItemCaseSensitive(body, "missing");
+		if (!cJSON_GetArraySize(named))
+			rc = yc_err_set(err, YC_EINVAL, "missing",
+					"name the missing materials (容缺受理)");
+		if (!rc)
+			rc = check_named(row, named, "missing", false, err);
+		const cJSON *m;
+		/* every required material is either provided or named missing */
+		cJSON_ArrayForEach (m, missing) {
+			bool named_it = false;
+			const cJSON *x;
+			cJSON_ArrayForEach (x, named)
+				if (cJSON_IsString(x) && !strcmp(x->valuestring, m->valuestring))
+					named_it = true;
+			if (!rc && !named_it)
+				rc = yc_err_set(err, YC_EINVAL, "missing",
+						"required material %s is missing and not named",
+						m->valuestring);
+		}
+		if (!rc) {
+			cJSON_Delete(missing);
+			missing = cJSON_Duplicate(named, true);
+			rc = case_due_in(c, (int)yc_json_int(body, "days", c->correction_days),
+					 row->due_day, err);
+		}
+	}
+	if (rc) {
+		cJSON_Delete(missing);
+		return rc;
+	}
+	if (t->action == CA_ACCEPT) {
+		cJSON_Delete(missing);
+		missing = cJSON_CreateArray();
+		row->due_day[0] = '\0';
+	}
+	cJSON_Delete(row->missing);
+	row->missing = missing;
+	if ((rc = case_clock_start(c, row, now, err)))
+		return rc;
+	if (decided_at_acceptance(row)) {
+		row->state = t->alt;
+		row->decided_ms = now;
+		return yc_json_bool(row->rule, "commitment", false)
+			       ? create_post_check(d, c, row, err)
+			       : 0;
+	}
+	return case_enter_step(d, row, 0, err);
+}
+
+/*
+ * A return to the applicant names the materials to supply again: they are
+ * owed (row->missing) beside any deficiencies of 容缺受理 still open.
+ */
+static int owe_more(struct case_row *row, const cJSON *named, yc_err *err)
+{
+	int rc = check_named(row, named, "materials", true, err);
+	const cJSON *m;
+	cJSON_ArrayForEach (m, named) {
+		bool owed = false;
+		const cJSON *x;
+		cJSON_ArrayForEach (x, row->missing)
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, m->valuestring))
+				owed = true;
+		if (!rc && !owed &&
+		    !cJSON_AddItemToArray(row->missing, cJSON_CreateString(m->valuestring)))
+			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	}
+	return rc;
+}
+
+/*
+ * Supplying what was asked for. In correction (补正), before acceptance,
+ * nothing has been accepted yet: any material and the form. Once accepted,
+ * what was accepted stays as it was accepted (issue 18, finding 11): only
+ * what is owed (row->missing: the deficiencies of 容缺受理, and what a return
+ * named) is supplied, and the form only when returned.
+ */
+static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
+			 struct case_row *row, const cJSON *body, int64_t now, yc_err *err)
+{
+	cJSON *added = NULL;
+	int rc = case_check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
+				      cJSON_GetObjectItemCaseSensitive(row->rule, "materials"),
+				      "materials", actor->id, &added, err);
+	if (!rc && row->state != CS_CORRECTION) {
+		int i = 0;
+		const cJSON *m;
+		cJSON_ArrayForEach (m, added) {
+			bool owed = false;
+			const cJSON *x;
+			cJSON_ArrayForEach (x, row->missing)
+				if (cJSON_IsString(x) &&
+				    !strcmp(x->valuestring, yc_json_str(m, "id")))
+					owed = true;
+			if (!owed) {
+				char path[32];
+				snprintf(path, sizeof(path), "materials[%d]", i);
+				rc = yc_err_set(err, YC_EINVAL, path,
+						"%s: %s was accepted; only what is still owed is "
+						"supplemented",
+						path, yc_json_str(m, "id"));
+				break;
+			}
+			i++;
+		}
+	}
+	const cJSON *form = cJSON_GetObjectItemCaseSensitive(body, "form");
+	if (!rc && !cJSON_GetArraySize(added) && !form)
+		rc = yc_err_set(err, YC_EINVAL, "materials", "supplement materials or the form");
+	if (!rc && form && row->state != CS_CORRECTION && row->state != CS_RETURNED)
+		rc = yc_err_set(err, YC_EINVAL, "form", "the form is corrected only when asked");
+	if (!rc && form) {
+		/* the corrected form replaces the fields it names */
+		cJSON *merged = cJSON_Duplicate(row->form, true);
+		const cJSON *v;
+		cJSON_ArrayForEach (v, form) {
+			cJSON_DeleteItemFromObjectCaseSensitive(merged, v->string);
+			cJSON_AddItemToObject(merged, v->string, cJSON_Duplicate(v, true));
+		}
+		rc = case_check_form(row->rule, merged, err); /* the form as it was at submission */
+		if (rc) {
+			cJSON_Delete(merged);
+		} else {
+			cJSON_Delete(row->form);
+			row->form = merged;
+		}
+	}
+	cJSON *supplied = rc ? NULL : cJSON_Duplicate(added, true);
+	if (!rc && !supplied)
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	if (rc) {
+		cJSON_Delete(added);
+		return rc;
+	}
+	/* new contents replace those of the same material */
+	cJSON *m;
+	while ((m = cJSON_DetachItemFromArray(added, 0))) {
+		int idx = 0, found = -1;
+		const cJSON *old;
+		cJSON_ArrayForEach (old, row->materials) {
+			if (!strcmp(yc_json_str(old, "id"), yc_json_str(m, "id")))
+				found = idx;
+			idx++;
+		}
+		if (found >= 0)
+			cJSON_ReplaceItemInArray(row->materials, found, m);
+		else
+			cJSON_AddItemToArray(row->materials, m);
+	}
+	cJSON_Delete(added);
+	/* what was owed and is now supplied leaves the list */
+	cJSON *still = cJSON_CreateArray();
+	const cJSON *x;
+	cJSON_ArrayForEach (x, row->missing)
+		if (cJSON_IsString(x) && !has_material(supplied, x->valuestring))
+			cJSON_AddItemToArray(still, cJSON_CreateString(x->valuestring));
+	cJSON_Delete(supplied);
+	cJSON_Delete(row->missing);
+	row->missing = still;
+	if (!cJSON_GetArraySize(still))
+		row->due_day[0] = '\0';
+	if (row->state == CS_CORRECTION) {
+		row->state = CS_SUBMITTED;
+		row->due_day[0] = '\0';
+	} else if (row->state == CS_RETURNED) {
+		row->state = CS_ACCEPTED;
+		if ((rc = case_clock_resume(c, row, now, err)))
+			return rc;
+	}
+	return 0;
+}
+
+/* The supervisor's choice of approver: one of the step department's approvers. */
+static int do_assign(db *d, struct case_row *row, const cJSON *body, yc_err *err)
+{
+	const char *who = yc_json_str(body, "assignee");
+	db_stmt *st = db_prepare(d,
+				 "SELECT 1 FROM users WHERE username = ? AND role = 'approver'"
+				 " AND department = ? AND disabled = 0",
+				 err);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	db_bind_text(st, 1, who);
+	db_bind_text(st, 2, row->step_department);
+	int rc = db_step(st, err);
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	if (rc != DB_ROW)
+		return yc_err_set(err, YC_EINVAL, "assignee",
+				  "%s is not an approver of the step's department", who);
+	snprintf(row->assignee, sizeof(row->assignee), "%s", who);
+	char to[64], text[512];
+	snprintf(to, sizeof(to), "user:%s", who);
+	snprintf(text, sizeof(text), "【一窗】办件%s（%s）已分派给您，期限%s", row->no,
+		 row->item_name, row->deadline);
+	return notify_queue(d, "sms", to, text, err);
+}
+
+static int do_deliver(struct case_row *row, const struct case_transition *t, const cJSON *body,
+		      int64_t now, yc_err *err)
+{
+	cJSON *dv = row->delivery ? cJSON_Duplicate(row->delivery, true) : cJSON_CreateObject();
+	const char *mode = yc_json_str(body, "mode");
+	if (!mode)
+		mode = yc_json_str(dv, "mode");
+	bool cross = !strcmp(row->channel, "cross_region");
+	if (!mode)
+		mode = cross ? "mail" : "window";
+	cJSON_DeleteItemFromObjectCaseSensitive(dv, "mode");
+	cJSON_AddStringToObject(dv, "mode", mode);
+	const char *addr = yc_json_str(body, "address");
+	if (addr) {
+		cJSON_DeleteItemFromObjectCaseSensitive(dv, "address");
+		cJSON_AddStringToObject(dv, "address", addr);
+	}
+	const char *tracking = yc_json_str(body, "tracking_no");
+	if (tracking) {
+		cJSON_DeleteItemFromObjectCaseSensitive(dv, "tracking_no");
+		cJSON_AddStringToObject(dv, "tracking_no", tracking);
+	}
+	int rc = case_check_delivery(dv, cJSON_GetObjectItemCaseSensitive(row->rule, "delivery"),
+				     cross, "delivery", err);
+	if (rc) {
+		/* name the body's fields, which is where the fix goes */
+		if (err && !strncmp(err->field, "delivery.", 9))
+			memmove(err->field, err->field + 9, strlen(err->field + 9) + 1);
+		cJSON_Delete(dv);
+		return rc;
+	}
+	if (!strcmp(mode, "mail") &&
+	    !*(yc_json_str(dv, "tracking_no") ? yc_json_str(dv, "tracking_no") : "")) {
+		cJSON_Delete(dv);
+		return yc_err_set(err, YC_EINVAL, "tracking_no",
+				  "delivery by mail needs a tracking number");
+	}
+	if (!strcmp(mode, "window")) {
+		uint32_t r = 0;
+		yc_random_bytes(&r, sizeof(r));
+		char code[8];
+		snprintf(code, sizeof(code), "%06u", r % 1000000u);
+		cJSON_DeleteItemFromObjectCaseSensitive(dv, "pickup_code");
+		cJSON_AddStringToObject(dv, "pickup_code", code);
+	}
+	cJSON_Delete(row->delivery);
+	row->delivery = dv;
+	if (!strcmp(mode, "electronic")) {
+		row->state = t->alt; /* delivered electronically: closed at once */
+		row->closed_ms = now;
+	}
+	return 0;
+}
+
+int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+	     enum case_action a, const cJSON *body, yc_buf *out, yc_err *err)
+{
+	int allowed = 0;
+	for (int i = 0; i < case_table_len; i++)
+		if (case_table[i].action == a)
+			allowed |= case_table[i].roles;
+	if (!(allowed & actor->role))
+		return yc_err_set(err, YC_EFORBIDDEN, "action", "a %s may not %s a case",
+				  case_role_name(actor), case_action_name(a));
+	struct case_row row;
+	int rc = case_row_load(d, no, &row, err);
+	if (rc)
+		return rc;
+	cJSON *empty = cJSON_CreateObject();
+	if (!body)
+		body = empty;
+	int64_t now = case_now_ms(c);
+	int from = row.state;
+	const struct case_transition *t = case_transition_find((enum case_state)row.state, a);
+	if ((rc = case_may_view(&row, actor, err)))
+		goto out;
+	if (!t) {
+		rc = yc_err_set(err, YC_ECONFLICT, "state", "a case that is %s cannot %s",
+				case_state_name(row.state), case_action_name(a));
+		if (err)
+			snprintf(err->state, sizeof(err->state), "%s", case_state_name(row.state));
+		goto out;
+	}
+	if (!(t->roles & actor->role)) {
+		rc = yc_err_set(err, YC_EFORBIDDEN, "action", "a %s may not %s a %s case",
+				case_role_name(actor), case_action_name(a),
+				case_state_name(row.state));
+		goto out;
+	}
+	if ((rc = case_may_act(&row, actor, a, err)))
+		goto out;
+	row.state = t->to;
+	const char *tell = NULL;
+	char note[1200];
+	snprintf(note, sizeof(note), "%s", body_note(body));
+	switch (a) {
+	case CA_ACCEPT:
+	case CA_ACCEPT_DEFICIENT:
+		rc = do_accept(d, c, &row, t, body, now, err);
+		tell = row.state == CS_APPROVED ? "已受理并办结，请按约定方式领取结果。"
+						: "已受理，请关注办理进度。";
+		if (!rc && a == CA_ACCEPT_DEFICIENT)
+			tell = "已容缺受理，请在期限内补齐材料。";
+		break;
+	case CA_REQUEST_CORRECTION:
+		rc = case_due_in(c, (int)yc_json_int(body, "days", c->correction_days), row.due_day,
+				 err);
+		tell = "需要补正材料，请在期限内补正。";
+		break;
+	case CA_REFUSE: tell = "不予受理，详见不予受理通知书。"; break;
+	case CA_SUPPLEMENT:
+		row.state = from; /* do_supplement moves it */
+		rc = do_supplement(d, c, actor, &row, body, now, err);
+		break;
+	case CA_WITHDRAW:
+		row.stopped_ms = 0;
+		row.step_department[0] = row.assignee[0] = '\0';
+		snprintf(row.light, sizeof(row.light), "none");
+		break;
+	case CA_ASSIGN:
+		rc = do_assign(d, &row, body, err);
+		snprintf(note, sizeof(note), "→ %s: %s", yc_json_str(body, "assignee"),
+			 yc_json_str(body, "reason"));
+		break;
+	case CA_CLAIM: snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username); break;
+	case CA_APPROVE:
+		if (!row.assignee[0])
+			snprintf(row.assignee, sizeof(row.assignee), "%s", actor->username);
+		if (row.step + 1 < case_rule_nsteps(&row)) {
+			rc = case_enter_step(d, &row, row.step + 1, err);
+		} else {
+			row.state = t->alt;
+			row.decided_ms = now;
+			tell = "审批通过，请按约定方式领取结果。";
+		}
+		break;
+	case CA_RETURN:
+		if (!strcmp(yc_json_str(body, "to"), "previous")) {
+			if (row.step <= 0)
+				rc = yc_err_set(err, YC_EINVAL, "to",
+						"the first step has no previous step");
+			else
+				rc = case_enter_step(d, &row, row.step - 1, err);
+		} else {
+			row.state = t->alt;
+			row.stopped_ms = now;
+			rc = owe_more(&row, cJSON_GetObjectItemCaseSensitive(body, "materials"),
+				      err);
+			if (!rc)
+				rc = case_due_in(c, c->correction_days, row.due_day, err);
+			tell = "审查中需要补充材料，请尽快补充。";
+		}
+		break;
+	case CA_DENY:
+		row.decided_ms = now;
+		tell = "不予许可，详见决定书。";
+		break;
+	case CA_SUSPEND:
+		row.stopped_ms = now;
+		snprintf(note, sizeof(note), "%s: %s", yc_json_str(body, "type"),
+			 yc_json_str(body, "reason"));
+		tell = "进入特别程序（听证、检验、检测、鉴定或专家评审），期间不计入办理时限。";
+		break;
+	case CA_RESUME:
+		rc = case_clock_resume(c, &row, now, err);
+		tell = "特别程序结束，恢复办理。";
+		break;
+	case CA_CHOOSE_DELIVERY: {
+		const char *mode = yc_json_str(body, "mode");
+		rc = case_check_delivery(body,
+					 cJSON_GetObjectItemCaseSensitive(row.rule, "delivery"),
+					 !strcmp(row.channel, "cross_region"), "delivery", err);
+		if (rc && err && !strncmp(err->field, "delivery.", 9))
+			memmove(err->field, err->field + 9, strlen(err->field + 9) + 1);
+		if (!rc) {
+			cJSON_Delete(row.delivery);
+			row.delivery = cJSON_Duplicate(body, true);
+			snprintf(note, sizeof(note), "%s", mode);
+		}
+		break;
+	}
+	case CA_DELIVER:
+		rc = do_deliver(&row, t, body, now, err);
+		tell = row.state == CS_CLOSED ? "结果已电子送达，办件办结。"
+					      : "结果已送达，请凭取件码领取或留意邮件。";
+		break;
+	case CA_CLOSE: {
+		const char *mode = yc_json_str(row.delivery, "mode");
+		const char *code = yc_json_str(body, "pickup_code");
+		if (mode && !strcmp(mode, "window") && actor->role == ROLE_CLERK &&
+		    (!code || strcmp(code, yc_json_str(row.delivery, "pickup_code"))))
+			rc = yc_err_set(err, YC_EINVAL, "pickup_code",
+					"the pickup code does not match");
+		row.closed_ms = now;
+		break;
+	}
+	case CA_LAPSE: break;
+	case CA_NACTIONS: rc = YC_EINTERNAL; break;
+	}
+	if (rc)
+		goto out;
+	if (row.state != CS_ACCEPTED && row.state != CS_SUSPENDED && row.state != CS_RETURNED &&
+	    row.state != CS_SUBMITTED && row.state != CS_CORRECTION) {
+		/* decided or ended: no step, no light to keep current */
+		row.step_department[0] = '\0';
+		if (row.accepted_ms && row.decided_ms && row.state != CS_WITHDRAWN)
+			snprintf(row.light, sizeof(row.light), "%s",
+				 case_light_at(case_local_min(c, row.decided_ms), row.yellow_min,
+					       row.deadline_min));
+	} else if (row.state == CS_ACCEPTED) {
+		snprintf(row.light, sizeof(row.light), "%s",
+			 case_light_at(case_local_min(c, now), row.yellow_min, row.deadline_min));
+	}
+	if ((rc = case_row_store(d, &row, now, err)))
+		goto out;
+	rc = case_record_change(d, &row, actor, now, case_action_name(a), from, note, tell, err);
+	if (!rc && out)
+		rc = case_render_case(d, c, &row, actor, out, err);
+out:
+	cJSON_Delete(empty);
+	case_row_free(&row);
+	return rc;
+}
