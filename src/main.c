@@ -15,7 +15,7 @@
 #include "core/audit.h"
 #include "core/calendar.h"
 #include "core/catalog.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "core/demo/demo.h"
 #include "db/db.h"
 #include "http/metrics.h"

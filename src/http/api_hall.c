@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "http/limits.h"
 #include "http/router.h"
 #include "http/sse.h"

@@ -15,7 +15,7 @@
 #include "core/account.h"
 #include "core/calendar.h"
 #include "core/case/case.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/config.h"

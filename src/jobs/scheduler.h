@@ -11,7 +11,7 @@
 #define YC_SCHEDULER_H
 
 #include "core/case/case.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "db/db.h"
 #include "lib/config.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "core/calendar.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "lib/timeutil.h"
 
 #define MIN 60000LL

@@ -11,7 +11,7 @@
 
 #include "core/account.h"
 #include "core/catalog.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "lib/embed.h"
 #include "lib/json.h"
 #include "lib/banned.h"

@@ -13,7 +13,7 @@
 
 #include "core/calendar.h"
 #include "core/case/case.h"
-#include "core/hall.h"
+#include "core/hall/hall.h"
 #include "db/db.h"
 
 #define DEMO_PASSWORD "yichuang-demo"
