@@ -14,7 +14,7 @@
 #include "core/account.h"
 #include "core/audit.h"
 #include "core/calendar.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "core/demo/demo.h"
 #include "db/db.h"

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/case/case.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 #include "core/material.h"
 #include "http/session.h"
 #include "http/limits.h"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 #include "http/router.h"
 #include "lib/banned.h"
 

@@ -10,7 +10,7 @@
 
 #include "core/account.h"
 #include "core/audit.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 #include "db/db.h"
 #include "lib/json.h"
 #include "batch.h"

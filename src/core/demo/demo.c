@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "core/account.h"
-#include "core/catalog.h"
+#include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "lib/embed.h"
 #include "lib/json.h"
