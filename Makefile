@@ -17,9 +17,12 @@ SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
 DEMOFILES:= data/demo/district.json data/demo/hall.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
+# The commands (src/cli/, with main.c's table) go into the binary only.
+CLI      := $(wildcard src/cli/*.c)
 
 # One object tree per flavour: build/ (release) and build-asan/ (sanitizers).
 objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
+cli_objs = $(patsubst src/%.c,$(1)/obj/%.o,$(CLI))
 
 .PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash ha-test bench fmt clean asan
 all: build/yichuang
@@ -44,7 +47,7 @@ build/obj/%.o: src/%.c
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	@$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
-build/yichuang: $(call objs,build) build/obj/main.o
+build/yichuang: $(call objs,build) $(call cli_objs,build) build/obj/main.o
 	@echo "  LINK    $@"
 	@$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
@@ -55,7 +58,7 @@ build-asan/obj/%.o: src/%.c
 build-asan/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
 	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) -c $< -o $@
-build-asan/yichuang: $(call objs,build-asan) build-asan/obj/main.o
+build-asan/yichuang: $(call objs,build-asan) $(call cli_objs,build-asan) build-asan/obj/main.o
 	@echo "  LINK    $@"
 	@$(CC) -g $(SAN) -o $@ $^ $(LIBS)
 build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC) $(wildcard tests/unit/*.h)
@@ -103,7 +106,7 @@ bench: setup build/yichuang
 	@bench/run
 
 fmt:
-	clang-format -i $(SRC) src/main.c $(wildcard src/*/*.h src/*/*/*.h) $(UNIT_SRC)
+	clang-format -i $(SRC) $(CLI) src/main.c $(wildcard src/*/*.h src/*/*/*.h) $(UNIT_SRC)
 
 clean:
 	rm -rf build build-asan

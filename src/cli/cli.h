@@ -1,0 +1,55 @@
+/*
+ * cli.h — what the command files share: parsed options, the exit codes, the
+ * helpers every command uses, and the commands main.c's table lists.
+ */
+#ifndef YC_CLI_H
+#define YC_CLI_H
+
+#include "core/calendar.h"
+#include "core/case/case.h"
+#include "core/hall/hall.h"
+#include "db/db.h"
+#include "lib/config.h"
+#include "lib/errors.h"
+
+enum { EXIT_USAGE = 2 };
+
+struct args {
+	const char *opt_name[16];
+	const char *opt_value[16];
+	int nopts;
+	const char *pos[8];
+	int npos;
+};
+
+/* common.c: options (--name value and positionals), errors, files, the store. */
+int cli_parse_args(int argc, char **argv, const char *allowed, const char *flags, struct args *a);
+const char *cli_opt(const struct args *a, const char *name);
+int cli_fail(const yc_err *err);
+int cli_failf(const char *msg, const char *detail);
+char *cli_read_file(const char *path, size_t max, size_t *len);
+int cli_open_existing(const char *uri, db **d, yc_err *err);
+int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err);
+int cli_parse_local_minute(const char *s, int64_t *out);
+void cli_contexts_init(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
+		       struct hall_ctx *hall);
+
+/* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */
+int cmd_init(int argc, char **argv);		      /* store.c */
+int cmd_migrate(int argc, char **argv);		      /* store.c */
+int cmd_audit_verify(int argc, char **argv);	      /* store.c */
+int cmd_copy(int argc, char **argv);		      /* store.c */
+int cmd_backup(int argc, char **argv);		      /* store.c */
+int cmd_serve(int argc, char **argv);		      /* serve.c */
+int cmd_routes(int argc, char **argv);		      /* serve.c */
+int cmd_version(int argc, char **argv);		      /* serve.c */
+int cmd_user_add(int argc, char **argv);	      /* users.c */
+int cmd_catalog_import(int argc, char **argv);	      /* catalog.c */
+int cmd_catalog_export(int argc, char **argv);	      /* catalog.c */
+int cmd_catalog_generate(int argc, char **argv);      /* catalog.c */
+int cmd_hall_import(int argc, char **argv);	      /* catalog.c */
+int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
+int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
+int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */
+
+#endif

@@ -1,0 +1,278 @@
+/* store.c — the store's commands: init (with the demo), migrate, audit verify, copy, backup. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/account.h"
+#include "core/audit.h"
+#include "core/calendar.h"
+#include "core/catalog/catalog.h"
+#include "core/hall/hall.h"
+#include "core/demo/demo.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "http/limits.h"
+#include "http/server.h"
+#include "http/session.h"
+#include "jobs/scheduler.h"
+#include "lib/config.h"
+#include "lib/json.h"
+#include "lib/log.h"
+#include "lib/timeutil.h"
+#include "cli/cli.h"
+#include "lib/banned.h"
+
+int cmd_init(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "db,demo,history,seed,until", "demo", &a);
+	if (rc || !cli_opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	/* the demo's past: recent (60 working days) unless told otherwise */
+	struct demo_history hist = {.span = DEMO_HISTORY_RECENT, .seed = 1};
+	int span = cli_opt(&a, "history") ? demo_span_parse(cli_opt(&a, "history"))
+					  : DEMO_HISTORY_RECENT;
+	char *end = NULL;
+	const char *seed = cli_opt(&a, "seed");
+	errno = 0;
+	if (seed)
+		hist.seed = strtoull(seed, &end, 10);
+	bool bad_seed =
+		seed && (!*seed || *end || errno || strspn(seed, "0123456789") != strlen(seed));
+	/* --until YYYY-MM-DDTHH:MM (local): where the history ends, for a past that repeats */
+	const char *until = cli_opt(&a, "until");
+	int64_t until_min = 0;
+	if (until && cli_parse_local_minute(until, &until_min))
+		span = -1;
+	if (span < 0 || bad_seed ||
+	    (!cli_opt(&a, "demo") && (cli_opt(&a, "history") || cli_opt(&a, "seed") || until))) {
+		cli_failf("--history (none, recent or year), --seed (a whole number) and --until "
+			  "(YYYY-MM-DDTHH:MM, local time) go with --demo",
+			  NULL);
+		return EXIT_USAGE;
+	}
+	hist.span = (enum demo_span)span;
+	const char *uri = cli_opt(&a, "db");
+	const char *path = db_uri_path(uri);
+	struct stat st;
+	if (path && stat(path, &st) == 0)
+		return cli_failf("refusing to overwrite an existing database", path);
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	calendar *cal = calendar_new();
+	if ((rc = db_open(uri, DB_OPEN_CREATE, &d, &err)))
+		goto out;
+	if (db_schema_version(d) > 0) {
+		rc = yc_err_set(
+			&err, YC_EEXISTS, "db",
+			"refusing to overwrite an existing database (it has a yichuang schema)");
+		path = NULL; /* not ours to remove */
+		goto out;
+	}
+	if ((rc = db_migrate(d, &err)) || (rc = calendar_load_builtin(cal, &err)))
+		goto out;
+	/* the demo's past runs on the server's settings; the district is set up the day before */
+	bool past = cli_opt(&a, "demo") && hist.span != DEMO_HISTORY_NONE;
+	yc_config cfg;
+	struct case_ctx cases;
+	struct hall_ctx hall;
+	if (past) {
+		yc_config_defaults(&cfg);
+		if ((rc = yc_config_load_env(&cfg, &err)) ||
+		    (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
+			goto out;
+		catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
+		cli_contexts_init(&cfg, cal, &cases, &hall);
+		if (until)
+			hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
+		if ((rc = demo_history_plan(cal, (int)cfg.tz_offset_min, &hist, &err)))
+			goto out;
+		yc_clock_set(((int64_t)(hist.first_day - 1) * 1440 + 8 * 60 - cfg.tz_offset_min) *
+			     60000);
+	}
+	if ((rc = db_begin(d, &err)))
+		goto out;
+	int years[64];
+	int n = calendar_years(cal, years, 64);
+	for (int i = 0; !rc && i < n; i++) {
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		calendar_year_json(cal, years[i], &b);
+		cJSON *j = NULL;
+		struct cal_year y = {0};
+		rc = yc_json_parse(b.data, b.len, &j, &err);
+		if (!rc)
+			rc = calendar_parse_year(j, years[i], &y, &err);
+		if (!rc)
+			rc = calendar_store_year(d, &audit_system_actor, &y, &err);
+		free(y.days);
+		cJSON_Delete(j);
+		yc_buf_release(&b);
+	}
+	if (!rc && cli_opt(&a, "demo"))
+		rc = demo_install(d, &err);
+	if (!rc)
+		rc = db_commit(d, &err);
+	else
+		db_rollback(d);
+	yc_clock_set(0);
+	/* the demo's past, written as the server would have written it */
+	if (!rc && past) {
+		int64_t t0 = yc_mono_us();
+		rc = demo_history_write(d, &cases, &hall, &hist, &err);
+		if (!rc)
+			printf("demo history (%s, seed %llu): %lld working days, %lld cases with "
+			       "%lld "
+			       "actions, %lld hall tickets, %lld appointments in %.1f s\n",
+			       cli_opt(&a, "history") ? cli_opt(&a, "history") : "recent",
+			       (unsigned long long)hist.seed, (long long)hist.days,
+			       (long long)hist.cases, (long long)hist.actions,
+			       (long long)hist.tickets, (long long)hist.appointments,
+			       (double)(yc_mono_us() - t0) / 1e6);
+		if (!rc && hist.ends_early)
+			printf("demo history: it ends with the last calendar year loaded; load "
+			       "next "
+			       "year's notice (docs/calendar.md) for a past up to now\n");
+		if (!rc && hist.held)
+			printf("demo history: %lld steps wait for a calendar year that is not "
+			       "loaded"
+			       " (docs/calendar.md: load next year's notice)\n",
+			       (long long)hist.held);
+	}
+out:
+	yc_clock_set(0);
+	calendar_free(cal);
+	db_close(d);
+	if (rc) {
+		if (path)
+			unlink(path);
+		return cli_fail(&err);
+	}
+	printf("created %s (schema %d%s)\n", path ? path : "the PostgreSQL database",
+	       db_schema_latest(), cli_opt(&a, "demo") ? ", demo district" : "");
+	return 0;
+}
+
+int cmd_migrate(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !cli_opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	rc = db_open(cli_opt(&a, "db"), 0, &d, &err);
+	int before = rc ? 0 : db_schema_version(d);
+	if (!rc)
+		rc = db_migrate(d, &err);
+	int after = rc ? 0 : db_schema_version(d);
+	db_close(d);
+	if (rc)
+		return cli_fail(&err);
+	printf("schema version %d (was %d)\n", after, before);
+	return 0;
+}
+
+int cmd_audit_verify(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !cli_opt(&a, "db") || a.npos)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	struct audit_report rep;
+	if ((rc = cli_open_existing(cli_opt(&a, "db"), &d, &err)))
+		return cli_fail(&err);
+	rc = audit_verify(d, &rep, &err);
+	db_close(d);
+	if (rc)
+		return cli_fail(&err);
+	printf("audit chain intact: %lld events\n", (long long)rep.count);
+	return 0;
+}
+
+/* Creates (or opens) the target of a copy: it must have no yichuang schema yet. */
+static int open_copy_target(const char *uri, db **out, yc_err *err)
+{
+	const char *path = db_uri_path(uri);
+	struct stat st;
+	if (path && stat(path, &st) == 0)
+		return yc_err_set(err, YC_EEXISTS, "to", "refusing to overwrite %s", path);
+	int rc = db_open(uri, DB_OPEN_CREATE, out, err);
+	if (rc)
+		return rc;
+	if (db_schema_version(*out) > 0) {
+		db_close(*out);
+		*out = NULL;
+		return yc_err_set(err, YC_EEXISTS, "to",
+				  "the target already has a yichuang schema");
+	}
+	return db_migrate(*out, err);
+}
+
+int cmd_copy(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "from,to", NULL, &a);
+	if (rc || !cli_opt(&a, "from") || !cli_opt(&a, "to") || a.npos)
+		return EXIT_USAGE;
+	yc_err err;
+	yc_err_clear(&err);
+	db *from = NULL, *to = NULL;
+	yc_buf report;
+	yc_buf_init(&report, 0);
+	struct audit_report audit;
+	if (!(rc = cli_open_existing(cli_opt(&a, "from"), &from, &err)) &&
+	    !(rc = open_copy_target(cli_opt(&a, "to"), &to, &err)))
+		rc = db_copy(from, to, &report, &err);
+	if (!rc)
+		rc = audit_verify(to, &audit, &err);
+	fputs(report.data, stdout);
+	yc_buf_release(&report);
+	db_close(from);
+	db_close(to);
+	if (rc)
+		return cli_fail(&err);
+	printf("copied; audit chain on the target intact: %lld events\n", (long long)audit.count);
+	return 0;
+}
+
+int cmd_backup(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "db", NULL, &a);
+	if (rc || !cli_opt(&a, "db") || a.npos != 1)
+		return EXIT_USAGE;
+	struct stat st;
+	if (stat(a.pos[0], &st) == 0)
+		return cli_failf("refusing to overwrite", a.pos[0]);
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	if (!(rc = cli_open_existing(cli_opt(&a, "db"), &d, &err)))
+		rc = db_backup(d, a.pos[0], &err);
+	db_close(d);
+	if (rc) {
+		unlink(a.pos[0]);
+		return cli_fail(&err);
+	}
+	/* Prove the copy: it opens and its audit chain verifies. */
+	struct audit_report audit;
+	if (!(rc = cli_open_existing(a.pos[0], &d, &err)))
+		rc = audit_verify(d, &audit, &err);
+	db_close(d);
+	if (rc)
+		return cli_fail(&err);
+	printf("backed up to %s; audit chain intact: %lld events\n", a.pos[0],
+	       (long long)audit.count);
+	return 0;
+}
