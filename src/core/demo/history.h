@@ -81,4 +81,31 @@ int hist_hall_day(struct hist *h, int32_t day, int (*step_cases)(struct hist *, 
 /* Appointments booked ahead for a day (called on an earlier working day). */
 int hist_hall_book(struct hist *h, int32_t day, int32_t for_day);
 
+/* An item of the catalog as the history files for it. */
+struct hist_item {
+	const cJSON *doc;
+	int weight;
+	bool hours; /* the promised limit counts working hours */
+	int limit;  /* promised limit in its unit */
+	int nsteps;
+	bool commitment;
+	bool window_only; /* delivered at the window only */
+};
+
+/* history.c: the people and staff, items and clocks the cases draw on. */
+enum { HIST_PERSONS = 260, HIST_FIRMS = 80 };
+enum { INTAKE_CLERKS = 35 }; /* the clerks who take materials in: their PDFs are stored for them */
+extern const char *const hist_firm_words[];
+extern const char *const hist_firm_trades[];
+extern const char *const hist_streets[];
+int64_t hist_after_work(struct hist *h, int64_t t, int minutes);
+int hist_item_pick(struct hist *h);
+int hist_person_contact(struct hist *h, const struct hist_person *p, cJSON *applicant);
+void hist_person_name(struct hist *h, char *out, size_t size);
+int hist_staff_user(struct hist *h, const char *username, const yc_user **out);
+
+/* history_cases.c: a new case filed, and every case event due before until. */
+int hist_case_new(struct hist *h, int64_t t, bool online);
+int hist_step_cases(struct hist *h, int64_t until);
+
 #endif
