@@ -6,6 +6,7 @@
 #ifndef YC_HALL_INTERNAL_H
 #define YC_HALL_INTERNAL_H
 
+#include "core/common/lifecycle.h"
 #include "core/hall/hall.h"
 
 /* rule.c: the hall's clock (local minutes and days) and its lock. */
@@ -30,6 +31,21 @@ bool hall_serves(const char *cats, const char *category);
 int hall_event(db *d, const struct hall_ctx *c, const yc_user *u, const char *action, int floor,
 	       const char *zone, int window, const char *ticket, const char *number,
 	       const char *category, yc_err *err);
+
+/* ticket.c: a ticket's lifecycle (its table and diagram are in ticket.c). */
+enum ticket_state { TS_WAITING, TS_CALLED, TS_SERVING, TS_DONE, TS_MISSED, TS_EXPIRED, TS_N };
+enum ticket_action {
+	TA_CALL,
+	TA_RECALL,
+	TA_NO_SHOW,
+	TA_REQUEUE,
+	TA_START,
+	TA_FINISH,
+	TA_TRANSFER,
+	TA_EXPIRE,
+	TA_N
+};
+extern const struct lc_table hall_ticket_lifecycle;
 
 /* ticket.c: a ticket issued (the kiosk, a window, an appointment's check-in). */
 int hall_issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *category,

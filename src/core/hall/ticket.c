@@ -8,10 +8,14 @@
  *              │                 └──no_show──► missed ──requeue (once)──┐
  *              └────────────────────────────────────────────────────────┘
  *   waiting/called at closing time ──► expired
+ *
+ * The table below is the whole lifecycle; each row names the function that
+ * performs it. hall_ticket_act refuses any other pair.
  */
 #include "core/hall/hall.h"
 #include "core/hall/internal.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,36 @@
 #include "lib/banned.h"
 
 static const char *const ticket_channels[] = {"kiosk", "mobile", "window", NULL};
+
+static const char *const ticket_state_names[TS_N] = {"waiting", "called", "serving",
+						     "done",    "missed", "expired"};
+static const char *const ticket_action_names[TA_N] = {
+	"call", "recall", "no_show", "requeue", "start", "finish", "transfer", "expire"};
+
+#define T_STAFF (ROLE_CLERK | ROLE_SUPERVISOR | ROLE_ADMIN)
+static const struct lc_row ticket_rows[] = {
+	/* from       action       roles    to          alt (a branch) */
+	{TS_WAITING, TA_CALL, T_STAFF, TS_CALLED, TS_CALLED, 0},       /* hall_call_next */
+	{TS_CALLED, TA_RECALL, T_STAFF, TS_CALLED, TS_MISSED, 0},      /* past max_recalls: missed */
+	{TS_CALLED, TA_NO_SHOW, T_STAFF, TS_MISSED, TS_MISSED, 0},     /* hall_ticket_act */
+	{TS_MISSED, TA_REQUEUE, T_STAFF, TS_WAITING, TS_WAITING, 0},   /* once only */
+	{TS_CALLED, TA_START, T_STAFF, TS_SERVING, TS_SERVING, 0},     /* hall_ticket_act */
+	{TS_SERVING, TA_FINISH, T_STAFF, TS_DONE, TS_DONE, 0},	       /* with the cases filed */
+	{TS_WAITING, TA_TRANSFER, T_STAFF, TS_WAITING, TS_WAITING, 0}, /* keeps its issue time */
+	{TS_CALLED, TA_TRANSFER, T_STAFF, TS_WAITING, TS_WAITING, 0},  /* hall_ticket_act */
+	{TS_WAITING, TA_EXPIRE, 0, TS_EXPIRED, TS_EXPIRED, 0},	       /* hall_expire_tickets */
+	{TS_CALLED, TA_EXPIRE, 0, TS_EXPIRED, TS_EXPIRED, 0},	       /* hall_expire_tickets */
+};
+
+const struct lc_table hall_ticket_lifecycle = {
+	"ticket",
+	ticket_rows,
+	(int)(sizeof(ticket_rows) / sizeof(ticket_rows[0])),
+	ticket_state_names,
+	TS_N,
+	ticket_action_names,
+	TA_N,
+};
 
 struct ticket_row {
 	char id[32], day[16], category[4], number[16], priority[16], reason[256], channel[16];
@@ -625,22 +659,25 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 	const char *next = NULL;
 	int64_t now = hall_now_of(c);
 	char cases[1024] = "";
-	if (!strcmp(action, "recall") && !strcmp(from, "called")) {
-		next = t.recalls + 1 > c->max_recalls ? "missed" : "called";
-	} else if (!strcmp(action, "no_show") && !strcmp(from, "called")) {
-		next = "missed";
-	} else if (!strcmp(action, "requeue") && !strcmp(from, "missed")) {
-		if (t.requeued) {
-			rc = yc_err_set(err, YC_ECONFLICT, "state",
-					"a ticket is put back once only");
-			if (err)
-				snprintf(err->state, sizeof(err->state), "%s", from);
-		}
-		next = "waiting";
-	} else if (!strcmp(action, "start") && !strcmp(from, "called")) {
-		next = "serving";
-	} else if (!strcmp(action, "finish") && !strcmp(from, "serving")) {
-		next = "done";
+	const struct lc_table *lc = &hall_ticket_lifecycle;
+	int a = lc_action(lc, action), state = lc_state(lc, from);
+	const struct lc_row *row = lc_find(lc, state, a);
+	if (a < 0 || a == TA_CALL || a == TA_EXPIRE) {
+		/* a call is call-next's, an expiry the closing job's: not taken here */
+		rc = yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
+	} else if (!row) {
+		rc = lc_refuse(lc, state, a, err);
+	} else {
+		next = lc_state_name(lc, a == TA_RECALL && t.recalls + 1 > c->max_recalls ? row->alt
+											: row->to);
+		assert(lc_state(lc, next) >= 0);
+	}
+	if (!rc && a == TA_REQUEUE && t.requeued) {
+		rc = yc_err_set(err, YC_ECONFLICT, "state", "a ticket is put back once only");
+		if (err)
+			snprintf(err->state, sizeof(err->state), "%s", from);
+	}
+	if (!rc && a == TA_FINISH) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, "cases");
 		const cJSON *x;
 		int i = 0;
@@ -658,21 +695,11 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		char *s = list ? cJSON_PrintUnformatted(list) : NULL;
 		snprintf(cases, sizeof(cases), "%s", s ? s : "[]");
 		free(s);
-	} else if (!strcmp(action, "transfer") &&
-		   (!strcmp(from, "waiting") || !strcmp(from, "called"))) {
-		next = "waiting";
-	} else if (strcmp(action, "recall") && strcmp(action, "no_show") &&
-		   strcmp(action, "requeue") && strcmp(action, "start") &&
-		   strcmp(action, "finish") && strcmp(action, "transfer")) {
-		rc = yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
-	} else {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "a %s ticket cannot %s", from, action);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", from);
 	}
-	/* who: the clerk at its window; a requeue or transfer of a waiting ticket, any clerk */
-	if (!rc && !is_staff(u))
+	/* the row's roles: window staff (the window's own clerk is checked below) */
+	if (!rc && !(u && (row->roles & u->role)))
 		rc = yc_err_set(err, YC_EFORBIDDEN, NULL, "for window staff");
+	/* who: the clerk at its window; a requeue or transfer of a waiting ticket, any clerk */
 	if (!rc && t.window_no && strcmp(from, "waiting") && strcmp(from, "missed") &&
 	    strcmp(w.staff, u->username))
 		rc = yc_err_set(err, YC_EFORBIDDEN, "id", "ticket %s is at window %d", t.number,
