@@ -15,8 +15,9 @@
 
 struct lc_walk {
 	const struct lc_table *table;
-	bool (*takes)(int action);	     /* whether the entry point takes it */
-	void (*set_up)(int from, void *ctx); /* a fresh object in state from */
+	bool (*takes)(int action); /* whether the entry point takes it */
+	void (*set_up)(int from, int action,
+		       void *ctx); /* a fresh object in state from, for action */
 	int (*act)(int action, const struct lc_row *row, void *ctx); /* 0 or a YC_E code */
 	int (*state)(void *ctx);				     /* the object's state now */
 	void *ctx;
@@ -31,7 +32,7 @@ static inline void lc_walk(const struct lc_walk *w)
 			if (!w->takes(a))
 				continue;
 			const struct lc_row *row = lc_find(t, s, a);
-			w->set_up(s, w->ctx);
+			w->set_up(s, a, w->ctx);
 			int rc = w->act(a, row, w->ctx);
 			int now = w->state(w->ctx);
 			if (row) {

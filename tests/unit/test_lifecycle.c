@@ -1,6 +1,6 @@
 /*
- * Unit tests of the lifecycle tables other than the case's (test_case.c walks
- * that one): the ticket's, over a real SQLite file with the demo hall, through
+ * Unit tests of the ticket's lifecycle table (test_case.c walks the case's
+ * with the same walker): over a real SQLite file with the demo hall, through
  * hall_ticket_act, the one function that moves a ticket at a window.
  */
 #include <criterion/criterion.h>
@@ -85,9 +85,9 @@ static bool ticket_takes(int action)
 	return action != TA_CALL && action != TA_EXPIRE; /* call-next's and the closing job's */
 }
 
-static void ticket_set_up(int from, void *ctx)
+static void ticket_set_up(int from, int action, void *ctx)
 {
-	(void)ctx;
+	(void)action, (void)ctx;
 	static int people; /* each ticket its own holder: one waiting ticket per person */
 	char body[96];
 	snprintf(body, sizeof(body),
@@ -164,7 +164,7 @@ Test(lifecycle, a_ticket_row_is_refused_to_a_role_it_does_not_name, .init = setu
 {
 	yc_user applicant = {.role = ROLE_APPLICANT};
 	snprintf(applicant.username, sizeof(applicant.username), "applicant1");
-	ticket_set_up(TS_CALLED, NULL);
+	ticket_set_up(TS_CALLED, TA_START, NULL);
 	yc_buf out;
 	yc_buf_init(&out, 0);
 	yc_err err;

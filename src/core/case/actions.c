@@ -206,7 +206,7 @@ static int check_named(const struct case_row *row, const cJSON *named, const cha
 
 /* Acceptance (plain or with deficiencies): the clock starts; some items are decided at once. */
 static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
-		     const struct case_transition *t, const cJSON *body, int64_t now, yc_err *err)
+		     const struct lc_row *t, const cJSON *body, int64_t now, yc_err *err)
 {
 	cJSON *missing = case_missing_required(row->rule, row->materials);
 	int rc = 0;
@@ -416,7 +416,7 @@ static int do_assign(db *d, struct case_row *row, const cJSON *body, yc_err *err
 	return notify_queue(d, "sms", to, text, err);
 }
 
-static int do_deliver(struct case_row *row, const struct case_transition *t, const cJSON *body,
+static int do_deliver(struct case_row *row, const struct lc_row *t, const cJSON *body,
 		      int64_t now, yc_err *err)
 {
 	cJSON *dv = row->delivery ? cJSON_Duplicate(row->delivery, true) : cJSON_CreateObject();
@@ -473,11 +473,11 @@ static int do_deliver(struct case_row *row, const struct case_transition *t, con
 int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
 	     enum case_action a, const cJSON *body, yc_buf *out, yc_err *err)
 {
-	int allowed = 0;
+	unsigned allowed = 0;
 	for (int i = 0; i < case_table_len; i++)
-		if (case_table[i].action == a)
+		if (case_table[i].action == (int)a)
 			allowed |= case_table[i].roles;
-	if (!(allowed & actor->role))
+	if (!(allowed & (unsigned)actor->role))
 		return yc_err_set(err, YC_EFORBIDDEN, "action", "a %s may not %s a case",
 				  case_role_name(actor), case_action_name(a));
 	struct case_row row;
@@ -489,7 +489,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		body = empty;
 	int64_t now = case_now_ms(c);
 	int from = row.state;
-	const struct case_transition *t = case_transition_find((enum case_state)row.state, a);
+	const struct lc_row *t = case_transition_find((enum case_state)row.state, a);
 	if ((rc = case_may_view(&row, actor, err)))
 		goto out;
 	if (!t) {

@@ -17,6 +17,7 @@
 #ifndef YC_CASE_H
 #define YC_CASE_H
 
+#include "core/common/lifecycle.h"
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -76,20 +77,16 @@ enum case_clock {
 /* The scheduler acting on its own (lapsing corrections); never a user's role. */
 #define ROLE_SYSTEM (1 << 8)
 
-struct case_transition {
-	enum case_state from;
-	enum case_action action;
-	int roles; /* ROLE_* bits allowed to take it */
-	enum case_state to;
-	enum case_state alt; /* the other outcome, when the action branches (else = to) */
-	enum case_clock clock;
-};
-
-extern const struct case_transition case_table[];
+/*
+ * The lifecycle's rows {from, action, roles, to, alt, effect} (the shared
+ * shape, core/common/lifecycle.h); effect is the row's enum case_clock.
+ */
+extern const struct lc_row case_table[];
 extern const int case_table_len;
+extern const struct lc_table case_lifecycle;
 
 /* The row for (state, action), or NULL when the action does not fit the state. */
-const struct case_transition *case_transition_find(enum case_state s, enum case_action a);
+const struct lc_row *case_transition_find(enum case_state s, enum case_action a);
 const char *case_state_name(int s);
 const char *case_action_name(int a);
 /* -1 when unknown. */

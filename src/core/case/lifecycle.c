@@ -52,8 +52,8 @@
 #define R_SYS ROLE_SYSTEM
 
 /* clang-format off */
-const struct case_transition case_table[] = {
-	/* from          action                 roles          to             alt            clock */
+const struct lc_row case_table[] = {
+	/* from          action                 roles          to             alt            effect: clock */
 	{CS_SUBMITTED,  CA_ACCEPT,             R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START},
 	{CS_SUBMITTED,  CA_ACCEPT_DEFICIENT,   R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START},
 	{CS_SUBMITTED,  CA_REQUEST_CORRECTION, R_CLK,         CS_CORRECTION, CS_CORRECTION, CLOCK_NONE},
@@ -122,36 +122,32 @@ const char *const case_special_procedures[] = {"hearing",   "inspection",    "te
 					       "appraisal", "expert_review", NULL};
 const char *const case_delivery_modes[] = {"window", "mail", "electronic", NULL};
 
-const struct case_transition *case_transition_find(enum case_state s, enum case_action a)
+const struct lc_table case_lifecycle = {
+	"case", case_table, (int)(sizeof(case_table) / sizeof(case_table[0])),
+	state_names, CS_NSTATES, action_names, CA_NACTIONS,
+};
+
+const struct lc_row *case_transition_find(enum case_state s, enum case_action a)
 {
-	for (int i = 0; i < case_table_len; i++)
-		if (case_table[i].from == s && case_table[i].action == a)
-			return &case_table[i];
-	return NULL;
+	return lc_find(&case_lifecycle, s, a);
 }
 
 const char *case_state_name(int s)
 {
-	return s >= 0 && s < CS_NSTATES ? state_names[s] : "?";
+	return lc_state_name(&case_lifecycle, s);
 }
 
 const char *case_action_name(int a)
 {
-	return a >= 0 && a < CA_NACTIONS ? action_names[a] : "?";
+	return lc_action_name(&case_lifecycle, a);
 }
 
 int case_state_parse(const char *s)
 {
-	for (int i = 0; s && i < CS_NSTATES; i++)
-		if (!strcmp(s, state_names[i]))
-			return i;
-	return -1;
+	return lc_state(&case_lifecycle, s);
 }
 
 int case_action_parse(const char *s)
 {
-	for (int i = 0; s && i < CA_NACTIONS; i++)
-		if (!strcmp(s, action_names[i]))
-			return i;
-	return -1;
+	return lc_action(&case_lifecycle, s);
 }

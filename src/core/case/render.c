@@ -77,7 +77,7 @@ static void render_actions(yc_buf *b, const struct case_row *row, const yc_user 
 	yc_buf_adds(b, ",\"actions\":[");
 	int k = 0;
 	for (int i = 0; i < case_table_len; i++) {
-		const struct case_transition *t = &case_table[i];
+		const struct lc_row *t = &case_table[i];
 		if ((int)t->from != row->state || !(t->roles & u->role))
 			continue;
 		if (case_may_act(row, u, t->action, NULL))
