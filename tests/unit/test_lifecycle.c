@@ -1,6 +1,7 @@
 /*
- * Unit tests of the ticket's lifecycle table (test_case.c walks the case's
- * with the same walker): over a real SQLite file with the demo hall, through
+ * Unit tests of the hall's lifecycle tables — the ticket's, the window's and
+ * the appointment's — walked by the shared walker (test_case.c walks the
+ * case's): over a real SQLite file with the demo hall, through
  * hall_ticket_act, the one function that moves a ticket at a window.
  */
 #include <criterion/criterion.h>
@@ -43,6 +44,8 @@ static void setup(void)
 	hall.cal = cal;
 	hall.tz_offset_min = 480;
 	hall.max_recalls = 2;
+	hall.checkin_before_min = 30;
+	hall.checkin_after_min = 15;
 	/* 2026-11-27 10:00 +08:00, a Friday */
 	hall.now_ms = ((int64_t)yc_days_from_civil(2026, 11, 27) * 1440 + 600 - 480) * 60000;
 	memset(&clerk, 0, sizeof(clerk));
@@ -64,10 +67,12 @@ static void setup(void)
 	cr_assert_eq(db_step(st, NULL), DB_ROW);
 	window_no = (int)db_col_int(st, 0);
 	db_done(st);
-	cr_assert_eq(db_run(d, NULL,
-			    "UPDATE hall_windows SET state = 'open', staff = 'clerk1' WHERE no = ?",
-			    "i", (int64_t)window_no),
-		     0);
+	cr_assert_eq(
+		db_run(d, NULL,
+		       "UPDATE hall_windows SET state = 'open', staff = 'clerk1', allowed = '\"*\"'"
+		       " WHERE no = ?",
+		       "i", (int64_t)window_no),
+		0);
 }
 
 static void teardown(void)
@@ -187,4 +192,133 @@ Test(lifecycle, names_are_whole_and_rows_unique)
 		cr_assert_eq(lc_find(t, t->rows[i].from, t->rows[i].action), &t->rows[i],
 			     "row %d is shadowed", i);
 	cr_assert_eq(lc_state(t, "nonsense"), -1);
+}
+
+/* The window walk's object: the window of the setup, clerk1's. */
+static bool window_takes(int action)
+{
+	(void)action;
+	return true;
+}
+
+static void window_set_up(int from, int action, void *ctx)
+{
+	(void)action, (void)ctx;
+	/* signed in by clerk1 whatever the state, so that only the state decides */
+	cr_assert_eq(db_run(d, NULL,
+			    "UPDATE hall_windows SET state = ?, staff = 'clerk1' WHERE no = ?",
+			    "si", lc_state_name(&hall_window_lifecycle, from), (int64_t)window_no),
+		     0);
+}
+
+static int window_act(int action, const struct lc_row *row, void *ctx)
+{
+	(void)row, (void)ctx;
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	yc_err err;
+	yc_err_clear(&err);
+	cr_assert_eq(db_begin(d, NULL), 0);
+	int rc = hall_window_act(d, &hall, &clerk, window_no,
+				 lc_action_name(&hall_window_lifecycle, action), &out, &err);
+	if (rc)
+		db_rollback(d);
+	else
+		cr_assert_eq(db_commit(d, NULL), 0);
+	yc_buf_release(&out);
+	return rc;
+}
+
+static int window_state(void *ctx)
+{
+	(void)ctx;
+	db_stmt *st = db_prepare(d, "SELECT state FROM hall_windows WHERE no = ?", NULL);
+	db_bind_int(st, 1, window_no);
+	cr_assert_eq(db_step(st, NULL), DB_ROW);
+	int s = lc_state(&hall_window_lifecycle, db_col_text(st, 0));
+	db_done(st);
+	return s;
+}
+
+Test(lifecycle, every_window_row_moves_and_every_other_pair_refuses, .init = setup,
+     .fini = teardown)
+{
+	struct lc_walk w = {&hall_window_lifecycle, window_takes, window_set_up, window_act,
+			    window_state,	    NULL};
+	lc_walk(&w);
+}
+
+/* The appointment walk's object: applicant1's appointment at 10:10, ten minutes from now. */
+static char appointment[32];
+static yc_user holder;
+
+static bool appointment_takes(int action)
+{
+	return action != AA_MISS; /* the sweep's */
+}
+
+static void appointment_set_up(int from, int action, void *ctx)
+{
+	(void)action, (void)ctx;
+	static int n;
+	snprintf(appointment, sizeof(appointment), "walk-%d", ++n);
+	if (!holder.id) {
+		db_stmt *st =
+			db_prepare(d, "SELECT id FROM users WHERE username = 'applicant1'", NULL);
+		cr_assert_eq(db_step(st, NULL), DB_ROW);
+		holder.id = db_col_int(st, 0);
+		db_done(st);
+		holder.role = ROLE_APPLICANT;
+		snprintf(holder.username, sizeof(holder.username), "applicant1");
+	}
+	/* no waiting ticket of an earlier check-in in the way (one per person and category) */
+	char who[32];
+	snprintf(who, sizeof(who), "user:%lld", (long long)holder.id);
+	cr_assert_eq(
+		db_run(d, NULL, "UPDATE tickets SET state = 'done' WHERE holder = ?", "s", who), 0);
+	cr_assert_eq(db_run(d, NULL,
+			    "INSERT INTO appointments (id, user_id, category, day, slot, state,"
+			    " created_ms) VALUES (?, ?, ?, '2026-11-27', '10:10', ?, 0)",
+			    "siss", appointment, holder.id, category,
+			    lc_state_name(&hall_appointment_lifecycle, from)),
+		     0);
+}
+
+static int appointment_act(int action, const struct lc_row *row, void *ctx)
+{
+	(void)row, (void)ctx;
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	yc_err err;
+	yc_err_clear(&err);
+	cr_assert_eq(db_begin(d, NULL), 0);
+	int rc = hall_appointment_act(d, &hall, &holder, appointment,
+				      lc_action_name(&hall_appointment_lifecycle, action), NULL,
+				      &out, &err);
+	if (rc)
+		db_rollback(d);
+	else
+		cr_assert_eq(db_commit(d, NULL), 0);
+	yc_buf_release(&out);
+	return rc;
+}
+
+static int appointment_state(void *ctx)
+{
+	(void)ctx;
+	db_stmt *st = db_prepare(d, "SELECT state FROM appointments WHERE id = ?", NULL);
+	db_bind_text(st, 1, appointment);
+	cr_assert_eq(db_step(st, NULL), DB_ROW);
+	int s = lc_state(&hall_appointment_lifecycle, db_col_text(st, 0));
+	db_done(st);
+	return s;
+}
+
+Test(lifecycle, every_appointment_row_moves_and_every_other_pair_refuses, .init = setup,
+     .fini = teardown)
+{
+	struct lc_walk w = {&hall_appointment_lifecycle, appointment_takes,
+			    appointment_set_up,		 appointment_act,
+			    appointment_state,		 NULL};
+	lc_walk(&w);
 }

@@ -15,6 +15,34 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/*
+ * An appointment's lifecycle (each row names its function):
+ *
+ *   book ──► booked ──check_in (within the window around its slot)──► checked_in
+ *              │ └──cancel (its holder, before the slot)──► cancelled
+ *              └──miss (the slot passed unchecked)──► missed
+ */
+static const char *const appointment_state_names[AS_N] = {"booked", "checked_in", "cancelled",
+							  "missed"};
+static const char *const appointment_action_names[AA_N] = {"check_in", "cancel", "miss"};
+
+static const struct lc_row appointment_rows[] = {
+	/* from      action       roles          to             alt */
+	{AS_BOOKED, AA_CHECK_IN, ROLE_ANY, AS_CHECKED_IN, AS_CHECKED_IN, 0},   /* or by its code */
+	{AS_BOOKED, AA_CANCEL, ROLE_APPLICANT, AS_CANCELLED, AS_CANCELLED, 0}, /* its holder */
+	{AS_BOOKED, AA_MISS, 0, AS_MISSED, AS_MISSED, 0}, /* hall_sweep_appointments */
+};
+
+const struct lc_table hall_appointment_lifecycle = {
+	"appointment",
+	appointment_rows,
+	(int)(sizeof(appointment_rows) / sizeof(appointment_rows[0])),
+	appointment_state_names,
+	AS_N,
+	appointment_action_names,
+	AA_N,
+};
+
 int hall_parse_hhmm(const char *s, int *min)
 {
 	int h, m;
@@ -284,10 +312,13 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	yc_date_parse(day, &dday);
 	hall_parse_hhmm(slot, &minute);
 	int64_t slot_ms = hall_ms_of(c, dday, minute), now = hall_now_of(c);
-	if (!strcmp(action, "cancel")) {
+	const struct lc_table *lc = &hall_appointment_lifecycle;
+	int a = lc_action(lc, action);
+	const struct lc_row *row = lc_find(lc, lc_state(lc, state), a);
+	if (a == AA_CANCEL) {
 		if (!is_owner)
 			return yc_err_set(err, YC_EFORBIDDEN, "id", "only its holder cancels it");
-		if (strcmp(state, "booked") || slot_ms <= now) {
+		if (!row || slot_ms <= now) {
 			rc = yc_err_set(
 				err, YC_ECONFLICT, "state",
 				"only a booked appointment before its slot can be cancelled");
@@ -296,18 +327,17 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 			return rc;
 		}
 		if ((rc = db_run(d, err,
-				 "UPDATE appointments SET state = 'cancelled' WHERE id = ? AND "
-				 "state = 'booked'",
-				 "s", id)))
+				 "UPDATE appointments SET state = ? WHERE id = ? AND state = ?",
+				 "sss", lc_state_name(lc, row->to), id, state)))
 			return rc;
 		return appointment_render(d, id, out, err);
 	}
-	if (strcmp(action, "check_in"))
+	if (a != AA_CHECK_IN) /* a miss is the sweep's, not anyone's action */
 		return yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
 	/* the code is the key at a kiosk; a logged-in applicant checks in only their own */
 	if (u && u->role == ROLE_APPLICANT && !is_owner)
 		return yc_err_set(err, YC_ENOTFOUND, "id", "no appointment %s", id);
-	if (strcmp(state, "booked")) {
+	if (!row) {
 		rc = yc_err_set(err, YC_ECONFLICT, "state", "the appointment is %s", state);
 		if (err)
 			snprintf(err->state, sizeof(err->state), "%s", state);
@@ -327,9 +357,8 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	if (!rc) {
 		cJSON *j = cJSON_Parse(t.data);
 		const char *tid = yc_json_str(cJSON_GetObjectItemCaseSensitive(j, "ticket"), "id");
-		rc = db_run(d, err,
-			    "UPDATE appointments SET state = 'checked_in', ticket = ? WHERE id = ?",
-			    "ss", tid ? tid : "", id);
+		rc = db_run(d, err, "UPDATE appointments SET state = ?, ticket = ? WHERE id = ?",
+			    "sss", lc_state_name(lc, row->to), tid ? tid : "", id);
 		cJSON_Delete(j);
 	}
 	if (!rc)

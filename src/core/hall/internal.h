@@ -16,6 +16,11 @@ int32_t hall_today(const struct hall_ctx *c);
 int64_t hall_ms_of(const struct hall_ctx *c, int32_t day, int minute);
 int hall_lock(db *d, yc_err *err);
 
+/* layout.c: a window's lifecycle (its table and diagram are in layout.c). */
+enum window_state { WS_CLOSED, WS_OPEN, WS_PAUSED, WS_N };
+enum window_action { WA_SIGN_IN, WA_SIGN_OUT, WA_PAUSE, WA_RESUME, WA_N };
+extern const struct lc_table hall_window_lifecycle;
+
 /* layout.c: a window as stored, whether its categories serve one, and the hall's events. */
 struct window_row {
 	int no, floor;
@@ -51,6 +56,11 @@ extern const struct lc_table hall_ticket_lifecycle;
 int hall_issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *category,
 	       const char *channel, const char *priority, const char *reason, const char *holder,
 	       const char *appointment, int64_t slot_ms, yc_buf *out, yc_err *err);
+
+/* appointment.c: an appointment's lifecycle (its table and diagram are in appointment.c). */
+enum appointment_state { AS_BOOKED, AS_CHECKED_IN, AS_CANCELLED, AS_MISSED, AS_N };
+enum appointment_action { AA_CHECK_IN, AA_CANCEL, AA_MISS, AA_N };
+extern const struct lc_table hall_appointment_lifecycle;
 
 /* appointment.c: "HH:MM" as minutes of the day. */
 int hall_parse_hhmm(const char *s, int *min);

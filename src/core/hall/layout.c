@@ -15,6 +15,40 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/*
+ * A window's lifecycle (hall_window_act performs every row):
+ *
+ *            sign_in (a clerk allowed there; leaves any other window)
+ *   closed ─────────────────────────────► open ◄──resume── paused
+ *      ▲                                   │ └────pause──────►│
+ *      └──────────── sign_out ─────────────┴──────────────────┘
+ *   sign_in again by the one signed in: open
+ */
+static const char *const window_state_names[WS_N] = {"closed", "open", "paused"};
+static const char *const window_action_names[WA_N] = {"sign_in", "sign_out", "pause", "resume"};
+
+#define W_STAFF (ROLE_CLERK | ROLE_SUPERVISOR | ROLE_ADMIN)
+static const struct lc_row window_rows[] = {
+	/* from      action       roles    to        alt */
+	{WS_CLOSED, WA_SIGN_IN, W_STAFF, WS_OPEN, WS_OPEN, 0},
+	{WS_OPEN, WA_SIGN_IN, W_STAFF, WS_OPEN, WS_OPEN, 0}, /* again, by the one signed in */
+	{WS_PAUSED, WA_SIGN_IN, W_STAFF, WS_OPEN, WS_OPEN, 0},
+	{WS_OPEN, WA_SIGN_OUT, W_STAFF, WS_CLOSED, WS_CLOSED, 0},
+	{WS_PAUSED, WA_SIGN_OUT, W_STAFF, WS_CLOSED, WS_CLOSED, 0},
+	{WS_OPEN, WA_PAUSE, W_STAFF, WS_PAUSED, WS_PAUSED, 0},
+	{WS_PAUSED, WA_RESUME, W_STAFF, WS_OPEN, WS_OPEN, 0},
+};
+
+const struct lc_table hall_window_lifecycle = {
+	"window",
+	window_rows,
+	(int)(sizeof(window_rows) / sizeof(window_rows[0])),
+	window_state_names,
+	WS_N,
+	window_action_names,
+	WA_N,
+};
+
 /* Checks every element of a list against spec, naming "list[i].field" on a fault. */
 static int check_each(const cJSON *hall, const char *list, const yc_jfield *spec, size_t n,
 		      yc_err *err)
@@ -309,8 +343,9 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 		rc = hall_window_load(d, no, &w, err);
 	if (rc)
 		return rc;
-	const char *next = NULL;
-	if (!strcmp(action, "sign_in")) {
+	const struct lc_table *lc = &hall_window_lifecycle;
+	int a = lc_action(lc, action);
+	if (a == WA_SIGN_IN) {
 		if (!allowed_at(&w, u))
 			return yc_err_set(err, YC_EFORBIDDEN, "no",
 					  "%s may not sign in at window %d", u->username, no);
@@ -321,32 +356,28 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 				snprintf(err->state, sizeof(err->state), "%s", w.state);
 			return rc;
 		}
-		/* one window at a time: leave any other */
-		if ((rc = db_run(d, err,
-				 "UPDATE hall_windows SET staff = NULL, state = 'closed',"
-				 " version = version + 1 WHERE staff = ? AND no <> ?",
-				 "si", u->username, (int64_t)no)))
-			return rc;
-		next = "open";
 	} else {
 		if (strcmp(w.staff, u->username))
 			return yc_err_set(err, YC_EFORBIDDEN, "no",
 					  "you are not signed in at window %d", no);
-		if (!strcmp(action, "sign_out"))
-			next = "closed";
-		else if (!strcmp(action, "pause"))
-			next = strcmp(w.state, "open") ? NULL : "paused";
-		else if (!strcmp(action, "resume"))
-			next = strcmp(w.state, "paused") ? NULL : "open";
-		else
+		if (a < 0)
 			return yc_err_set(err, YC_ENOTFOUND, "action", "no action %s", action);
-		if (!next) {
-			rc = yc_err_set(err, YC_ECONFLICT, "state", "window %d is %s", no, w.state);
-			if (err)
-				snprintf(err->state, sizeof(err->state), "%s", w.state);
-			return rc;
-		}
 	}
+	const struct lc_row *row = lc_find(lc, lc_state(lc, w.state), a);
+	if (!row) {
+		rc = yc_err_set(err, YC_ECONFLICT, "state", "window %d is %s", no, w.state);
+		if (err)
+			snprintf(err->state, sizeof(err->state), "%s", w.state);
+		return rc;
+	}
+	/* one window at a time: a sign-in leaves any other */
+	if (a == WA_SIGN_IN &&
+	    (rc = db_run(d, err,
+			 "UPDATE hall_windows SET staff = NULL, state = 'closed',"
+			 " version = version + 1 WHERE staff = ? AND no <> ?",
+			 "si", u->username, (int64_t)no)))
+		return rc;
+	const char *next = lc_state_name(lc, row->to);
 	bool out_now = !strcmp(next, "closed");
 	if ((rc = db_run(d, err,
 			 "UPDATE hall_windows SET state = ?, staff = ?, version = version + 1"
