@@ -13,6 +13,7 @@
 #include "core/account.h"
 #include "core/calendar.h"
 #include "core/case/case.h"
+#include "core/case/internal.h"
 #include "core/demo/demo.h"
 #include "core/material.h"
 #include "db/db.h"
@@ -475,6 +476,71 @@ Test(case_kinds, instant_and_commitment_are_decided_at_acceptance, .init = setup
 	cr_assert_eq(db_step(st, NULL), DB_ROW, "a post-check task is created");
 	cr_assert_str_eq(db_col_text(st, 0), "open");
 	db_done(st);
+}
+
+/* The post-check walk's object: the post-check of one commitment-based case. */
+static char checked[32];
+
+static bool post_check_takes(int action)
+{
+	(void)action;
+	return true;
+}
+
+static void post_check_set_up(int from, int action, void *unused)
+{
+	(void)action, (void)unused;
+	submit(ITEM_COMMIT, false, checked);
+	must(checked, "clerk1", CA_ACCEPT, "{}", "approved");
+	cr_assert_eq(db_run(d, NULL, "UPDATE post_checks SET state = ? WHERE case_no = ?", "ss",
+			    lc_state_name(&case_post_check_lifecycle, from), checked),
+		     0);
+}
+
+static int post_check_act(int action, const struct lc_row *row, void *unused)
+{
+	(void)action, (void)row, (void)unused;
+	db_stmt *st = db_prepare(d,
+				 "SELECT username FROM users WHERE role = 'approver' AND department ="
+				 " (SELECT department FROM post_checks WHERE case_no = ?)"
+				 " ORDER BY username LIMIT 1",
+				 NULL);
+	db_bind_text(st, 1, checked);
+	cr_assert_eq(db_step(st, NULL), DB_ROW, "the department has an approver");
+	yc_user u = user(db_col_text(st, 0));
+	db_done(st);
+	cJSON *body = cJSON_Parse("{\"result\":\"failed\",\"note\":\"承诺不实\"}");
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	yc_err err;
+	cr_assert_eq(db_begin(d, NULL), 0);
+	int rc = case_post_check_complete(d, &ctx, &u, checked, body, &out, &err);
+	if (rc)
+		db_rollback(d);
+	else
+		cr_assert_eq(db_commit(d, NULL), 0);
+	cJSON_Delete(body);
+	yc_buf_release(&out);
+	return rc;
+}
+
+static int post_check_state(void *unused)
+{
+	(void)unused;
+	db_stmt *st = db_prepare(d, "SELECT state FROM post_checks WHERE case_no = ?", NULL);
+	db_bind_text(st, 1, checked);
+	cr_assert_eq(db_step(st, NULL), DB_ROW);
+	int s = lc_state(&case_post_check_lifecycle, db_col_text(st, 0));
+	db_done(st);
+	return s;
+}
+
+Test(case_kinds, every_post_check_row_moves_and_every_other_pair_refuses, .init = setup,
+     .fini = teardown)
+{
+	struct lc_walk w = {&case_post_check_lifecycle, post_check_takes, post_check_set_up,
+			    post_check_act, post_check_state, NULL};
+	lc_walk(&w);
 }
 
 Test(case_assign, round_robin_random_and_manual, .init = setup, .fini = teardown)

@@ -120,6 +120,11 @@ int case_record_change(db *d, const struct case_row *row, const yc_user *actor, 
 		       yc_err *err);
 int case_enter_step(db *d, struct case_row *row, int index, yc_err *err);
 
+/* views.c: a post-check's lifecycle (its table and diagram are in views.c). */
+enum post_check_state { PS_OPEN, PS_PASSED, PS_FAILED, PS_N };
+enum post_check_action { PA_COMPLETE, PA_N };
+extern const struct lc_table case_post_check_lifecycle;
+
 /* The order of a new case's deferred statements at the end of its transaction (number.c). */
 enum {
 	CASE_NUMBERS_FLUSH = AUDIT_FLUSH_ORDER - 3,

@@ -4,6 +4,7 @@
  * the scheduler's work on cases (lights, lapses) and the post-checks of
  * commitment-based cases. The lifecycle itself is lifecycle.c and actions.c.
  */
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -492,6 +493,32 @@ int case_lapse_corrections(db *d, const struct case_ctx *c, int64_t *lapsed, yc_
 
 /* ---- post-checks of commitment-based cases -------------------------------- */
 
+/*
+ * A post-check's lifecycle: a commitment-based case decided at acceptance
+ * opens one for its department (create_post_check); an approver of that
+ * department completes it as found (case_post_check_complete):
+ *
+ *   open ──complete──► passed
+ *     └────complete──► failed  (the applicant's commitment did not hold)
+ */
+static const char *const post_check_state_names[PS_N] = {"open", "passed", "failed"};
+static const char *const post_check_action_names[PA_N] = {"complete"};
+
+static const struct lc_row post_check_rows[] = {
+	/* from  action       roles          to         alt: as found */
+	{PS_OPEN, PA_COMPLETE, ROLE_APPROVER, PS_PASSED, PS_FAILED, 0},
+};
+
+const struct lc_table case_post_check_lifecycle = {
+	"post-check",
+	post_check_rows,
+	(int)(sizeof(post_check_rows) / sizeof(post_check_rows[0])),
+	post_check_state_names,
+	PS_N,
+	post_check_action_names,
+	PA_N,
+};
+
 int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf *out, yc_err *err)
 {
 	if (state && strcmp(state, "open") && strcmp(state, "passed") && strcmp(state, "failed"))
@@ -547,17 +574,21 @@ int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *act
 		return yc_err_set(err, YC_ENOTFOUND, "no", "no post-check for case %s", no);
 	if (actor->role == ROLE_APPROVER && strcmp(actor->department, dept))
 		return yc_err_set(err, YC_EFORBIDDEN, "no", "this post-check belongs to %s", dept);
-	if (strcmp(state, "open")) {
+	const struct lc_table *lc = &case_post_check_lifecycle;
+	const struct lc_row *row = lc_find(lc, lc_state(lc, state), PA_COMPLETE);
+	if (!row) {
 		rc = yc_err_set(err, YC_ECONFLICT, "state", "the post-check is %s already", state);
 		if (err)
 			snprintf(err->state, sizeof(err->state), "%s", state);
 		return rc;
 	}
+	const char *next = lc_state_name(lc, !strcmp(result, "passed") ? row->to : row->alt);
+	assert(!strcmp(next, result));
 	const char *note = yc_json_str(body, "note") ? yc_json_str(body, "note") : "";
 	if ((rc = db_run(d, err,
 			 "UPDATE post_checks SET state = ?, result = ?, done_by = ?, done_ms = ?"
-			 " WHERE case_no = ? AND state = 'open'",
-			 "sssis", result, note, actor->username, case_now_ms(c), no)))
+			 " WHERE case_no = ? AND state = ?",
+			 "sssiss", next, note, actor->username, case_now_ms(c), no, state)))
 		return rc;
 	char object[48];
 	snprintf(object, sizeof(object), "case/%s", no);
