@@ -41,8 +41,7 @@ static int refused_once; /* a descriptor past the table is logged once */
 
 int conn_init(int64_t header_timeout_s, int64_t timeout_s)
 {
-	/* every descriptor this process may open has a slot (up to 4 Mi: 32 MiB, touched as used)
-	 */
+	/* a slot for every descriptor the process may open (up to 4 Mi; pages touched as used) */
 	struct rlimit rl;
 	size_t n = 1u << 22;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < n)
