@@ -82,6 +82,30 @@ static void teardown(void)
 	unlink(path);
 }
 
+/* Ends the transaction an action ran in: kept when it succeeded, rolled back otherwise. */
+static int ended(int rc)
+{
+	if (rc)
+		db_rollback(d);
+	else
+		cr_assert_eq(db_commit(d, NULL), 0);
+	return rc;
+}
+
+/* A lifecycle's state of the row sql names by its key (text, or integer when key is NULL). */
+static int state_of(const struct lc_table *t, const char *sql, const char *key, int64_t no)
+{
+	db_stmt *st = db_prepare(d, sql, NULL);
+	if (key)
+		db_bind_text(st, 1, key);
+	else
+		db_bind_int(st, 1, no);
+	cr_assert_eq(db_step(st, NULL), DB_ROW);
+	int s = lc_state(t, db_col_text(st, 0));
+	db_done(st);
+	return s;
+}
+
 /* The walk's object: one ticket. */
 static char ticket[32];
 
@@ -135,12 +159,9 @@ static int ticket_act(int action, const struct lc_row *row, void *ctx)
 	yc_err err;
 	yc_err_clear(&err);
 	cr_assert_eq(db_begin(d, NULL), 0);
-	int rc = hall_ticket_act(d, &hall, &clerk, ticket,
-				 lc_action_name(&hall_ticket_lifecycle, action), b, &out, &err);
-	if (rc)
-		db_rollback(d);
-	else
-		cr_assert_eq(db_commit(d, NULL), 0);
+	int rc = ended(hall_ticket_act(d, &hall, &clerk, ticket,
+				       lc_action_name(&hall_ticket_lifecycle, action), b, &out,
+				       &err));
 	cJSON_Delete(b);
 	yc_buf_release(&out);
 	return rc;
@@ -149,12 +170,8 @@ static int ticket_act(int action, const struct lc_row *row, void *ctx)
 static int ticket_state(void *ctx)
 {
 	(void)ctx;
-	db_stmt *st = db_prepare(d, "SELECT state FROM tickets WHERE id = ?", NULL);
-	db_bind_text(st, 1, ticket);
-	cr_assert_eq(db_step(st, NULL), DB_ROW);
-	int s = lc_state(&hall_ticket_lifecycle, db_col_text(st, 0));
-	db_done(st);
-	return s;
+	return state_of(&hall_ticket_lifecycle, "SELECT state FROM tickets WHERE id = ?", ticket,
+			0);
 }
 
 Test(lifecycle, every_ticket_row_moves_and_every_other_pair_refuses, .init = setup,
@@ -219,12 +236,8 @@ static int window_act(int action, const struct lc_row *row, void *ctx)
 	yc_err err;
 	yc_err_clear(&err);
 	cr_assert_eq(db_begin(d, NULL), 0);
-	int rc = hall_window_act(d, &hall, &clerk, window_no,
-				 lc_action_name(&hall_window_lifecycle, action), &out, &err);
-	if (rc)
-		db_rollback(d);
-	else
-		cr_assert_eq(db_commit(d, NULL), 0);
+	int rc = ended(hall_window_act(d, &hall, &clerk, window_no,
+				       lc_action_name(&hall_window_lifecycle, action), &out, &err));
 	yc_buf_release(&out);
 	return rc;
 }
@@ -232,12 +245,8 @@ static int window_act(int action, const struct lc_row *row, void *ctx)
 static int window_state(void *ctx)
 {
 	(void)ctx;
-	db_stmt *st = db_prepare(d, "SELECT state FROM hall_windows WHERE no = ?", NULL);
-	db_bind_int(st, 1, window_no);
-	cr_assert_eq(db_step(st, NULL), DB_ROW);
-	int s = lc_state(&hall_window_lifecycle, db_col_text(st, 0));
-	db_done(st);
-	return s;
+	return state_of(&hall_window_lifecycle, "SELECT state FROM hall_windows WHERE no = ?", NULL,
+			window_no);
 }
 
 Test(lifecycle, every_window_row_moves_and_every_other_pair_refuses, .init = setup,
@@ -292,13 +301,9 @@ static int appointment_act(int action, const struct lc_row *row, void *ctx)
 	yc_err err;
 	yc_err_clear(&err);
 	cr_assert_eq(db_begin(d, NULL), 0);
-	int rc = hall_appointment_act(d, &hall, &holder, appointment,
-				      lc_action_name(&hall_appointment_lifecycle, action), NULL,
-				      &out, &err);
-	if (rc)
-		db_rollback(d);
-	else
-		cr_assert_eq(db_commit(d, NULL), 0);
+	int rc = ended(hall_appointment_act(d, &hall, &holder, appointment,
+					    lc_action_name(&hall_appointment_lifecycle, action),
+					    NULL, &out, &err));
 	yc_buf_release(&out);
 	return rc;
 }
@@ -306,12 +311,8 @@ static int appointment_act(int action, const struct lc_row *row, void *ctx)
 static int appointment_state(void *ctx)
 {
 	(void)ctx;
-	db_stmt *st = db_prepare(d, "SELECT state FROM appointments WHERE id = ?", NULL);
-	db_bind_text(st, 1, appointment);
-	cr_assert_eq(db_step(st, NULL), DB_ROW);
-	int s = lc_state(&hall_appointment_lifecycle, db_col_text(st, 0));
-	db_done(st);
-	return s;
+	return state_of(&hall_appointment_lifecycle, "SELECT state FROM appointments WHERE id = ?",
+			appointment, 0);
 }
 
 Test(lifecycle, every_appointment_row_moves_and_every_other_pair_refuses, .init = setup,
