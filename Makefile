@@ -10,7 +10,7 @@ CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/incl
 LIBS     := -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/core/*/*.c src/http/*.c src/jobs/*.c)
+SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/core/*/*.c src/http/*.c src/http/*/*.c src/jobs/*.c)
 GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
 SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))

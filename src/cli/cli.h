@@ -5,7 +5,7 @@
 #ifndef YC_CLI_H
 #define YC_CLI_H
 
-#include "core/calendar.h"
+#include "core/calendar/calendar.h"
 #include "core/case/case.h"
 #include "core/hall/hall.h"
 #include "db/db.h"
@@ -31,8 +31,9 @@ char *cli_read_file(const char *path, size_t max, size_t *len);
 int cli_open_existing(const char *uri, db **d, yc_err *err);
 int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err);
 int cli_parse_local_minute(const char *s, int64_t *out);
-void cli_contexts_init(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-		       struct hall_ctx *hall);
+/* settings.c: each capability's context from its block of the settings table. */
+void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
+			struct hall_ctx *hall);
 
 /* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */
 int cmd_init(int argc, char **argv);		      /* store.c */

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/common/audit.h"
+#include "core/calendar/calendar.h"
 #include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "core/demo/demo.h"
@@ -188,31 +188,4 @@ int cli_parse_local_minute(const char *s, int64_t *out)
 		return YC_EINVAL;
 	*out = (int64_t)day * 1440 + hh * 60 + mm;
 	return 0;
-}
-
-/* The case and hall settings from the configuration, on calendar cal. */
-void cli_contexts_init(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-		       struct hall_ctx *hall)
-{
-	*cases = (struct case_ctx){
-		.cal = cal,
-		.tz_offset_min = (int)cfg->tz_offset_min,
-		.warn_days = (int)cfg->warn_days,
-		.correction_days = (int)cfg->correction_days,
-	};
-	snprintf(cases->region, sizeof(cases->region), "%s", cfg->region_code);
-	*hall = (struct hall_ctx){
-		.cal = cal,
-		.tz_offset_min = (int)cfg->tz_offset_min,
-		.fairness_s = cfg->queue_fairness_s,
-		.max_recalls = (int)cfg->max_recalls,
-		.checkin_before_min = (int)cfg->checkin_before_min,
-		.checkin_after_min = (int)cfg->checkin_after_min,
-		.slot_minutes = (int)cfg->slot_minutes,
-		.daily_limit = (int)cfg->appointment_daily_limit,
-		.penalty_misses = (int)cfg->noshow_misses,
-		.penalty_window_days = (int)cfg->noshow_window_days,
-		.penalty_days = (int)cfg->noshow_days,
-	};
-	snprintf(hall->call_text, sizeof(hall->call_text), "%s", cfg->call_text);
 }

@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/common/audit.h"
+#include "core/calendar/calendar.h"
 #include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "core/demo/demo.h"
@@ -88,7 +88,7 @@ int cmd_init(int argc, char **argv)
 		    (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
 			goto out;
 		catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
-		cli_contexts_init(&cfg, cal, &cases, &hall);
+		cli_settings_apply(&cfg, cal, &cases, &hall);
 		if (until)
 			hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
 		if ((rc = demo_history_plan(cal, (int)cfg.tz_offset_min, &hist, &err)))

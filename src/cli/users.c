@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/common/audit.h"
+#include "core/calendar/calendar.h"
 #include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "core/demo/demo.h"

@@ -1,6 +1,6 @@
 /*
  * http.h — what a route handler sees: the request, its caller, and the ways
- * to answer. Handlers (api_*.c) never write SQL: they call core/ functions,
+ * to answer. Handlers (the files in api/) never write SQL: they call core/ functions,
  * reading through r->db on the listener thread and writing through
  * http_write, which parks the request until the write is durable.
  */
@@ -12,15 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/account.h"
-#include "core/calendar.h"
-#include "core/case/case.h"
-#include "core/hall/hall.h"
+#include "core/common/account.h"
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/json.h"
 
+struct calendar;
+struct case_ctx;
+struct hall_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -30,9 +30,10 @@ enum { YC_MAX_PARAMS = 4 };
 /* The whole server's shared state; one per process. */
 struct yc_app {
 	yc_config cfg;
-	calendar *cal;
-	struct case_ctx cases; /* what the case module needs: the calendar and the case settings */
-	struct hall_ctx hall;  /* the same for the hall */
+	struct calendar *cal;
+	/* each capability's settings and calendar (the application owns them: cli/app.c) */
+	const struct case_ctx *cases;
+	const struct hall_ctx *hall;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

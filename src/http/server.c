@@ -26,6 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar/calendar.h"
+#include "core/case/case.h"
 #include "http/conn.h"
 #include "http/sse.h"
 #include "jobs/outbox.h"

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/outbox.h"
+#include "core/common/outbox.h"
 
 struct sse_thread;
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/idempotency.h"
+#include "core/common/idempotency.h"
 #include "http/conn.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"

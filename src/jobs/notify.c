@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/ids.h"
+#include "core/common/ids.h"
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/log.h"

@@ -1,6 +1,6 @@
 /*
  * jobs/notify.h — the gateways that deliver queued notifications (see
- * core/notify.h). Without a configured gateway a notification is written to
+ * core/common/notify.h). Without a configured gateway a notification is written to
  * the log (recipient masked); with --sms-url, each is POSTed to the SMS
  * gateway as {"to","text"} and counts as sent on a 2xx answer.
  */
@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "core/notify.h"
+#include "core/common/notify.h"
 
 /* Delivers one notification through the gateway. */
 enum notify_outcome notify_deliver(const char *sms_url, const struct notification *n);

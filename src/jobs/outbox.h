@@ -9,7 +9,7 @@
 #ifndef YC_JOBS_OUTBOX_H
 #define YC_JOBS_OUTBOX_H
 
-#include "core/outbox.h"
+#include "core/common/outbox.h"
 
 struct outbox_dispatcher;
 /* d: the dispatcher's own handle, for a callback that must read (e.g. reload the calendar). */

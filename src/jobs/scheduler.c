@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
+#include "core/common/account.h"
+#include "core/common/audit.h"
 #include "core/case/case.h"
-#include "core/notify.h"
-#include "core/idempotency.h"
-#include "core/lease.h"
+#include "core/common/notify.h"
+#include "core/common/idempotency.h"
+#include "core/common/lease.h"
 #include "jobs/notify.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/calendar.h"
+#include "core/calendar/calendar.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 

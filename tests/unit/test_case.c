@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/calendar/calendar.h"
 #include "core/case/case.h"
 #include "core/case/internal.h"
 #include "core/demo/demo.h"
-#include "core/material.h"
+#include "core/common/material.h"
 #include "db/db.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"

@@ -5,7 +5,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "core/calendar.h"
+#include "core/calendar/calendar.h"
 #include "core/hall/hall.h"
 #include "lib/timeutil.h"
 

@@ -1,7 +1,7 @@
 /* Unit tests: GB 11643 and GB 32100 check characters, masking (core/ids.c). */
 #include <criterion/criterion.h>
 
-#include "core/ids.h"
+#include "core/common/ids.h"
 
 Test(ids, resident_valid_vectors)
 {

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/calendar/calendar.h"
 #include "core/demo/demo.h"
 #include "core/hall/hall.h"
 #include "core/hall/internal.h"

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/account.h"
-#include "core/audit.h"
+#include "core/common/account.h"
+#include "core/common/audit.h"
 #include "core/catalog/catalog.h"
 #include "db/db.h"
 #include "lib/json.h"

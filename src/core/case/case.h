@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/account.h"
-#include "core/calendar.h"
+#include "core/common/account.h"
+#include "core/calendar/calendar.h"
 #include "db/db.h"
 #include "lib/buf.h"
 

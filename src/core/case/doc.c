@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "core/case/internal.h"
-#include "core/material.h"
-#include "core/ids.h"
+#include "core/common/material.h"
+#include "core/common/ids.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"

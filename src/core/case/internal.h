@@ -8,7 +8,7 @@
 
 #include <stdatomic.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "core/case/case.h"
 
 struct case_row {

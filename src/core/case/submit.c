@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "core/case/internal.h"
-#include "core/ids.h"
-#include "core/material.h"
-#include "core/notify.h"
-#include "core/outbox.h"
+#include "core/common/ids.h"
+#include "core/common/material.h"
+#include "core/common/notify.h"
+#include "core/common/outbox.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"

@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "db/db.h"
 #include "lib/buf.h"
 

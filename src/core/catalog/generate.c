@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/outbox.h"
+#include "core/common/outbox.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/account.h"
+#include "core/common/account.h"
 #include "core/catalog/catalog.h"
 #include "core/hall/hall.h"
 #include "lib/embed.h"

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/calendar.h"
+#include "core/calendar/calendar.h"
 #include "core/case/case.h"
 #include "core/hall/hall.h"
 #include "db/db.h"

@@ -25,9 +25,9 @@
 #include <string.h>
 
 #include "core/demo/demo_internal.h"
-#include "core/ids.h"
-#include "core/material.h"
-#include "core/notify.h"
+#include "core/common/ids.h"
+#include "core/common/material.h"
+#include "core/common/notify.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/account.h"
+#include "core/common/account.h"
 #include "core/demo/demo.h"
 
 /* A small deterministic generator (splitmix64): the same seed, the same history. */

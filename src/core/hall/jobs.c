@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/audit.h"
-#include "core/notify.h"
-#include "core/outbox.h"
+#include "core/common/audit.h"
+#include "core/common/notify.h"
+#include "core/common/outbox.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"

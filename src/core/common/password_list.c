@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/account.h"
+#include "core/common/account.h"
 #include "lib/banned.h"
 
 static const char *const common[] = {

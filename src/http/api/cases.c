@@ -1,5 +1,5 @@
 /*
- * api_cases.c — cases (办件): submit, view, list, act, notices, the public
+ * api/cases.c — cases (办件): submit, view, list, act, notices, the public
  * progress lookup, materials and post-checks. Role and scope are checked
  * by core/case/ for every case; the route table checks the role first.
  */
@@ -9,7 +9,7 @@
 
 #include "core/case/case.h"
 #include "core/catalog/catalog.h"
-#include "core/material.h"
+#include "core/common/material.h"
 #include "http/session.h"
 #include "http/limits.h"
 #include "http/router.h"
@@ -81,7 +81,7 @@ static struct case_write *case_write_new(yc_req *r)
 		return NULL;
 	}
 	w->user = r->user;
-	w->ctx = r->app->cases;
+	w->ctx = *r->app->cases;
 	return w;
 }
 
@@ -130,7 +130,7 @@ int api_cases_get(yc_req *r)
 		return rc;
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	rc = case_json(r->db, &r->app->cases, &r->user, r->params[0], &b, &r->err);
+	rc = case_json(r->db, r->app->cases, &r->user, r->params[0], &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
 }
@@ -163,7 +163,7 @@ int api_cases_list(yc_req *r)
 	q.by_deadline = sort && !strcmp(sort, "deadline");
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	rc = case_list(r->db, &r->app->cases, &r->user, &q, &b, &r->err);
+	rc = case_list(r->db, r->app->cases, &r->user, &q, &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
 }
@@ -172,7 +172,7 @@ int api_cases_stats(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = case_stats(r->db, &r->app->cases, &b, &r->err);
+	int rc = case_stats(r->db, r->app->cases, &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
 }
@@ -225,7 +225,7 @@ int api_cases_document(yc_req *r)
 		return rc;
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	rc = case_document(r->db, &r->app->cases, &r->user, r->params[0], r->params[1], url, &b,
+	rc = case_document(r->db, r->app->cases, &r->user, r->params[0], r->params[1], url, &b,
 			   &r->err);
 	if (!rc) {
 		http_header(r, "Content-Type", "text/html; charset=utf-8");
@@ -262,7 +262,7 @@ int api_progress_get(yc_req *r)
 		return limits_refuse(r, wait, "phone4", "too many wrong progress lookups");
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	rc = case_progress(r->db, &r->app->cases, r->params[0], phone4, &b, &r->err);
+	rc = case_progress(r->db, r->app->cases, r->params[0], phone4, &b, &r->err);
 	if (rc == YC_ENOTFOUND) {
 		limits_failure(r, LIM_PROGRESS_ADDRESS);
 		limits_hit(r, LIM_PROGRESS_CASE, r->params[0]);

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/crypto.h"

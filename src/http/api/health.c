@@ -1,4 +1,4 @@
-/* api_health.c — GET /api/v1/health and GET /metrics. */
+/* api/health.c — GET /api/v1/health and GET /metrics. */
 #include <stdio.h>
 #include <string.h>
 

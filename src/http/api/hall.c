@@ -1,5 +1,5 @@
 /*
- * api_hall.c — the service hall: the hall's layout, windows, tickets,
+ * api/hall.c — the service hall: the hall's layout, windows, tickets,
  * calling, live boards, appointments and the hall's figures.
  */
 #include <stdio.h>
@@ -38,7 +38,7 @@ static struct hall_write *hall_write_new(yc_req *r)
 	}
 	w->user = r->user;
 	w->authed = r->authed;
-	w->ctx = r->app->hall;
+	w->ctx = *r->app->hall;
 	w->body = r->body;
 	r->body = NULL;
 	return w;
@@ -72,7 +72,7 @@ int api_hall_get(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = hall_json(r->db, &r->app->hall, &b, &r->err);
+	int rc = hall_json(r->db, r->app->hall, &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
 }
@@ -156,7 +156,7 @@ int api_tickets_get(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = hall_ticket_json(r->db, &r->app->hall, r->authed ? &r->user : NULL, r->params[0],
+	int rc = hall_ticket_json(r->db, r->app->hall, r->authed ? &r->user : NULL, r->params[0],
 				  http_query(r, "key"), &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
@@ -217,7 +217,7 @@ int api_appointment_slots(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = hall_slots_json(r->db, &r->app->hall, http_query(r, "category"),
+	int rc = hall_slots_json(r->db, r->app->hall, http_query(r, "category"),
 				 http_query(r, "date"), &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
@@ -242,7 +242,7 @@ int api_appointments_list(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = hall_appointments_mine(r->db, &r->app->hall, &r->user, &b, &r->err);
+	int rc = hall_appointments_mine(r->db, r->app->hall, &r->user, &b, &r->err);
 	reply_buf(r, rc, &b);
 	return rc;
 }
@@ -293,7 +293,7 @@ int api_hall_stats(yc_req *r)
 	q.csv = format && !strcmp(format, "csv");
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = hall_stats(r->db, &r->app->hall, &q, &b, &r->err);
+	int rc = hall_stats(r->db, r->app->hall, &q, &b, &r->err);
 	if (!rc) {
 		if (q.csv) {
 			char disp[96];

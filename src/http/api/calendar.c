@@ -1,8 +1,9 @@
-/* api_calendar.c — the working-day calendar: queries, and loading a year (admin). */
+/* api/calendar.c — the working-day calendar: queries, and loading a year (admin). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar/calendar.h"
 #include "http/router.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"

@@ -1,7 +1,7 @@
-/* api_audit.c — GET /api/v1/audit/verify: walk the chain (admin, supervisor). */
+/* api/audit.c — GET /api/v1/audit/verify: walk the chain (admin, supervisor). */
 #include <stdio.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "http/router.h"
 #include "lib/banned.h"
 

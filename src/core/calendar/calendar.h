@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/audit.h"
+#include "core/common/audit.h"
 #include "db/db.h"
 #include "lib/buf.h"
 

@@ -1,5 +1,5 @@
 /*
- * api_items.c — the service-item catalog: the public guide (list, item,
+ * api/items.c — the service-item catalog: the public guide (list, item,
  * departments, offices, figures) and the administrator's create, update,
  * retire and restore.
  */

@@ -1,9 +1,9 @@
-/* api_users.c — applicants register themselves; a clerk verifies their identity at a window. */
+/* api/users.c — applicants register themselves; a clerk verifies their identity at a window. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/ids.h"
+#include "core/common/ids.h"
 #include "http/limits.h"
 #include "http/router.h"
 #include "lib/banned.h"

@@ -1,5 +1,5 @@
 /*
- * api_events.c — GET /api/v1/events: live events as Server-Sent Events.
+ * api/events.c — GET /api/v1/events: live events as Server-Sent Events.
  * ?topics=item,calendar (default: all). Case events reach staff in scope
  * only (sse.h): a supervisor all, a clerk their office's, an approver their
  * department's and their own; the public gets the rest. A reconnecting client sends
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/outbox.h"
+#include "core/common/outbox.h"
 #include "http/router.h"
 #include "http/sse.h"
 #include "lib/banned.h"

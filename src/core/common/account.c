@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/ids.h"
+#include "core/common/ids.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"

@@ -1,0 +1,34 @@
+/*
+ * app.h — the running application: the server's shared state (http's
+ * yc_app, what every handler sees) and the parts it is wired from, which
+ * the handlers see only through yc_app's pointers.
+ */
+#ifndef YC_APP_H
+#define YC_APP_H
+
+#include "core/case/case.h"
+#include "core/hall/hall.h"
+#include "http/http.h"
+#include "lib/config.h"
+#include "lib/errors.h"
+
+struct app {
+	yc_app http;	       /* the server's state; its cases and hall point below */
+	struct case_ctx cases; /* the case module's settings and calendar */
+	struct hall_ctx hall;  /* the hall's */
+	struct scheduler *jobs;
+};
+
+/*
+ * Wires a taken configuration into a running application: the calendar, the
+ * per-capability settings, the write pipeline and its dispatcher's kick, the
+ * jobs. Refuses to serve demo accounts on a non-loopback address without
+ * allow-demo. On failure everything opened is closed again.
+ */
+int app_open(struct app *a, yc_err *err);
+/* Serves until a stop signal, then stops the jobs and the pipeline. */
+int app_run(struct app *a, yc_err *err);
+/* Frees what app_open made (after app_run, or instead of it). */
+void app_close(struct app *a);
+
+#endif

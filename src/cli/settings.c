@@ -1,0 +1,47 @@
+/*
+ * settings.c — the domain's settings, one block per capability: which
+ * lines of the settings table (lib/config.c) each capability's context is
+ * made from. A new capability adds its block here and its lines there.
+ */
+#include <stdio.h>
+
+#include "cli/cli.h"
+#include "lib/banned.h"
+
+/* Cases (办件): the case number's region, the deadline light, corrections. */
+static void case_settings(const yc_config *cfg, calendar *cal, struct case_ctx *c)
+{
+	*c = (struct case_ctx){
+		.cal = cal,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.warn_days = (int)cfg->warn_days,
+		.correction_days = (int)cfg->correction_days,
+	};
+	snprintf(c->region, sizeof(c->region), "%s", cfg->region_code);
+}
+
+/* The hall: the queue's fairness and recalls, check-in, slots, the no-show bar. */
+static void hall_settings(const yc_config *cfg, calendar *cal, struct hall_ctx *h)
+{
+	*h = (struct hall_ctx){
+		.cal = cal,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.fairness_s = cfg->queue_fairness_s,
+		.max_recalls = (int)cfg->max_recalls,
+		.checkin_before_min = (int)cfg->checkin_before_min,
+		.checkin_after_min = (int)cfg->checkin_after_min,
+		.slot_minutes = (int)cfg->slot_minutes,
+		.daily_limit = (int)cfg->appointment_daily_limit,
+		.penalty_misses = (int)cfg->noshow_misses,
+		.penalty_window_days = (int)cfg->noshow_window_days,
+		.penalty_days = (int)cfg->noshow_days,
+	};
+	snprintf(h->call_text, sizeof(h->call_text), "%s", cfg->call_text);
+}
+
+void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
+			struct hall_ctx *hall)
+{
+	case_settings(cfg, cal, cases);
+	hall_settings(cfg, cal, hall);
+}
