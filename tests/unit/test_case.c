@@ -341,6 +341,28 @@ Test(case_table, names_round_trip)
 	}
 }
 
+/* Each row's clock, for either outcome, is the move between its states' clocks. */
+Test(case_table, every_rows_clock_is_the_move_between_its_states_clocks)
+{
+	int starts = 0, decides = 0;
+	for (int i = 0; i < case_table_len; i++) {
+		const struct lc_row *t = &case_table[i];
+		cr_assert_eq(t->effect, case_clock_between(t->from, t->to), "%s %s",
+			     case_state_name(t->from), case_action_name(t->action));
+		cr_assert_eq(t->alt_effect, case_clock_between(t->from, t->alt), "%s %s (alt)",
+			     case_state_name(t->from), case_action_name(t->action));
+		starts += t->effect == CLOCK_START;
+		decides += t->alt_effect == CLOCK_DECIDE || t->effect == CLOCK_DECIDE;
+	}
+	/* acceptance starts it; the last approval and a denial decide */
+	cr_assert_eq(starts, 2);
+	cr_assert_eq(decides, 2);
+	cr_assert_eq(case_clock_between(CS_ACCEPTED, CS_RETURNED), CLOCK_STOP);
+	cr_assert_eq(case_clock_between(CS_SUSPENDED, CS_ACCEPTED), CLOCK_RESUME);
+	cr_assert_eq(case_clock_between(CS_RETURNED, CS_WITHDRAWN), CLOCK_DROP);
+	cr_assert_eq(case_clock_between(CS_SUBMITTED, CS_WITHDRAWN), CLOCK_NONE);
+}
+
 Test(case_roles, wrong_role_and_scope_are_forbidden, .init = setup, .fini = teardown)
 {
 	char no[32], state[24];

@@ -1,6 +1,7 @@
 /* actions.c — the actions: each body checked, each transition run. */
 #include "core/case/case.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <regex.h>
 #include <stdatomic.h>
@@ -204,9 +205,9 @@ static int check_named(const struct case_row *row, const cJSON *named, const cha
 	return 0;
 }
 
-/* Acceptance (plain or with deficiencies): the clock starts; some items are decided at once. */
+/* Acceptance (plain or with deficiencies): the first step, or for some items the decision at once. */
 static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
-		     const struct lc_row *t, const cJSON *body, int64_t now, yc_err *err)
+		     const struct lc_row *t, const cJSON *body, yc_err *err)
 {
 	cJSON *missing = case_missing_required(row->rule, row->materials);
 	int rc = 0;
@@ -254,11 +255,8 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 	}
 	cJSON_Delete(row->missing);
 	row->missing = missing;
-	if ((rc = case_clock_start(c, row, now, err)))
-		return rc;
 	if (decided_at_acceptance(row)) {
 		row->state = t->alt;
-		row->decided_ms = now;
 		return yc_json_bool(row->rule, "commitment", false)
 			       ? create_post_check(d, c, row, err)
 			       : 0;
@@ -294,8 +292,8 @@ static int owe_more(struct case_row *row, const cJSON *named, yc_err *err)
  * what is owed (row->missing: the deficiencies of 容缺受理, and what a return
  * named) is supplied, and the form only when returned.
  */
-static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
-			 struct case_row *row, const cJSON *body, int64_t now, yc_err *err)
+static int do_supplement(db *d, const yc_user *actor, struct case_row *row, const cJSON *body,
+			 yc_err *err)
 {
 	cJSON *added = NULL;
 	int rc = case_check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
@@ -382,9 +380,7 @@ static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 		row->state = CS_SUBMITTED;
 		row->due_day[0] = '\0';
 	} else if (row->state == CS_RETURNED) {
-		row->state = CS_ACCEPTED;
-		if ((rc = case_clock_resume(c, row, now, err)))
-			return rc;
+		row->state = CS_ACCEPTED; /* the row's clock resumes */
 	}
 	return 0;
 }
@@ -514,7 +510,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	switch (a) {
 	case CA_ACCEPT:
 	case CA_ACCEPT_DEFICIENT:
-		rc = do_accept(d, c, &row, t, body, now, err);
+		rc = do_accept(d, c, &row, t, body, err);
 		tell = row.state == CS_APPROVED ? "已受理并办结，请按约定方式领取结果。"
 						: "已受理，请关注办理进度。";
 		if (!rc && a == CA_ACCEPT_DEFICIENT)
@@ -528,13 +524,9 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	case CA_REFUSE: tell = "不予受理，详见不予受理通知书。"; break;
 	case CA_SUPPLEMENT:
 		row.state = from; /* do_supplement moves it */
-		rc = do_supplement(d, c, actor, &row, body, now, err);
+		rc = do_supplement(d, actor, &row, body, err);
 		break;
-	case CA_WITHDRAW:
-		row.stopped_ms = 0;
-		row.step_department[0] = row.assignee[0] = '\0';
-		snprintf(row.light, sizeof(row.light), "none");
-		break;
+	case CA_WITHDRAW: row.step_department[0] = row.assignee[0] = '\0'; break;
 	case CA_ASSIGN:
 		rc = do_assign(d, &row, body, err);
 		snprintf(note, sizeof(note), "→ %s: %s", yc_json_str(body, "assignee"),
@@ -548,7 +540,6 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 			rc = case_enter_step(d, &row, row.step + 1, err);
 		} else {
 			row.state = t->alt;
-			row.decided_ms = now;
 			tell = "审批通过，请按约定方式领取结果。";
 		}
 		break;
@@ -561,7 +552,6 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 				rc = case_enter_step(d, &row, row.step - 1, err);
 		} else {
 			row.state = t->alt;
-			row.stopped_ms = now;
 			rc = owe_more(&row, cJSON_GetObjectItemCaseSensitive(body, "materials"),
 				      err);
 			if (!rc)
@@ -569,18 +559,13 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 			tell = "审查中需要补充材料，请尽快补充。";
 		}
 		break;
-	case CA_DENY:
-		row.decided_ms = now;
-		tell = "不予许可，详见决定书。";
-		break;
+	case CA_DENY: tell = "不予许可，详见决定书。"; break;
 	case CA_SUSPEND:
-		row.stopped_ms = now;
 		snprintf(note, sizeof(note), "%s: %s", yc_json_str(body, "type"),
 			 yc_json_str(body, "reason"));
 		tell = "进入特别程序（听证、检验、检测、鉴定或专家评审），期间不计入办理时限。";
 		break;
 	case CA_RESUME:
-		rc = case_clock_resume(c, &row, now, err);
 		tell = "特别程序结束，恢复办理。";
 		break;
 	case CA_CHOOSE_DELIVERY: {
@@ -616,6 +601,12 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	case CA_NACTIONS: rc = YC_EINTERNAL; break;
 	}
 	if (rc)
+		goto out;
+	/* the outcome is the row's to or alt, and the row's clock is the move between their clocks */
+	assert(row.state == t->to || row.state == t->alt);
+	enum case_clock clock = row.state == t->to ? t->effect : t->alt_effect;
+	assert(clock == case_clock_between(from, row.state));
+	if ((rc = case_clock_apply(c, &row, clock, now, err)))
 		goto out;
 	if (row.state != CS_ACCEPTED && row.state != CS_SUSPENDED && row.state != CS_RETURNED &&
 	    row.state != CS_SUBMITTED && row.state != CS_CORRECTION) {

@@ -64,22 +64,37 @@ enum case_action {
 	CA_NACTIONS
 };
 
-/* What a transition does to the deadline clock. */
+/*
+ * What a transition does to the deadline clock (clock.c's case_clock_apply).
+ * Each state has a clock (case_state_clock: idle before acceptance, running,
+ * stopped, decided, off), and a row's effect is the move between its from's
+ * clock and its outcome's: case_act asserts that the two agree.
+ */
 enum case_clock {
-	CLOCK_NONE,   /* not started, or finished: nothing changes */
-	CLOCK_START,  /* acceptance: the limit starts counting */
-	CLOCK_RUNS,   /* keeps running */
-	CLOCK_STOP,   /* suspended or returned: stops; the time is added back on resume */
-	CLOCK_RESUME, /* runs again, the deadline moved by the stopped time */
-	CLOCK_END,    /* decided: the clock ends */
+	CLOCK_NONE,	    /* idle or ended before and after: nothing changes */
+	CLOCK_RUNS,	    /* running before and after: nothing changes */
+	CLOCK_START,	    /* acceptance: the limit starts counting */
+	CLOCK_START_DECIDE, /* acceptance that decides at once (instant, commitment): starts and ends */
+	CLOCK_STOP,	    /* suspended or returned: stops; the time is added back on resume */
+	CLOCK_RESUME,	    /* runs again, the deadline moved by the stopped time */
+	CLOCK_DECIDE,	    /* decided: the clock ends at the decision */
+	CLOCK_DROP,	    /* withdrawn after acceptance: the clock ends with no decision */
 };
+
+/* Where a state's clock stands. */
+enum case_clock_mode { CM_IDLE, CM_RUNNING, CM_STOPPED, CM_DECIDED, CM_OFF };
+
+/* Each state's clock, by state. */
+extern const enum case_clock_mode case_state_clock[];
+/* The effect a move from state `from` to state `to` has on the clock. */
+enum case_clock case_clock_between(int from, int to);
 
 /* The scheduler acting on its own (lapsing corrections); never a user's role. */
 #define ROLE_SYSTEM (1 << 8)
 
 /*
  * The lifecycle's rows {from, action, roles, to, alt, effect} (the shared
- * shape, core/common/lifecycle.h); effect is the row's enum case_clock.
+ * shape, core/common/lifecycle.h); effect and alt_effect are enum case_clock.
  */
 extern const struct lc_row case_table[];
 extern const int case_table_len;

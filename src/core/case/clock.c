@@ -143,6 +143,33 @@ int case_clock_resume(const struct case_ctx *c, struct case_row *row, int64_t no
 	return 0;
 }
 
+/*
+ * The row's clock effect, applied once the action has chosen its outcome
+ * (lifecycle.c's table; the effects are enum case_clock's).
+ */
+int case_clock_apply(const struct case_ctx *c, struct case_row *row, enum case_clock effect,
+		     int64_t now_ms, yc_err *err)
+{
+	int rc = 0;
+	switch (effect) {
+	case CLOCK_NONE:
+	case CLOCK_RUNS: break;
+	case CLOCK_START: rc = case_clock_start(c, row, now_ms, err); break;
+	case CLOCK_START_DECIDE:
+		if (!(rc = case_clock_start(c, row, now_ms, err)))
+			row->decided_ms = now_ms;
+		break;
+	case CLOCK_STOP: row->stopped_ms = now_ms; break;
+	case CLOCK_RESUME: rc = case_clock_resume(c, row, now_ms, err); break;
+	case CLOCK_DECIDE: row->decided_ms = now_ms; break;
+	case CLOCK_DROP:
+		row->stopped_ms = 0;
+		snprintf(row->light, sizeof(row->light), "none");
+		break;
+	}
+	return rc;
+}
+
 /* A due day n working days from today. */
 int case_due_in(const struct case_ctx *c, int n, char out[16], yc_err *err)
 {

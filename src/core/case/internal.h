@@ -77,6 +77,8 @@ int64_t case_now_ms(const struct case_ctx *c);
 /* clock.c: the clock's moves, and a due day n working days on. */
 int case_clock_start(const struct case_ctx *c, struct case_row *row, int64_t now_ms, yc_err *err);
 int case_clock_resume(const struct case_ctx *c, struct case_row *row, int64_t now_ms, yc_err *err);
+int case_clock_apply(const struct case_ctx *c, struct case_row *row, enum case_clock effect,
+		     int64_t now_ms, yc_err *err);
 int case_due_in(const struct case_ctx *c, int n, char out[16], yc_err *err);
 
 /* row.c: the stored row, the rule's steps, and the per-thread rule cache. */

@@ -53,36 +53,58 @@
 
 /* clang-format off */
 const struct lc_row case_table[] = {
-	/* from          action                 roles          to             alt            effect: clock */
-	{CS_SUBMITTED,  CA_ACCEPT,             R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START},
-	{CS_SUBMITTED,  CA_ACCEPT_DEFICIENT,   R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START},
-	{CS_SUBMITTED,  CA_REQUEST_CORRECTION, R_CLK,         CS_CORRECTION, CS_CORRECTION, CLOCK_NONE},
-	{CS_SUBMITTED,  CA_REFUSE,             R_CLK,         CS_REFUSED,    CS_REFUSED,    CLOCK_NONE},
-	{CS_SUBMITTED,  CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE},
-	{CS_SUBMITTED,  CA_CHOOSE_DELIVERY,    R_APP,         CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE},
-	{CS_CORRECTION, CA_SUPPLEMENT,         R_APP | R_CLK, CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE},
-	{CS_CORRECTION, CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE},
-	{CS_CORRECTION, CA_LAPSE,              R_SYS,         CS_LAPSED,     CS_LAPSED,     CLOCK_NONE},
-	{CS_ACCEPTED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_ASSIGN,             R_SUP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_CLAIM,              R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_APPROVE,            R_APR,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_RETURN,             R_APR,         CS_ACCEPTED,   CS_RETURNED,   CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_DENY,               R_APR,         CS_DENIED,     CS_DENIED,     CLOCK_END},
-	{CS_ACCEPTED,   CA_SUSPEND,            R_APR,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_STOP},
-	{CS_ACCEPTED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_END},
-	{CS_ACCEPTED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS},
-	{CS_RETURNED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME},
-	{CS_RETURNED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_END},
-	{CS_SUSPENDED,  CA_RESUME,             R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME},
-	{CS_SUSPENDED,  CA_ASSIGN,             R_SUP,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_NONE},
-	{CS_SUSPENDED,  CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_END},
-	{CS_APPROVED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_APPROVED,   CS_APPROVED,   CLOCK_NONE},
-	{CS_APPROVED,   CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE},
-	{CS_DENIED,     CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE},
-	{CS_DELIVERED,  CA_CLOSE,              R_CLK | R_APP, CS_CLOSED,     CS_CLOSED,     CLOCK_NONE},
+	/* from          action                 roles          to             alt            clock to            clock alt */
+	{CS_SUBMITTED,  CA_ACCEPT,             R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,        CLOCK_START_DECIDE},
+	{CS_SUBMITTED,  CA_ACCEPT_DEFICIENT,   R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,        CLOCK_START_DECIDE},
+	{CS_SUBMITTED,  CA_REQUEST_CORRECTION, R_CLK,         CS_CORRECTION, CS_CORRECTION, CLOCK_NONE,         CLOCK_NONE},
+	{CS_SUBMITTED,  CA_REFUSE,             R_CLK,         CS_REFUSED,    CS_REFUSED,    CLOCK_NONE,         CLOCK_NONE},
+	{CS_SUBMITTED,  CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,         CLOCK_NONE},
+	{CS_SUBMITTED,  CA_CHOOSE_DELIVERY,    R_APP,         CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,         CLOCK_NONE},
+	{CS_CORRECTION, CA_SUPPLEMENT,         R_APP | R_CLK, CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,         CLOCK_NONE},
+	{CS_CORRECTION, CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,         CLOCK_NONE},
+	{CS_CORRECTION, CA_LAPSE,              R_SYS,         CS_LAPSED,     CS_LAPSED,     CLOCK_NONE,         CLOCK_NONE},
+	{CS_ACCEPTED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_ASSIGN,             R_SUP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_CLAIM,              R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_APPROVE,            R_APR,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_RUNS,         CLOCK_DECIDE},
+	{CS_ACCEPTED,   CA_RETURN,             R_APR,         CS_ACCEPTED,   CS_RETURNED,   CLOCK_RUNS,         CLOCK_STOP},
+	{CS_ACCEPTED,   CA_DENY,               R_APR,         CS_DENIED,     CS_DENIED,     CLOCK_DECIDE,       CLOCK_DECIDE},
+	{CS_ACCEPTED,   CA_SUSPEND,            R_APR,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_STOP,         CLOCK_STOP},
+	{CS_ACCEPTED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
+	{CS_ACCEPTED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
+	{CS_RETURNED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME,       CLOCK_RESUME},
+	{CS_RETURNED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
+	{CS_SUSPENDED,  CA_RESUME,             R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME,       CLOCK_RESUME},
+	{CS_SUSPENDED,  CA_ASSIGN,             R_SUP,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_NONE,         CLOCK_NONE},
+	{CS_SUSPENDED,  CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
+	{CS_APPROVED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_APPROVED,   CS_APPROVED,   CLOCK_NONE,         CLOCK_NONE},
+	{CS_APPROVED,   CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
+	{CS_DENIED,     CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
+	{CS_DELIVERED,  CA_CLOSE,              R_CLK | R_APP, CS_CLOSED,     CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
 };
 /* clang-format on */
+const enum case_clock_mode case_state_clock[CS_NSTATES] = {
+	[CS_SUBMITTED] = CM_IDLE,    [CS_CORRECTION] = CM_IDLE,	  [CS_ACCEPTED] = CM_RUNNING,
+	[CS_RETURNED] = CM_STOPPED,  [CS_SUSPENDED] = CM_STOPPED, [CS_APPROVED] = CM_DECIDED,
+	[CS_DENIED] = CM_DECIDED,    [CS_REFUSED] = CM_OFF,	  [CS_WITHDRAWN] = CM_OFF,
+	[CS_LAPSED] = CM_OFF,	     [CS_DELIVERED] = CM_DECIDED, [CS_CLOSED] = CM_DECIDED,
+};
+
+enum case_clock case_clock_between(int from, int to)
+{
+	/* clang-format off */
+	static const enum case_clock moves[5][5] = {
+		/* from \ to     idle        running       stopped     decided             off */
+		[CM_IDLE]    = {CLOCK_NONE, CLOCK_START,  CLOCK_NONE, CLOCK_START_DECIDE, CLOCK_NONE},
+		[CM_RUNNING] = {CLOCK_NONE, CLOCK_RUNS,   CLOCK_STOP, CLOCK_DECIDE,       CLOCK_DROP},
+		[CM_STOPPED] = {CLOCK_NONE, CLOCK_RESUME, CLOCK_NONE, CLOCK_DECIDE,       CLOCK_DROP},
+		[CM_DECIDED] = {CLOCK_NONE, CLOCK_NONE,   CLOCK_NONE, CLOCK_NONE,         CLOCK_NONE},
+		[CM_OFF]     = {CLOCK_NONE, CLOCK_NONE,   CLOCK_NONE, CLOCK_NONE,         CLOCK_NONE},
+	};
+	/* clang-format on */
+	return moves[case_state_clock[from]][case_state_clock[to]];
+}
+
 const int case_table_len = (int)(sizeof(case_table) / sizeof(case_table[0]));
 
 static const char *const state_names[CS_NSTATES] = {

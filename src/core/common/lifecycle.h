@@ -1,6 +1,6 @@
 /*
  * lifecycle.h — the one shape of every state machine in core/: a table of
- * transitions, each row {from, action, roles, to, alt, effect}, kept with its
+ * transitions, each row {from, action, roles, to, alt, effect, alt_effect}, kept with its
  * diagram in the file that owns the lifecycle (core/case/lifecycle.c,
  * core/hall/ticket.c). A change finds the row for (state, action), checks the
  * caller's role against it, does the action's own work, moves to the row's
@@ -20,7 +20,8 @@ struct lc_row {
 	unsigned roles; /* the roles that may take it; 0: the system's own (a job) */
 	int to;		/* the next state */
 	int alt;	/* the other outcome where the action branches; else to */
-	int effect;	/* what else the row does, the lifecycle's own (the case clock); 0: none */
+	int effect;	/* what else moving to `to` does, the lifecycle's own (the case clock); 0: none */
+	int alt_effect; /* the same for moving to `alt` */
 };
 
 struct lc_table {
