@@ -179,21 +179,63 @@ int db_exec(db *d, const char *sql, yc_err *err)
 	return d->be->exec(d->conn, sql, err);
 }
 
-int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
+/* Prepares sql and binds the parameters given as types ('i' int64_t, else text) from ap. */
+static db_stmt *prepare_bound(db *d, yc_err *err, const char *sql, const char *types, va_list *ap)
 {
 	db_stmt *st = db_prepare(d, sql, err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+	for (int i = 0; st && types[i]; i++) {
+		if (types[i] == 'i')
+			db_bind_int(st, i + 1, va_arg(*ap, int64_t));
+		else
+			db_bind_text(st, i + 1, va_arg(*ap, const char *));
+	}
+	return st;
+}
+
+int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
+{
 	va_list ap;
 	va_start(ap, types);
-	for (int i = 0; types[i]; i++) {
-		if (types[i] == 'i')
-			db_bind_int(st, i + 1, va_arg(ap, int64_t));
-		else
-			db_bind_text(st, i + 1, va_arg(ap, const char *));
+	db_stmt *st = prepare_bound(d, err, sql, types, &ap);
+	va_end(ap);
+	if (!st)
+		return err ? err->code : YC_EINTERNAL;
+	int rc = db_send(st, err);
+	db_done(st);
+	return rc;
+}
+
+int db_get(db *d, yc_err *err, const char *sql, const char *types, const char *cols, ...)
+{
+	va_list ap;
+	va_start(ap, cols);
+	db_stmt *st = prepare_bound(d, err, sql, types, &ap);
+	if (!st) {
+		va_end(ap);
+		return err ? err->code : YC_EINTERNAL;
+	}
+	int rc = db_step(st, err);
+	for (int i = 0; rc == DB_ROW && cols[i]; i++) {
+		switch (cols[i]) {
+		case 'i': *va_arg(ap, int64_t *) = db_col_int(st, i); break;
+		case 'I': {
+			int64_t *out = va_arg(ap, int64_t *);
+			if (!db_col_null(st, i))
+				*out = db_col_int(st, i);
+			break;
+		}
+		case 'n': *va_arg(ap, int *) = (int)db_col_int(st, i); break;
+		case 'b': *va_arg(ap, bool *) = !db_col_null(st, i); break;
+		case 't': {
+			char *out = va_arg(ap, char *);
+			size_t size = va_arg(ap, size_t);
+			db_col_copy(st, i, out, size);
+			break;
+		}
+		default: break; /* '-': a column the caller does not keep */
+		}
 	}
 	va_end(ap);
-	int rc = db_send(st, err);
 	db_done(st);
 	return rc;
 }

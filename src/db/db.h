@@ -156,6 +156,15 @@ int db_wait(db *d, int wake_fd, int timeout_ms);
  * and run for the effect alone (db_send: queued where the handle queues).
  */
 int db_run(db *d, yc_err *err, const char *sql, const char *types, ...);
+/*
+ * db_run's reading twin: binds the parameters as db_run does, reads the
+ * first row and copies its columns into the outputs that follow them, named
+ * by cols: 'i' int64_t *, 'I' int64_t * left as it is for NULL, 'n' int *, 't' char * then its size as size_t
+ * ("" for NULL), 'b' bool * (whether the column is not NULL), '-' skipped.
+ * Returns DB_ROW, DB_DONE (no row: outputs untouched) or a negative code
+ * with err set. err may be NULL only where a failure needs no message.
+ */
+int db_get(db *d, yc_err *err, const char *sql, const char *types, const char *cols, ...);
 
 int db_begin(db *d, yc_err *err);
 /*

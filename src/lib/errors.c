@@ -54,7 +54,8 @@ void yc_err_clear(yc_err *err)
 	err->internal = false;
 }
 
-int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
+/* Records code, field and the message fmt makes from ap (the code's own without fmt). */
+static int err_setv(yc_err *err, int code, const char *field, const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
@@ -62,27 +63,41 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	err->state[0] = '\0';
 	err->internal = false;
 	snprintf(err->field, sizeof(err->field), "%s", field ? field : "");
-	if (fmt) {
-		va_list ap;
-		va_start(ap, fmt);
+	if (fmt)
 		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	} else {
+	else
 		snprintf(err->message, sizeof(err->message), "%s", yc_code_message(code));
-	}
 	return code;
+}
+
+int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err_setv(err, code, field, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int yc_err_conflict(yc_err *err, const char *field, const char *state, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	err_setv(err, YC_ECONFLICT, field, fmt, ap);
+	va_end(ap);
+	if (err)
+		snprintf(err->state, sizeof(err->state), "%s", state);
+	return YC_ECONFLICT;
 }
 
 int yc_err_internal(yc_err *err, int code, const char *fmt, ...)
 {
-	if (!err)
-		return code;
-	yc_err_set(err, code, NULL, NULL);
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	err_setv(err, code, NULL, fmt, ap);
 	va_end(ap);
-	err->internal = true;
+	if (err)
+		err->internal = true;
 	return code;
 }
 

@@ -66,6 +66,14 @@ int yc_err_set(yc_err *err, int code, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
+ * A conflict with the current state: YC_ECONFLICT on field (usually
+ * "state"), with err->state set to state (what the reply's "state" names)
+ * and the message from fmt. Returns YC_ECONFLICT.
+ */
+int yc_err_conflict(yc_err *err, const char *field, const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
  * yc_err_set for a message meant for operators, such as the store's own
  * words ("postgres: ERROR: …"): logs and the command line show it, an HTTP
  * reply gives the code's own message instead.

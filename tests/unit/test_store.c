@@ -367,3 +367,35 @@ Test(pipeline, deferred_audit_follows_savepoints, .init = open_fresh, .fini = cl
 	cr_assert_eq(db_col_int(st, 0), 0);
 	db_done(st);
 }
+
+/* db_get: one row into named outputs; no row leaves them as they were. */
+Test(db_get, reads_one_row_into_named_outputs, .init = open_fresh, .fini = close_fresh)
+{
+	yc_err err;
+	cr_assert_eq(db_exec(d, "CREATE TABLE t (a INTEGER, b TEXT, c INTEGER)", &err), 0);
+	cr_assert_eq(db_run(d, &err, "INSERT INTO t VALUES (?, ?, NULL)", "is", (int64_t)42,
+			    "hello world"),
+		     0);
+	int64_t a = 0, c = 7;
+	int n = 0;
+	bool has_b = false, has_c = true;
+	char b[6];
+	cr_assert_eq(db_get(d, &err, "SELECT a, b, c, a, b, c FROM t WHERE a = ?", "i", "itIn-b",
+			    (int64_t)42, &a, b, sizeof(b), &c, &n, &has_c),
+		     DB_ROW);
+	cr_assert_eq(a, 42);
+	cr_assert_str_eq(b, "hello"); /* truncated to the buffer */
+	cr_assert_eq(c, 7);	      /* NULL leaves an 'I' as it was */
+	cr_assert_eq(n, 42);
+	cr_assert_not(has_c);
+	cr_assert_eq(db_get(d, &err, "SELECT b IS NOT NULL FROM t WHERE b = ?", "s", "b",
+			    "hello world", &has_b),
+		     DB_ROW);
+	cr_assert(has_b);
+	a = -1;
+	cr_assert_eq(db_get(d, &err, "SELECT a FROM t WHERE a = ?", "i", "i", (int64_t)1, &a),
+		     DB_DONE);
+	cr_assert_eq(a, -1);
+	cr_assert_lt(db_get(d, &err, "SELECT nonsense FROM t", "", "i", &a), 0);
+	cr_assert(err.message[0]);
+}

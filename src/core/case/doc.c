@@ -159,9 +159,8 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 		      : !strcmp(kind, "correction") ? had_action(d, no, "request_correction")
 						    : had_action(d, no, "accept_with_deficiencies");
 	if (!issued) {
-		rc = yc_err_set(err, YC_ECONFLICT, "kind", "no %s was issued for this case", kind);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", case_state_name(row.state));
+		rc = yc_err_conflict(err, "kind", case_state_name(row.state),
+				     "no %s was issued for this case", kind);
 		goto out;
 	}
 	char dept[200] = "";

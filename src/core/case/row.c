@@ -270,10 +270,8 @@ int case_row_store(db *d, struct case_row *row, int64_t now_ms, yc_err *err)
 	if (db_step(chk, err) == DB_ROW)
 		db_col_copy(chk, 0, now_state, sizeof(now_state));
 	db_done(chk);
-	rc = yc_err_set(err, YC_ECONFLICT, "state",
-			"the case was changed by someone else; it is now %s", now_state);
-	if (err)
-		snprintf(err->state, sizeof(err->state), "%s", now_state);
+	rc = yc_err_conflict(err, "state", now_state,
+			     "the case was changed by someone else; it is now %s", now_state);
 	return rc;
 }
 

@@ -291,22 +291,13 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	if (rc < 0)
 		return rc;
 	int64_t total = 0, accepted = 0, closed = 0, open = 0;
-	st = db_prepare(
-		d,
+	rc = db_get(
+		d, err,
 		"SELECT COUNT(*), SUM(CASE WHEN accepted_ms IS NOT NULL THEN 1 ELSE 0 END),"
 		" SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
 		" SUM(CASE WHEN state IN ('accepted', 'suspended', 'returned') THEN 1 ELSE 0 END)"
 		" FROM cases",
-		err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		total = db_col_int(st, 0);
-		accepted = db_col_int(st, 1);
-		closed = db_col_int(st, 2);
-		open = db_col_int(st, 3);
-	}
-	db_done(st);
+		"", "IIII", &total, &accepted, &closed, &open);
 	if (rc < 0)
 		return rc;
 	yc_buf_addf(out,
@@ -577,9 +568,7 @@ int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *act
 	const struct lc_table *lc = &case_post_check_lifecycle;
 	const struct lc_row *row = lc_find(lc, lc_state(lc, state), PA_COMPLETE);
 	if (!row) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "the post-check is %s already", state);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", state);
+		rc = yc_err_conflict(err, "state", state, "the post-check is %s already", state);
 		return rc;
 	}
 	const char *next = lc_state_name(lc, !strcmp(result, "passed") ? row->to : row->alt);

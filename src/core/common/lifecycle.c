@@ -44,9 +44,7 @@ const char *lc_action_name(const struct lc_table *t, int action)
 
 int lc_refuse(const struct lc_table *t, int from, int action, yc_err *err)
 {
-	int rc = yc_err_set(err, YC_ECONFLICT, "state", "a %s %s cannot %s", lc_state_name(t, from),
-			    t->name, lc_action_name(t, action));
-	if (err)
-		snprintf(err->state, sizeof(err->state), "%s", lc_state_name(t, from));
+	int rc = yc_err_conflict(err, "state", lc_state_name(t, from), "a %s %s cannot %s",
+				 lc_state_name(t, from), t->name, lc_action_name(t, action));
 	return rc;
 }

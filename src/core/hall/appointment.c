@@ -57,30 +57,19 @@ int hall_parse_hhmm(const char *s, int *min)
 static int slot_taken(db *d, const char *category, const char *day, const char *slot, int64_t *n,
 		      yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "SELECT COUNT(*) FROM appointments WHERE category = ? AND day = ?"
-				 " AND slot = ? AND state IN ('booked', 'checked_in')",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, category);
-	db_bind_text(st, 2, day);
-	db_bind_text(st, 3, slot);
-	int rc = db_step(st, err);
-	*n = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
+	*n = 0;
+	int rc = db_get(d, err,
+			"SELECT COUNT(*) FROM appointments WHERE category = ? AND day = ?"
+			" AND slot = ? AND state IN ('booked', 'checked_in')",
+			"sss", "i", category, day, slot, n);
 	return rc < 0 ? rc : 0;
 }
 
 static int64_t category_capacity(db *d, const char *category)
 {
-	db_stmt *st =
-		db_prepare(d, "SELECT slot_capacity FROM hall_categories WHERE code = ?", NULL);
-	if (!st)
-		return -1;
-	db_bind_text(st, 1, category);
-	int64_t cap = db_step(st, NULL) == DB_ROW ? db_col_int(st, 0) : -1;
-	db_done(st);
+	int64_t cap = -1;
+	db_get(d, NULL, "SELECT slot_capacity FROM hall_categories WHERE code = ?", "s", "i",
+	       category, &cap);
 	return cap;
 }
 
@@ -232,16 +221,12 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 				  c->penalty_misses, t);
 	}
 	/* a limit per person and day */
-	st = db_prepare(d,
-			"SELECT COUNT(*) FROM appointments WHERE user_id = ? AND day = ?"
-			" AND state IN ('booked', 'checked_in')",
-			err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_int(st, 1, u->id);
-	db_bind_text(st, 2, date);
-	int64_t mine = db_step(st, err) == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
+	int64_t mine = 0;
+	if ((rc = db_get(d, err,
+			 "SELECT COUNT(*) FROM appointments WHERE user_id = ? AND day = ?"
+			 " AND state IN ('booked', 'checked_in')",
+			 "is", "i", u->id, date, &mine)) < 0)
+		return rc;
 	if (mine >= c->daily_limit)
 		return yc_err_set(err, YC_EINVAL, "date", "at most %d appointment(s) a day",
 				  c->daily_limit);
@@ -249,9 +234,7 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 	if ((rc = slot_taken(d, category, date, slot, &taken, err)))
 		return rc;
 	if (taken >= cap) {
-		rc = yc_err_set(err, YC_ECONFLICT, "slot", "the %s slot is full", slot);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "full");
+		rc = yc_err_conflict(err, "slot", "full", "the %s slot is full", slot);
 		return rc;
 	}
 	/* the id is the check-in code: 10 characters that are hard to guess */
@@ -284,24 +267,12 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	int lrc = hall_lock(d, err);
 	if (lrc)
 		return lrc;
-	db_stmt *st = db_prepare(d,
-				 "SELECT user_id, category, day, slot, state FROM appointments"
-				 " WHERE id = ?",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, id);
-	int rc = db_step(st, err);
 	int64_t owner = 0;
 	char category[4] = "", day[16] = "", slot[8] = "", state[16] = "";
-	if (rc == DB_ROW) {
-		owner = db_col_int(st, 0);
-		db_col_copy(st, 1, category, sizeof(category));
-		db_col_copy(st, 2, day, sizeof(day));
-		db_col_copy(st, 3, slot, sizeof(slot));
-		db_col_copy(st, 4, state, sizeof(state));
-	}
-	db_done(st);
+	int rc = db_get(d, err,
+			"SELECT user_id, category, day, slot, state FROM appointments WHERE id = ?",
+			"s", "itttt", id, &owner, category, sizeof(category), day, sizeof(day),
+			slot, sizeof(slot), state, sizeof(state));
 	if (rc < 0)
 		return rc;
 	if (rc == DB_DONE)
@@ -319,11 +290,9 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 		if (!is_owner)
 			return yc_err_set(err, YC_EFORBIDDEN, "id", "only its holder cancels it");
 		if (!row || slot_ms <= now) {
-			rc = yc_err_set(
-				err, YC_ECONFLICT, "state",
+			rc = yc_err_conflict(
+				err, "state", state,
 				"only a booked appointment before its slot can be cancelled");
-			if (err)
-				snprintf(err->state, sizeof(err->state), "%s", state);
 			return rc;
 		}
 		if ((rc = db_run(d, err,
@@ -338,9 +307,7 @@ int hall_appointment_act(db *d, const struct hall_ctx *c, const yc_user *u, cons
 	if (u && u->role == ROLE_APPLICANT && !is_owner)
 		return yc_err_set(err, YC_ENOTFOUND, "id", "no appointment %s", id);
 	if (!row) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "the appointment is %s", state);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", state);
+		rc = yc_err_conflict(err, "state", state, "the appointment is %s", state);
 		return rc;
 	}
 	if (now < slot_ms - (int64_t)c->checkin_before_min * 60000 ||

@@ -350,10 +350,8 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 			return yc_err_set(err, YC_EFORBIDDEN, "no",
 					  "%s may not sign in at window %d", u->username, no);
 		if (w.staff[0] && strcmp(w.staff, u->username)) {
-			rc = yc_err_set(err, YC_ECONFLICT, "no", "%s is signed in at window %d",
-					w.staff, no);
-			if (err)
-				snprintf(err->state, sizeof(err->state), "%s", w.state);
+			rc = yc_err_conflict(err, "no", w.state, "%s is signed in at window %d",
+					     w.staff, no);
 			return rc;
 		}
 	} else {
@@ -365,9 +363,7 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 	}
 	const struct lc_row *row = lc_find(lc, lc_state(lc, w.state), a);
 	if (!row) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "window %d is %s", no, w.state);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", w.state);
+		rc = yc_err_conflict(err, "state", w.state, "window %d is %s", no, w.state);
 		return rc;
 	}
 	/* one window at a time: a sign-in leaves any other */

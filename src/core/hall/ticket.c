@@ -132,38 +132,23 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	 * tickets are expired by the ticket-expiry job, so no day test is needed.
 	 */
 	bool green = !strcmp(t->priority, "green");
-	db_stmt *st =
-		db_prepare(d,
-			   "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
-			   " AND priority = 'green' AND issued_ms < ?",
-			   err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, t->category);
-	db_bind_int(st, 2, green ? t->issued_ms : INT64_MAX);
-	int rc = db_step(st, err);
-	if (rc == DB_ROW)
-		*ahead = (int)db_col_int(st, 0);
-	db_done(st);
+	int rc = db_get(d, err,
+			"SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+			" AND priority = 'green' AND issued_ms < ?",
+			"si", "n", t->category, green ? t->issued_ms : INT64_MAX, ahead);
 	if (rc < 0)
 		return rc;
 	if (!green) {
-		st = db_prepare(
-			d,
-			"SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
-			" AND priority IN ('appointment', 'normal') AND issued_ms < ?",
-			err);
-		if (!st)
-			return err ? err->code : YC_EINTERNAL;
-		db_bind_text(st, 1, t->category);
-		db_bind_int(st, 2, t->issued_ms);
-		if ((rc = db_step(st, err)) == DB_ROW)
-			*ahead += (int)db_col_int(st, 0);
-		db_done(st);
+		int normal = 0;
+		rc = db_get(d, err,
+			    "SELECT COUNT(*) FROM tickets WHERE state = 'waiting' AND category = ?"
+			    " AND priority IN ('appointment', 'normal') AND issued_ms < ?",
+			    "si", "n", t->category, t->issued_ms, &normal);
 		if (rc < 0)
 			return rc;
+		*ahead += normal;
 	}
-	st = db_prepare(d, "SELECT categories FROM hall_windows WHERE state = 'open'", err);
+	db_stmt *st = db_prepare(d, "SELECT categories FROM hall_windows WHERE state = 'open'", err);
 	if (!st)
 		return err ? err->code : YC_EINTERNAL;
 	while ((rc = db_step(st, err)) == DB_ROW)
@@ -173,33 +158,20 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	if (rc < 0)
 		return rc;
 	/* recent service times: the last 20 finished in the category, else its default */
-	st = db_prepare(
-		d,
-		"SELECT AVG(finished_ms - started_ms) FROM (SELECT finished_ms, started_ms FROM"
-		" tickets WHERE category = ? AND state = 'done' AND started_ms IS NOT NULL"
-		" ORDER BY finished_ms DESC LIMIT 20) recent",
-		err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, t->category);
-	bool have = false;
-	if ((rc = db_step(st, err)) == DB_ROW && !db_col_null(st, 0)) {
-		*avg_s = db_col_int(st, 0) / 1000;
-		have = true;
-	}
-	db_done(st);
+	int64_t avg_ms = -1;
+	rc = db_get(d, err,
+		    "SELECT AVG(finished_ms - started_ms) FROM (SELECT finished_ms, started_ms FROM"
+		    " tickets WHERE category = ? AND state = 'done' AND started_ms IS NOT NULL"
+		    " ORDER BY finished_ms DESC LIMIT 20) recent",
+		    "s", "I", t->category, &avg_ms);
 	if (rc < 0)
 		return rc;
-	if (!have) {
-		st = db_prepare(d, "SELECT default_service_s FROM hall_categories WHERE code = ?",
-				err);
-		if (!st)
-			return err ? err->code : YC_EINTERNAL;
-		db_bind_text(st, 1, t->category);
-		if (db_step(st, NULL) == DB_ROW)
-			*avg_s = db_col_int(st, 0);
-		db_done(st);
-	}
+	if (avg_ms >= 0)
+		*avg_s = avg_ms / 1000;
+	else if ((rc = db_get(d, err,
+			      "SELECT default_service_s FROM hall_categories WHERE code = ?", "s",
+			      "i", t->category, avg_s)) < 0)
+		return rc;
 	return 0;
 }
 
@@ -267,41 +239,26 @@ int hall_ticket_json(db *d, const struct hall_ctx *c, const yc_user *u, const ch
 
 static int next_number(db *d, const char *day, const char *category, int64_t *seq, yc_err *err)
 {
-	db_stmt *st = db_prepare(
-		d,
-		"INSERT INTO ticket_numbers (day, category, last) VALUES (?, ?, 1)"
-		" ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1"
-		" RETURNING last",
-		err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, day);
-	db_bind_text(st, 2, category);
-	int rc = db_step(st, err);
-	*seq = rc == DB_ROW ? db_col_int(st, 0) : 0;
-	db_done(st);
+	*seq = 0;
+	int rc = db_get(d, err,
+			"INSERT INTO ticket_numbers (day, category, last) VALUES (?, ?, 1)"
+			" ON CONFLICT (day, category) DO UPDATE SET last = ticket_numbers.last + 1"
+			" RETURNING last",
+			"ss", "i", day, category, seq);
 	return rc < 0 ? rc : 0;
 }
 
 /* Zone and floor of a category (for events). */
 static int category_place(db *d, const char *category, int *floor, char zone[16], yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "SELECT z.floor, z.code FROM hall_categories c JOIN hall_zones z"
-				 " ON z.code = c.zone WHERE c.code = ?",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, category);
-	int rc = db_step(st, err);
-	if (rc == DB_ROW) {
-		*floor = (int)db_col_int(st, 0);
-		db_col_copy(st, 1, zone, 16);
+	int rc = db_get(d, err,
+			"SELECT z.floor, z.code FROM hall_categories c JOIN hall_zones z"
+			" ON z.code = c.zone WHERE c.code = ?",
+			"s", "nt", category, floor, zone, (size_t)16);
+	if (rc == DB_ROW)
 		rc = 0;
-	} else if (rc == DB_DONE) {
+	else if (rc == DB_DONE)
 		rc = yc_err_set(err, YC_EINVAL, "category", "no category %s", category);
-	}
-	db_done(st);
 	return rc;
 }
 
@@ -318,25 +275,15 @@ int hall_issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *ca
 	if (rc)
 		return rc;
 	/* one waiting ticket per person and category */
-	db_stmt *st = db_prepare(d,
-				 "SELECT number FROM tickets WHERE holder = ? AND category = ?"
-				 " AND state IN ('waiting', 'called')",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, holder);
-	db_bind_text(st, 2, category);
 	char held[16] = "";
-	if ((rc = db_step(st, err)) == DB_ROW)
-		db_col_copy(st, 0, held, sizeof(held));
-	db_done(st);
-	if (rc < 0)
+	if ((rc = db_get(d, err,
+			 "SELECT number FROM tickets WHERE holder = ? AND category = ?"
+			 " AND state IN ('waiting', 'called')",
+			 "ss", "t", holder, category, held, sizeof(held))) < 0)
 		return rc;
 	if (held[0]) {
-		rc = yc_err_set(err, YC_ECONFLICT, "category",
-				"you hold ticket %s in this category already", held);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "waiting");
+		rc = yc_err_conflict(err, "category", "waiting",
+				     "you hold ticket %s in this category already", held);
 		return rc;
 	}
 	char day[16], compact[9];
@@ -353,7 +300,7 @@ int hall_issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *ca
 	yc_random_hex(key, 16);
 	yc_sha256_hex(key, strlen(key), t.secret_hash);
 	int64_t now = hall_now_of(c);
-	st = db_prepare(
+	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO tickets (id, day, category, number, priority, reason, channel, holder,"
 		" secret_hash, state, issued_ms, appointment, slot_ms) VALUES (?, ?, ?, ?, ?, ?, ?,"
@@ -536,35 +483,22 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 		return yc_err_set(err, YC_EFORBIDDEN, "no", "you are not signed in at window %d",
 				  no);
 	if (strcmp(w.state, "open")) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "window %d is %s", no, w.state);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", w.state);
+		rc = yc_err_conflict(err, "state", w.state, "window %d is %s", no, w.state);
 		return rc;
 	}
 	/* a window serves one person at a time */
-	db_stmt *st =
-		db_prepare(d,
-			   "SELECT number, state FROM tickets WHERE window_no = ? AND state IN"
-			   " ('called', 'serving')",
-			   err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_int(st, 1, no);
 	char busy[16] = "", busy_state[16] = "";
-	if ((rc = db_step(st, err)) == DB_ROW) {
-		db_col_copy(st, 0, busy, sizeof(busy));
-		db_col_copy(st, 1, busy_state, sizeof(busy_state));
-	}
-	db_done(st);
-	if (rc < 0)
+	if ((rc = db_get(d, err,
+			 "SELECT number, state FROM tickets WHERE window_no = ? AND state IN"
+			 " ('called', 'serving')",
+			 "i", "tt", (int64_t)no, busy, sizeof(busy), busy_state,
+			 sizeof(busy_state))) < 0)
 		return rc;
 	if (busy[0]) {
-		rc = yc_err_set(
-			err, YC_ECONFLICT, "state",
+		rc = yc_err_conflict(
+			err, "state", busy_state,
 			"ticket %s is %s at this window: finish it or mark it a no-show first",
 			busy, busy_state);
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", busy_state);
 		return rc;
 	}
 	char day[16];
@@ -598,11 +532,12 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 			*none = true;
 			return 0;
 		}
-		st = db_prepare(d,
-				"UPDATE tickets SET state = 'called', window_no = ?, called_ms = ?,"
-				" staff = ?, target_window = NULL, version = version + 1"
-				" WHERE id = ? AND state = 'waiting' RETURNING 1",
-				err);
+		db_stmt *st = db_prepare(
+			d,
+			"UPDATE tickets SET state = 'called', window_no = ?, called_ms = ?,"
+			" staff = ?, target_window = NULL, version = version + 1"
+			" WHERE id = ? AND state = 'waiting' RETURNING 1",
+			err);
 		if (!st)
 			return err ? err->code : YC_EINTERNAL;
 		db_bind_int(st, 1, no);
@@ -668,14 +603,12 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 	} else if (!row) {
 		rc = lc_refuse(lc, state, a, err);
 	} else {
-		next = lc_state_name(lc, a == TA_RECALL && t.recalls + 1 > c->max_recalls ? row->alt
-											: row->to);
+		next = lc_state_name(
+			lc, a == TA_RECALL && t.recalls + 1 > c->max_recalls ? row->alt : row->to);
 		assert(lc_state(lc, next) >= 0);
 	}
 	if (!rc && a == TA_REQUEUE && t.requeued) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "a ticket is put back once only");
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", from);
+		rc = yc_err_conflict(err, "state", from, "a ticket is put back once only");
 	}
 	if (!rc && a == TA_FINISH) {
 		const cJSON *list = cJSON_GetObjectItemCaseSensitive(body, "cases");
@@ -771,10 +704,7 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 	if (rc < 0)
 		return rc;
 	if (!changed) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state",
-				"the ticket was changed by someone else");
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", from);
+		rc = yc_err_conflict(err, "state", from, "the ticket was changed by someone else");
 		return rc;
 	}
 	int floor = w.floor;
