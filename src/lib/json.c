@@ -221,6 +221,40 @@ static const char *yc_jtype_name(yc_jtype t)
 	return names[t];
 }
 
+/* "'level' must be one of: district, town, village", the field named by path. */
+static int not_one_of(const char *path, const char *const *set, yc_err *err)
+{
+	char list[200] = "";
+	size_t n = 0;
+	for (const char *const *v = set; *v && n < sizeof(list); v++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s", v == set ? "" : ", ", *v);
+	return yc_err_set(err, YC_EINVAL, path, "'%s' must be one of: %s", path, list);
+}
+
+/* A field's declared values: one of a set, or within a range. */
+static int check_values(const cJSON *m, const yc_jfield *f, yc_err *err)
+{
+	if (f->one_of && f->type == YC_JT_STRING && !yc_one_of(m->valuestring, f->one_of))
+		return not_one_of(f->name, f->one_of, err);
+	if (f->one_of && f->type == YC_JT_ARRAY) {
+		int i = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach (e, m) {
+			if (!cJSON_IsString(e) || !yc_one_of(e->valuestring, f->one_of)) {
+				char path[80];
+				snprintf(path, sizeof(path), "%s[%d]", f->name, i);
+				return not_one_of(path, f->one_of, err);
+			}
+			i++;
+		}
+	}
+	if (f->max > f->min && (f->type == YC_JT_INT || f->type == YC_JT_NUMBER) &&
+	    (m->valuedouble < (double)f->min || m->valuedouble > (double)f->max))
+		return yc_err_set(err, YC_EINVAL, f->name, "'%s' must be from %lld to %lld",
+				  f->name, (long long)f->min, (long long)f->max);
+	return 0;
+}
+
 int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err *err)
 {
 	if (!cJSON_IsObject(obj))
@@ -250,6 +284,9 @@ int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err 
 		    (size_t)cJSON_GetArraySize(m) > f->max_len)
 			return yc_err_set(err, YC_EINVAL, f->name, "'%s' has more than %zu items",
 					  f->name, f->max_len);
+		int rc = check_values(m, f, err);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < nspec; i++) {
 		if (!spec[i].required)

@@ -28,11 +28,20 @@ typedef enum yc_jtype {
 	YC_JT_ANY,
 } yc_jtype;
 
+/*
+ * One field of a JSON object's spec. The first four are positional; the
+ * rest are named where a field has them:
+ *   {"level", YC_JT_STRING, true, 16, .one_of = levels}
+ *   {"visits", YC_JT_INT, true, 0, .min = 0, .max = 10}
+ */
 typedef struct yc_jfield {
 	const char *name;
 	yc_jtype type;
 	bool required;
-	size_t max_len; /* strings: bytes; arrays: items; 0 = no limit */
+	size_t max_len;		   /* strings: bytes; arrays: items; 0 = no limit */
+	const char *const *one_of; /* strings, or each item of an array: the values allowed
+				      (NULL-terminated); NULL = any */
+	int64_t min, max;	   /* integers and numbers: the range allowed, when max > min */
 } yc_jfield;
 
 /* Returns true when s[0..n) is valid UTF-8; otherwise sets *bad to the offset. */

@@ -93,6 +93,38 @@ Test(json, declared_fields_only)
 	}
 }
 
+/* A spec's declared values: one of a set (a string, or each item of an array) and ranges. */
+Test(json, declared_values_and_ranges)
+{
+	static const char *const sizes[] = {"small", "large", NULL};
+	static const yc_jfield spec[] = {
+		{"size", YC_JT_STRING, false, 16, .one_of = sizes},
+		{"sizes", YC_JT_ARRAY, false, 4, .one_of = sizes},
+		{"days", YC_JT_INT, false, 0, .min = 1, .max = 60},
+		{"amount", YC_JT_NUMBER, false, 0, .min = 0, .max = 1000},
+		{"free", YC_JT_INT, false, 0},
+	};
+	const char *cases[][2] = {
+		{"{\"size\":\"small\",\"sizes\":[\"large\"],\"days\":60,\"amount\":0.5,\"free\":-9}", ""},
+		{"{\"size\":\"medium\"}", "size"},
+		{"{\"sizes\":[\"small\",\"huge\"]}", "sizes[1]"},
+		{"{\"sizes\":[\"small\",3]}", "sizes[1]"},
+		{"{\"days\":0}", "days"},
+		{"{\"days\":61}", "days"},
+		{"{\"amount\":-0.01}", "amount"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cJSON *j = NULL;
+		yc_err err;
+		yc_err_clear(&err);
+		cr_assert_eq(yc_json_parse(cases[i][0], strlen(cases[i][0]), &j, NULL), 0);
+		int rc = yc_json_check(j, spec, sizeof(spec) / sizeof(spec[0]), &err);
+		cr_assert_eq(rc, i == 0 ? 0 : YC_EINVAL, "case %zu: %s", i, err.message);
+		cr_assert_str_eq(err.field, cases[i][1], "case %zu", i);
+		cJSON_Delete(j);
+	}
+}
+
 Test(json, escaping_writer)
 {
 	yc_buf b;

@@ -20,98 +20,66 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+static const char *const return_targets[] = {"previous", "applicant", NULL};
+
+/* Each action's body: its fields, their types, sizes, values and ranges. */
+#define F(...) ((const yc_jfield[]){__VA_ARGS__})
+#define BODY(...) {F(__VA_ARGS__), sizeof(F(__VA_ARGS__)) / sizeof(yc_jfield)}
+static const struct action_body {
+	const yc_jfield *spec;
+	size_t n;
+} action_bodies[CA_NACTIONS] = {
+	[CA_ACCEPT] = BODY({"note", YC_JT_STRING, false, 500}),
+	[CA_ACCEPT_DEFICIENT] = BODY({"missing", YC_JT_ARRAY, true, 100},
+				     {"days", YC_JT_INT, false, 0, .min = 1, .max = 60},
+				     {"note", YC_JT_STRING, false, 500}),
+	[CA_REQUEST_CORRECTION] = BODY({"reason", YC_JT_STRING, true, 1000},
+				       {"days", YC_JT_INT, false, 0, .min = 1, .max = 60}),
+	[CA_REFUSE] = BODY({"reason", YC_JT_STRING, true, 1000}),
+	[CA_SUPPLEMENT] = BODY({"materials", YC_JT_ARRAY, false, 100},
+			       {"form", YC_JT_OBJECT, false, 0}, {"note", YC_JT_STRING, false, 500}),
+	[CA_WITHDRAW] = BODY({"reason", YC_JT_STRING, false, 1000}),
+	[CA_ASSIGN] = BODY({"assignee", YC_JT_STRING, true, 39},
+			   {"reason", YC_JT_STRING, true, 1000}),
+	[CA_CLAIM] = BODY({"note", YC_JT_STRING, false, 500}),
+	[CA_APPROVE] = BODY({"opinion", YC_JT_STRING, false, 1000}),
+	[CA_RETURN] = BODY({"to", YC_JT_STRING, true, 16, .one_of = return_targets},
+			   {"reason", YC_JT_STRING, true, 1000},
+			   {"materials", YC_JT_ARRAY, false, 100}),
+	[CA_DENY] = BODY({"reason", YC_JT_STRING, true, 1000}),
+	[CA_SUSPEND] = BODY({"type", YC_JT_STRING, true, 16, .one_of = case_special_procedures},
+			    {"reason", YC_JT_STRING, true, 1000}),
+	[CA_RESUME] = BODY({"note", YC_JT_STRING, false, 500}),
+	[CA_CHOOSE_DELIVERY] = BODY({"mode", YC_JT_STRING, true, 16},
+				    {"address", YC_JT_STRING, false, 300},
+				    {"tracking_no", YC_JT_STRING, false, 40}),
+	[CA_DELIVER] = BODY({"mode", YC_JT_STRING, false, 16},
+			    {"address", YC_JT_STRING, false, 300},
+			    {"tracking_no", YC_JT_STRING, false, 40}),
+	[CA_CLOSE] = BODY({"pickup_code", YC_JT_STRING, false, 16}),
+	[CA_LAPSE] = BODY({"note", YC_JT_STRING, false, 500}),
+};
+#undef BODY
+#undef F
+
 int case_action_check(enum case_action a, const cJSON *body, yc_err *err)
 {
-	static const yc_jfield none[] = {{"note", YC_JT_STRING, false, 500}};
-	static const yc_jfield reason[] = {{"reason", YC_JT_STRING, true, 1000}};
-	static const yc_jfield deficient[] = {
-		{"missing", YC_JT_ARRAY, true, 100},
-		{"days", YC_JT_INT, false, 0},
-		{"note", YC_JT_STRING, false, 500},
-	};
-	static const yc_jfield correction[] = {
-		{"reason", YC_JT_STRING, true, 1000},
-		{"days", YC_JT_INT, false, 0},
-	};
-	static const yc_jfield supplement[] = {
-		{"materials", YC_JT_ARRAY, false, 100},
-		{"form", YC_JT_OBJECT, false, 0},
-		{"note", YC_JT_STRING, false, 500},
-	};
-	static const yc_jfield assign[] = {
-		{"assignee", YC_JT_STRING, true, 39},
-		{"reason", YC_JT_STRING, true, 1000},
-	};
-	static const yc_jfield approve[] = {{"opinion", YC_JT_STRING, false, 1000}};
-	static const yc_jfield ret[] = {
-		{"to", YC_JT_STRING, true, 16},
-		{"reason", YC_JT_STRING, true, 1000},
-		{"materials", YC_JT_ARRAY, false, 100},
-	};
-	static const yc_jfield suspend[] = {
-		{"type", YC_JT_STRING, true, 16},
-		{"reason", YC_JT_STRING, true, 1000},
-	};
-	static const yc_jfield delivery[] = {
-		{"mode", YC_JT_STRING, true, 16},
-		{"address", YC_JT_STRING, false, 300},
-		{"tracking_no", YC_JT_STRING, false, 40},
-	};
-	static const yc_jfield deliver[] = {
-		{"mode", YC_JT_STRING, false, 16},
-		{"address", YC_JT_STRING, false, 300},
-		{"tracking_no", YC_JT_STRING, false, 40},
-	};
-	static const yc_jfield close[] = {{"pickup_code", YC_JT_STRING, false, 16}};
-#define SPEC(s) s, sizeof(s) / sizeof(s[0])
-	const yc_jfield *spec = none;
-	size_t n = 1;
-	switch (a) {
-	case CA_REFUSE:
-	case CA_DENY:
-	case CA_WITHDRAW: spec = reason, n = 1; break;
-	case CA_ACCEPT_DEFICIENT: spec = deficient, n = 3; break;
-	case CA_REQUEST_CORRECTION: spec = correction, n = 2; break;
-	case CA_SUPPLEMENT: spec = supplement, n = 3; break;
-	case CA_ASSIGN: spec = assign, n = 2; break;
-	case CA_APPROVE: spec = approve, n = 1; break;
-	case CA_RETURN: spec = ret, n = 3; break;
-	case CA_SUSPEND: spec = suspend, n = 2; break;
-	case CA_CHOOSE_DELIVERY: spec = delivery, n = 3; break;
-	case CA_DELIVER: spec = deliver, n = 3; break;
-	case CA_CLOSE: spec = close, n = 1; break;
-	default: break;
-	}
-#undef SPEC
-	if (a == CA_WITHDRAW) {
-		static const yc_jfield w[] = {{"reason", YC_JT_STRING, false, 1000}};
-		spec = w, n = 1;
-	}
+	if ((int)a < 0 || a >= CA_NACTIONS)
+		return yc_err_set(err, YC_EINVAL, "action", "no such action");
+	const struct action_body *spec = &action_bodies[a];
 	cJSON *empty = NULL;
 	if (!body)
 		body = empty = cJSON_CreateObject();
-	int rc = yc_json_check(body, spec, n, err);
+	int rc = yc_json_check(body, spec->spec, spec->n, err);
+	/* a required reason says something */
 	const char *r = yc_json_str(body, "reason");
-	if (!rc &&
-	    (a == CA_REFUSE || a == CA_DENY || a == CA_REQUEST_CORRECTION || a == CA_ASSIGN ||
-	     a == CA_RETURN || a == CA_SUSPEND) &&
-	    (!r || !*r))
-		rc = yc_err_set(err, YC_EINVAL, "reason", "a reason is required");
-	if (!rc && a == CA_RETURN && strcmp(yc_json_str(body, "to"), "previous") &&
-	    strcmp(yc_json_str(body, "to"), "applicant"))
-		rc = yc_err_set(err, YC_EINVAL, "to", "to must be previous or applicant");
+	for (size_t i = 0; !rc && i < spec->n; i++)
+		if (spec->spec[i].required && !strcmp(spec->spec[i].name, "reason") && !*r)
+			rc = yc_err_set(err, YC_EINVAL, "reason", "a reason is required");
 	if (!rc && a == CA_RETURN && !strcmp(yc_json_str(body, "to"), "previous") &&
 	    cJSON_GetObjectItemCaseSensitive(body, "materials"))
 		rc = yc_err_set(err, YC_EINVAL, "materials",
 				"materials are named only when returning to the applicant");
-	if (!rc && a == CA_SUSPEND &&
-	    !yc_one_of(yc_json_str(body, "type"), case_special_procedures))
-		rc = yc_err_set(err, YC_EINVAL, "type",
-				"type must be hearing, inspection, testing, appraisal or "
-				"expert_review");
-	int64_t days = yc_json_int(body, "days", 5);
-	if (!rc && (days < 1 || days > 60))
-		rc = yc_err_set(err, YC_EINVAL, "days", "days must be from 1 to 60");
 	cJSON_Delete(empty);
 	return rc;
 }
@@ -156,20 +124,15 @@ static int create_post_check(db *d, const struct case_ctx *c, const struct case_
 			 " VALUES (?, ?, ?, 'open', ?)",
 			 "sssi", row->no, row->department, due, case_now_ms(c))))
 		return rc;
-	db_stmt *st =
-		db_prepare(d,
-			   "SELECT username FROM users WHERE role = 'approver' AND department = ?"
-			   " AND disabled = 0 ORDER BY id LIMIT 1",
-			   err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, row->department);
-	char to[64] = "";
-	if (db_step(st, NULL) == DB_ROW)
-		snprintf(to, sizeof(to), "user:%s", db_col_text(st, 0));
-	db_done(st);
-	if (!to[0])
+	char who[40] = "", to[64];
+	if ((rc = db_get(d, err,
+			 "SELECT username FROM users WHERE role = 'approver' AND department = ?"
+			 " AND disabled = 0 ORDER BY id LIMIT 1",
+			 "s", "t", row->department, who, sizeof(who))) < 0)
+		return rc;
+	if (!who[0])
 		return 0;
+	snprintf(to, sizeof(to), "user:%s", who);
 	char text[512];
 	snprintf(text, sizeof(text), "【一窗】告知承诺办件%s需在%s前完成核查", row->no, due);
 	return notify_queue(d, "sms", to, text, err);
@@ -389,16 +352,10 @@ static int do_supplement(db *d, const yc_user *actor, struct case_row *row, cons
 static int do_assign(db *d, struct case_row *row, const cJSON *body, yc_err *err)
 {
 	const char *who = yc_json_str(body, "assignee");
-	db_stmt *st = db_prepare(d,
-				 "SELECT 1 FROM users WHERE username = ? AND role = 'approver'"
-				 " AND department = ? AND disabled = 0",
-				 err);
-	if (!st)
-		return err ? err->code : YC_EINTERNAL;
-	db_bind_text(st, 1, who);
-	db_bind_text(st, 2, row->step_department);
-	int rc = db_step(st, err);
-	db_done(st);
+	int rc = db_get(d, err,
+			"SELECT 1 FROM users WHERE username = ? AND role = 'approver'"
+			" AND department = ? AND disabled = 0",
+			"ss", "", who, row->step_department);
 	if (rc < 0)
 		return rc;
 	if (rc != DB_ROW)
@@ -489,10 +446,9 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	if ((rc = case_may_view(&row, actor, err)))
 		goto out;
 	if (!t) {
-		rc = yc_err_set(err, YC_ECONFLICT, "state", "a case that is %s cannot %s",
-				case_state_name(row.state), case_action_name(a));
-		if (err)
-			snprintf(err->state, sizeof(err->state), "%s", case_state_name(row.state));
+		rc = yc_err_conflict(err, "state", case_state_name(row.state),
+				     "a case that is %s cannot %s", case_state_name(row.state),
+				     case_action_name(a));
 		goto out;
 	}
 	if (!(t->roles & actor->role)) {

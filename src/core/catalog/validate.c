@@ -28,6 +28,7 @@ static const char *const field_types[] = {"text",     "number",	   "date",  "sel
 static const char *const step_roles[] = {"approver", "clerk", "supervisor", NULL};
 static const char *const assignment_rules[] = {"random", "round_robin", "manual", NULL};
 static const char *const delivery_modes[] = {"window", "mail", "electronic", NULL};
+static const char *const item_statuses[] = {"active", "retired", NULL};
 
 int catalog_enum_field(const cJSON *o, const char *name, const char *path, const char *const *set,
 		       bool required, yc_err *err)
@@ -88,13 +89,13 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"name", YC_JT_STRING, true, 300},
 		{"department", YC_JT_STRING, true, 31},
 		{"department_name", YC_JT_STRING, false, 200},
-		{"level", YC_JT_STRING, true, 16},
-		{"type", YC_JT_STRING, true, 32},
-		{"case_type", YC_JT_STRING, true, 16},
+		{"level", YC_JT_STRING, true, 16, .one_of = catalog_item_levels},
+		{"type", YC_JT_STRING, true, 32, .one_of = catalog_item_types},
+		{"case_type", YC_JT_STRING, true, 16, .one_of = case_types},
 		{"legal_limit", YC_JT_OBJECT, true, 0},
 		{"promised_limit", YC_JT_OBJECT, true, 0},
-		{"visits", YC_JT_INT, true, 0},
-		{"online_depth", YC_JT_INT, true, 0},
+		{"visits", YC_JT_INT, true, 0, .min = 0, .max = 10},
+		{"online_depth", YC_JT_INT, true, 0, .min = 1, .max = 4},
 		{"materials", YC_JT_ARRAY, false, 100},
 		{"fees", YC_JT_ARRAY, false, 50},
 		{"fee_free", YC_JT_BOOL, false, 0},
@@ -106,47 +107,50 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"approval", YC_JT_OBJECT, false, 0},
 		{"form", YC_JT_ARRAY, false, 100},
 		{"steps", YC_JT_ARRAY, false, 20},
-		{"delivery", YC_JT_ARRAY, false, 3},
+		{"delivery", YC_JT_ARRAY, false, 3, .one_of = delivery_modes},
 		{"keywords", YC_JT_STRING, false, 300},
-		{"status", YC_JT_STRING, false, 16},
+		{"status", YC_JT_STRING, false, 16, .one_of = item_statuses},
 		{"commitment", YC_JT_BOOL, false, 0},
-		{"post_check_days", YC_JT_INT, false, 0},
-		{"assignment", YC_JT_STRING, false, 16},
-		{"material_max_kb", YC_JT_INT, false, 0},
+		{"post_check_days", YC_JT_INT, false, 0, .min = 1, .max = 365},
+		{"assignment", YC_JT_STRING, false, 16, .one_of = assignment_rules},
+		{"material_max_kb", YC_JT_INT, false, 0, .min = 1, .max = 20 * 1024},
 	};
 	static const yc_jfield limit_spec[] = {
-		{"value", YC_JT_INT, true, 0},
-		{"unit", YC_JT_STRING, true, 16},
+		{"value", YC_JT_INT, true, 0, .min = 0, .max = 3650},
+		{"unit", YC_JT_STRING, true, 16, .one_of = limit_units},
 	};
 	static const yc_jfield material_spec[] = {
 		{"id", YC_JT_STRING, true, 40},	      {"name", YC_JT_STRING, true, 300},
 		{"required", YC_JT_BOOL, true, 0},    {"condition", YC_JT_STRING, false, 500},
-		{"form", YC_JT_STRING, false, 16},    {"source", YC_JT_STRING, false, 16},
-		{"copies", YC_JT_INT, false, 0},      {"blank_form", YC_JT_STRING, false, 500},
+		{"form", YC_JT_STRING, false, 16, .one_of = material_forms},
+		{"source", YC_JT_STRING, false, 16, .one_of = material_sources},
+		{"copies", YC_JT_INT, false, 0, .min = 0, .max = 99},
+		{"blank_form", YC_JT_STRING, false, 500},
 		{"sample", YC_JT_STRING, false, 500}, {"note", YC_JT_STRING, false, 1000},
 	};
 	static const yc_jfield fee_spec[] = {
 		{"name", YC_JT_STRING, true, 200},
-		{"amount", YC_JT_NUMBER, true, 0},
+		{"amount", YC_JT_NUMBER, true, 0, .min = 0, .max = INT64_MAX},
 		{"basis", YC_JT_STRING, false, 1000},
 		{"waived", YC_JT_BOOL, false, 0},
 	};
 	static const yc_jfield approval_spec[] = {
 		{"levels_before", YC_JT_INT, false, 0},
-		{"levels", YC_JT_INT, false, 0},
+		{"levels", YC_JT_INT, false, 0, .min = 0, .max = 20},
 		{"signatures_before", YC_JT_INT, false, 0},
-		{"signatures", YC_JT_INT, false, 0},
+		{"signatures", YC_JT_INT, false, 0, .min = 0, .max = 50},
 	};
 	static const yc_jfield form_spec[] = {
 		{"name", YC_JT_STRING, true, 40},      {"label", YC_JT_STRING, true, 200},
-		{"type", YC_JT_STRING, true, 16},      {"required", YC_JT_BOOL, false, 0},
+		{"type", YC_JT_STRING, true, 16, .one_of = field_types},
+		{"required", YC_JT_BOOL, false, 0},
 		{"pattern", YC_JT_STRING, false, 200}, {"options", YC_JT_ARRAY, false, 100},
 		{"max_length", YC_JT_INT, false, 0},
 	};
 	static const yc_jfield step_spec[] = {
 		{"name", YC_JT_STRING, true, 100},
 		{"department", YC_JT_STRING, true, 31},
-		{"role", YC_JT_STRING, true, 16},
+		{"role", YC_JT_STRING, true, 16, .one_of = step_roles},
 	};
 #define N(a) (sizeof(a) / sizeof(a[0]))
 	int rc = yc_json_check(doc, spec, N(spec), err);
@@ -161,23 +165,12 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 					  "code may hold only digits, capital letters and '-'");
 	if (!*yc_json_str(doc, "name"))
 		return yc_err_set(err, YC_EINVAL, "name", "name must not be empty");
-	if ((rc = catalog_enum_field(doc, "level", "level", catalog_item_levels, true, err)) ||
-	    (rc = catalog_enum_field(doc, "type", "type", catalog_item_types, true, err)) ||
-	    (rc = catalog_enum_field(doc, "case_type", "case_type", case_types, true, err)) ||
-	    (rc = catalog_enum_field(doc, "status", "status",
-				     (const char *const[]){"active", "retired", NULL}, false, err)))
-		return rc;
 	const cJSON *legal = cJSON_GetObjectItemCaseSensitive(doc, "legal_limit");
 	const cJSON *promised = cJSON_GetObjectItemCaseSensitive(doc, "promised_limit");
 	if ((rc = yc_err_prefix(yc_json_check(legal, limit_spec, N(limit_spec), err), err,
 				"legal_limit")) ||
-	    (rc = catalog_enum_field(legal, "unit", "legal_limit.unit", limit_units, true, err)) ||
-	    (rc = int_range(legal, "value", "legal_limit.value", 0, 3650, err)) ||
 	    (rc = yc_err_prefix(yc_json_check(promised, limit_spec, N(limit_spec), err), err,
-				"promised_limit")) ||
-	    (rc = catalog_enum_field(promised, "unit", "promised_limit.unit", limit_units, true,
-				     err)) ||
-	    (rc = int_range(promised, "value", "promised_limit.value", 0, 3650, err)))
+				"promised_limit")))
 		return rc;
 	bool instant = !strcmp(yc_json_str(doc, "case_type"), "instant");
 	if (instant && yc_json_int(promised, "value", 0) != 0)
@@ -189,9 +182,6 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	if (limit_minutes(promised) > limit_minutes(legal))
 		return yc_err_set(err, YC_EINVAL, "promised_limit",
 				  "the promised limit may not exceed the legal limit");
-	if ((rc = int_range(doc, "visits", "visits", 0, 10, err)) ||
-	    (rc = int_range(doc, "online_depth", "online_depth", 1, 4, err)))
-		return rc;
 	if (yc_json_int(doc, "online_depth", 1) == 4 && yc_json_int(doc, "visits", 0) != 0)
 		return yc_err_set(err, YC_EINVAL, "visits",
 				  "a fully online item (depth Ⅳ) needs zero visits");
@@ -202,15 +192,6 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	int i = 0;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "materials")) {
 		char path[64];
-		snprintf(path, sizeof(path), "materials[%d].form", i);
-		if ((rc = catalog_enum_field(e, "form", path, material_forms, false, err)))
-			return rc;
-		snprintf(path, sizeof(path), "materials[%d].source", i);
-		if ((rc = catalog_enum_field(e, "source", path, material_sources, false, err)))
-			return rc;
-		snprintf(path, sizeof(path), "materials[%d].copies", i);
-		if ((rc = int_range(e, "copies", path, 0, 99, err)))
-			return rc;
 		int k = 0;
 		const cJSON *o;
 		cJSON_ArrayForEach (o, cJSON_GetObjectItemCaseSensitive(doc, "materials")) {
@@ -226,22 +207,11 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	}
 	if ((rc = check_list(doc, "fees", fee_spec, N(fee_spec), err)))
 		return rc;
-	i = 0;
-	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "fees")) {
-		if (cJSON_GetObjectItemCaseSensitive(e, "amount")->valuedouble < 0) {
-			char path[64];
-			snprintf(path, sizeof(path), "fees[%d].amount", i);
-			return yc_err_set(err, YC_EINVAL, path, "%s may not be negative", path);
-		}
-		i++;
-	}
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(doc, "approval");
 	if (approval) {
 		if ((rc = yc_err_prefix(
 			     yc_json_check(approval, approval_spec, N(approval_spec), err), err,
 			     "approval")) ||
-		    (rc = int_range(approval, "levels", "approval.levels", 0, 20, err)) ||
-		    (rc = int_range(approval, "signatures", "approval.signatures", 0, 50, err)) ||
 		    (rc = int_range(approval, "levels_before", "approval.levels_before",
 				    yc_json_int(approval, "levels", 0), 20, err)) ||
 		    (rc = int_range(approval, "signatures_before", "approval.signatures_before",
@@ -250,33 +220,6 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	}
 	if ((rc = check_list(doc, "form", form_spec, N(form_spec), err)) ||
 	    (rc = check_list(doc, "steps", step_spec, N(step_spec), err)))
-		return rc;
-	i = 0;
-	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "form")) {
-		char path[64];
-		snprintf(path, sizeof(path), "form[%d].type", i++);
-		if ((rc = catalog_enum_field(e, "type", path, field_types, true, err)))
-			return rc;
-	}
-	i = 0;
-	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
-		char path[64];
-		snprintf(path, sizeof(path), "steps[%d].role", i++);
-		if ((rc = catalog_enum_field(e, "role", path, step_roles, true, err)))
-			return rc;
-	}
-	i = 0;
-	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "delivery")) {
-		char path[64];
-		snprintf(path, sizeof(path), "delivery[%d]", i++);
-		if (!cJSON_IsString(e) || !yc_one_of(e->valuestring, delivery_modes))
-			return yc_err_set(err, YC_EINVAL, path,
-					  "%s must be window, mail or electronic", path);
-	}
-	if ((rc = catalog_enum_field(doc, "assignment", "assignment", assignment_rules, false,
-				     err)) ||
-	    (rc = int_range(doc, "post_check_days", "post_check_days", 1, 365, err)) ||
-	    (rc = int_range(doc, "material_max_kb", "material_max_kb", 1, 20 * 1024, err)))
 		return rc;
 	if (yc_json_bool(doc, "commitment", false) && instant)
 		return yc_err_set(
