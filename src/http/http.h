@@ -9,6 +9,7 @@
 
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 #include "db/db.h"
 #include "lib/buf.h"
 #include "lib/config.h"
+#include "lib/crypto.h"
 #include "lib/json.h"
 
 struct calendar;
@@ -25,7 +27,17 @@ typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
 
-enum { YC_MAX_PARAMS = 4 };
+/* The sizes of what a request carries, with their NUL. */
+enum {
+	YC_MAX_PARAMS = 4,	/* parameters in a route's pattern */
+	YC_PARAM_MAX = 256,	/* one parameter */
+	YC_PATH_MAX = 1024,	/* a decoded path */
+	YC_ADDR_MAX = 48,	/* an address, or an IPv6 /64, as text */
+	YC_TOKEN_MAX = 80,	/* a session token as a client sends it */
+	YC_REQ_ID_MAX = 24,	/* a request's id */
+	YC_IDEM_SCOPE_MAX = 40, /* "user:<id>" or "anonymous" */
+	YC_IDEM_KEY_MAX = 130,	/* an Idempotency-Key (128 characters) */
+};
 
 /* The whole server's shared state; one per process. */
 struct yc_app {
@@ -37,7 +49,7 @@ struct yc_app {
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;
-	char web_root[4096]; /* realpath of cfg.web, or "" when there is no UI folder */
+	char web_root[PATH_MAX]; /* realpath of cfg.web, or "" when there is no UI folder */
 	struct yc_metrics *metrics;
 	struct yc_limits *limits; /* what callers may still do (limits.h) */
 	struct yc_session_cache *sessions;
@@ -74,19 +86,19 @@ struct yc_req {
 	yc_thread *thr;
 	db *db;		 /* this thread's read handle */
 	int route;	 /* index in the route table, or a YC_ROUTE_* slot */
-	char path[1024]; /* decoded, without the query */
-	char params[YC_MAX_PARAMS][256];
+	char path[YC_PATH_MAX]; /* decoded, without the query */
+	char params[YC_MAX_PARAMS][YC_PARAM_MAX];
 	struct evkeyvalq query;
 	bool has_query;
 	cJSON *body;
 	/* the caller */
-	char peer_net[48]; /* http_peer_net's answer, once asked */
+	char peer_net[YC_ADDR_MAX]; /* http_peer_net's answer, once asked */
 	bool authed;
 	bool cookie_auth;
 	yc_user user;
-	char token[80];
-	char csrf[65];
-	char id[24];
+	char token[YC_TOKEN_MAX];
+	char csrf[YC_SHA256_HEX];
+	char id[YC_REQ_ID_MAX];
 	int64_t start_us;
 	int status;
 	yc_err err;
@@ -96,9 +108,9 @@ struct yc_req {
 	void *write_arg;
 	yc_reply reply;
 	/* Idempotency-Key of a POST: scope, key and the request's hash ("" when none) */
-	char idem_scope[40];
-	char idem_key[130];
-	char idem_hash[65];
+	char idem_scope[YC_IDEM_SCOPE_MAX];
+	char idem_key[YC_IDEM_KEY_MAX];
+	char idem_hash[YC_SHA256_HEX];
 	yc_req *next;
 };
 
@@ -138,6 +150,40 @@ bool http_listen_loopback(const yc_app *app);
  * (ops->free_arg releases it). Returns 0.
  */
 int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg);
+
+/*
+ * A write call: what most writes carry from the request to the writer
+ * thread, so that a write handler is one function, run. It holds the
+ * caller, the path's parameters, the JSON body (taken from the request),
+ * one number the handler parsed (n), and what the handler prepared on the
+ * listener thread (prep, freed with prep_free). run makes the change
+ * through core/ and renders the answer, as yc_write_ops' write does.
+ */
+struct yc_call;
+typedef int (*yc_call_fn)(db *d, const struct yc_call *c, yc_reply *out, yc_err *err);
+struct yc_call {
+	const yc_app *app; /* its contexts (app->cases, app->hall) outlive every write */
+	yc_user user;	   /* the caller, when authed */
+	bool authed;
+	char params[YC_MAX_PARAMS][YC_PARAM_MAX];
+	cJSON *body;
+	int64_t n;
+	void *prep;
+	void (*prep_free)(void *prep);
+	yc_call_fn run;
+};
+
+/* The call's caller, or NULL when the request came without a session. */
+const yc_user *http_call_user(const struct yc_call *c);
+/* A call made from r that will run run; NULL with r->err set when out of memory. */
+struct yc_call *http_call_new(yc_req *r, yc_call_fn run);
+/*
+ * Hands the call to the writer (http_write); replayable as yc_write_ops'.
+ * Takes ownership of c. Returns 0.
+ */
+int http_call_send(yc_req *r, struct yc_call *c, bool replayable);
+/* The usual write handler's end: a new call with n, sent. Returns 0 or the error set on r. */
+int http_call(yc_req *r, yc_call_fn run, int64_t n, bool replayable);
 
 /* The raw request body (routes that take BODY_RAW); borrowed until the answer. */
 const unsigned char *http_body(yc_req *r, size_t *len);

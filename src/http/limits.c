@@ -8,6 +8,9 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/* A Retry-After value in seconds, as text with its NUL. */
+enum { RETRY_TEXT = 24 };
+
 enum { LIMIT_SLOTS = 1 << 16 };
 
 struct yc_limits {
@@ -97,7 +100,7 @@ void limits_failure(yc_req *r, enum yc_limit b)
 int limits_refuse(yc_req *r, int64_t wait_ms, const char *field, const char *what)
 {
 	long long s = (wait_ms + 999) / 1000;
-	char retry[24];
+	char retry[RETRY_TEXT];
 	snprintf(retry, sizeof(retry), "%lld", s);
 	http_header(r, "Retry-After", retry);
 	return yc_err_set(&r->err, YC_ERATE, field, "%s; try again in %lld seconds", what, s);

@@ -35,6 +35,9 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/* The host part of --listen; the most listener threads (--threads' own bound). */
+enum { LISTEN_HOST_MAX = 128, THREADS_MAX = 256 };
+
 static void drain_cb(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd, (void)what;
@@ -70,7 +73,7 @@ static void *thread_main(void *arg)
 static int parse_listen(const char *spec, struct sockaddr_storage *ss, socklen_t *len,
 			bool *loopback, yc_err *err)
 {
-	char host[128];
+	char host[LISTEN_HOST_MAX];
 	const char *colon = strrchr(spec, ':');
 	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(host))
 		return yc_err_set(err, YC_EINVAL, "listen", "listen must be HOST:PORT");
@@ -258,8 +261,8 @@ int http_serve(yc_app *app, yc_err *err)
 		port = ntohs(a4->sin_port);
 	}
 	/* Live events: the dispatcher follows the outbox and feeds every thread's hub. */
-	struct sse_thread *hubs[256];
-	for (int i = 0; i < nthreads && i < 256; i++)
+	struct sse_thread *hubs[THREADS_MAX];
+	for (int i = 0; i < nthreads && i < THREADS_MAX; i++)
 		hubs[i] = threads[i].sse;
 	app->sse = hubs;
 	app->nthreads = nthreads;

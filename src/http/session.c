@@ -14,6 +14,12 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/*
+ * A new session's token and CSRF token in hex, the Set-Cookie header, and a
+ * login's "username\naddress" (what failures are counted under), with their NUL.
+ */
+enum { SESSION_TOKEN_HEX = 65, CSRF_HEX = 33, COOKIE_MAX = 200, LOGIN_PAIR_MAX = 160 };
+
 /* ---- session cache -------------------------------------------------------
  * Direct-mapped by the token's hash (never the token itself): a collision
  * just replaces the older entry, which is looked up again when next used.
@@ -178,9 +184,9 @@ int session_authenticate(yc_req *r)
 
 struct login {
 	yc_user user;
-	char token[65];
+	char token[SESSION_TOKEN_HEX];
 	char token_hash[YC_SHA256_HEX];
-	char csrf[33];
+	char csrf[CSRF_HEX];
 	int64_t expires_ms;
 };
 
@@ -205,7 +211,7 @@ static int login_write(db *d, void *arg, yc_reply *out, yc_err *err)
 static void login_after(yc_req *r, void *arg)
 {
 	struct login *l = arg;
-	char cookie[200];
+	char cookie[COOKIE_MAX];
 	/* Secure behind an HTTPS proxy: the cookie is then never sent in clear */
 	bool secure = r->app->cfg.secure_cookie || !strncmp(r->app->cfg.public_url, "https://", 8);
 	snprintf(cookie, sizeof(cookie),
@@ -227,7 +233,7 @@ int api_session_create(yc_req *r)
 	if (rc)
 		return rc;
 	const char *username = yc_json_str(r->body, "username"), *addr = http_peer_net(r);
-	char pair[160];
+	char pair[LOGIN_PAIR_MAX];
 	snprintf(pair, sizeof(pair), "%s\n%s", username, addr);
 	int64_t wait = limits_failures_wait(r, LIM_LOGIN_ADDRESS), w;
 	if ((w = limits_wait(r, LIM_LOGIN_ADDRESS, addr)) > wait)
@@ -281,7 +287,7 @@ int api_session_get(yc_req *r)
 
 struct logout {
 	yc_user user;
-	char token[80];
+	char token[YC_TOKEN_MAX];
 };
 
 static int logout_write(db *d, void *arg, yc_reply *out, yc_err *err)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/http.h"
 #include "http/conn.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
@@ -26,18 +27,18 @@ struct sse_stream {
 	struct evhttp_request *ev;
 	struct sse_thread *owner;
 	unsigned topics;
-	char prefix[64]; /* only events whose object starts so ("" = all) */
+	char prefix[SSE_PREFIX_MAX]; /* only events whose object starts so ("" = all) */
 	struct sse_scope scope;
-	char peer[48]; /* admitted (sse_admit) under this address; released when it ends */
+	char peer[YC_ADDR_MAX]; /* admitted (sse_admit) under this address; released when it ends */
 	int64_t last_id;
 	struct sse_stream *next;
 };
 
 /* Where a case event belongs, from its payload: who may see it. */
 struct event_place {
-	char office[32];
-	char department[32];
-	char assignee[40];
+	char office[YC_OFFICE_MAX];
+	char department[YC_DEPARTMENT_MAX];
+	char assignee[YC_USERNAME_MAX];
 };
 
 static void event_place(const struct outbox_event *e, struct event_place *p)
@@ -78,7 +79,7 @@ struct sse_batch {
 	struct {
 		int64_t id;
 		unsigned topic;
-		char object[64];
+		char object[SSE_PREFIX_MAX];
 		struct event_place place;
 		char *text; /* "id: …\nevent: …\ndata: …\n\n" */
 	} ev[];
@@ -99,13 +100,13 @@ struct sse_thread {
  * is capped per address and in all. Addresses are hashed with a random key;
  * a count at zero frees its slot.
  */
-enum { PEER_SLOTS = 4096, PEER_PROBE = 32 };
+enum { PEER_SLOTS = 4096, PEER_PROBE = 32, PEER_KEY_BYTES = 16 };
 static struct {
-	char addr[48];
+	char addr[YC_ADDR_MAX];
 	int n;
 } peers[PEER_SLOTS];
 static int streams_all;
-static unsigned char peer_key[16];
+static unsigned char peer_key[PEER_KEY_BYTES];
 static bool peer_keyed;
 static pthread_mutex_t peers_lock = PTHREAD_MUTEX_INITIALIZER;
 

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/common/account.h"
 #include "core/common/outbox.h"
 
 struct sse_thread;
@@ -22,6 +23,9 @@ struct sse_thread;
 /* The topic's bit, or 0 for an unknown topic. */
 unsigned sse_topic_bit(const char *topic);
 #define SSE_ALL_TOPICS (~0u)
+
+/* An event's object ("case/…", "hall/1/A/…") and a stream's prefix of it, with their NUL. */
+enum { SSE_PREFIX_MAX = 64 };
 
 /*
  * Who may see case events on a stream (issue 18, finding 4): staff in scope
@@ -31,9 +35,9 @@ unsigned sse_topic_bit(const char *topic);
  */
 struct sse_scope {
 	bool all;
-	char office[32];
-	char department[32];
-	char username[40];
+	char office[YC_OFFICE_MAX];
+	char department[YC_DEPARTMENT_MAX];
+	char username[YC_USERNAME_MAX];
 };
 
 struct sse_thread *sse_thread_new(struct event_base *base);

@@ -107,6 +107,60 @@ int http_write(yc_req *r, const struct yc_write_ops *ops, void *arg)
 	return 0;
 }
 
+static int call_write(db *d, void *arg, yc_reply *out, yc_err *err)
+{
+	const struct yc_call *c = arg;
+	return c->run(d, c, out, err);
+}
+
+static void call_free(void *arg)
+{
+	struct yc_call *c = arg;
+	if (c->prep_free)
+		c->prep_free(c->prep);
+	cJSON_Delete(c->body);
+	free(c);
+}
+
+static const struct yc_write_ops call_ops = {call_write, NULL, call_free, true};
+static const struct yc_write_ops call_ops_once = {call_write, NULL, call_free, false};
+
+const yc_user *http_call_user(const struct yc_call *c)
+{
+	return c->authed ? &c->user : NULL;
+}
+
+struct yc_call *http_call_new(yc_req *r, yc_call_fn run)
+{
+	struct yc_call *c = calloc(1, sizeof(*c));
+	if (!c) {
+		yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+		return NULL;
+	}
+	c->app = r->app;
+	c->user = r->user;
+	c->authed = r->authed;
+	memcpy(c->params, r->params, sizeof(c->params));
+	c->body = r->body;
+	r->body = NULL;
+	c->run = run;
+	return c;
+}
+
+int http_call_send(yc_req *r, struct yc_call *c, bool replayable)
+{
+	return http_write(r, replayable ? &call_ops : &call_ops_once, c);
+}
+
+int http_call(yc_req *r, yc_call_fn run, int64_t n, bool replayable)
+{
+	struct yc_call *c = http_call_new(r, run);
+	if (!c)
+		return YC_ENOMEM;
+	c->n = n;
+	return http_call_send(r, c, replayable);
+}
+
 /*
  * A POST with an Idempotency-Key: a key seen before with the same request
  * answers with the stored answer (and no second effect); with another

@@ -32,14 +32,17 @@ enum yc_role {
 int account_role_parse(const char *name);
 const char *account_role_name(int role);
 
+/* The sizes of an account's names, with their NUL (also what streams and handlers copy). */
+enum { YC_USERNAME_MAX = 40, YC_DEPARTMENT_MAX = 32, YC_OFFICE_MAX = 32 };
+
 typedef struct yc_user {
 	int64_t id;
-	char username[40];
+	char username[YC_USERNAME_MAX];
 	int role;
 	char name[128];
 	char kind[12];
-	char department[32];
-	char office[32];
+	char department[YC_DEPARTMENT_MAX];
+	char office[YC_OFFICE_MAX];
 	char id_masked[24];
 	char phone_masked[16];
 	bool demo;

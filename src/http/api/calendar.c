@@ -8,6 +8,9 @@
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
+/* The years a list shows, a day as text ("2026-12-04"), and the small answers, with their NUL. */
+enum { YEARS_MAX = 64, DAY_TEXT = 16, ANSWER_MAX = 128 };
+
 static int date_param(yc_req *r, const char *name, int32_t *out)
 {
 	const char *v = http_query(r, name);
@@ -20,8 +23,8 @@ static int date_param(yc_req *r, const char *name, int32_t *out)
 
 int api_calendar_list(yc_req *r)
 {
-	int years[64];
-	int n = calendar_years(r->app->cal, years, 64);
+	int years[YEARS_MAX];
+	int n = calendar_years(r->app->cal, years, YEARS_MAX);
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	yc_buf_adds(&b, "{\"years\":[");
@@ -126,7 +129,7 @@ int api_calendar_add_workdays(yc_req *r)
 		rc = calendar_add_workdays(r->app->cal, from, (int)n, &to, &r->err);
 	if (rc)
 		return rc;
-	char a[16], b[16], body[96];
+	char a[DAY_TEXT], b[DAY_TEXT], body[ANSWER_MAX];
 	yc_date_format(from, a, sizeof(a));
 	yc_date_format(to, b, sizeof(b));
 	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"n\":%lld,\"result\":\"%s\"}", a,
@@ -144,7 +147,7 @@ int api_calendar_is_workday(yc_req *r)
 		rc = calendar_is_workday(r->app->cal, day, &work, &r->err);
 	if (rc)
 		return rc;
-	char a[16], body[64];
+	char a[DAY_TEXT], body[ANSWER_MAX];
 	yc_date_format(day, a, sizeof(a));
 	snprintf(body, sizeof(body), "{\"date\":\"%s\",\"workday\":%s}", a,
 		 work ? "true" : "false");
@@ -157,7 +160,7 @@ int api_calendar_add_workhours(yc_req *r)
 {
 	const char *start = http_query(r, "start");
 	int32_t day;
-	char date[11];
+	char date[DAY_TEXT];
 	int hh, mm;
 	if (!start || strlen(start) != 16 || start[10] != 'T' || start[13] != ':' ||
 	    (memcpy(date, start, 10), date[10] = '\0', yc_date_parse(date, &day)) ||
@@ -173,7 +176,7 @@ int api_calendar_add_workhours(yc_req *r)
 					      hours * 60, &out, &r->err);
 	if (rc)
 		return rc;
-	char res[16], body[128];
+	char res[DAY_TEXT], body[ANSWER_MAX];
 	int32_t od = (int32_t)(out / 1440);
 	int om = (int)(out % 1440);
 	yc_date_format(od, res, sizeof(res));

@@ -16,6 +16,9 @@
 #include "lib/log.h"
 #include "lib/banned.h"
 
+/* The address a notice's QR code points to, with its NUL. */
+enum { URL_MAX = 300 };
+
 /* Case numbers are 20 digits: region (6), date (8), the day's sequence (6). */
 static int check_no(yc_req *r, const char *no)
 {
@@ -33,72 +36,42 @@ static void reply_buf(yc_req *r, int rc, yc_buf *b)
 
 /* ---- submit ---------------------------------------------------------------- */
 
-struct case_write {
-	yc_user user;
-	struct case_ctx ctx;
-	struct case_new n;
-	char no[32];
-	enum case_action action;
-	cJSON *body;
-};
-
-static int case_submit_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A submission: prep is the case prepared on the listener thread (case_prepare). */
+static int case_submit_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct case_write *w = arg;
 	out->status = 201;
-	return case_submit(d, &w->ctx, &w->user, w->body, &w->n, &out->body, err);
+	return case_submit(d, c->app->cases, &c->user, c->body, c->prep, &out->body, err);
 }
 
-static int case_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+static void case_new_release(void *prep)
 {
-	struct case_write *w = arg;
-	return case_act(d, &w->ctx, &w->user, w->no, w->action, w->body, &out->body, err);
-}
-
-static int post_check_write(db *d, void *arg, yc_reply *out, yc_err *err)
-{
-	struct case_write *w = arg;
-	return case_post_check_complete(d, &w->ctx, &w->user, w->no, w->body, &out->body, err);
-}
-
-static void case_write_free(void *arg)
-{
-	struct case_write *w = arg;
-	case_new_free(&w->n);
-	cJSON_Delete(w->body);
-	free(w);
-}
-
-static const struct yc_write_ops submit_ops = {case_submit_write, NULL, case_write_free, true};
-static const struct yc_write_ops act_ops = {case_act_write, NULL, case_write_free, true};
-static const struct yc_write_ops post_check_ops = {post_check_write, NULL, case_write_free, true};
-
-static struct case_write *case_write_new(yc_req *r)
-{
-	struct case_write *w = calloc(1, sizeof(*w));
-	if (!w) {
-		yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-		return NULL;
-	}
-	w->user = r->user;
-	w->ctx = *r->app->cases;
-	return w;
+	if (prep)
+		case_new_free(prep);
+	free(prep);
 }
 
 int api_cases_create(yc_req *r)
 {
-	struct case_write *w = case_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	int rc = case_prepare(r->db, &w->ctx, &r->user, r->body, &w->n, &r->err);
-	if (rc) {
-		case_write_free(w);
-		return rc;
+	struct case_new *n = calloc(1, sizeof(*n));
+	if (!n)
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	int rc = case_prepare(r->db, r->app->cases, &r->user, r->body, n, &r->err);
+	/* the body is kept for the writer, should the item change before the case is stored */
+	struct yc_call *c = rc ? NULL : http_call_new(r, case_submit_write);
+	if (!c) {
+		case_new_release(n);
+		return rc ? rc : YC_ENOMEM;
 	}
-	/* kept for the writer, should the item change before the case is stored */
-	w->body = r->body;
-	r->body = NULL;
-	return http_write(r, &submit_ops, w);
+	c->prep = n;
+	c->prep_free = case_new_release;
+	return http_call_send(r, c, true);
+}
+
+/* A case's action: params {no, action}, n the parsed action. */
+static int case_act_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	return case_act(d, c->app->cases, &c->user, c->params[0], (enum case_action)c->n, c->body,
+			&out->body, err);
 }
 
 int api_cases_act(yc_req *r)
@@ -111,14 +84,7 @@ int api_cases_act(yc_req *r)
 		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", r->params[1]);
 	if ((rc = case_action_check((enum case_action)a, r->body, &r->err)))
 		return rc;
-	struct case_write *w = case_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	snprintf(w->no, sizeof(w->no), "%s", r->params[0]);
-	w->action = (enum case_action)a;
-	w->body = r->body;
-	r->body = NULL;
-	return http_write(r, &act_ops, w);
+	return http_call(r, case_act_write, a, true);
 }
 
 /* ---- read ------------------------------------------------------------------ */
@@ -220,7 +186,7 @@ int api_cases_document(yc_req *r)
 	int rc = check_no(r, r->params[0]);
 	if (rc)
 		return rc;
-	char url[300];
+	char url[URL_MAX];
 	if ((rc = public_url(r, url, sizeof(url))))
 		return rc;
 	yc_buf b;
@@ -278,7 +244,7 @@ struct material_write {
 	size_t len;
 	char type[8];
 	int64_t uploader;
-	char sha[65];
+	char sha[YC_SHA256_HEX];
 };
 
 static int material_write(db *d, void *arg, yc_reply *out, yc_err *err)
@@ -399,16 +365,14 @@ int api_post_checks_list(yc_req *r)
 	return rc;
 }
 
+static int post_check_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	return case_post_check_complete(d, c->app->cases, &c->user, c->params[0], c->body,
+					&out->body, err);
+}
+
 int api_post_checks_complete(yc_req *r)
 {
 	int rc = check_no(r, r->params[0]);
-	if (rc)
-		return rc;
-	struct case_write *w = case_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	snprintf(w->no, sizeof(w->no), "%s", r->params[0]);
-	w->body = r->body;
-	r->body = NULL;
-	return http_write(r, &post_check_ops, w);
+	return rc ? rc : http_call(r, post_check_write, 0, true);
 }

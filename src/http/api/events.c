@@ -15,6 +15,9 @@
 #include "http/sse.h"
 #include "lib/banned.h"
 
+/* The topics parameter (?topics=cases,hall): its longest, with its NUL. */
+enum { TOPICS_MAX = 256 };
+
 enum { REPLAY_MAX = 1000 };
 
 static int parse_topics(yc_req *r, unsigned *mask)
@@ -25,7 +28,7 @@ static int parse_topics(yc_req *r, unsigned *mask)
 		return 0;
 	}
 	*mask = 0;
-	char buf[256];
+	char buf[TOPICS_MAX];
 	if (strlen(list) >= sizeof(buf))
 		return yc_err_set(&r->err, YC_EINVAL, "topics", "topics is too long");
 	memcpy(buf, list, strlen(list) + 1);

@@ -12,42 +12,8 @@
 #include "http/sse.h"
 #include "lib/banned.h"
 
-struct hall_write {
-	yc_user user;
-	bool authed;
-	struct hall_ctx ctx;
-	int no;
-	char id[48];
-	char action[24];
-	cJSON *body;
-};
-
-static void hall_write_free(void *arg)
-{
-	struct hall_write *w = arg;
-	cJSON_Delete(w->body);
-	free(w);
-}
-
-static struct hall_write *hall_write_new(yc_req *r)
-{
-	struct hall_write *w = calloc(1, sizeof(*w));
-	if (!w) {
-		yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-		return NULL;
-	}
-	w->user = r->user;
-	w->authed = r->authed;
-	w->ctx = *r->app->hall;
-	w->body = r->body;
-	r->body = NULL;
-	return w;
-}
-
-static const yc_user *caller(const struct hall_write *w)
-{
-	return w->authed ? &w->user : NULL;
-}
+/* A CSV download's Content-Disposition, with its NUL. */
+enum { DISPOSITION_MAX = 96 };
 
 static int parse_no(yc_req *r, const char *s, int *no)
 {
@@ -77,13 +43,12 @@ int api_hall_get(yc_req *r)
 	return rc;
 }
 
-static int window_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A window's action: params {no, action}, n the window's number. */
+static int window_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
-	return hall_window_act(d, &w->ctx, &w->user, w->no, w->action, &out->body, err);
+	return hall_window_act(d, c->app->hall, &c->user, (int)c->n, c->params[1], &out->body,
+			       err);
 }
-
-static const struct yc_write_ops window_ops = {window_write, NULL, hall_write_free, true};
 
 int api_windows_act(yc_req *r)
 {
@@ -94,50 +59,33 @@ int api_windows_act(yc_req *r)
 	if (strcmp(a, "sign_in") && strcmp(a, "sign_out") && strcmp(a, "pause") &&
 	    strcmp(a, "resume"))
 		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", a);
-	struct hall_write *w = hall_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	w->no = no;
-	snprintf(w->action, sizeof(w->action), "%s", a);
-	return http_write(r, &window_ops, w);
+	return http_call(r, window_write, no, true);
 }
 
-static int call_write(db *d, void *arg, yc_reply *out, yc_err *err)
+static int call_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
 	bool none = false;
-	int rc = hall_call_next(d, &w->ctx, &w->user, w->no, &none, &out->body, err);
+	int rc = hall_call_next(d, c->app->hall, &c->user, (int)c->n, &none, &out->body, err);
 	if (!rc && none)
 		out->status = 204;
 	return rc;
 }
-
-static const struct yc_write_ops call_ops = {call_write, NULL, hall_write_free, true};
 
 int api_windows_call_next(yc_req *r)
 {
 	int no, rc = parse_no(r, r->params[0], &no);
 	if (rc)
 		return rc;
-	struct hall_write *w = hall_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	w->no = no;
-	return http_write(r, &call_ops, w);
+	return http_call(r, call_write, no, true);
 }
 
 /* ---- tickets -------------------------------------------------------------------- */
 
-static int ticket_issue_write(db *d, void *arg, yc_reply *out, yc_err *err)
+static int ticket_issue_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
 	out->status = 201;
-	return hall_ticket_issue(d, &w->ctx, caller(w), w->body, &out->body, err);
+	return hall_ticket_issue(d, c->app->hall, http_call_user(c), c->body, &out->body, err);
 }
-
-/* not replayable: the answer carries the e-ticket's key */
-static const struct yc_write_ops ticket_issue_ops = {ticket_issue_write, NULL, hall_write_free,
-						     false};
 
 /* Staff issue tickets freely; anyone else spends the address's ticket budget (limits.h). */
 int api_tickets_create(yc_req *r)
@@ -148,8 +96,8 @@ int api_tickets_create(yc_req *r)
 		if (wait)
 			return limits_refuse(r, wait, NULL, "too many tickets from this address");
 	}
-	struct hall_write *w = hall_write_new(r);
-	return w ? http_write(r, &ticket_issue_ops, w) : YC_ENOMEM;
+	/* not replayable: the answer carries the e-ticket's key */
+	return http_call(r, ticket_issue_write, 0, false);
 }
 
 int api_tickets_get(yc_req *r)
@@ -162,13 +110,12 @@ int api_tickets_get(yc_req *r)
 	return rc;
 }
 
-static int ticket_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A ticket's action: params {id, action}. */
+static int ticket_act_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
-	return hall_ticket_act(d, &w->ctx, &w->user, w->id, w->action, w->body, &out->body, err);
+	return hall_ticket_act(d, c->app->hall, &c->user, c->params[0], c->params[1], c->body,
+			       &out->body, err);
 }
-
-static const struct yc_write_ops ticket_act_ops = {ticket_act_write, NULL, hall_write_free, true};
 
 int api_tickets_act(yc_req *r)
 {
@@ -180,12 +127,7 @@ int api_tickets_act(yc_req *r)
 			known = true;
 	if (!known)
 		return yc_err_set(&r->err, YC_ENOTFOUND, "action", "no action %s", r->params[1]);
-	struct hall_write *w = hall_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	snprintf(w->id, sizeof(w->id), "%s", r->params[0]);
-	snprintf(w->action, sizeof(w->action), "%s", r->params[1]);
-	return http_write(r, &ticket_act_ops, w);
+	return http_call(r, ticket_act_write, 0, true);
 }
 
 /* GET /hall/events?floor=&zone=: the hall's events for one floor or zone (or all). */
@@ -196,7 +138,7 @@ int api_hall_events(yc_req *r)
 	if (rc)
 		return rc;
 	const char *zone = http_query(r, "zone");
-	char prefix[64] = "hall/";
+	char prefix[SSE_PREFIX_MAX] = "hall/";
 	if (zone) {
 		if (!*zone || strlen(zone) > 15 ||
 		    strspn(zone, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") != strlen(zone))
@@ -223,19 +165,15 @@ int api_appointment_slots(yc_req *r)
 	return rc;
 }
 
-static int book_write(db *d, void *arg, yc_reply *out, yc_err *err)
+static int book_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
 	out->status = 201;
-	return hall_appointment_book(d, &w->ctx, &w->user, w->body, &out->body, err);
+	return hall_appointment_book(d, c->app->hall, &c->user, c->body, &out->body, err);
 }
-
-static const struct yc_write_ops book_ops = {book_write, NULL, hall_write_free, true};
 
 int api_appointments_create(yc_req *r)
 {
-	struct hall_write *w = hall_write_new(r);
-	return w ? http_write(r, &book_ops, w) : YC_ENOMEM;
+	return http_call(r, book_write, 0, true);
 }
 
 int api_appointments_list(yc_req *r)
@@ -247,19 +185,15 @@ int api_appointments_list(yc_req *r)
 	return rc;
 }
 
-static int appointment_act_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* An appointment's action: params {id, action}. */
+static int appointment_act_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct hall_write *w = arg;
-	int rc = hall_appointment_act(d, &w->ctx, caller(w), w->id, w->action, w->body, &out->body,
-				      err);
-	if (!rc && !strcmp(w->action, "check_in"))
+	int rc = hall_appointment_act(d, c->app->hall, http_call_user(c), c->params[0],
+				      c->params[1], c->body, &out->body, err);
+	if (!rc && !strcmp(c->params[1], "check_in"))
 		out->status = 201;
 	return rc;
 }
-
-/* not replayable: a check-in answers with the e-ticket's key */
-static const struct yc_write_ops appointment_act_ops = {appointment_act_write, NULL,
-							hall_write_free, false};
 
 int api_appointments_act(yc_req *r)
 {
@@ -270,12 +204,8 @@ int api_appointments_act(yc_req *r)
 		return yc_err_set(&r->err, YC_EAUTH, NULL, NULL);
 	if (strlen(r->params[0]) > 20)
 		return yc_err_set(&r->err, YC_ENOTFOUND, "id", "no appointment %s", r->params[0]);
-	struct hall_write *w = hall_write_new(r);
-	if (!w)
-		return YC_ENOMEM;
-	snprintf(w->id, sizeof(w->id), "%s", r->params[0]);
-	snprintf(w->action, sizeof(w->action), "%s", a);
-	return http_write(r, &appointment_act_ops, w);
+	/* not replayable: a check-in answers with the e-ticket's key */
+	return http_call(r, appointment_act_write, 0, false);
 }
 
 /* ---- figures ------------------------------------------------------------------- */
@@ -296,7 +226,7 @@ int api_hall_stats(yc_req *r)
 	int rc = hall_stats(r->db, r->app->hall, &q, &b, &r->err);
 	if (!rc) {
 		if (q.csv) {
-			char disp[96];
+			char disp[DISPOSITION_MAX];
 			snprintf(disp, sizeof(disp), "attachment; filename=\"hall-%s-%s-%s.csv\"",
 				 q.from, q.to, q.by ? q.by : "day");
 			http_header(r, "Content-Type", "text/csv; charset=utf-8");

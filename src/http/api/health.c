@@ -7,13 +7,16 @@
 #include "lib/crypto.h"
 #include "lib/banned.h"
 
+/* The health answer, with its NUL. */
+enum { HEALTH_MAX = 160 };
+
 /* Healthy means this node can reach its store: a load balancer should not send work otherwise. */
 int api_health_get(yc_req *r)
 {
 	int rc = db_ping(r->db, &r->err);
 	if (rc)
 		return yc_err_set(&r->err, YC_EUNAVAIL, "db", "the store cannot be reached");
-	char body[160];
+	char body[HEALTH_MAX];
 	snprintf(body, sizeof(body),
 		 "{\"status\":\"ok\",\"schema_version\":%d,\"backend\":\"%s\",\"version\":\"%s\"}",
 		 r->app->schema_version, r->app->backend, YC_VERSION);

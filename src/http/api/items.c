@@ -61,46 +61,27 @@ int api_items_get(yc_req *r)
 	return rc;
 }
 
-struct item_write {
-	yc_user user;
-	cJSON *doc;
-	enum catalog_put_mode mode;
-	char code[64];
-	bool retire;
-};
-
-/* Both writes answer with the item as it now stands, read inside the write's transaction. */
-static int item_render(db *d, struct item_write *w, yc_reply *out, yc_err *err)
+/* The caller as the catalog's audit records it. */
+static yc_actor call_actor(const struct yc_call *c)
 {
-	out->status = w->mode == CATALOG_CREATE ? 201 : 200;
-	return catalog_item_json(d, w->code, &out->body, err);
+	return (yc_actor){c->user.username, account_role_name(c->user.role)};
 }
 
-static int item_put_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A created or replaced item: the body is its document, n the catalog_put_mode. */
+static int item_put_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct item_write *w = arg;
-	yc_actor a = {w->user.username, account_role_name(w->user.role)};
-	out->status = w->mode == CATALOG_CREATE ? 201 : 200;
-	return catalog_item_put(d, &a, w->doc, w->mode, &out->body, err);
+	yc_actor a = call_actor(c);
+	out->status = c->n == CATALOG_CREATE ? 201 : 200;
+	return catalog_item_put(d, &a, c->body, (enum catalog_put_mode)c->n, &out->body, err);
 }
 
-static int item_status_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A retired or restored item (n: 1 to retire), answered with the item as it now stands. */
+static int item_status_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct item_write *w = arg;
-	yc_actor a = {w->user.username, account_role_name(w->user.role)};
-	int rc = catalog_item_set_status(d, &a, w->code, w->retire, err);
-	return rc ? rc : item_render(d, w, out, err);
+	yc_actor a = call_actor(c);
+	int rc = catalog_item_set_status(d, &a, c->params[0], c->n, err);
+	return rc ? rc : catalog_item_json(d, c->params[0], &out->body, err);
 }
-
-static void item_write_free(void *arg)
-{
-	struct item_write *w = arg;
-	cJSON_Delete(w->doc);
-	free(w);
-}
-
-static const struct yc_write_ops item_put_ops = {item_put_write, NULL, item_write_free, true};
-static const struct yc_write_ops item_status_ops = {item_status_write, NULL, item_write_free, true};
 
 static int item_write_start(yc_req *r, enum catalog_put_mode mode)
 {
@@ -111,15 +92,7 @@ static int item_write_start(yc_req *r, enum catalog_put_mode mode)
 	if (mode == CATALOG_UPDATE && strcmp(code, r->params[0]))
 		return yc_err_set(&r->err, YC_EINVAL, "code",
 				  "the body's code differs from the path's");
-	struct item_write *w = calloc(1, sizeof(*w));
-	if (!w)
-		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-	w->user = r->user;
-	w->mode = mode;
-	snprintf(w->code, sizeof(w->code), "%s", code);
-	w->doc = r->body;
-	r->body = NULL;
-	return http_write(r, &item_put_ops, w);
+	return http_call(r, item_put_write, mode, true);
 }
 
 int api_items_create(yc_req *r)
@@ -134,14 +107,7 @@ int api_items_update(yc_req *r)
 
 static int item_status_start(yc_req *r, bool retire)
 {
-	struct item_write *w = calloc(1, sizeof(*w));
-	if (!w)
-		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-	w->user = r->user;
-	w->mode = CATALOG_UPDATE;
-	w->retire = retire;
-	snprintf(w->code, sizeof(w->code), "%s", r->params[0]);
-	return http_write(r, &item_status_ops, w);
+	return http_call(r, item_status_write, retire, true);
 }
 
 int api_items_retire(yc_req *r)

@@ -96,35 +96,19 @@ int api_users_list(yc_req *r)
 	return rc;
 }
 
-struct verification {
-	yc_user clerk;
-	char username[40];
-	cJSON *body; /* owns id_number and name */
-};
-
-static int verification_write(db *d, void *arg, yc_reply *out, yc_err *err)
+/* A verification: params {username}; the body holds id_number and name. */
+static int verification_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
 {
-	struct verification *v = arg;
-	yc_actor actor = {v->clerk.username, account_role_name(v->clerk.role)};
+	yc_actor actor = {c->user.username, account_role_name(c->user.role)};
 	yc_user u;
-	int rc = account_verify(d, &actor, v->username, yc_json_str(v->body, "id_number"),
-				yc_json_str(v->body, "name"), &u, err);
+	int rc = account_verify(d, &actor, c->params[0], yc_json_str(c->body, "id_number"),
+				yc_json_str(c->body, "name"), &u, err);
 	if (rc)
 		return rc;
 	yc_buf_adds(&out->body, "{\"user\":");
 	account_user_json(&u, &out->body);
 	return yc_buf_addc(&out->body, '}');
 }
-
-static void verification_free(void *arg)
-{
-	struct verification *v = arg;
-	cJSON_Delete(v->body);
-	free(v);
-}
-
-static const struct yc_write_ops verification_ops = {verification_write, NULL, verification_free,
-						     true};
 
 /* POST /users/{username}/actions/verify {id_number, name}: the clerk has seen the card. */
 int api_users_verify(yc_req *r)
@@ -136,12 +120,5 @@ int api_users_verify(yc_req *r)
 	int rc = yc_json_check(r->body, spec, 2, &r->err);
 	if (rc)
 		return rc;
-	struct verification *v = calloc(1, sizeof(*v));
-	if (!v)
-		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-	v->clerk = r->user;
-	snprintf(v->username, sizeof(v->username), "%s", r->params[0]);
-	v->body = r->body;
-	r->body = NULL;
-	return http_write(r, &verification_ops, v);
+	return http_call(r, verification_write, 0, true);
 }
