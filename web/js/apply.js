@@ -1,15 +1,14 @@
 // The applicant's online application: the item's form, its materials, how
 // the result is delivered, and (for commitment-based items) the commitment.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { DELIVERY } from './case-view.js';
 import { formFields, materialChecklist } from './form-fields.js';
 
 async function main() {
-  const user = await header('my');
+  const user = await page('my', { roles: ['applicant'], need: '在线申办需以申请人账号登录。' });
   const code = new URLSearchParams(location.search).get('item') || '';
-  if (!user) { location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search); return; }
-  if (user.role !== 'applicant') { showError($('#error'), { message: '在线申办需以申请人账号登录。' }); return; }
+  if (!user) return;
   let item;
   try {
     item = await api('GET', '/items/' + encodeURIComponent(code));

@@ -2,7 +2,7 @@
 // item, reassignment with a reason, and the figures — accepted, closed,
 // working days used against promised, the share decided on time.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { lightBadge } from './case-view.js';
 import { seat } from './seat.js';
 
@@ -39,9 +39,8 @@ async function figures() {
 }
 
 async function main() {
-  const user = await header('board');
-  if (!user) { location.href = '/login.html?next=/board.html'; return; }
-  if (user.role !== 'supervisor') { showError($('#error'), { message: '效能监察需以监察人员账号登录。' }); return; }
+  const user = await page('board', { roles: ['supervisor'], need: '效能监察需以监察人员账号登录。' });
+  if (!user) return;
   seat(user, QUEUES, {
     columns: (c) => [el('td', {}, c.step_department || c.department, c.assignee ? el('div', { class: 'muted' }, c.assignee) : null), el('td', {}, lightBadge(c.light))],
   });

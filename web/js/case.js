@@ -1,10 +1,10 @@
 // One case, for whoever may see it (the applicant's own case page).
-import { $, header, showError } from './common.js';
+import { $, showError, page } from './common.js';
 import { showCase } from './case-view.js';
 
 async function main() {
-  const user = await header('my');
-  if (!user) { location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search); return; }
+  const user = await page('my');
+  if (!user) return;
   const no = new URLSearchParams(location.search).get('no') || '';
   if (user.role !== 'applicant') $('#back').href = { clerk: '/window.html', approver: '/inbox.html', supervisor: '/board.html' }[user.role] || '/';
   try {

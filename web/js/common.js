@@ -72,6 +72,22 @@ async function nextYearNotice(h) {
     `${next}年节假日安排尚未导入：期限跨入${next}年的办件暂无法受理或计算期限。请系统管理员导入国务院办公厅通知。`));
 }
 
+// Opens a page that needs a signed-in user: fills the header, sends a visitor to log in and
+// back here, and tells a user of another seat which account the page needs (roles: the seats
+// it serves; need: what to say). Resolves to the user, or null when the page stops there.
+export async function page(active, { roles, need } = {}) {
+  const user = await header(active);
+  if (!user) {
+    location.href = '/login.html?next=' + encodeURIComponent(location.pathname + location.search);
+    return null;
+  }
+  if (roles && !roles.includes(user.role)) {
+    showError($('#error'), { message: need });
+    return null;
+  }
+  return user;
+}
+
 export function showError(box, err) {
   box.textContent = err.message + (err.field ? `（字段：${err.field}）` : '');
   box.classList.remove('hidden');

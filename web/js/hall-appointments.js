@@ -1,7 +1,7 @@
 // Online appointments (在线预约): slots per category and working day, book,
 // cancel; the booking code is what the kiosk takes at check-in.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 
 const STATES = { booked: '已预约', cancelled: '已取消', checked_in: '已签到', missed: '未到' };
 
@@ -40,8 +40,8 @@ async function slots() {
 }
 
 async function main() {
-  const user = await header('appointments');
-  if (!user) { location.href = '/login.html?next=/hall/appointments.html'; return; }
+  const user = await page('appointments');
+  if (!user) return;
   $('#unverified').classList.toggle('hidden', user.verified !== false);
   const hall = await api('GET', '/hall');
   $('#category').replaceChildren(...hall.categories.map((c) => el('option', { value: c.code }, `${c.code} ${c.name}`)));

@@ -2,7 +2,7 @@
 // recall, mark a no-show, start and finish service (linking the cases
 // accepted), transfer, pause and resume, sign out.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { TICKET_STATES, PRIORITIES } from './hall-common.js';
 
 let current = null;
@@ -37,9 +37,8 @@ async function queues() {
 }
 
 async function main() {
-  const user = await header('counter');
-  if (!user) { location.href = '/login.html?next=/hall/counter.html'; return; }
-  if (user.role !== 'clerk') { showError($('#error'), { message: '窗口叫号需以窗口人员账号登录。' }); return; }
+  const user = await page('counter', { roles: ['clerk'], need: '窗口叫号需以窗口人员账号登录。' });
+  if (!user) return;
   const m = user.username.match(/^clerk-(\d+)$/);
   windowNo = Number(new URLSearchParams(location.search).get('window') || (m ? m[1] : '')) || null;
   if (windowNo) $('#window-no').value = windowNo;

@@ -2,7 +2,7 @@
 // tickets, waits (mean, 90th percentile), service times, no-shows,
 // appointments kept — a chart (Chart.js) and a CSV export for Excel.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 
 let chart = null;
 const secs = (s) => (s >= 60 ? `${(s / 60).toFixed(1)} 分` : `${Math.round(s)} 秒`);
@@ -45,8 +45,8 @@ async function show() {
 }
 
 async function main() {
-  const user = await header('hall-stats');
-  if (!user) { location.href = '/login.html?next=/hall/stats.html'; return; }
+  const user = await page('hall-stats');
+  if (!user) return;
   // the last 30 days up to today (the hall's date, Beijing time): at night and on days off
   // "today" alone would show nothing
   const day = (ms) => new Date(ms + 8 * 3600000).toISOString().slice(0, 10);

@@ -1,7 +1,7 @@
 // The approver's inbox (审批待办): the department's steps by deadline with
 // their lights; claim, approve, return, deny, suspend and resume.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { lightBadge } from './case-view.js';
 import { seat } from './seat.js';
 
@@ -13,9 +13,8 @@ const QUEUES = [
 ];
 
 async function main() {
-  const user = await header('inbox');
-  if (!user) { location.href = '/login.html?next=/inbox.html'; return; }
-  if (user.role !== 'approver') { showError($('#error'), { message: '审批待办需以审批人员账号登录。' }); return; }
+  const user = await page('inbox', { roles: ['approver'], need: '审批待办需以审批人员账号登录。' });
+  if (!user) return;
   $('#dept').textContent = `部门 ${user.department || '—'}`;
   api('GET', '/departments').then((d) => {
     const mine = d.departments.find((x) => x.code === user.department);

@@ -1,11 +1,11 @@
 // The applicant's cases, newest first.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { lightBadge } from './case-view.js';
 
 async function main() {
-  const user = await header('my');
-  if (!user) { location.href = '/login.html?next=/my.html'; return; }
+  const user = await page('my');
+  if (!user) return;
   $('#unverified').classList.toggle('hidden', user.verified !== false);
   try {
     const r = await api('GET', '/cases?applicant=me&limit=100');

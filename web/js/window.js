@@ -2,7 +2,7 @@
 // item, tick and scan the materials, then accept, accept with deficiencies,
 // ask for a correction or refuse; print the notice; hand over results.
 import { api } from './api.js';
-import { $, el, header, showError } from './common.js';
+import { $, el, showError, page } from './common.js';
 import { lightBadge, showCase } from './case-view.js';
 import { formFields, materialChecklist } from './form-fields.js';
 import { seat } from './seat.js';
@@ -17,9 +17,8 @@ const QUEUES = [
 ];
 
 async function main() {
-  const user = await header('window');
-  if (!user) { location.href = '/login.html?next=/window.html'; return; }
-  if (user.role !== 'clerk') { showError($('#error'), { message: '综合窗口需以窗口人员账号登录。' }); return; }
+  const user = await page('window', { roles: ['clerk'], need: '综合窗口需以窗口人员账号登录。' });
+  if (!user) return;
   const offices = await api('GET', '/offices').catch(() => ({ offices: [] }));
   // the office by its name (GET /offices); the code only if the list does not have it
   const mine = offices.offices.find((o) => o.code === user.office);
