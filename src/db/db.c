@@ -199,7 +199,7 @@ int db_run(db *d, yc_err *err, const char *sql, const char *types, ...)
 	db_stmt *st = prepare_bound(d, err, sql, types, &ap);
 	va_end(ap);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	int rc = db_send(st, err);
 	db_done(st);
 	return rc;
@@ -212,7 +212,7 @@ int db_get(db *d, yc_err *err, const char *sql, const char *types, const char *c
 	db_stmt *st = prepare_bound(d, err, sql, types, &ap);
 	if (!st) {
 		va_end(ap);
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	}
 	int rc = db_step(st, err);
 	for (int i = 0; rc == DB_ROW && cols[i]; i++) {
@@ -428,7 +428,7 @@ int db_lock(db *d, const char *name, yc_err *err)
 		h = (h ^ *p) * 1099511628211ULL;
 	db_stmt *st = db_prepare(d, d->be->lock_sql, err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, (int64_t)(h >> 1));
 	int rc = db_step(st, err);
 	db_done(st);
@@ -594,7 +594,7 @@ static int insert_rows(db *d, const char *head, const char *tail, int ncols, siz
 		db_stmt *st = db_prepare(d, sql.data, err);
 		yc_buf_release(&sql);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		for (size_t r = 0; r < rows; r++)
 			bind(st, 1 + (int)r * ncols, done + r, arg);
 		rc = expect ? db_send_expect(st, (int64_t)rows, err) : db_send(st, err);

@@ -51,6 +51,11 @@ const char *db_backend_name(const db *d);
 
 /* Borrowed statement (see above); NULL with err set on failure. */
 db_stmt *db_prepare(db *d, const char *sql, yc_err *err);
+/* What a failed call answers: err's code (YC_EINTERNAL when the caller passed no err). */
+static inline int db_failed(const yc_err *err)
+{
+	return err ? err->code : YC_EINTERNAL;
+}
 int db_bind_int(db_stmt *st, int idx, int64_t v);
 /* Copies s; s may be NULL (binds NULL). */
 int db_bind_text(db_stmt *st, int idx, const char *s);

@@ -63,7 +63,7 @@ static int numbers_flush(db *d, void **entries, size_t n, yc_err *err)
 		db_stmt *st = db_prepare(
 			d, "UPDATE case_numbers SET last = ? WHERE day = ? AND last = ?", err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_int(st, 1, last->seq);
 		db_bind_text(st, 2, first->day);
 		db_bind_int(st, 3, first->from);
@@ -109,7 +109,7 @@ int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out
 				   " RETURNING last",
 				   err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_text(st, 1, day);
 		rc = db_step(st, err);
 		seq = rc == DB_ROW ? db_col_int(st, 0) : 0;

@@ -127,7 +127,7 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 	if (!trusted) {
 		st = db_prepare(d, "SELECT updated_ms, status FROM items WHERE code = ?", err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_text(st, 1, code);
 		rc = db_step(st, err);
 		updated = rc == DB_ROW ? db_col_int(st, 0) : 0;
@@ -152,7 +152,7 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 			d, "SELECT doc, name, department, updated_ms FROM items WHERE code = ?",
 			err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_text(st, 1, code);
 		if ((rc = db_step(st, err)) == DB_ROW) {
 			e->doc = cJSON_Parse(db_col_text(st, 0));

@@ -139,7 +139,7 @@ int case_enter_step(db *d, struct case_row *row, int index, yc_err *err)
 				 " AND department = ? AND disabled = 0 ORDER BY id",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, row->step_department);
 	int64_t ids[64];
 	char names[64][40];
@@ -159,7 +159,7 @@ int case_enter_step(db *d, struct case_row *row, int index, yc_err *err)
 		db_stmt *cur = db_prepare(
 			d, "SELECT last_user FROM assign_cursors WHERE department = ?", err);
 		if (!cur)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_text(cur, 1, row->step_department);
 		int64_t last = db_step(cur, NULL) == DB_ROW ? db_col_int(cur, 0) : 0;
 		db_done(cur);

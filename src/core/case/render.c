@@ -36,7 +36,7 @@ int case_render_timeline(db *d, const struct case_ctx *c, const char *no, int pa
 			   " note FROM case_events WHERE case_no = ? ORDER BY seq",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, no);
 	yc_buf_adds(b, ",\"timeline\":[");
 	int rc, k = 0;

@@ -116,7 +116,7 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 	memset(row, 0, sizeof(*row));
 	db_stmt *st = db_prepare(d, "SELECT " CASE_COLUMNS " FROM cases WHERE no = ?", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, no);
 	int rc = db_step(st, err);
 	if (rc == DB_DONE) {
@@ -223,7 +223,7 @@ int case_row_store(db *d, struct case_row *row, int64_t now_ms, yc_err *err)
 		" WHERE no = ? AND version = ? RETURNING version",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	int i = 1;
 	db_bind_text(st, i++, case_state_name(row->state));
 	int rc = bind_json(st, i++, row->form, false);
@@ -264,7 +264,7 @@ int case_row_store(db *d, struct case_row *row, int64_t now_ms, yc_err *err)
 	}
 	db_stmt *chk = db_prepare(d, "SELECT state FROM cases WHERE no = ?", err);
 	if (!chk)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(chk, 1, row->no);
 	char now_state[24] = "";
 	if (db_step(chk, err) == DB_ROW)

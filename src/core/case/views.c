@@ -109,7 +109,7 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 	db_stmt *st = db_prepare(d, sql.data, err);
 	yc_buf_release(&sql);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	int i = 1;
 	if (actor->role == ROLE_APPLICANT)
 		db_bind_int(st, i++, actor->id);
@@ -203,7 +203,7 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 		" GROUP BY 1, 2, 3, 4, 5 ORDER BY 1",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	/* fold rows into departments (few) in one pass */
 	char dept[32] = "";
 	int64_t counts[3] = {0, 0, 0};
@@ -243,7 +243,7 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 			" ORDER BY 4 DESC, 3 DESC, item LIMIT 20",
 			err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	k = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		yc_buf_adds(out, k++ ? ",{\"item\":" : "{\"item\":");
@@ -262,7 +262,7 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 			" WHERE accepted_ms IS NOT NULL AND decided_ms IS NOT NULL",
 			err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	int64_t decided = 0, on_time = 0, day_cases = 0;
 	double used_sum = 0, promised_sum = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
@@ -363,7 +363,7 @@ static int notify_supervisors(db *d, const char *text, yc_err *err)
 			   " ORDER BY id",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	char names[32][40];
 	int n = 0, rc;
 	while ((rc = db_step(st, err)) == DB_ROW && n < 32)
@@ -390,7 +390,7 @@ int case_refresh_lights(db *d, const struct case_ctx *c, int64_t *changed, yc_er
 				 " ORDER BY no LIMIT 500",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, now_min);
 	db_bind_int(st, 2, now_min);
 	struct {
@@ -461,7 +461,7 @@ int case_lapse_corrections(db *d, const struct case_ctx *c, int64_t *lapsed, yc_
 				 " ORDER BY no LIMIT 200",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, today);
 	char nos[200][32];
 	int n = 0, rc;
@@ -526,7 +526,7 @@ int case_post_checks_json(db *d, const yc_user *actor, const char *state, yc_buf
 			 " WHERE p.state = ? ORDER BY p.due_day, p.case_no LIMIT 500",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, state ? state : "open");
 	if (scoped)
 		db_bind_text(st, 2, actor->department);
@@ -551,7 +551,7 @@ int case_post_check_complete(db *d, const struct case_ctx *c, const yc_user *act
 	db_stmt *st =
 		db_prepare(d, "SELECT department, state FROM post_checks WHERE case_no = ?", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, no);
 	char dept[32] = "", state[16] = "";
 	if ((rc = db_step(st, err)) == DB_ROW) {

@@ -476,7 +476,7 @@ int catalog_item_material_limit(db *d, const char *code, int64_t *max_kb, yc_err
 	*max_kb = 0;
 	db_stmt *st = db_prepare(d, "SELECT doc FROM items WHERE code = ?", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, code);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {

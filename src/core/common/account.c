@@ -188,7 +188,7 @@ int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err)
 		return 0;
 	db_stmt *st = db_prepare(d, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = ?", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
@@ -465,7 +465,7 @@ int account_staff_json(db *d, const char *role, const char *department, yc_buf *
 					      " AND disabled = 0 ORDER BY username",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, role);
 	if (department)
 		db_bind_text(st, 2, department);

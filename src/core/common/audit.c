@@ -98,7 +98,7 @@ static int audit_flush(db *d, void **entries, size_t count, yc_err *err)
 				 " RETURNING last_id, hash",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, n);
 	int rc = db_step(st, err);
 	if (rc != DB_ROW) {
@@ -174,7 +174,7 @@ int audit_verify(db *d, struct audit_report *rep, yc_err *err)
 			   " prev_hash, hash FROM audit_events ORDER BY id",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	char prev[YC_SHA256_HEX];
 	snprintf(prev, sizeof(prev), "%s", audit_genesis);
 	int64_t expect = 1;
@@ -215,7 +215,7 @@ int audit_verify(db *d, struct audit_report *rep, yc_err *err)
 				  (long long)rep->bad_id, rep->problem);
 	st = db_prepare(d, "SELECT last_id, hash FROM audit_head WHERE one = 1", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	rc = db_step(st, err);
 	if (rc != DB_ROW || db_col_int(st, 0) != expect - 1 || strcmp(db_col_text(st, 1), prev)) {
 		int64_t head = rc == DB_ROW ? db_col_int(st, 0) : 0;

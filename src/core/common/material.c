@@ -72,7 +72,7 @@ int material_store(db *d, const unsigned char *p, size_t n, const char *type, in
 		"INSERT INTO materials (sha256, type, size, content, uploader, created_ms)"
 		" VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
 		err);
-	int rc = st ? 0 : (err ? err->code : YC_EINTERNAL);
+	int rc = st ? 0 : db_failed(err);
 	if (st) {
 		db_bind_text(st, 1, sha);
 		db_bind_text(st, 2, type);
@@ -160,7 +160,7 @@ int material_info(db *d, const char *const *shas, size_t n, int64_t owner,
 				" (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 			err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_int(st, 1, owner);
 		for (size_t j = 0; j < MATERIAL_LOOKUP; j++)
 			db_bind_text(st, (int)j + 2, shas[at + (j < k ? j : k - 1)]);
@@ -193,7 +193,7 @@ int material_read(db *d, const char *sha, int64_t owner, char type[8], yc_buf *o
 				 " AND u.user_id = ?))",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, sha);
 	db_bind_int(st, 2, owner);
 	db_bind_int(st, 3, owner);

@@ -55,7 +55,7 @@ int notify_pending(db *d, struct notification *out, int max, int *n, yc_err *err
 				 " WHERE state = 'pending' ORDER BY id LIMIT ?",
 				 err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, max);
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW && *n < max) {

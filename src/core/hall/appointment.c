@@ -120,7 +120,7 @@ static int appointment_render(db *d, const char *id, yc_buf *out, yc_err *err)
 			   " WHERE a.id = ?",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
@@ -198,7 +198,7 @@ int hall_appointment_book(db *d, const struct hall_ctx *c, const yc_user *u, con
 		" ORDER BY day DESC, slot DESC LIMIT 50",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, u->id);
 	int64_t misses[50];
 	int nm = 0;
@@ -344,7 +344,7 @@ int hall_appointments_mine(db *d, const struct hall_ctx *c, const yc_user *u, yc
 		" LIMIT 50",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, u->id);
 	char ids[50][16];
 	int n = 0, rc;

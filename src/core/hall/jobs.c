@@ -37,7 +37,7 @@ int hall_expire_tickets(db *d, const struct hall_ctx *c, int64_t *count, yc_err 
 			   " issued_ms < ?)) RETURNING 1",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, today_s);
 	db_bind_text(st, 2, today_s);
 	db_bind_int(st, 3, now >= closing_ms ? closing_ms : 0);
@@ -54,7 +54,7 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 		d, "SELECT id, day, slot FROM appointments WHERE state = 'booked' AND day <= ?",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	char today_s[16];
 	yc_date_format(day, today_s, sizeof(today_s));
 	db_bind_text(st, 1, today_s);
@@ -90,7 +90,7 @@ int hall_sweep_appointments(db *d, const struct hall_ctx *c, int64_t *count, yc_
 		" WHERE a.state = 'booked' AND a.day = ? AND a.reminded = 0 LIMIT 200",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, tomorrow);
 	struct {
 		char id[16], slot[8], user[40], name[64];

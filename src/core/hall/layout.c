@@ -201,7 +201,7 @@ int hall_json(db *d, const struct hall_ctx *c, yc_buf *out, yc_err *err)
 		yc_buf_addf(out, "%s\"%s\":", i ? "," : "{", parts[i].key);
 		db_stmt *st = db_prepare(d, parts[i].sql, err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		int rc = db_rows_json(st, parts[i].kinds, out, err);
 		if (rc)
 			return rc;
@@ -233,7 +233,7 @@ int hall_window_load(db *d, int no, struct window_row *w, yc_err *err)
 			   " FROM hall_windows WHERE no = ?",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_int(st, 1, no);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {

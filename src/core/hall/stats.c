@@ -65,7 +65,7 @@ int hall_stats(db *d, const struct hall_ctx *c, const struct hall_stats_query *q
 			   " WHERE day >= ? AND day <= ? ORDER BY issued_ms",
 			   err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, q->from);
 	db_bind_text(st, 2, q->to);
 	enum { MAXG = 400 };

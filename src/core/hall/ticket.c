@@ -106,7 +106,7 @@ static int ticket_load(db *d, const char *id, struct ticket_row *t, yc_err *err)
 {
 	db_stmt *st = db_prepare(d, "SELECT " TICKET_COLUMNS " FROM tickets WHERE id = ?", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, id);
 	int rc = db_step(st, err);
 	if (rc == DB_ROW) {
@@ -150,7 +150,7 @@ static int ticket_queue_figures(db *d, const struct ticket_row *t, int *ahead, i
 	}
 	db_stmt *st = db_prepare(d, "SELECT categories FROM hall_windows WHERE state = 'open'", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	while ((rc = db_step(st, err)) == DB_ROW)
 		if (hall_serves(db_col_text(st, 0), t->category))
 			(*open)++;
@@ -307,7 +307,7 @@ int hall_issue(db *d, const struct hall_ctx *c, const yc_user *u, const char *ca
 		" ?, ?, 'waiting', ?, ?, ?)",
 		err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	db_bind_text(st, 1, t.id);
 	db_bind_text(st, 2, day);
 	db_bind_text(st, 3, category);
@@ -411,7 +411,7 @@ static int window_categories(db *d, const struct window_row *w, char codes[26][4
 	}
 	db_stmt *st = db_prepare(d, "SELECT code FROM hall_categories ORDER BY code", err);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW && *n < 26)
 		db_col_copy(st, 0, codes[(*n)++], 4);
@@ -446,7 +446,7 @@ static int candidate(db *d, const struct window_row *w, char codes[26][4], int n
 	bool takes_now = strchr(sql_kind, '?') != NULL;
 	yc_buf_release(&sql);
 	if (!st)
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	for (int k = 0, i = 1; k < ncodes; k++) {
 		db_bind_text(st, i++, codes[k]);
 		db_bind_text(st, i++, day);
@@ -539,7 +539,7 @@ int hall_call_next(db *d, const struct hall_ctx *c, const yc_user *u, int no, bo
 			" WHERE id = ? AND state = 'waiting' RETURNING 1",
 			err);
 		if (!st)
-			return err ? err->code : YC_EINTERNAL;
+			return db_failed(err);
 		db_bind_int(st, 1, no);
 		db_bind_int(st, 2, now);
 		db_bind_text(st, 3, u->username);
@@ -677,7 +677,7 @@ int hall_ticket_act(db *d, const struct hall_ctx *c, const yc_user *u, const cha
 		err);
 	if (!st) {
 		cJSON_Delete(empty);
-		return err ? err->code : YC_EINTERNAL;
+		return db_failed(err);
 	}
 	int i = 1;
 	db_bind_text(st, i++, next);
