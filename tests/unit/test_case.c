@@ -452,6 +452,13 @@ Test(case_deadline, lights_follow_the_clock, .init = setup, .fini = teardown)
 	cr_assert_str_eq(yc_json_str(c, "deadline"), "2026-12-02");
 	cr_assert_str_eq(yc_json_str(c, "light"), "green");
 	cJSON_Delete(c);
+	/* the approver it went to is told the deadline (the clock starts before the step) */
+	char text[512] = "", like[48];
+	snprintf(like, sizeof(like), "%%待审批办件%s%%", no);
+	cr_assert_eq(db_get(d, NULL, "SELECT text FROM notifications WHERE text LIKE ?", "s", "t",
+			    like, text, sizeof(text)),
+		     DB_ROW);
+	cr_assert(strstr(text, "期限2026-12-02"), "%s", text);
 	ctx.now_ms = local_ms(2026, 12, 1, 9, 0); /* one working day left: yellow */
 	c = view(no);
 	cr_assert_str_eq(yc_json_str(c, "light"), "yellow");

@@ -168,7 +168,7 @@ static int check_named(const struct case_row *row, const cJSON *named, const cha
 	return 0;
 }
 
-/* Acceptance (plain or with deficiencies): the first step, or for some items the decision at once. */
+/* Acceptance (plain or with deficiencies): what is owed, and for some items the decision at once. */
 static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 		     const struct lc_row *t, const cJSON *body, yc_err *err)
 {
@@ -224,7 +224,7 @@ static int do_accept(db *d, const struct case_ctx *c, struct case_row *row,
 			       ? create_post_check(d, c, row, err)
 			       : 0;
 	}
-	return case_enter_step(d, row, 0, err);
+	return 0; /* the first step is entered once the clock has started (case_act) */
 }
 
 /*
@@ -563,6 +563,9 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	enum case_clock clock = row.state == t->to ? t->effect : t->alt_effect;
 	assert(clock == case_clock_between(from, row.state));
 	if ((rc = case_clock_apply(c, &row, clock, now, err)))
+		goto out;
+	/* an accepted case enters its first step with its deadline known: the assignee is told it */
+	if (clock == CLOCK_START && (rc = case_enter_step(d, &row, 0, err)))
 		goto out;
 	if (row.state != CS_ACCEPTED && row.state != CS_SUSPENDED && row.state != CS_RETURNED &&
 	    row.state != CS_SUBMITTED && row.state != CS_CORRECTION) {
