@@ -299,6 +299,20 @@ int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err 
 	return 0;
 }
 
+int yc_json_check_each(const cJSON *obj, const char *list, const yc_jfield *spec, size_t nspec,
+		       yc_err *err)
+{
+	int i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(obj, list)) {
+		int rc = yc_json_check(e, spec, nspec, err);
+		if (rc)
+			return yc_err_prefix(rc, err, "%s[%d]", list, i);
+		i++;
+	}
+	return 0;
+}
+
 const char *yc_json_str(const cJSON *obj, const char *name)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);

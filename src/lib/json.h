@@ -67,6 +67,9 @@ int yc_json_parse(const char *s, size_t n, cJSON **out, yc_err *err);
 
 /* Checks that obj is an object whose members all appear in spec with the right types. */
 int yc_json_check(const cJSON *obj, const yc_jfield *spec, size_t nspec, yc_err *err);
+/* yc_json_check on each object of obj[list], a fault named "list[i].field". */
+int yc_json_check_each(const cJSON *obj, const char *list, const yc_jfield *spec, size_t nspec,
+		       yc_err *err);
 
 /* Borrowed member accessors; they return def/NULL when absent or of another type. */
 const char *yc_json_str(const cJSON *obj, const char *name);

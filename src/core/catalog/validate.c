@@ -58,22 +58,6 @@ static int int_range(const cJSON *o, const char *name, const char *path, int64_t
 	return 0;
 }
 
-/* Checks an array of objects against spec, prefixing field names with "name[i]". */
-static int check_list(const cJSON *doc, const char *name, const yc_jfield *spec, size_t n,
-		      yc_err *err)
-{
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, name);
-	int i = 0;
-	const cJSON *e;
-	cJSON_ArrayForEach (e, arr) {
-		int rc = yc_json_check(e, spec, n, err);
-		if (rc)
-			return yc_err_prefix(rc, err, "%s[%d]", name, i);
-		i++;
-	}
-	return 0;
-}
-
 static int limit_minutes(const cJSON *lim)
 {
 	int64_t v = yc_json_int(lim, "value", 0);
@@ -186,7 +170,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		return yc_err_set(err, YC_EINVAL, "visits",
 				  "a fully online item (depth Ⅳ) needs zero visits");
 
-	if ((rc = check_list(doc, "materials", material_spec, N(material_spec), err)))
+	if ((rc = yc_json_check_each(doc, "materials", material_spec, N(material_spec), err)))
 		return rc;
 	const cJSON *e;
 	int i = 0;
@@ -205,7 +189,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		}
 		i++;
 	}
-	if ((rc = check_list(doc, "fees", fee_spec, N(fee_spec), err)))
+	if ((rc = yc_json_check_each(doc, "fees", fee_spec, N(fee_spec), err)))
 		return rc;
 	const cJSON *approval = cJSON_GetObjectItemCaseSensitive(doc, "approval");
 	if (approval) {
@@ -218,8 +202,8 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 				    yc_json_int(approval, "signatures", 0), 50, err)))
 			return rc;
 	}
-	if ((rc = check_list(doc, "form", form_spec, N(form_spec), err)) ||
-	    (rc = check_list(doc, "steps", step_spec, N(step_spec), err)))
+	if ((rc = yc_json_check_each(doc, "form", form_spec, N(form_spec), err)) ||
+	    (rc = yc_json_check_each(doc, "steps", step_spec, N(step_spec), err)))
 		return rc;
 	if (yc_json_bool(doc, "commitment", false) && instant)
 		return yc_err_set(

@@ -49,21 +49,6 @@ const struct lc_table hall_window_lifecycle = {
 	WA_N,
 };
 
-/* Checks every element of a list against spec, naming "list[i].field" on a fault. */
-static int check_each(const cJSON *hall, const char *list, const yc_jfield *spec, size_t n,
-		      yc_err *err)
-{
-	int i = 0;
-	const cJSON *e;
-	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(hall, list)) {
-		int rc = yc_json_check(e, spec, n, err);
-		if (rc)
-			return yc_err_prefix(rc, err, "%s[%d]", list, i);
-		i++;
-	}
-	return 0;
-}
-
 int hall_import(db *d, const cJSON *hall, yc_err *err)
 {
 	static const yc_jfield top[] = {
@@ -88,11 +73,11 @@ int hall_import(db *d, const cJSON *hall, yc_err *err)
 	};
 	int rc = yc_json_check(hall, top, 3, err);
 	if (!rc)
-		rc = check_each(hall, "zones", zone, 3, err);
+		rc = yc_json_check_each(hall, "zones", zone, 3, err);
 	if (!rc)
-		rc = check_each(hall, "categories", category, 6, err);
+		rc = yc_json_check_each(hall, "categories", category, 6, err);
 	if (!rc)
-		rc = check_each(hall, "windows", window, 5, err);
+		rc = yc_json_check_each(hall, "windows", window, 5, err);
 	const cJSON *e;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(hall, "zones")) {
 		if (rc)
