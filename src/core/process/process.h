@@ -1,0 +1,120 @@
+/*
+ * process.h — composite processes (一件事一次办, 一链办理): one application,
+ * one form and one material set, whose parts run as ordinary cases of
+ * several departments, in parallel where nothing orders them.
+ *
+ * A definition is a JSON document (validated by process_validate):
+ *
+ *   {"code": "P-QYKB", "name": "企业开办",
+ *    "promised_limit": {"value": 2, "unit": "workhour"},
+ *    "on_deny": "stop" | "continue",
+ *    "questions": [{"name": "has_premises", "label": "…", "options": ["yes", "no"]}],
+ *    "parts": [{"id": "licence", "item": "<item code>"},
+ *              {"id": "seal", "item": "…", "after": ["licence"]},
+ *              {"id": "power", "item": "…", "after": ["licence"],
+ *               "when": {"has_premises": "yes"}}]}
+ *
+ * A part's "after" lists the parts it waits for (a DAG: no cycle); "when"
+ * chooses it by the applicant's answers. One form and one material set serve
+ * every part (mapping.c): "form": [{"name", "label", "type", "fills":
+ * {"<part>": "<the part item's field>"}}], "materials": [{"id", "name",
+ * "fills": {"<part>": "<the part item's material id>"}}]. What this file's functions decide
+ * is pure: given a definition, the answers and each part's state, which
+ * parts apply, which may start, and where the whole application stands.
+ */
+#ifndef YC_PROCESS_H
+#define YC_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+#include "lib/json.h"
+
+enum { PROCESS_MAX_PARTS = 32 };
+
+/* Where one part (a child case) stands, as the process sees it. */
+enum process_part_state {
+	PP_SKIPPED,  /* not chosen by the answers */
+	PP_WAITING,  /* chosen, waiting for the parts it comes after */
+	PP_RUNNING,  /* its case is open in its department */
+	PP_APPROVED, /* its case was approved (or delivered, or closed) */
+	PP_DENIED,   /* its case was denied, refused or lapsed */
+	PP_WITHDRAWN,
+	PP_CANCELLED, /* not started, or stopped, because another part was denied */
+};
+
+/* Where the whole application stands, from its parts. */
+enum process_state {
+	PS_RUNNING,  /* some part still open */
+	PS_APPROVED, /* every chosen part approved */
+	PS_PARTIAL,  /* done; some approved and some denied (on_deny "continue") */
+	PS_DENIED,   /* a part denied and the rest stopped (on_deny "stop"), or none approved */
+	PS_WITHDRAWN,
+};
+
+/* A definition, checked and indexed: parts by position, each one's predecessors as a bit set. */
+struct process_def {
+	const cJSON *doc; /* borrowed */
+	int nparts;
+	const char *part_id[PROCESS_MAX_PARTS];
+	const char *part_item[PROCESS_MAX_PARTS];
+	uint32_t after[PROCESS_MAX_PARTS]; /* bit j: part j must be approved first */
+	bool stop_on_deny;
+};
+
+/*
+ * Checks a definition: its fields, part ids unique, each "after" naming
+ * another part, no cycle, each "when" naming a question and one of its
+ * options. On success fills def (which borrows doc). YC_EINVAL naming the
+ * field ("parts[2].after[0]") otherwise.
+ */
+int process_validate(const cJSON *doc, struct process_def *def, yc_err *err);
+
+/* The form's and materials' "fills": entries unique, each naming a part (process_validate calls it). */
+int process_check_mapping(const struct process_def *def, const cJSON *doc, yc_err *err);
+/*
+ * What part fills from the process's one form ({"name": value…}): each
+ * answer under the names its field "fills" for that part. An answer to no
+ * field of the process is YC_EINVAL naming "form.<name>". *out is the
+ * caller's (cJSON_Delete), NULL on failure.
+ */
+int process_part_form(const struct process_def *def, int part, const cJSON *form, cJSON **out,
+		      yc_err *err);
+/*
+ * The part's materials from the process's one set ([{"id", "sha256"}…]):
+ * each upload whose material serves the part, under the part's material id.
+ */
+int process_part_materials(const struct process_def *def, int part, const cJSON *list,
+			   cJSON **out, yc_err *err);
+
+/*
+ * The parts the answers choose (a bit set): a part applies when every
+ * condition of its "when" matches the answer given; a part that comes after
+ * one that does not apply no longer waits for it. Unknown or missing answers
+ * to a question a "when" asks are YC_EINVAL naming "answers.<name>".
+ */
+int process_choose(const struct process_def *def, const cJSON *answers, uint32_t *chosen,
+		   yc_err *err);
+
+/*
+ * The parts that may start now: chosen, still waiting, and every chosen part
+ * they come after approved. Nothing starts once a part is denied under
+ * on_deny "stop".
+ */
+uint32_t process_ready(const struct process_def *def, const enum process_part_state *parts);
+
+/*
+ * The parts to cancel after a denial: under on_deny "stop", every part not
+ * yet finished; under "continue", the parts that come (directly or through
+ * others) after a denied one, which can never start.
+ */
+uint32_t process_to_cancel(const struct process_def *def, const enum process_part_state *parts);
+
+/* Where the whole application stands. */
+enum process_state process_state_of(const struct process_def *def,
+				    const enum process_part_state *parts);
+const char *process_state_name(enum process_state s);
+const char *process_part_state_name(enum process_part_state s);
+
+#endif
