@@ -291,3 +291,41 @@ Test(process_mapping, one_answer_fills_every_part_that_asks)
 	cJSON_Delete(form);
 	cJSON_Delete(doc);
 }
+
+/* The reductions come from the items: each part's item applied for alone against the process. */
+Test(process_figures, computed_from_the_items)
+{
+	cJSON *doc = parse(establishment);
+	struct process_def def;
+	cr_assert_eq(process_validate(doc, &def, NULL), 0);
+	/* six items: each a visit, 3 form fields and 2 materials; the licence promised in
+	 * 1 working day, the others in 2 working hours each */
+	cJSON *items[PROCESS_MAX_PARTS] = {0};
+	for (int i = LICENCE; i <= FUND; i++)
+		items[i] = parse(i == LICENCE
+					 ? "{\"visits\":1,\"form\":[{},{},{}],\"materials\":[{},{}],"
+					   "\"promised_limit\":{\"value\":1,\"unit\":\"workday\"}}"
+					 : "{\"visits\":1,\"form\":[{},{},{}],\"materials\":[{},{}],"
+					   "\"promised_limit\":{\"value\":2,\"unit\":\"workhour\"}}");
+	struct process_figures before, after;
+	process_figures(&def, (const cJSON *const *)items, 0x3fu, &before, &after);
+	cr_assert_eq(before.applications, 6);
+	cr_assert_eq(after.applications, 1);
+	cr_assert_eq(before.visits, 6);
+	cr_assert_eq(after.visits, 1);
+	cr_assert_eq(before.fields, 18);
+	cr_assert_eq(after.fields, 2);
+	cr_assert_eq(before.materials, 12);
+	cr_assert_eq(after.materials, 2);
+	cr_assert_eq(before.minutes, 420 + 5 * 120, "a working day is 420 minutes here");
+	cr_assert_eq(after.minutes, 120);
+	cr_assert_eq(process_cut_percent(before.applications, after.applications), 83);
+	cr_assert_eq(process_cut_percent(before.materials, after.materials), 83);
+	cr_assert_eq(process_cut_percent(before.minutes, after.minutes), 88);
+	cr_assert_eq(process_cut_percent(60, 20), 67);
+	cr_assert_eq(process_cut_percent(0, 0), 0);
+	cr_assert_eq(process_cut_percent(5, 7), 0, "no cut is a cut of 0");
+	for (int i = LICENCE; i <= FUND; i++)
+		cJSON_Delete(items[i]);
+	cJSON_Delete(doc);
+}

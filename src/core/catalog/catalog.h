@@ -22,6 +22,8 @@
 
 /* Minutes in a working day, used to compare hour limits with day limits. */
 extern int catalog_minutes_per_workday;
+/* A limit ({"value", "unit": "workday" | "workhour"}) in working minutes. */
+int catalog_limit_minutes(const cJSON *limit);
 
 /* Checks an item document without the store; names the first bad field. */
 int catalog_item_validate(const cJSON *doc, yc_err *err);

@@ -58,7 +58,7 @@ static int int_range(const cJSON *o, const char *name, const char *path, int64_t
 	return 0;
 }
 
-static int limit_minutes(const cJSON *lim)
+int catalog_limit_minutes(const cJSON *lim)
 {
 	int64_t v = yc_json_int(lim, "value", 0);
 	const char *unit = yc_json_str(lim, "unit");
@@ -163,7 +163,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 	if (!instant && yc_json_int(promised, "value", 0) == 0)
 		return yc_err_set(err, YC_EINVAL, "promised_limit",
 				  "a promised item (承诺件) needs a promised limit above 0");
-	if (limit_minutes(promised) > limit_minutes(legal))
+	if (catalog_limit_minutes(promised) > catalog_limit_minutes(legal))
 		return yc_err_set(err, YC_EINVAL, "promised_limit",
 				  "the promised limit may not exceed the legal limit");
 	if (yc_json_int(doc, "online_depth", 1) == 4 && yc_json_int(doc, "visits", 0) != 0)

@@ -111,6 +111,28 @@ uint32_t process_ready(const struct process_def *def, const enum process_part_st
  */
 uint32_t process_to_cancel(const struct process_def *def, const enum process_part_state *parts);
 
+/*
+ * What one process saves an applicant, computed from the items it joins
+ * (figures.c): "before" is the chosen parts applied for one by one, "after"
+ * the process. Applications and visits are counted, form fields and
+ * materials summed (after: the process's one form and one set), time in
+ * working minutes (before: the promised limits one after another; after:
+ * the process's own promise).
+ */
+struct process_figures {
+	int applications, visits, fields, materials;
+	int64_t minutes;
+};
+/*
+ * items[i]: the item document of part i (NULL where a part is not chosen).
+ * The process's own visits are its "visits" (default 1 at the window, 0 when
+ * wholly online).
+ */
+void process_figures(const struct process_def *def, const cJSON *const *items, uint32_t chosen,
+		     struct process_figures *before, struct process_figures *after);
+/* A reduction in percent (before 60, after 18: 70), 0 when there was nothing before. */
+int process_cut_percent(int64_t before, int64_t after);
+
 /* Where the whole application stands. */
 enum process_state process_state_of(const struct process_def *def,
 				    const enum process_part_state *parts);
