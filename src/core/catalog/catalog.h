@@ -37,6 +37,8 @@ int catalog_item_set_status(db *d, const yc_actor *actor, const char *code, bool
 			    yc_err *err);
 /* Appends the item document with "status"; YC_ENOTFOUND when absent. */
 int catalog_item_json(db *d, const char *code, yc_buf *out, yc_err *err);
+/* An item's stored document, parsed (the caller's, cJSON_Delete), and whether it is active. */
+int catalog_item_doc(db *d, const char *code, cJSON **doc, bool *active, yc_err *err);
 
 struct catalog_query {
 	const char *q; /* substring of the name or the code */

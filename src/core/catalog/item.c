@@ -297,6 +297,24 @@ int catalog_item_json(db *d, const char *code, yc_buf *out, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+int catalog_item_doc(db *d, const char *code, cJSON **doc, bool *active, yc_err *err)
+{
+	*doc = NULL;
+	db_stmt *st = db_prepare(d, "SELECT status, doc FROM items WHERE code = ?", err);
+	if (!st)
+		return db_failed(err);
+	db_bind_text(st, 1, code);
+	int rc = db_step(st, err);
+	if (rc == DB_ROW) {
+		*active = !strcmp(db_col_text(st, 0), "active");
+		rc = yc_json_parse(db_col_text(st, 1), db_col_len(st, 1), doc, err);
+	} else if (rc == DB_DONE) {
+		rc = yc_err_set(err, YC_ENOTFOUND, "code", "no item with code %s", code);
+	}
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 /* Escapes LIKE wildcards so a search for "50%" means the characters. */
 static void like_pattern(const char *q, char *out, size_t size)
 {

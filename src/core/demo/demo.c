@@ -11,6 +11,7 @@
 
 #include "core/common/account.h"
 #include "core/catalog/catalog.h"
+#include "core/process/process.h"
 #include "core/hall/hall.h"
 #include "lib/embed.h"
 #include "lib/json.h"
@@ -77,6 +78,22 @@ static int demo_hall(db *d, const char *hash, yc_err *err)
 	return rc;
 }
 
+/* The district's composite processes (一件事一次办), through the catalog's own put. */
+static int demo_processes(db *d, yc_err *err)
+{
+	const char *text = demo_file("processes.json");
+	if (!text)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo processes are not built in");
+	cJSON *all = NULL;
+	int count = 0;
+	int rc = yc_json_parse(text, strlen(text), &all, err);
+	if (!rc)
+		rc = process_import(d, &audit_system_actor,
+				    cJSON_GetObjectItemCaseSensitive(all, "processes"), &count, err);
+	cJSON_Delete(all);
+	return rc;
+}
+
 int demo_install(db *d, yc_err *err)
 {
 	const char *text = demo_file("district.json");
@@ -88,6 +105,8 @@ int demo_install(db *d, yc_err *err)
 	if (!rc)
 		rc = catalog_import(d, &audit_system_actor, all, &count, err);
 	cJSON_Delete(all);
+	if (!rc)
+		rc = demo_processes(d, err);
 	if (rc)
 		return rc;
 

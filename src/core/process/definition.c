@@ -24,6 +24,7 @@ static const yc_jfield process_spec[] = {
 	 .one_of = (const char *const[]){"window", "mail", "electronic", NULL}},
 	{"description", YC_JT_STRING, false, 4000},
 	{"visits", YC_JT_INT, false, 0, .min = 0, .max = 10},
+	{"status", YC_JT_STRING, false, 16, .one_of = (const char *const[]){"active", "retired", NULL}},
 };
 static const yc_jfield limit_spec[] = {
 	{"value", YC_JT_INT, true, 0, .min = 1, .max = 3650},

@@ -28,6 +28,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/common/audit.h"
+#include "db/db.h"
 #include "lib/errors.h"
 #include "lib/json.h"
 
@@ -132,6 +134,19 @@ void process_figures(const struct process_def *def, const cJSON *const *items, u
 		     struct process_figures *before, struct process_figures *after);
 /* A reduction in percent (before 60, after 18: 70), 0 when there was nothing before. */
 int process_cut_percent(int64_t before, int64_t after);
+
+/*
+ * The catalog's definitions (store.c). process_put checks doc (and that each
+ * part is an active item whose fields and materials the "fills" name), stores
+ * it and its audit event, and renders it into out (if any) as process_json.
+ */
+int process_put(db *d, const yc_actor *actor, const cJSON *doc, yc_buf *out, yc_err *err);
+/* One definition with its parts' item names and departments and its figures; YC_ENOTFOUND. */
+int process_json(db *d, const char *code, yc_buf *out, yc_err *err);
+/* {"processes": [{code, name, kind, promised_limit, parts, status, figures}…]}, the active ones. */
+int process_list_json(db *d, yc_buf *out, yc_err *err);
+/* Each definition of list put in turn (the caller's transaction: all or nothing); names "processes[i]". */
+int process_import(db *d, const yc_actor *actor, const cJSON *list, int *count, yc_err *err);
 
 /* Where the whole application stands. */
 enum process_state process_state_of(const struct process_def *def,
