@@ -1,0 +1,57 @@
+/*
+ * api/processes.c — composite processes (一件事一次办) in the catalog: the
+ * guide's list and one process with its parts and computed figures
+ * (public), and a definition put by the administrator.
+ */
+#include <string.h>
+
+#include "core/common/account.h"
+#include "core/process/process.h"
+#include "http/router.h"
+#include "lib/banned.h"
+
+static int reply_read(yc_req *r, int (*read)(db *d, const char *code, yc_buf *out, yc_err *err),
+		      const char *code)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = read(r->db, code, &b, &r->err);
+	if (!rc)
+		http_reply(r, 200, &b);
+	yc_buf_release(&b);
+	return rc;
+}
+
+static int list_all(db *d, const char *code, yc_buf *out, yc_err *err)
+{
+	(void)code;
+	return process_list_json(d, out, err);
+}
+
+int api_processes_list(yc_req *r)
+{
+	return reply_read(r, list_all, NULL);
+}
+
+int api_processes_get(yc_req *r)
+{
+	return reply_read(r, process_json, r->params[0]);
+}
+
+/* A definition put: params {code}; the body is the document. */
+static int process_put_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	yc_actor a = {c->user.username, account_role_name(c->user.role)};
+	return process_put(d, &a, c->body, &out->body, err);
+}
+
+int api_processes_put(yc_req *r)
+{
+	const char *code = yc_json_str(r->body, "code");
+	if (code && strcmp(code, r->params[0]))
+		return yc_err_set(&r->err, YC_EINVAL, "code", "the body's code differs from the path's");
+	/* checked here too, so that a bad document costs no write */
+	struct process_def def;
+	int rc = process_validate(r->body, &def, &r->err);
+	return rc ? rc : http_call(r, process_put_write, 0, true);
+}
