@@ -122,6 +122,11 @@ void http_reply(yc_req *r, int status, const yc_buf *body);
 void http_reply_str(yc_req *r, int status, const char *json);
 /* Answers with len bytes (set Content-Type first with http_header; JSON otherwise). */
 void http_reply_bytes(yc_req *r, int status, const void *data, size_t len);
+/*
+ * The end of a read: with rc 0, answers 200 with the JSON in b; releases b
+ * either way and returns rc (a failure is answered by the dispatcher).
+ */
+int http_reply_read(yc_req *r, int rc, yc_buf *b);
 /* Answers with r->err (or code's default) as {"error":{…}}. Returns 0. */
 int http_reply_error(yc_req *r, int code);
 /* Adds a response header (before replying). */

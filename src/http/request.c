@@ -160,6 +160,14 @@ void http_reply(yc_req *r, int status, const yc_buf *body)
 	http_reply_str(r, status, body ? body->data : NULL);
 }
 
+int http_reply_read(yc_req *r, int rc, yc_buf *b)
+{
+	if (!rc)
+		http_reply(r, 200, b);
+	yc_buf_release(b);
+	return rc;
+}
+
 void http_reply_str(yc_req *r, int status, const char *json)
 {
 	http_reply_bytes(r, status, json, json ? strlen(json) : 0);

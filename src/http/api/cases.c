@@ -27,13 +27,6 @@ static int check_no(yc_req *r, const char *no)
 	return 0;
 }
 
-static void reply_buf(yc_req *r, int rc, yc_buf *b)
-{
-	if (!rc)
-		http_reply(r, 200, b);
-	yc_buf_release(b);
-}
-
 /* ---- submit ---------------------------------------------------------------- */
 
 /* A submission: prep is the case prepared on the listener thread (case_prepare). */
@@ -97,8 +90,7 @@ int api_cases_get(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = case_json(r->db, r->app->cases, &r->user, r->params[0], &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 int api_cases_list(yc_req *r)
@@ -130,8 +122,7 @@ int api_cases_list(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = case_list(r->db, r->app->cases, &r->user, &q, &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 int api_cases_stats(yc_req *r)
@@ -139,8 +130,7 @@ int api_cases_stats(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = case_stats(r->db, r->app->cases, &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* The address QR codes point to: --public-url, or this request's Host. */
@@ -233,8 +223,7 @@ int api_progress_get(yc_req *r)
 		limits_failure(r, LIM_PROGRESS_ADDRESS);
 		limits_hit(r, LIM_PROGRESS_CASE, r->params[0]);
 	}
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* ---- materials ----------------------------------------------------------- */
@@ -361,8 +350,7 @@ int api_post_checks_list(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = case_post_checks_json(r->db, &r->user, http_query(r, "state"), &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 static int post_check_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)

@@ -25,13 +25,6 @@ static int parse_no(yc_req *r, const char *s, int *no)
 	return 0;
 }
 
-static void reply_buf(yc_req *r, int rc, yc_buf *b)
-{
-	if (!rc)
-		http_reply(r, 200, b);
-	yc_buf_release(b);
-}
-
 /* ---- the hall and windows ---------------------------------------------------- */
 
 int api_hall_get(yc_req *r)
@@ -39,8 +32,7 @@ int api_hall_get(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = hall_json(r->db, r->app->hall, &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* A window's action: params {no, action}, n the window's number. */
@@ -106,8 +98,7 @@ int api_tickets_get(yc_req *r)
 	yc_buf_init(&b, 0);
 	int rc = hall_ticket_json(r->db, r->app->hall, r->authed ? &r->user : NULL, r->params[0],
 				  http_query(r, "key"), &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* A ticket's action: params {id, action}. */
@@ -161,8 +152,7 @@ int api_appointment_slots(yc_req *r)
 	yc_buf_init(&b, 0);
 	int rc = hall_slots_json(r->db, r->app->hall, http_query(r, "category"),
 				 http_query(r, "date"), &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 static int book_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
@@ -181,8 +171,7 @@ int api_appointments_list(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = hall_appointments_mine(r->db, r->app->hall, &r->user, &b, &r->err);
-	reply_buf(r, rc, &b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* An appointment's action: params {id, action}. */

@@ -44,10 +44,7 @@ int api_items_list(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = catalog_items_list(r->db, &q, &b, &r->err);
-	if (!rc)
-		http_reply(r, 200, &b);
-	yc_buf_release(&b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 int api_items_get(yc_req *r)
@@ -55,10 +52,7 @@ int api_items_get(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = catalog_item_json(r->db, r->params[0], &b, &r->err);
-	if (!rc)
-		http_reply(r, 200, &b);
-	yc_buf_release(&b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* The caller as the catalog's audit records it. */
@@ -126,11 +120,7 @@ static int reply_read(yc_req *r, catalog_reader read)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = read(r->db, &b, &r->err);
-	if (!rc)
-		http_reply(r, 200, &b);
-	yc_buf_release(&b);
-	return rc;
+	return http_reply_read(r, read(r->db, &b, &r->err), &b);
 }
 
 int api_departments_list(yc_req *r)

@@ -15,11 +15,7 @@ static int reply_read(yc_req *r, int (*read)(db *d, const char *code, yc_buf *ou
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = read(r->db, code, &b, &r->err);
-	if (!rc)
-		http_reply(r, 200, &b);
-	yc_buf_release(&b);
-	return rc;
+	return http_reply_read(r, read(r->db, code, &b, &r->err), &b);
 }
 
 static int list_all(db *d, const char *code, yc_buf *out, yc_err *err)

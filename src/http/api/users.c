@@ -90,10 +90,7 @@ int api_users_list(yc_req *r)
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	int rc = account_staff_json(r->db, role, http_query(r, "department"), &b, &r->err);
-	if (!rc)
-		http_reply(r, 200, &b);
-	yc_buf_release(&b);
-	return rc;
+	return http_reply_read(r, rc, &b);
 }
 
 /* A verification: params {username}; the body holds id_number and name. */
