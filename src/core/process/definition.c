@@ -1,5 +1,6 @@
 /* definition.c — a process definition checked: its fields, its parts' order (a DAG), its conditions. */
 #include "core/process/process.h"
+#include "core/process/internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,7 +50,8 @@ static bool ident(const char *s)
 	return *s && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == strlen(s);
 }
 
-static int part_index(const struct process_def *def, const char *id)
+/* The lookups the files share (internal.h). */
+int process_part_index(const struct process_def *def, const char *id)
 {
 	for (int i = 0; i < def->nparts; i++)
 		if (!strcmp(def->part_id[i], id))
@@ -57,8 +59,7 @@ static int part_index(const struct process_def *def, const char *id)
 	return -1;
 }
 
-/* A question by name, or NULL. */
-static const cJSON *question(const cJSON *doc, const char *name)
+const cJSON *process_question(const cJSON *doc, const char *name)
 {
 	const cJSON *q;
 	cJSON_ArrayForEach (q, cJSON_GetObjectItemCaseSensitive(doc, "questions"))
@@ -67,7 +68,7 @@ static const cJSON *question(const cJSON *doc, const char *name)
 	return NULL;
 }
 
-static bool has_option(const cJSON *q, const char *value)
+bool process_has_option(const cJSON *q, const char *value)
 {
 	const cJSON *o;
 	cJSON_ArrayForEach (o, cJSON_GetObjectItemCaseSensitive(q, "options"))
@@ -85,7 +86,7 @@ static int link_parts(const cJSON *doc, struct process_def *def, yc_err *err)
 		int k = 0;
 		const cJSON *a;
 		cJSON_ArrayForEach (a, cJSON_GetObjectItemCaseSensitive(p, "after")) {
-			int j = cJSON_IsString(a) ? part_index(def, a->valuestring) : -1;
+			int j = cJSON_IsString(a) ? process_part_index(def, a->valuestring) : -1;
 			if (j < 0 || j == i) {
 				char path[48];
 				snprintf(path, sizeof(path), "parts[%d].after[%d]", i, k);
@@ -96,8 +97,8 @@ static int link_parts(const cJSON *doc, struct process_def *def, yc_err *err)
 		}
 		const cJSON *w;
 		cJSON_ArrayForEach (w, cJSON_GetObjectItemCaseSensitive(p, "when")) {
-			const cJSON *q = question(doc, w->string);
-			if (!q || !cJSON_IsString(w) || !has_option(q, w->valuestring)) {
+			const cJSON *q = process_question(doc, w->string);
+			if (!q || !cJSON_IsString(w) || !process_has_option(q, w->valuestring)) {
 				char path[96];
 				snprintf(path, sizeof(path), "parts[%d].when.%s", i, w->string);
 				return yc_err_set(err, YC_EINVAL, path,
@@ -151,7 +152,7 @@ int process_validate(const cJSON *doc, struct process_def *def, yc_err *err)
 		if (!ident(id))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s may hold only a-z, 0-9, '_' and '-'", path);
-		if (part_index(def, id) >= 0)
+		if (process_part_index(def, id) >= 0)
 			return yc_err_set(err, YC_EINVAL, path, "%s repeats an earlier id", path);
 		def->part_id[def->nparts] = id;
 		def->part_item[def->nparts++] = yc_json_str(p, "item");

@@ -5,6 +5,7 @@
  * runtime stores the states and calls these inside its transaction.
  */
 #include "core/process/process.h"
+#include "core/process/internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,16 +24,8 @@ int process_choose(const struct process_def *def, const cJSON *answers, uint32_t
 	/* every answer is to a question, and one of its options */
 	const cJSON *a;
 	cJSON_ArrayForEach (a, answers) {
-		const cJSON *q = NULL, *x;
-		cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(def->doc, "questions"))
-			if (!strcmp(yc_json_str(x, "name"), a->string))
-				q = x;
-		bool known = false;
-		cJSON_ArrayForEach (x, cJSON_GetObjectItemCaseSensitive(q, "options"))
-			if (cJSON_IsString(a) && cJSON_IsString(x) &&
-			    !strcmp(x->valuestring, a->valuestring))
-				known = true;
-		if (!known) {
+		const cJSON *q = process_question(def->doc, a->string);
+		if (!q || !cJSON_IsString(a) || !process_has_option(q, a->valuestring)) {
 			char path[64];
 			snprintf(path, sizeof(path), "answers.%s", a->string);
 			return yc_err_set(err, YC_EINVAL, path,

@@ -5,6 +5,7 @@
  * so one answer or one upload reaches every part that asks for it.
  */
 #include "core/process/process.h"
+#include "core/process/internal.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,14 +30,6 @@ static const yc_jfield material_spec[] = {
 	{"fills", YC_JT_OBJECT, true, 0},
 };
 
-static int part_of(const struct process_def *def, const char *id)
-{
-	for (int i = 0; i < def->nparts; i++)
-		if (!strcmp(def->part_id[i], id))
-			return i;
-	return -1;
-}
-
 /* One list (form or materials): each entry's fields, its key unique, its "fills" naming parts. */
 static int check_list(const struct process_def *def, const cJSON *doc, const char *list,
 		      const char *key, const yc_jfield *spec, size_t n, yc_err *err)
@@ -58,7 +51,7 @@ static int check_list(const struct process_def *def, const cJSON *doc, const cha
 		const cJSON *f;
 		cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(e, "fills")) {
 			snprintf(path, sizeof(path), "%s[%d].fills.%s", list, i, f->string);
-			if (part_of(def, f->string) < 0)
+			if (process_part_index(def, f->string) < 0)
 				return yc_err_set(err, YC_EINVAL, path, "%s names no part", path);
 			if (!cJSON_IsString(f) || !*f->valuestring || strlen(f->valuestring) > 40)
 				return yc_err_set(err, YC_EINVAL, path,

@@ -5,6 +5,7 @@
  * its parts and its computed figures, and the list for the guide.
  */
 #include "core/process/process.h"
+#include "core/process/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +49,11 @@ static int load_items(db *d, const struct process_def *def, cJSON **items, yc_er
 static bool has_entry(const cJSON *list, const char *key, const char *value)
 {
 	const cJSON *e;
-	cJSON_ArrayForEach (e, list)
-		if (!strcmp(yc_json_str(e, key) ? yc_json_str(e, key) : "", value))
+	cJSON_ArrayForEach (e, list) {
+		const char *v = yc_json_str(e, key);
+		if (v && !strcmp(v, value))
 			return true;
+	}
 	return false;
 }
 
@@ -63,10 +66,8 @@ static int check_fills(const struct process_def *def, cJSON *const *items, const
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(def->doc, list)) {
 		const cJSON *f;
 		cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(e, "fills")) {
-			int p = 0;
-			while (p < def->nparts && strcmp(def->part_id[p], f->string))
-				p++;
-			if (p < def->nparts &&
+			int p = process_part_index(def, f->string);
+			if (p >= 0 &&
 			    !has_entry(cJSON_GetObjectItemCaseSensitive(items[p], item_list), key,
 				       f->valuestring)) {
 				char path[96];

@@ -10,28 +10,18 @@
 #include "http/router.h"
 #include "lib/banned.h"
 
-static int reply_read(yc_req *r, int (*read)(db *d, const char *code, yc_buf *out, yc_err *err),
-		      const char *code)
+int api_processes_list(yc_req *r)
 {
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	return http_reply_read(r, read(r->db, code, &b, &r->err), &b);
-}
-
-static int list_all(db *d, const char *code, yc_buf *out, yc_err *err)
-{
-	(void)code;
-	return process_list_json(d, out, err);
-}
-
-int api_processes_list(yc_req *r)
-{
-	return reply_read(r, list_all, NULL);
+	return http_reply_read(r, process_list_json(r->db, &b, &r->err), &b);
 }
 
 int api_processes_get(yc_req *r)
 {
-	return reply_read(r, process_json, r->params[0]);
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	return http_reply_read(r, process_json(r->db, r->params[0], &b, &r->err), &b);
 }
 
 /* A definition put: params {code}; the body is the document. */
