@@ -6,9 +6,13 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "core/process/process.h"
 #include "lib/banned.h"
 
-/* Cases (办件): the case number's region, the deadline light, corrections. */
+/*
+ * Cases (办件): the case number's region, the deadline light, corrections;
+ * a case that is a part of a composite process tells its run when it ends.
+ */
 static void case_settings(const yc_config *cfg, calendar *cal, struct case_ctx *c)
 {
 	*c = (struct case_ctx){
@@ -16,6 +20,7 @@ static void case_settings(const yc_config *cfg, calendar *cal, struct case_ctx *
 		.tz_offset_min = (int)cfg->tz_offset_min,
 		.warn_days = (int)cfg->warn_days,
 		.correction_days = (int)cfg->correction_days,
+		.part_ended = process_part_ended,
 	};
 	snprintf(c->region, sizeof(c->region), "%s", cfg->region_code);
 }

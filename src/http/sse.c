@@ -13,7 +13,7 @@
 #include "lib/json.h"
 #include "lib/banned.h"
 
-static const char *const topics[] = {"item", "calendar", "case", "hall", NULL};
+static const char *const topics[] = {"item", "calendar", "case", "hall", "process", NULL};
 
 unsigned sse_topic_bit(const char *topic)
 {
@@ -70,6 +70,9 @@ static bool wanted(const struct sse_stream *s, unsigned topic, const char *objec
 {
 	if (!(topic & s->topics) || (s->prefix[0] && strncmp(object, s->prefix, strlen(s->prefix))))
 		return false;
+	/* a process run's events: its own stream (its viewer checked when it opened), or supervisors */
+	if (topic == sse_topic_bit("process"))
+		return s->scope.all || s->prefix[0];
 	return topic != sse_topic_bit("case") || in_scope(&s->scope, place);
 }
 

@@ -32,6 +32,8 @@ enum { SSE_PREFIX_MAX = 64 };
  * only. all: supervisors and admins; office: a clerk's accepting office;
  * department and username: an approver's department, or cases assigned to
  * them. A stream with no scope (all false, the rest empty) sees no case event.
+ * A process run's events (topic "process") reach supervisors and the run's
+ * own stream (GET /process-runs/{no}/events, opened by one who may view it).
  */
 struct sse_scope {
 	bool all;

@@ -40,6 +40,16 @@ async function newCase() {
   return r.json.no;
 }
 
+// A run of 企业开办 filed by applicant1: its licence part in department xzsp (approver1's).
+async function newRun() {
+  const r = await s.api('POST', '/api/v1/process-runs', { token: tok.applicant1, body: {
+    process: 'P-QYKB', answers: { has_premises: 'no' },
+    form: { company_name: '矩阵科技有限公司', legal_person: '张三', registered_capital: 10, address: '威海经区', contact_phone: '13800001234' },
+    materials: [{ id: 'application', sha256: ctx.sha }, { id: 'legal_person_id', sha256: ctx.sha }] } });
+  assert.equal(r.status, 201, r.text);
+  return r.json.no;
+}
+
 async function nextWorkday() {
   for (let d = 1; d < 20; d++) {
     const date = new Date(Date.now() + 8 * 3600000 + d * 86400000).toISOString().slice(0, 10);
@@ -92,6 +102,12 @@ const MATRIX = {
   'GET /api/v1/departments': { allow: WHO },
   'GET /api/v1/offices': { allow: WHO },
   'GET /api/v1/catalog/stats': { allow: WHO },
+  'POST /api/v1/process-runs': { body: () => ({ process: 'P-QYKB' }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
+  'GET /api/v1/process-runs': { allow: ALL },
+  'GET /api/v1/process-runs/{no}': { path: () => `/api/v1/process-runs/${ctx.run}`, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc'] },
+  // withdrawing is the applicant's, or the accepting office's clerk's: a fresh run for every caller
+  'POST /api/v1/process-runs/{no}/actions/{action}': { setup: async () => ({ no: await newRun() }), path: (o) => `/api/v1/process-runs/${o.no}/actions/withdraw`, body: () => ({ reason: '矩阵' }), allow: ['applicant1', 'clerk1', 'clerk-1'], deny: ['anon', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/process-runs/{no}/events': { path: () => `/api/v1/process-runs/${ctx.run}/events`, stream: true, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc'] },
   'POST /api/v1/cases': { body: () => ({ item: ONE_STEP, form: { applicant_name: '张三', contact_phone: '13800001234' } }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
   'GET /api/v1/cases': { allow: ALL },
   'GET /api/v1/cases/stats': { allow: ['supervisor1', 'admin'] },
@@ -136,6 +152,7 @@ before(async () => {
   const own = await s.api('POST', '/api/v1/materials', { token: tok.applicant1, body: new TextEncoder().encode('%PDF-1.4\n% applicant1 alone\n'), headers: { 'Content-Type': 'application/pdf' } });
   ctx.own = own.json.sha256;
   ctx.no = await newCase();
+  ctx.run = await newRun();
   const t = await s.api('POST', '/api/v1/tickets', { body: { category: 'A', channel: 'kiosk', phone: phone() } });
   assert.equal(t.status, 201, t.text);
   ctx.ticket = t.json.ticket;

@@ -128,6 +128,15 @@ test('case samples match the documented schemas', async () => {
   check1('/api/v1/cases/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: t.clerk1 }), 200);
   check1('/api/v1/cases/{no}', 'get', await s.api('GET', `/api/v1/cases/${no}`, { token: t.applicant1 }), 200);
   check1('/api/v1/cases', 'get', await s.api('GET', '/api/v1/cases', { token: t.supervisor1 }), 200);
+  // a composite process's run: filed, accepted as one, viewed and listed
+  const runBody = { process: 'P-QYKB', answers: { has_premises: 'no' }, form: { company_name: '规范科技有限公司', legal_person: '张三', registered_capital: 10, address: '威海经区', contact_phone: '13800001234' },
+    materials: [{ id: 'application', sha256: up.json.sha256 }, { id: 'legal_person_id', sha256: up.json.sha256 }] };
+  const run = await s.api('POST', '/api/v1/process-runs', { token: t.applicant1, body: runBody });
+  check1('/api/v1/process-runs', 'post', run, 201);
+  check1('/api/v1/process-runs/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/process-runs/${run.json.no}/actions/accept`, { token: t.clerk1 }), 200);
+  check1('/api/v1/process-runs/{no}', 'get', await s.api('GET', `/api/v1/process-runs/${run.json.no}`, { token: t.applicant1 }), 200);
+  check1('/api/v1/process-runs', 'get', await s.api('GET', '/api/v1/process-runs', { token: t.clerk1 }), 200);
+  check1('/api/v1/process-runs', 'post', await s.api('POST', '/api/v1/process-runs', { token: t.applicant1, body: { ...runBody, answers: {} } }), 422);
   check1('/api/v1/cases/stats', 'get', await s.api('GET', '/api/v1/cases/stats', { token: t.supervisor1 }), 200);
   check1('/api/v1/progress/{no}', 'get', await s.api('GET', `/api/v1/progress/${no}?phone4=1234`), 200);
   check1('/api/v1/post-checks', 'get', await s.api('GET', '/api/v1/post-checks', { token: t.approver1 }), 200);

@@ -18,7 +18,8 @@ function small(code, change = {}) {
   return {
     code, name: '测试一件事', promised_limit: { value: 2, unit: 'workhour' }, on_deny: 'stop',
     parts: [{ id: 'licence', item: LICENCE }, { id: 'seal', item: SEAL, after: ['licence'] }],
-    form: [{ name: 'company_name', label: '企业名称', type: 'text', fills: { licence: 'company_name', seal: 'company_name' } }],
+    form: ['company_name', 'legal_person', 'registered_capital', 'address'].map((name) => (
+      { name, label: name, type: name === 'registered_capital' ? 'number' : 'text', fills: { licence: name, seal: name } })),
     materials: [{ id: 'application', name: '申请书', fills: { licence: 'm1', seal: 'm1' } }],
     ...change,
   };
@@ -60,7 +61,8 @@ test('the administrator puts a process; it is audited and listed, and retired it
   const r = await s.api('PUT', '/api/v1/processes/P-TEST', { token: admin, body: small('P-TEST') });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.figures.before.applications, 2);
-  assert.equal(r.json.figures.after.fields, 1);
+  assert.equal(r.json.figures.after.fields, 4);
+  assert.equal(r.json.figures.before.fields, 8);
   assert.equal(r.json.status, 'active');
   assert.ok((await s.api('GET', '/api/v1/processes')).json.processes.some((x) => x.code === 'P-TEST'));
   const again = await s.api('PUT', '/api/v1/processes/P-TEST', { token: admin, body: small('P-TEST', { status: 'retired' }) });
@@ -86,6 +88,10 @@ test('a bad definition names its field, and nothing is stored', async () => {
     parts: [{ id: 'licence', item: LICENCE, after: ['seal'] }, { id: 'seal', item: SEAL, after: ['licence'] }],
   })), 422, 'invalid', 'parts');
   expectError(assert, await put(small('P-BAD', { on_deny: 'shrug' })), 422, 'invalid', 'on_deny');
+  // a required field of a part's item that nothing on the one form fills would refuse every application
+  const r = await put(small('P-BAD', { form: [{ name: 'company_name', label: 'x', type: 'text', fills: { licence: 'company_name', seal: 'company_name' } }] }));
+  expectError(assert, r, 422, 'invalid', 'form');
+  assert.match(r.json.error.message, /licence's required field legal_person/);
   expectError(assert, await put(small('P-BAD'), 'P-OTHER'), 422, 'invalid', 'code');
   assert.equal(sql(s.db, "SELECT COUNT(*) FROM processes WHERE code IN ('P-BAD', 'P-OTHER')").trim(), '0');
   // only the administrator

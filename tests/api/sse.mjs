@@ -5,7 +5,7 @@ export async function openStream(url, { lastEventId, token } = {}) {
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(url, { headers, signal: controller.signal });
   const stream = { status: res.status, headers: res.headers, events: [], waiters: [], closed: false };
-  if (res.status !== 200) { stream.body = await res.text(); return stream; }
+  if (res.status !== 200) { stream.body = await res.text(); stream.close = () => {}; return stream; }
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

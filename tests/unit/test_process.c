@@ -243,6 +243,10 @@ Test(process_graph, withdrawal_and_names)
 	for (int i = SEAL; i <= FUND; i++)
 		parts[i] = PP_CANCELLED;
 	cr_assert_eq(process_state_of(&def, parts), PS_WITHDRAWN);
+	/* withdrawn after the licence was approved: still withdrawn, not denied */
+	parts[LICENCE] = PP_APPROVED;
+	parts[SEAL] = PP_WITHDRAWN;
+	cr_assert_eq(process_state_of(&def, parts), PS_WITHDRAWN);
 	cr_assert_str_eq(process_state_name(PS_PARTIAL), "partial");
 	cr_assert_str_eq(process_part_state_name(PP_CANCELLED), "cancelled");
 	cJSON_Delete(doc);

@@ -459,6 +459,11 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	}
 	if ((rc = case_may_act(&row, actor, a, err)))
 		goto out;
+	/* a part of a composite process that may end here takes its run's lock first */
+	bool may_end = case_state_open(from) && (!case_state_open(t->to) || !case_state_open(t->alt));
+	if (row.process_run[0] && c->part_ended && may_end &&
+	    (rc = c->part_ended(d, c, row.process_run, row.process_part, false, err)))
+		goto out;
 	row.state = t->to;
 	const char *tell = NULL;
 	char note[1200];
@@ -582,6 +587,10 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	if ((rc = case_row_store(d, &row, now, err)))
 		goto out;
 	rc = case_record_change(d, &row, actor, now, case_action_name(a), from, note, tell, err);
+	/* a part of a composite process that ends tells its run, in this transaction */
+	if (!rc && row.process_run[0] && c->part_ended && case_state_open(from) &&
+	    !case_state_open(row.state))
+		rc = c->part_ended(d, c, row.process_run, row.process_part, true, err);
 	if (!rc && out)
 		rc = case_render_case(d, c, &row, actor, out, err);
 out:

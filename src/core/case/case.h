@@ -108,6 +108,18 @@ const char *case_action_name(int a);
 int case_state_parse(const char *s);
 int case_action_parse(const char *s);
 
+struct case_ctx;
+/*
+ * Told in the action's transaction when a case that is a part of a composite
+ * process may end (ended false: before the case's row is written, so that
+ * the run's row is locked first, always in that order) and when it has left
+ * the open states (ended true: decided, refused, withdrawn, lapsed). run is
+ * the process run's number, part the part's index. The wiring sets it to
+ * core/process's process_part_ended; core/case knows nothing more of processes.
+ */
+typedef int (*case_part_hook)(db *d, const struct case_ctx *c, const char *run, int part,
+			      bool ended, yc_err *err);
+
 /* What every case operation needs besides the store. */
 struct case_ctx {
 	calendar *cal;
@@ -116,7 +128,27 @@ struct case_ctx {
 	int correction_days; /* default working days to correct or supplement */
 	char region[8];	     /* 6-digit region code, the case number's prefix */
 	int64_t now_ms;	     /* 0: the clock; tests set it */
+	case_part_hook part_ended; /* NULL: no composite processes */
 };
+
+/* Whether a case in state s is still open (not decided, refused, withdrawn or lapsed). */
+bool case_state_open(int s);
+
+/* A limit counted from a moment on the calendar (case_deadline_after). */
+struct case_deadline {
+	int64_t deadline_min; /* local minutes: the limit ends */
+	int64_t yellow_min;   /* the light turns yellow */
+	char text[40];	      /* "2026-12-08" for days, "2026-12-04T11:30+08:00" for hours */
+};
+/*
+ * value working days after the day of from_ms (or value working hours after
+ * the moment), and the moment the light turns yellow (the context's
+ * warn_days before, or the last quarter of an hour limit).
+ */
+int case_deadline_after(const struct case_ctx *c, int64_t from_ms, int value, bool hours,
+			struct case_deadline *out, yc_err *err);
+/* Local minutes of a moment (0: now), the unit of deadlines and lights. */
+int64_t case_minute_of(const struct case_ctx *c, int64_t ms);
 
 /* A submission, checked on the listener thread (case_prepare), stored by the writer (case_submit).
  */
@@ -135,6 +167,9 @@ struct case_new {
 	char *form;
 	char *materials;
 	char *delivery;
+	char process_run[32]; /* set by core/process: the run this case is a part of */
+	int process_part;
+	bool at_once; /* stored now, not at the transaction's end (acted on in the same one) */
 };
 void case_new_free(struct case_new *n);
 
@@ -159,6 +194,10 @@ void case_cache_release(void);
  */
 int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		struct case_new *n, yc_buf *out, yc_err *err);
+
+/* The next number of the case sequence (number.c; a composite process's run takes one too). */
+int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
+		      yc_err *err);
 
 /* Checks an action's body (fields and types) before it reaches the writer. */
 int case_action_check(enum case_action a, const cJSON *body, yc_err *err);

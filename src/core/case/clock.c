@@ -63,41 +63,53 @@ void case_rule_limit(const cJSON *rule, int *value, bool *hours)
 	*hours = unit && !strcmp(unit, "workhour");
 }
 
-/*
- * Starts the clock at acceptance: the deadline N working days after the day
- * of acceptance (or N working hours after the moment), and the moment the
- * light turns yellow (warn_days working days before, or the last quarter of
- * an hour limit).
- */
+int64_t case_minute_of(const struct case_ctx *c, int64_t ms)
+{
+	return case_local_min(c, ms ? ms : case_now_ms(c));
+}
+
+int case_deadline_after(const struct case_ctx *c, int64_t from_ms, int value, bool hours,
+			struct case_deadline *out, yc_err *err)
+{
+	int64_t now_min = case_local_min(c, from_ms);
+	int32_t today = case_min_day(now_min);
+	int rc;
+	if (hours) {
+		if ((rc = calendar_add_workminutes(c->cal, now_min, (int64_t)value * 60,
+						   &out->deadline_min, err)) ||
+		    (rc = calendar_add_workminutes(c->cal, now_min, (int64_t)value * 45,
+						   &out->yellow_min, err)))
+			return rc;
+		format_local_min(c, out->deadline_min, out->text, sizeof(out->text));
+		return 0;
+	}
+	int32_t dday, yday;
+	int before = value > c->warn_days ? value - c->warn_days : 0;
+	if ((rc = calendar_add_workdays(c->cal, today, value, &dday, err)) ||
+	    (rc = calendar_add_workdays(c->cal, today, before, &yday, err)))
+		return rc;
+	out->deadline_min = ((int64_t)dday + 1) * 1440;
+	out->yellow_min = before ? (int64_t)yday * 1440 : now_min;
+	yc_date_format(dday, out->text, sizeof(out->text));
+	return 0;
+}
+
+/* Starts the clock at acceptance: the deadline of the rule's limit from now (case_deadline_after). */
 int case_clock_start(const struct case_ctx *c, struct case_row *row, int64_t now_ms, yc_err *err)
 {
 	int n;
 	bool hours;
 	case_rule_limit(row->rule, &n, &hours);
-	int64_t now_min = case_local_min(c, now_ms);
-	int32_t today = case_min_day(now_min);
 	row->accepted_ms = now_ms;
-	int rc;
-	if (hours) {
-		int64_t dl, yl;
-		if ((rc = calendar_add_workminutes(c->cal, now_min, (int64_t)n * 60, &dl, err)) ||
-		    (rc = calendar_add_workminutes(c->cal, now_min, (int64_t)n * 45, &yl, err)))
-			return rc;
-		row->deadline_min = dl;
-		row->yellow_min = yl;
-		format_local_min(c, dl, row->deadline, sizeof(row->deadline));
-	} else {
-		int32_t dday, yday;
-		int before = n > c->warn_days ? n - c->warn_days : 0;
-		if ((rc = calendar_add_workdays(c->cal, today, n, &dday, err)) ||
-		    (rc = calendar_add_workdays(c->cal, today, before, &yday, err)))
-			return rc;
-		row->deadline_min = ((int64_t)dday + 1) * 1440;
-		row->yellow_min = before ? (int64_t)yday * 1440 : now_min;
-		yc_date_format(dday, row->deadline, sizeof(row->deadline));
-	}
+	struct case_deadline dl;
+	int rc = case_deadline_after(c, now_ms, n, hours, &dl, err);
+	if (rc)
+		return rc;
+	row->deadline_min = dl.deadline_min;
+	row->yellow_min = dl.yellow_min;
+	snprintf(row->deadline, sizeof(row->deadline), "%s", dl.text);
 	snprintf(row->light, sizeof(row->light), "%s",
-		 case_light_at(now_min, row->yellow_min, row->deadline_min));
+		 case_light_at(case_local_min(c, now_ms), row->yellow_min, row->deadline_min));
 	return 0;
 }
 

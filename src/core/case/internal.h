@@ -46,6 +46,8 @@ struct case_row {
 	int64_t version;
 	int64_t submitted_ms;
 	int64_t updated_ms;
+	char process_run[32]; /* the composite process's run this case is a part of, or "" */
+	int process_part;     /* the part's index in the run's definition */
 };
 
 /* Loads a case; YC_ENOTFOUND naming "no" when absent. Free with case_row_free. */
@@ -112,9 +114,6 @@ void case_district_office(db *d, char *out, size_t size);
 int case_check_delivery(const cJSON *dv, const cJSON *allowed, bool cross_region, const char *field,
 			yc_err *err);
 
-/* number.c: the next case number. */
-int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
-		      yc_err *err);
 
 /* record.c: what a change leaves (timeline, outbox, notice), and entering a review step. */
 int case_record_change(db *d, const struct case_row *row, const yc_user *actor, int64_t now_ms,

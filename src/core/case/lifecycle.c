@@ -23,6 +23,10 @@
  *   │  withdraw (any state before the decision)          delivered ──close──► closed
  *   └──────────────────────────────────► withdrawn      (electronic delivery closes at once)
  *
+ * The system (never a user) lapses corrections, and for a composite process
+ * (core/process) accepts a part started after its run was accepted and
+ * withdraws a part its run cancels.
+ *
  * The table below is the whole lifecycle; case_act refuses anything else.
  */
 #include "core/case/case.h"
@@ -53,34 +57,34 @@
 
 /* clang-format off */
 const struct lc_row case_table[] = {
-	/* from          action                 roles          to             alt            clock to            clock alt */
-	{CS_SUBMITTED,  CA_ACCEPT,             R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,        CLOCK_START_DECIDE},
-	{CS_SUBMITTED,  CA_ACCEPT_DEFICIENT,   R_CLK,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,        CLOCK_START_DECIDE},
-	{CS_SUBMITTED,  CA_REQUEST_CORRECTION, R_CLK,         CS_CORRECTION, CS_CORRECTION, CLOCK_NONE,         CLOCK_NONE},
-	{CS_SUBMITTED,  CA_REFUSE,             R_CLK,         CS_REFUSED,    CS_REFUSED,    CLOCK_NONE,         CLOCK_NONE},
-	{CS_SUBMITTED,  CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,         CLOCK_NONE},
-	{CS_SUBMITTED,  CA_CHOOSE_DELIVERY,    R_APP,         CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,         CLOCK_NONE},
-	{CS_CORRECTION, CA_SUPPLEMENT,         R_APP | R_CLK, CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,         CLOCK_NONE},
-	{CS_CORRECTION, CA_WITHDRAW,           R_APP | R_CLK, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,         CLOCK_NONE},
-	{CS_CORRECTION, CA_LAPSE,              R_SYS,         CS_LAPSED,     CS_LAPSED,     CLOCK_NONE,         CLOCK_NONE},
-	{CS_ACCEPTED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_ASSIGN,             R_SUP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_CLAIM,              R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
-	{CS_ACCEPTED,   CA_APPROVE,            R_APR,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_RUNS,         CLOCK_DECIDE},
-	{CS_ACCEPTED,   CA_RETURN,             R_APR,         CS_ACCEPTED,   CS_RETURNED,   CLOCK_RUNS,         CLOCK_STOP},
-	{CS_ACCEPTED,   CA_DENY,               R_APR,         CS_DENIED,     CS_DENIED,     CLOCK_DECIDE,       CLOCK_DECIDE},
-	{CS_ACCEPTED,   CA_SUSPEND,            R_APR,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_STOP,         CLOCK_STOP},
-	{CS_ACCEPTED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
-	{CS_ACCEPTED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,         CLOCK_RUNS},
-	{CS_RETURNED,   CA_SUPPLEMENT,         R_APP | R_CLK, CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME,       CLOCK_RESUME},
-	{CS_RETURNED,   CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
-	{CS_SUSPENDED,  CA_RESUME,             R_APR,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME,       CLOCK_RESUME},
-	{CS_SUSPENDED,  CA_ASSIGN,             R_SUP,         CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_NONE,         CLOCK_NONE},
-	{CS_SUSPENDED,  CA_WITHDRAW,           R_APP,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,         CLOCK_DROP},
-	{CS_APPROVED,   CA_CHOOSE_DELIVERY,    R_APP,         CS_APPROVED,   CS_APPROVED,   CLOCK_NONE,         CLOCK_NONE},
-	{CS_APPROVED,   CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
-	{CS_DENIED,     CA_DELIVER,            R_CLK,         CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
-	{CS_DELIVERED,  CA_CLOSE,              R_CLK | R_APP, CS_CLOSED,     CS_CLOSED,     CLOCK_NONE,         CLOCK_NONE},
+	/* from         action                 roles                  to             alt            clock to      clock alt */
+	{CS_SUBMITTED,  CA_ACCEPT,             R_CLK | R_SYS,         CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,  CLOCK_START_DECIDE},
+	{CS_SUBMITTED,  CA_ACCEPT_DEFICIENT,   R_CLK,                 CS_ACCEPTED,   CS_APPROVED,   CLOCK_START,  CLOCK_START_DECIDE},
+	{CS_SUBMITTED,  CA_REQUEST_CORRECTION, R_CLK,                 CS_CORRECTION, CS_CORRECTION, CLOCK_NONE,   CLOCK_NONE},
+	{CS_SUBMITTED,  CA_REFUSE,             R_CLK,                 CS_REFUSED,    CS_REFUSED,    CLOCK_NONE,   CLOCK_NONE},
+	{CS_SUBMITTED,  CA_WITHDRAW,           R_APP | R_CLK | R_SYS, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,   CLOCK_NONE},
+	{CS_SUBMITTED,  CA_CHOOSE_DELIVERY,    R_APP,                 CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,   CLOCK_NONE},
+	{CS_CORRECTION, CA_SUPPLEMENT,         R_APP | R_CLK,         CS_SUBMITTED,  CS_SUBMITTED,  CLOCK_NONE,   CLOCK_NONE},
+	{CS_CORRECTION, CA_WITHDRAW,           R_APP | R_CLK | R_SYS, CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_NONE,   CLOCK_NONE},
+	{CS_CORRECTION, CA_LAPSE,              R_SYS,                 CS_LAPSED,     CS_LAPSED,     CLOCK_NONE,   CLOCK_NONE},
+	{CS_ACCEPTED,   CA_SUPPLEMENT,         R_APP | R_CLK,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,   CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_ASSIGN,             R_SUP,                 CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,   CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_CLAIM,              R_APR,                 CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,   CLOCK_RUNS},
+	{CS_ACCEPTED,   CA_APPROVE,            R_APR,                 CS_ACCEPTED,   CS_APPROVED,   CLOCK_RUNS,   CLOCK_DECIDE},
+	{CS_ACCEPTED,   CA_RETURN,             R_APR,                 CS_ACCEPTED,   CS_RETURNED,   CLOCK_RUNS,   CLOCK_STOP},
+	{CS_ACCEPTED,   CA_DENY,               R_APR,                 CS_DENIED,     CS_DENIED,     CLOCK_DECIDE, CLOCK_DECIDE},
+	{CS_ACCEPTED,   CA_SUSPEND,            R_APR,                 CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_STOP,   CLOCK_STOP},
+	{CS_ACCEPTED,   CA_WITHDRAW,           R_APP | R_SYS,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,   CLOCK_DROP},
+	{CS_ACCEPTED,   CA_CHOOSE_DELIVERY,    R_APP,                 CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RUNS,   CLOCK_RUNS},
+	{CS_RETURNED,   CA_SUPPLEMENT,         R_APP | R_CLK,         CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME, CLOCK_RESUME},
+	{CS_RETURNED,   CA_WITHDRAW,           R_APP | R_SYS,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,   CLOCK_DROP},
+	{CS_SUSPENDED,  CA_RESUME,             R_APR,                 CS_ACCEPTED,   CS_ACCEPTED,   CLOCK_RESUME, CLOCK_RESUME},
+	{CS_SUSPENDED,  CA_ASSIGN,             R_SUP,                 CS_SUSPENDED,  CS_SUSPENDED,  CLOCK_NONE,   CLOCK_NONE},
+	{CS_SUSPENDED,  CA_WITHDRAW,           R_APP | R_SYS,         CS_WITHDRAWN,  CS_WITHDRAWN,  CLOCK_DROP,   CLOCK_DROP},
+	{CS_APPROVED,   CA_CHOOSE_DELIVERY,    R_APP,                 CS_APPROVED,   CS_APPROVED,   CLOCK_NONE,   CLOCK_NONE},
+	{CS_APPROVED,   CA_DELIVER,            R_CLK,                 CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,   CLOCK_NONE},
+	{CS_DENIED,     CA_DELIVER,            R_CLK,                 CS_DELIVERED,  CS_CLOSED,     CLOCK_NONE,   CLOCK_NONE},
+	{CS_DELIVERED,  CA_CLOSE,              R_CLK | R_APP,         CS_CLOSED,     CS_CLOSED,     CLOCK_NONE,   CLOCK_NONE},
 };
 /* clang-format on */
 const enum case_clock_mode case_state_clock[CS_NSTATES] = {
@@ -137,6 +141,12 @@ const char *const case_state_labels[CS_NSTATES] = {
 	"已提交",   "待补正",	"审查中", "退回补充", "特别程序中", "准予许可",
 	"不予许可", "不予受理", "已撤回", "补正逾期", "已送达",	    "办结",
 };
+
+bool case_state_open(int s)
+{
+	return s == CS_SUBMITTED || s == CS_CORRECTION || s == CS_ACCEPTED || s == CS_RETURNED ||
+	       s == CS_SUSPENDED;
+}
 
 const char *const case_channels[] = {"window", "online", "mobile",	 "kiosk",
 				     "bank",   "town",	 "cross_region", NULL};

@@ -23,7 +23,8 @@
 	"no, item, item_name, department, rule, applicant_user, applicant, phone4, channel,"       \
 	" accept_office, decide_office, state, form, materials, missing, due_day, step,"           \
 	" step_department, assignee, accepted_ms, deadline, deadline_min, yellow_min,"             \
-	" stopped_ms, light, decided_ms, closed_ms, delivery, version, submitted_ms, updated_ms"
+	" stopped_ms, light, decided_ms, closed_ms, delivery, version, submitted_ms, updated_ms,"          \
+	" process_run, process_part"
 
 static cJSON *json_col(db_stmt *st, int i)
 {
@@ -158,6 +159,8 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 	row->version = db_col_int(st, 28);
 	row->submitted_ms = db_col_int(st, 29);
 	row->updated_ms = db_col_int(st, 30);
+	db_col_copy(st, 31, row->process_run, sizeof(row->process_run));
+	row->process_part = (int)db_col_int(st, 32);
 	db_done(st);
 	if (!rule_ok || !row->applicant || !row->form || !row->materials || !row->missing ||
 	    row->state < 0) {

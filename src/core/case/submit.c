@@ -25,6 +25,8 @@ struct new_case {
 	char no[32];
 	int64_t applicant_user, now, item_updated_ms;
 	char *text[NEW_CASE_TEXTS];
+	char process_run[32];
+	int process_part;
 };
 
 static void new_case_free(void *p)
@@ -47,6 +49,13 @@ static void new_case_bind(db_stmt *st, int col, size_t i, void *arg)
 	db_bind_int(st, col++, e->now);
 	db_bind_text(st, col++, e->text[11]);
 	db_bind_int(st, col++, e->item_updated_ms);
+	if (e->process_run[0]) {
+		db_bind_text(st, col++, e->process_run);
+		db_bind_int(st, col++, e->process_part);
+	} else {
+		db_bind_null(st, col++);
+		db_bind_null(st, col++);
+	}
 }
 
 /* New cases, each only if its item is still the version it was checked against. */
@@ -57,14 +66,15 @@ static int new_cases_flush(db *d, void **entries, size_t n, yc_err *err)
 		"INSERT INTO cases (no, item, item_name, department, rule, applicant_user, "
 		"applicant,"
 		" phone4, channel, accept_office, decide_office, state, form, materials, delivery,"
-		" submitted_ms, updated_ms)"
+		" submitted_ms, updated_ms, process_run, process_part)"
 		" SELECT v.column1, i.code, v.column2, v.column3, v.column4,"
 		" CAST(v.column5 AS INTEGER), v.column6, v.column7, v.column8, v.column9,"
 		" v.column10, 'submitted', v.column11, v.column12, v.column13,"
-		" CAST(v.column14 AS BIGINT), CAST(v.column14 AS BIGINT) FROM (",
+		" CAST(v.column14 AS BIGINT), CAST(v.column14 AS BIGINT), v.column17,"
+		" CAST(v.column18 AS INTEGER) FROM (",
 		") AS v JOIN items i ON i.code = v.column15"
 		" AND i.updated_ms = CAST(v.column16 AS BIGINT) AND i.status = 'active'",
-		16, n, new_case_bind, entries, err);
+		18, n, new_case_bind, entries, err);
 }
 
 static struct new_case *new_case_make(const struct case_new *n, const char *no, int64_t now,
@@ -79,6 +89,8 @@ static struct new_case *new_case_make(const struct case_new *n, const char *no, 
 	e->applicant_user = n->applicant_user;
 	e->now = now;
 	e->item_updated_ms = n->item_updated_ms;
+	snprintf(e->process_run, sizeof(e->process_run), "%s", n->process_run);
+	e->process_part = n->process_part;
 	const char *texts[NEW_CASE_TEXTS] = {
 		n->item_name,	  n->department,    n->rule, n->applicant, n->phone4,	n->channel,
 		n->accept_office, n->decide_office, n->form, n->materials, n->delivery, n->item,
@@ -102,7 +114,7 @@ static int insert_case(db *d, const struct case_new *n, const char *no, int64_t 
 	struct new_case *e = new_case_make(n, no, now, err);
 	if (!e)
 		return YC_ENOMEM;
-	if (db_queuing(d))
+	if (db_queuing(d) && !n->at_once)
 		return db_defer(d, CASE_ROWS_FLUSH, new_cases_flush, e, new_case_free, err);
 	void *one[] = {e};
 	int rc = new_cases_flush(d, one, 1, err);

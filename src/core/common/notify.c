@@ -29,13 +29,15 @@ static void resolve_phone(db *d, const char *recipient, char *out, size_t size)
 		st = db_prepare(d, "SELECT phone FROM users WHERE username = ?", NULL);
 	} else if (!strncmp(recipient, "case:", 5)) {
 		st = db_prepare(d, "SELECT applicant FROM cases WHERE no = ?", NULL);
+	} else if (!strncmp(recipient, "process:", 8)) {
+		st = db_prepare(d, "SELECT applicant FROM process_runs WHERE no = ?", NULL);
 	}
 	if (!st)
 		return;
-	db_bind_text(st, 1, recipient + 5);
+	db_bind_text(st, 1, strchr(recipient, ':') + 1);
 	if (db_step(st, NULL) == DB_ROW) {
 		const char *v = db_col_text(st, 0);
-		if (!strncmp(recipient, "case:", 5)) {
+		if (strncmp(recipient, "user:", 5)) {
 			cJSON *a = cJSON_Parse(v); /* the applicant document */
 			snprintf(out, size, "%s",
 				 yc_json_str(a, "phone") ? yc_json_str(a, "phone") : "");

@@ -2,8 +2,9 @@
  * notify.h — notifications owed to people (SMS, e-mail), queued in the same
  * transaction as the change that owes them and sent later by a gateway
  * (jobs/notify.c), at least once, on one node of a cluster at a time.
- * Recipients are named, not addressed ("user:<username>" or "case:<no>" for
- * the applicant of a case): the phone number is looked up only when sending,
+ * Recipients are named, not addressed ("user:<username>", "case:<no>" for
+ * the applicant of a case, "process:<no>" for that of a process run): the
+ * phone number is looked up only when sending,
  * so the queue holds no personal data.
  */
 #ifndef YC_NOTIFY_H

@@ -160,7 +160,7 @@ enum process_state process_state_of(const struct process_def *def,
 	}
 	if (!denied && !withdrawn)
 		return PS_APPROVED;
-	if (!denied && !approved)
+	if (!denied) /* withdrawn by the applicant, whatever was approved before */
 		return PS_WITHDRAWN;
 	if (!approved || def->stop_on_deny)
 		return PS_DENIED;

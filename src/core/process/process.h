@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/case/case.h"
 #include "core/common/audit.h"
 #include "db/db.h"
 #include "lib/errors.h"
@@ -52,7 +53,7 @@ enum process_state {
 	PS_APPROVED, /* every chosen part approved */
 	PS_PARTIAL,  /* done; some approved and some denied (on_deny "continue") */
 	PS_DENIED,   /* a part denied and the rest stopped (on_deny "stop"), or none approved */
-	PS_WITHDRAWN,
+	PS_WITHDRAWN, /* withdrawn by the applicant (whatever was approved before) */
 };
 
 /* A definition, checked and indexed: parts by position, each one's predecessors as a bit set. */
@@ -147,6 +148,70 @@ int process_json(db *d, const char *code, yc_buf *out, yc_err *err);
 int process_list_json(db *d, yc_buf *out, yc_err *err);
 /* Each definition of list put in turn (the caller's transaction: all or nothing); names "processes[i]". */
 int process_import(db *d, const yc_actor *actor, const cJSON *list, int *count, yc_err *err);
+
+/*
+ * Runs (run.c): one application of a process. The applicant (or a clerk for
+ * a walk-in) files one form, one material set and the answers; the run and
+ * the cases of the parts that may start are stored in one transaction; each
+ * part is an ordinary case in its own department. When a part's case ends
+ * (case_ctx.part_ended, in that action's transaction) the run locks its row,
+ * reads where every part stands, starts the parts now ready, cancels what
+ * the definition's on_deny says, and once nothing is open ends the run:
+ * exactly once, however many parts end at the same moment on however many
+ * nodes.
+ */
+struct process_new {
+	char process[48];
+	char name[128];
+	char *doc; /* the definition as checked, kept with the run */
+	uint32_t chosen;
+	struct case_new part[PROCESS_MAX_PARTS]; /* the chosen parts, prepared */
+	cJSON *part_body[PROCESS_MAX_PARTS];	 /* the body each was prepared from */
+	char *answers, *form, *materials;
+	bool commitment;
+};
+void process_new_free(struct process_new *pn);
+/*
+ * Checks a run's body ({"process", "answers", "form", "materials",
+ * "channel", "applicant", "office", "decide_office", "delivery",
+ * "commitment"}) as case_prepare checks a case's, every chosen part against
+ * its item at once: an error names the process's own field ("form.address").
+ */
+int process_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
+		    struct process_new *pn, yc_err *err);
+/* Stores a prepared run and starts its first parts; out gets the run as process_run_json. */
+int process_submit(db *d, const struct case_ctx *c, const yc_user *actor, struct process_new *pn,
+		   yc_buf *out, yc_err *err);
+/*
+ * case_ctx.part_ended: a part's case may end (ended false: the run's row is
+ * locked) or has ended (the run advances, see above).
+ */
+int process_part_ended(db *d, const struct case_ctx *c, const char *run, int part, bool ended,
+		       yc_err *err);
+
+/* What may be done to a run as a whole. */
+enum process_run_action {
+	PRA_ACCEPT,   /* the window accepts the application: every part filed is accepted */
+	PRA_WITHDRAW, /* the applicant withdraws: every open part, and nothing more starts */
+	PRA_DELIVER,  /* one delivery of every result together */
+	PRA_N
+};
+int process_run_action_parse(const char *s);
+int process_run_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+		    enum process_run_action a, const cJSON *body, yc_buf *out, yc_err *err);
+
+/*
+ * A run as actor may see it (run_view.c): the applicant their own, a clerk
+ * their office's, an approver one their department has a part of, a
+ * supervisor any. Its parts with their cases' departments, states and
+ * lights, its own light against the process's promise, and one timeline of
+ * every part.
+ */
+int process_run_json(db *d, const struct case_ctx *c, const yc_user *actor, const char *no,
+		     yc_buf *out, yc_err *err);
+/* {"runs": […]}: the applicant's own, a clerk's office's, everything for supervisors. */
+int process_run_list(db *d, const struct case_ctx *c, const yc_user *actor, const char *state,
+		     int limit, yc_buf *out, yc_err *err);
 
 /* Where the whole application stands. */
 enum process_state process_state_of(const struct process_def *def,

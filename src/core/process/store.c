@@ -83,6 +83,37 @@ static int check_fills(const struct process_def *def, cJSON *const *items, const
 	return 0;
 }
 
+/*
+ * Each required field of each part's item is filled by a field of the one
+ * form: else every application would be refused at that part.
+ */
+static int check_required_filled(const struct process_def *def, cJSON *const *items, yc_err *err)
+{
+	const cJSON *form = cJSON_GetObjectItemCaseSensitive(def->doc, "form");
+	for (int p = 0; p < def->nparts; p++) {
+		const cJSON *f;
+		cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(items[p], "form")) {
+			if (!yc_json_bool(f, "required", false))
+				continue;
+			bool filled = false;
+			const cJSON *pf;
+			cJSON_ArrayForEach (pf, form) {
+				const char *to = yc_json_str(cJSON_GetObjectItemCaseSensitive(pf, "fills"),
+							     def->part_id[p]);
+				if (to && !strcmp(to, yc_json_str(f, "name")))
+					filled = true;
+			}
+			if (!filled)
+				return yc_err_set(err, YC_EINVAL, "form",
+						  "no field of the form fills %s's required field %s"
+						  " (item %s)",
+						  def->part_id[p], yc_json_str(f, "name"),
+						  def->part_item[p]);
+		}
+	}
+	return 0;
+}
+
 /* Appends {"applications":…} for one side of the figures. */
 static void figures_json(cJSON *parent, const char *name, const struct process_figures *f)
 {
@@ -123,6 +154,8 @@ int process_put(db *d, const yc_actor *actor, const cJSON *doc, yc_buf *out, yc_
 	rc = check_fills(&def, items, "form", "form", "name", err);
 	if (!rc)
 		rc = check_fills(&def, items, "materials", "materials", "id", err);
+	if (!rc)
+		rc = check_required_filled(&def, items, err);
 	free_items(&def, items);
 	if (rc)
 		return rc;
@@ -161,9 +194,9 @@ int process_put(db *d, const yc_actor *actor, const cJSON *doc, yc_buf *out, yc_
 	return rc;
 }
 
-/* A stored definition parsed and checked again (the items may have changed since). */
-static int load(db *d, const char *code, cJSON **doc, char status[16], struct process_def *def,
-		yc_err *err)
+/* A stored definition parsed and checked again (internal.h; the items may have changed since). */
+int process_load(db *d, const char *code, cJSON **doc, char status[16], struct process_def *def,
+		 yc_err *err)
 {
 	char *text = NULL;
 	*doc = NULL;
@@ -254,7 +287,7 @@ int process_json(db *d, const char *code, yc_buf *out, yc_err *err)
 	cJSON *doc = NULL, *o = NULL;
 	char status[16] = "";
 	struct process_def def;
-	int rc = load(d, code, &doc, status, &def, err);
+	int rc = process_load(d, code, &doc, status, &def, err);
 	if (!rc)
 		rc = render(d, doc, status, &def, true, &o, err);
 	cJSON_Delete(doc);
@@ -280,7 +313,7 @@ int process_list_json(db *d, yc_buf *out, yc_err *err)
 		cJSON *doc = NULL, *o = NULL;
 		char status[16] = "";
 		struct process_def def;
-		rc = load(d, codes[i], &doc, status, &def, err);
+		rc = process_load(d, codes[i], &doc, status, &def, err);
 		if (!rc)
 			rc = render(d, doc, status, &def, false, &o, err);
 		cJSON_Delete(doc);
