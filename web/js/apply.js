@@ -1,7 +1,7 @@
 // The applicant's online application: the item's form, its materials, how
 // the result is delivered, and (for commitment-based items) the commitment.
 import { api } from './api.js';
-import { $, el, showError, page } from './common.js';
+import { $, el, showError, showFormError, page } from './common.js';
 import { DELIVERY } from './case-view.js';
 import { formFields, materialChecklist } from './form-fields.js';
 
@@ -38,11 +38,7 @@ async function main() {
       const c = await api('POST', '/cases', body);
       location.href = '/case.html?no=' + c.no;
     } catch (e) {
-      showError($('#error'), e);
-      const bad = e.field && document.querySelector(`[name="${e.field.replace(/\[\d+\].*$/, '')}"]`);
-      if (bad) bad.classList.add('invalid');
-      $('#submit').disabled = false;
-      window.scrollTo(0, 0);
+      showFormError(e, $('#submit'));
     }
   });
 }

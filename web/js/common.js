@@ -38,12 +38,12 @@ export const $ = (sel) => document.querySelector(sel);
 // Fills the page header; resolves to the signed-in user (or null).
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南'], ['progress', '/progress.html', '进度查询']];
+  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询']];
   const seats = {
-    applicant: [['my', '/my.html', '我的办件'], ['appointments', '/hall/appointments.html', '预约取号']],
-    clerk: [['window', '/window.html', '综合窗口'], ['counter', '/hall/counter.html', '窗口叫号']],
-    approver: [['inbox', '/inbox.html', '审批待办']],
-    supervisor: [['board', '/board.html', '效能监察'], ['hall-stats', '/hall/stats.html', '大厅统计']],
+    applicant: [['my', '/my.html', '我的办件'], ['runs', '/runs.html', '我的一件事'], ['appointments', '/hall/appointments.html', '预约取号']],
+    clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号']],
+    approver: [['inbox', '/inbox.html', '审批待办'], ['runs', '/runs.html', '一件事协同']],
+    supervisor: [['board', '/board.html', '效能监察'], ['runs', '/runs.html', '一件事监察'], ['hall-stats', '/hall/stats.html', '大厅统计']],
     admin: [['admin', '/admin/items.html', '事项管理']],
   };
   if (user && seats[user.role]) nav.push(...seats[user.role]);
@@ -86,6 +86,15 @@ export async function page(active, { roles, need } = {}) {
     return null;
   }
   return user;
+}
+
+// A refused form: the error above it, the field it names marked, the button free again.
+export function showFormError(err, button) {
+  showError($('#error'), err);
+  const bad = err.field && document.querySelector(`[name="${err.field.replace(/\[\d+\].*$/, '')}"]`);
+  if (bad) bad.classList.add('invalid');
+  button.disabled = false;
+  window.scrollTo(0, 0);
 }
 
 export function showError(box, err) {

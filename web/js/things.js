@@ -1,0 +1,96 @@
+// The applicant's "一件事" portal: the composite processes with what each
+// saves, then one of them — the questions that choose its parts, one form,
+// one material set, one submission (POST /process-runs).
+import { api, currentUser } from './api.js';
+import { $, el, header, showError, showFormError, limitText } from './common.js';
+import { DELIVERY } from './case-view.js';
+import { formFields, materialChecklist } from './form-fields.js';
+
+const minutesText = (m) => (m >= 60 ? `${+(m / 60).toFixed(1)}小时` : `${m}分钟`);
+
+function figures(f) {
+  const fig = (label, before, after, cut) => el('div', { class: 'figure' },
+    el('b', {}, `${before} → ${after}`), el('span', {}, label + (cut ? `（减少${cut}%）` : '')));
+  return [
+    fig('申请次数', f.before.applications, f.after.applications, f.cut_percent.applications),
+    fig('填报字段', f.before.fields, f.after.fields, f.cut_percent.fields),
+    fig('申请材料', f.before.materials, f.after.materials, f.cut_percent.materials),
+    fig('跑动次数', f.before.visits, f.after.visits, f.cut_percent.visits),
+    fig('办理时间（工作时间）', minutesText(f.before.minutes), minutesText(f.after.minutes), f.cut_percent.minutes),
+  ];
+}
+
+async function list() {
+  const r = await api('GET', '/processes');
+  $('#processes').replaceChildren(...r.processes.map((p) => el('a', { class: 'item card', href: `/things.html?code=${encodeURIComponent(p.code)}`, 'data-process': p.code },
+    el('div', { class: 'name' }, p.name, el('span', { class: 'badge' }, `${p.parts}个事项`),
+      el('span', { class: 'badge instant' }, `承诺${limitText(p.promised_limit)}办结`)),
+    el('div', { class: 'figures' }, figures(p.figures)))));
+}
+
+// The parts the answers choose, as the server will (process_choose): every "when" matched.
+function chosen(p, answers) {
+  return p.parts.filter((x) => Object.entries(x.when || {}).every(([q, v]) => answers[q] === v));
+}
+
+async function one(code, user) {
+  const p = await api('GET', '/processes/' + encodeURIComponent(code));
+  $('#processes').classList.add('hidden');
+  $('#thing-name').textContent = p.name;
+  $('#thing-description').textContent = p.description || '';
+  $('#thing-figures').replaceChildren(...figures(p.figures));
+  const answers = {};
+  const names = Object.fromEntries(p.parts.map((x) => [x.id, x.name || x.item_name]));
+  const showParts = () => {
+    const all = (p.questions || []).every((q) => answers[q.name]);
+    $('#parts tbody').replaceChildren(...(all ? chosen(p, answers) : p.parts.filter((x) => !x.when)).map((x) => el('tr', { 'data-part': x.id },
+      el('td', {}, x.name || x.item_name, el('div', { class: 'muted' }, x.item_name)),
+      el('td', {}, x.department_name),
+      el('td', {}, (x.after || []).map((a) => names[a]).join('、') || '—'))));
+  };
+  $('#questions').replaceChildren(...(p.questions || []).map((q) => el('fieldset', { class: 'question', 'data-question': q.name },
+    el('legend', {}, q.label || q.name),
+    q.options.map((o) => el('label', { class: 'check' }, el('input', {
+      type: 'radio', name: `answers.${q.name}`, value: o,
+      onchange: () => { answers[q.name] = o; showParts(); },
+    }), ` ${{ yes: '是', no: '否' }[o] || o}`)))));
+  showParts();
+  const f = formFields(p);
+  const m = materialChecklist({ materials: p.materials }); // no item: the parts' own limits apply
+  $('#fields').replaceChildren(f.node);
+  $('#materials').replaceChildren(m.node);
+  $('#delivery-mode').replaceChildren(...(p.delivery || ['window']).map((k) => el('option', { value: k }, DELIVERY[k])));
+  $('#thing-form').classList.remove('hidden');
+  $('#thing-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (!user || user.role !== 'applicant') {
+      showError($('#error'), { message: '在线申办需以申请人账号登录。' });
+      return;
+    }
+    $('#submit').disabled = true;
+    document.querySelectorAll('.invalid').forEach((x) => x.classList.remove('invalid'));
+    try {
+      const body = { process: code, channel: 'online', answers, form: f.values(), materials: await m.materials() };
+      const mode = $('#delivery-mode').value;
+      body.delivery = { mode };
+      if (mode === 'mail') body.delivery.address = $('#delivery-address').value;
+      const run = await api('POST', '/process-runs', body);
+      location.href = '/run.html?no=' + run.no;
+    } catch (e) {
+      showFormError(e, $('#submit'));
+    }
+  });
+}
+
+async function main() {
+  await header('things');
+  const user = await currentUser().catch(() => null);
+  const code = new URLSearchParams(location.search).get('code');
+  try {
+    await (code ? one(code, user) : list());
+  } catch (e) {
+    showError($('#error'), e.status === 404 ? { message: '没有找到这件事。' } : e);
+  }
+}
+
+main();
