@@ -127,12 +127,12 @@ int cmd_init(int argc, char **argv)
 		int64_t t0 = yc_mono_us();
 		rc = demo_history_write(d, &cases, &hall, &hist, &err);
 		if (!rc)
-			printf("demo history (%s, seed %llu): %lld working days, %lld cases with "
-			       "%lld "
-			       "actions, %lld hall tickets, %lld appointments in %.1f s\n",
+			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
+			       "%lld 企业开办 runs with %lld actions, %lld hall tickets, %lld "
+			       "appointments in %.1f s\n",
 			       cli_opt(&a, "history") ? cli_opt(&a, "history") : "recent",
 			       (unsigned long long)hist.seed, (long long)hist.days,
-			       (long long)hist.cases, (long long)hist.actions,
+			       (long long)hist.cases, (long long)hist.runs, (long long)hist.actions,
 			       (long long)hist.tickets, (long long)hist.appointments,
 			       (double)(yc_mono_us() - t0) / 1e6);
 		if (!rc && hist.ends_early)

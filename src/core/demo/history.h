@@ -56,8 +56,11 @@ struct hist {
 	char pdf_sha[HIST_PDFS][65];
 	struct hist_case *cases;
 	int ncases, cases_cap;
-	struct hist_event *heap; /* pending case events, a min-heap by time */
+	struct hist_event *heap; /* pending events, a min-heap by time: k >= 0 a case, k < 0 a run */
 	int nheap, heap_cap;
+	/* the composite processes' runs (history_processes.c) */
+	struct hist_run *runs;
+	int nruns, runs_cap;
 	/* the hall's floor (history_hall.c) */
 	struct hist_floor *floor;
 };
@@ -104,8 +107,16 @@ int hist_person_contact(struct hist *h, const struct hist_person *p, cJSON *appl
 void hist_person_name(struct hist *h, char *out, size_t size);
 int hist_staff_user(struct hist *h, const char *username, const yc_user **out);
 
-/* history_cases.c: a new case filed, and every case event due before until. */
+/* history_cases.c: a new case filed, and every event due before until (cases' and runs'). */
 int hist_case_new(struct hist *h, int64_t t, bool online);
 int hist_step_cases(struct hist *h, int64_t until);
+/* One of the clerks who take applications in (the 综合受理 windows, clerk1). */
+const char *hist_clerk(struct hist *h);
+/* An event for case k (k >= 0) or run -k - 1 at t. */
+int hist_event_push(struct hist *h, int64_t t, int k);
+
+/* history_processes.c: a new 企业开办 run filed at t, and its next step when its event comes. */
+int hist_run_new(struct hist *h, int64_t t, bool online);
+int hist_run_step(struct hist *h, int r);
 
 #endif

@@ -72,7 +72,7 @@ static bool ev_less(const struct hist_event *a, const struct hist_event *b)
 	return a->t < b->t || (a->t == b->t && a->k < b->k);
 }
 
-static int ev_push(struct hist *h, int64_t t, int k)
+int hist_event_push(struct hist *h, int64_t t, int k)
 {
 	int rc = hist_reserve(h, &h->heap, h->nheap, &h->heap_cap, sizeof(*h->heap));
 	if (rc)
@@ -153,13 +153,13 @@ int hist_case_new(struct hist *h, int64_t t, bool online)
 		if (!strcmp(c->channel, "bank") && c->person < 2 + HIST_PERSONS && c->person != 1)
 			snprintf(c->channel, sizeof(c->channel), "window");
 	}
-	rc = ev_push(h, t, h->ncases);
+	rc = hist_event_push(h, t, h->ncases);
 	if (!rc)
 		h->ncases++;
 	return rc;
 }
 
-static const char *clerk_for(struct hist *h)
+const char *hist_clerk(struct hist *h)
 {
 	static char name[16];
 	/* the 综合受理 windows of floor 2 (31–64), and clerk1 */
@@ -259,7 +259,7 @@ static int submit(struct hist *h, struct hist_case *c)
 		    !strcmp(c->channel, "kiosk");
 	const yc_user *actor = &p->user;
 	int rc = 0;
-	if (!self && (rc = hist_staff_user(h, clerk_for(h), &actor)))
+	if (!self && (rc = hist_staff_user(h, hist_clerk(h), &actor)))
 		return rc;
 	cJSON *body = cJSON_CreateObject();
 	cJSON_AddStringToObject(body, "item", yc_json_str(h->items[c->item].doc, "code"));
@@ -410,7 +410,7 @@ static int close_case(struct hist *h, struct hist_case *c)
 	} else if (!rc) {
 		const yc_user *clerk;
 		const char *code = yc_json_str(dv, "pickup_code");
-		rc = hist_staff_user(h, clerk_for(h), &clerk);
+		rc = hist_staff_user(h, hist_clerk(h), &clerk);
 		if (!rc)
 			rc = act(h, c, clerk, CA_CLOSE, body_of("pickup_code", code ? code : ""));
 	}
@@ -420,7 +420,7 @@ static int close_case(struct hist *h, struct hist_case *c)
 
 static int later(struct hist *h, int k, int minutes)
 {
-	return ev_push(h, hist_after_work(h, h->now_ms, minutes), k);
+	return hist_event_push(h, hist_after_work(h, h->now_ms, minutes), k);
 }
 
 /* The case's next step at h->now_ms, and when the one after it comes. */
@@ -443,7 +443,7 @@ static int case_step(struct hist *h, int k)
 	}
 	switch (c->state) {
 	case CS_SUBMITTED:
-		if ((rc = hist_staff_user(h, clerk_for(h), &who)))
+		if ((rc = hist_staff_user(h, hist_clerk(h), &who)))
 			return rc;
 		if (c->fate == F_REFUSED)
 			return act(h, c, who, CA_REFUSE,
@@ -537,7 +537,7 @@ static int case_step(struct hist *h, int k)
 	}
 	case CS_APPROVED:
 	case CS_DENIED:
-		if ((rc = hist_staff_user(h, clerk_for(h), &who)) || (rc = deliver(h, c, who)))
+		if ((rc = hist_staff_user(h, hist_clerk(h), &who)) || (rc = deliver(h, c, who)))
 			return rc;
 		if (c->state != CS_DELIVERED || c->fate == F_UNCLAIMED)
 			return 0;
@@ -547,7 +547,7 @@ static int case_step(struct hist *h, int k)
 	}
 }
 
-/* Runs every case event due before until. */
+/* Runs every event due before until: the cases' and the runs'. */
 int hist_step_cases(struct hist *h, int64_t until)
 {
 	while (h->nheap && h->heap[0].t < until) {
@@ -555,7 +555,7 @@ int hist_step_cases(struct hist *h, int64_t until)
 		if (e.t >= h->o->end_ms)
 			continue; /* after now: it has not happened */
 		hist_at(h, e.t);
-		int rc = case_step(h, e.k);
+		int rc = e.k >= 0 ? case_step(h, e.k) : hist_run_step(h, -e.k - 1);
 		if (rc < 0)
 			return rc;
 	}

@@ -1,0 +1,318 @@
+/*
+ * history_processes.c — the demo's 企业开办 runs (一件事一次办): filed with
+ * one form online or at a window, accepted as one application, the licence
+ * approved, then each of the parts it released approved in its own
+ * department, and every result delivered together — through the same core
+ * functions a request uses, each at the moment it happened. Most end within
+ * the 2-hour promise; some run late, a few are denied or withdrawn, and the
+ * last day's are still open.
+ */
+#include "core/demo/history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/process/process.h"
+#include "lib/json.h"
+#include "lib/banned.h"
+
+#define PROCESS "P-QYKB"
+
+enum run_fate {
+	R_ON_TIME,   /* every part approved within the promise */
+	R_LATE,	     /* one part waits past the promise */
+	R_DENIED,    /* a part is denied: the rest stop (on_deny "stop") */
+	R_WITHDRAWN, /* the applicant withdraws before the window accepts */
+};
+
+enum run_stage { RS_NEW, RS_FILED, RS_ACCEPTED, RS_ENDED, RS_DONE };
+
+enum { RUN_OPEN_MAX = 8 };
+struct hist_run {
+	char no[32];
+	char office[32]; /* where it was accepted */
+	int person;
+	enum run_fate fate;
+	enum run_stage stage;
+	bool online, premises, slow_done;
+	/* the parts' cases open after the last reading, decided one per event */
+	char open[RUN_OPEN_MAX][32];
+	char open_id[RUN_OPEN_MAX][16];
+	int nopen;
+};
+
+static int later(struct hist *h, int r, int minutes)
+{
+	return hist_event_push(h, hist_after_work(h, h->now_ms, minutes), -r - 1);
+}
+
+int hist_run_new(struct hist *h, int64_t t, bool online)
+{
+	int rc = hist_reserve(h, &h->runs, h->nruns, &h->runs_cap, sizeof(*h->runs));
+	if (rc)
+		return rc;
+	struct hist_run *r = &h->runs[h->nruns];
+	memset(r, 0, sizeof(*r));
+	/* business1 opens a business now and then, so that its portal has runs */
+	r->person = rng_chance(&h->rng, 30) ? 1 : 2 + HIST_PERSONS + rng_below(&h->rng, HIST_FIRMS);
+	int f = rng_below(&h->rng, 1000);
+	r->fate = f < 60 ? R_LATE : f < 80 ? R_DENIED : f < 100 ? R_WITHDRAWN : R_ON_TIME;
+	r->online = online;
+	r->premises = rng_chance(&h->rng, 450);
+	rc = hist_event_push(h, t, -h->nruns - 1);
+	if (!rc)
+		h->nruns++;
+	return rc;
+}
+
+/* The one form as a new business fills it, and the one material set. */
+static cJSON *run_body(struct hist *h, const struct hist_run *r)
+{
+	const struct hist_person *p = &h->people[r->person];
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "process", PROCESS);
+	cJSON_AddStringToObject(cJSON_AddObjectToObject(b, "answers"), "has_premises",
+				r->premises ? "yes" : "no");
+	cJSON *form = cJSON_AddObjectToObject(b, "form");
+	char v[160];
+	snprintf(v, sizeof(v), "威海%s%s有限公司", hist_firm_words[rng_below(&h->rng, 18)],
+		 hist_firm_trades[rng_below(&h->rng, 12)]);
+	cJSON_AddStringToObject(form, "company_name", v);
+	hist_person_name(h, v, sizeof(v));
+	cJSON_AddStringToObject(form, "legal_person", v);
+	cJSON_AddNumberToObject(form, "registered_capital", 10 * rng_between(&h->rng, 1, 100));
+	snprintf(v, sizeof(v), "经区%s%d号", hist_streets[rng_below(&h->rng, 10)],
+		 rng_between(&h->rng, 1, 300));
+	cJSON_AddStringToObject(form, "address", v);
+	cJSON_AddStringToObject(form, "contact_phone", p->phone);
+	cJSON *mats = cJSON_AddArrayToObject(b, "materials");
+	static const char *const ids[] = {"application", "legal_person_id", "premises"};
+	for (int i = 0; i < (r->premises ? 3 : 2); i++) {
+		cJSON *m = cJSON_CreateObject();
+		cJSON_AddStringToObject(m, "id", ids[i]);
+		cJSON_AddStringToObject(m, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
+		cJSON_AddItemToArray(mats, m);
+	}
+	cJSON *dv = cJSON_AddObjectToObject(b, "delivery");
+	cJSON_AddStringToObject(dv, "mode", rng_chance(&h->rng, 700) ? "electronic" : "window");
+	return b;
+}
+
+static int file(struct hist *h, int k)
+{
+	struct hist_run *r = &h->runs[k];
+	const struct hist_person *p = &h->people[r->person];
+	const yc_user *actor = &p->user;
+	cJSON *body = run_body(h, r);
+	int rc = 0;
+	if (r->online) {
+		cJSON_AddStringToObject(body, "channel", "online");
+	} else {
+		/* at a 企业开办 window, or at one of the six bank outlets (政银合作) */
+		cJSON_AddStringToObject(body, "channel",
+					rng_chance(&h->rng, 250) ? "bank" : "window");
+		rc = hist_staff_user(h, hist_clerk(h), &actor);
+		if (!rc)
+			rc = hist_person_contact(h, p, cJSON_AddObjectToObject(body, "applicant"));
+	}
+	struct process_new *pn = calloc(1, sizeof(*pn));
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	if (!pn)
+		rc = yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
+	if (!rc && !(rc = process_prepare(h->d, h->cc, actor, body, pn, h->err))) {
+		rc = process_submit(h->d, h->cc, actor, pn, &out, h->err);
+		process_new_free(pn);
+	}
+	free(pn);
+	cJSON *j = rc ? NULL : cJSON_ParseWithLength(out.data, out.len);
+	if (j) {
+		snprintf(r->no, sizeof(r->no), "%s", yc_json_str(j, "no"));
+		snprintf(r->office, sizeof(r->office), "%s", yc_json_str(j, "accept_office"));
+	}
+	cJSON_Delete(j);
+	yc_buf_release(&out);
+	cJSON_Delete(body);
+	if (rc)
+		yc_err_prefix(rc, h->err, "demo history, 企业开办 %d", k);
+	return rc;
+}
+
+/* The run as the supervisor sees it (parsed; the caller's). */
+static int run_view(struct hist *h, const struct hist_run *r, cJSON **out)
+{
+	const yc_user *sup;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hist_staff_user(h, "supervisor1", &sup);
+	if (!rc)
+		rc = process_run_json(h->d, h->cc, sup, r->no, &b, h->err);
+	*out = rc ? NULL : cJSON_ParseWithLength(b.data, b.len);
+	yc_buf_release(&b);
+	return rc ? rc : *out ? 0 : yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
+}
+
+/* Approves (or denies) one open part's case, as its step's assignee or an approver who claims it.
+ */
+static int decide(struct hist *h, const char *case_no, bool deny)
+{
+	const yc_user *sup, *who;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = hist_staff_user(h, "supervisor1", &sup);
+	if (!rc)
+		rc = case_json(h->d, h->cc, sup, case_no, &b, h->err);
+	cJSON *c = rc ? NULL : cJSON_ParseWithLength(b.data, b.len);
+	yc_buf_release(&b);
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(c, "current_step");
+	const char *assignee = yc_json_str(step, "assignee");
+	char name[48];
+	snprintf(name, sizeof(name), "approver-%s",
+		 yc_json_str(step, "department") ? yc_json_str(step, "department") : "");
+	if (!rc)
+		rc = hist_staff_user(h, assignee ? assignee : name, &who);
+	if (!rc && !assignee)
+		rc = case_act(h->d, h->cc, who, case_no, CA_CLAIM, NULL, NULL, h->err);
+	cJSON *body = cJSON_CreateObject();
+	if (deny)
+		cJSON_AddStringToObject(body, "reason", "经审查，不符合法定条件");
+	else
+		cJSON_AddStringToObject(body, "opinion", "同意");
+	if (!rc)
+		rc = case_act(h->d, h->cc, who, case_no, deny ? CA_DENY : CA_APPROVE, body, NULL,
+			      h->err);
+	if (!rc)
+		h->o->actions++;
+	cJSON_Delete(body);
+	cJSON_Delete(c);
+	return rc;
+}
+
+static int run_act(struct hist *h, struct hist_run *r, const yc_user *who,
+		   enum process_run_action a, cJSON *body)
+{
+	int rc = process_run_act(h->d, h->cc, who, r->no, a, body, NULL, h->err);
+	cJSON_Delete(body);
+	if (!rc)
+		h->o->actions++;
+	return rc;
+}
+
+/* Reads which parts' cases are open (accepted); false when the run has ended. */
+static int read_open(struct hist *h, struct hist_run *r, bool *running)
+{
+	cJSON *run;
+	int rc = run_view(h, r, &run);
+	if (rc)
+		return rc;
+	*running = !strcmp(yc_json_str(run, "state"), "running");
+	r->nopen = 0;
+	const cJSON *p;
+	cJSON_ArrayForEach (p, cJSON_GetObjectItemCaseSensitive(run, "parts")) {
+		const cJSON *c = cJSON_GetObjectItemCaseSensitive(p, "case");
+		if (r->nopen < RUN_OPEN_MAX && cJSON_IsObject(c) &&
+		    !strcmp(yc_json_str(c, "state"), "accepted")) {
+			snprintf(r->open[r->nopen], sizeof(r->open[0]), "%s", yc_json_str(c, "no"));
+			snprintf(r->open_id[r->nopen], sizeof(r->open_id[0]), "%s",
+				 yc_json_str(p, "id"));
+			r->nopen++;
+		}
+	}
+	cJSON_Delete(run);
+	return 0;
+}
+
+/*
+ * The next open part's decision, and when the one after it comes. The run
+ * is read when no part read before is left: the licence released the rest,
+ * or a denial ended it.
+ */
+static int step_parts(struct hist *h, int k)
+{
+	struct hist_run *r = &h->runs[k];
+	bool running = true;
+	int rc = r->nopen ? 0 : read_open(h, r, &running);
+	if (rc)
+		return rc;
+	if (!running) {
+		r->stage = RS_ENDED;
+		return later(h, k, rng_between(&h->rng, 5, 60));
+	}
+	if (!r->nopen) /* a part waits for the window (a material to see): nothing more */
+		return 0;
+	int i = --r->nopen;
+	/* a denial comes to a later part, after the licence; the run stops there */
+	bool deny =
+		r->fate == R_DENIED && strcmp(r->open_id[i], "licence") && rng_chance(&h->rng, 500);
+	if ((rc = decide(h, r->open[i], deny)))
+		return rc;
+	if (deny)
+		r->nopen = 0;
+	/* the next part a few minutes on; a late run's one slow part well past the promise */
+	if (r->fate == R_LATE && !r->slow_done && rng_chance(&h->rng, 400)) {
+		r->slow_done = true;
+		return later(h, k, rng_between(&h->rng, 150, 600));
+	}
+	return later(h, k, rng_between(&h->rng, 4, 18));
+}
+
+/* A clerk of the run's office: where a clerk filed it, or the district's for online ones. */
+static int window_clerk(struct hist *h, const struct hist_run *r, const yc_user **clerk)
+{
+	int rc = hist_staff_user(h, hist_clerk(h), clerk);
+	if (!rc && strcmp((*clerk)->office, r->office))
+		rc = hist_staff_user(h, "clerk1", clerk);
+	return rc;
+}
+
+int hist_run_step(struct hist *h, int k)
+{
+	struct hist_run *r = &h->runs[k];
+	const yc_user *clerk;
+	int rc;
+	switch (r->stage) {
+	case RS_NEW:
+		if ((rc = file(h, k)))
+			return rc;
+		h->o->runs++;
+		r->stage = RS_FILED;
+		/* an online application waits for the window's pre-review; a walk-in's is taken at
+		 * once */
+		return later(h, k,
+			     r->online ? rng_between(&h->rng, 10, 90) : rng_between(&h->rng, 1, 8));
+	case RS_FILED:
+		if (r->fate == R_WITHDRAWN) {
+			cJSON *b = cJSON_CreateObject();
+			cJSON_AddStringToObject(b, "reason", "暂缓开办");
+			r->stage = RS_DONE;
+			if (r->online)
+				return run_act(h, r, &h->people[r->person].user, PRA_WITHDRAW, b);
+			/* a walk-in changes their mind at the window, which withdraws it for them
+			 */
+			if ((rc = window_clerk(h, r, &clerk))) {
+				cJSON_Delete(b);
+				return rc;
+			}
+			return run_act(h, r, clerk, PRA_WITHDRAW, b);
+		}
+		if ((rc = window_clerk(h, r, &clerk)) ||
+		    (rc = run_act(h, r, clerk, PRA_ACCEPT, NULL)))
+			return rc;
+		r->stage = RS_ACCEPTED;
+		return later(h, k, rng_between(&h->rng, 15, 50));
+	case RS_ACCEPTED: return step_parts(h, k);
+	case RS_ENDED: {
+		/* the window hands every result over at once */
+		r->stage = RS_DONE;
+		if ((rc = window_clerk(h, r, &clerk)))
+			return rc;
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "mode",
+					rng_chance(&h->rng, 750) ? "electronic" : "window");
+		return run_act(h, r, clerk, PRA_DELIVER, b);
+	}
+	case RS_DONE: return 0;
+	}
+	return 0;
+}
