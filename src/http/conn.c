@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include "lib/log.h"
@@ -316,6 +318,14 @@ void conn_on_close(struct evhttp_connection *conn, void (*fn)(struct evhttp_conn
 void conn_stream(struct evhttp_connection *conn)
 {
 	struct conn *c = conn_of(conn);
-	if (c)
-		c->mode = C_PASS;
+	if (!c)
+		return;
+	c->mode = C_PASS;
+	/*
+	 * A stream's events are small writes that must leave at once: with Nagle's
+	 * algorithm an event written while the stream's first bytes wait for the
+	 * client's (delayed, up to 40 ms) ACK would wait with them.
+	 */
+	int one = 1;
+	setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
