@@ -60,7 +60,10 @@ int conn_request_begins(struct evhttp_request *ev);
 void conn_on_close(struct evhttp_connection *conn, void (*fn)(struct evhttp_connection *, void *),
 		   void *arg);
 
-/* The connection now carries an event stream: no more heads are read on it, and its writes leave at once (TCP_NODELAY). */
+/*
+ * The connection now carries an event stream: no more heads are read on it,
+ * and its writes leave at once (TCP_NODELAY).
+ */
 void conn_stream(struct evhttp_connection *conn);
 
 #endif
