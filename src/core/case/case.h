@@ -195,9 +195,13 @@ void case_cache_release(void);
 int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		struct case_new *n, yc_buf *out, yc_err *err);
 
-/* The next number of the case sequence (number.c; a composite process's run takes one too). */
-int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
-		      yc_err *err);
+/*
+ * The next number of the case sequence (number.c; a composite process's run
+ * takes one too). locked: for a row written at once rather than at the
+ * transaction's end, drawn from the store and not assumed.
+ */
+int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, bool locked, char *out,
+		      size_t size, yc_err *err);
 
 /* Checks an action's body (fields and types) before it reaches the writer. */
 int case_action_check(enum case_action a, const cJSON *body, yc_err *err);

@@ -28,6 +28,12 @@
  * (db_defer; before the audit chain's lock is taken). Every statement holds
  * only if what was assumed does, and otherwise the batch runs again without
  * queuing, where a submission reads its number and writes its rows at once.
+ *
+ * A row written at once under an assumed number could wait on another
+ * writer's row of the same number while that writer waits on this one's
+ * numbers (a deadlock the server breaks only after a second): a number for a
+ * row written at once (locked) is always drawn from the store, its row
+ * locked until commit, before any row that bears it.
  */
 
 /*
@@ -76,8 +82,8 @@ static int numbers_flush(db *d, void **entries, size_t n, yc_err *err)
 	return 0;
 }
 
-int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out, size_t size,
-		      yc_err *err)
+int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, bool locked, char *out,
+		      size_t size, yc_err *err)
 {
 	char date[16];
 	yc_date_format(case_min_day(case_local_min(c, now_ms)), date, sizeof(date));
@@ -87,7 +93,7 @@ int case_next_case_no(db *d, const struct case_ctx *c, int64_t now_ms, char *out
 	bool known = numbers.d == d && !strcmp(numbers.day, day);
 	bool same_txn = known && numbers.txn == db_txn(d);
 	/* A writer that finds others drawing (several nodes or writers) reads for ten seconds. */
-	bool assume = db_queuing(d) && known &&
+	bool assume = !locked && db_queuing(d) && known &&
 		      (same_txn || (numbers.rollbacks == db_rollbacks(d) &&
 				    yc_mono_us() >= numbers.assume_from_us));
 	if (assume) {

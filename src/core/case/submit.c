@@ -128,7 +128,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJS
 	int64_t now = case_now_ms(c);
 	struct case_row row;
 	memset(&row, 0, sizeof(row));
-	int rc = case_next_case_no(d, c, now, row.no, sizeof(row.no), err);
+	int rc = case_next_case_no(d, c, now, n->at_once, row.no, sizeof(row.no), err);
 	if (rc)
 		return rc;
 	rc = insert_case(d, n, row.no, now, err);
