@@ -25,17 +25,24 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "cli/cli.h"
+#include "core/process/process.h"
 #include "lib/banned.h"
 
 struct import {
 	cJSON *all;
-	int count;
+	int count, processes;
 };
 
+/* The catalog, then its processes (which join its items): one transaction, all or nothing. */
 static int import_write(db *d, void *arg, yc_err *err)
 {
 	struct import *im = arg;
-	return catalog_import(d, &audit_system_actor, im->all, &im->count, err);
+	int rc = catalog_import(d, &audit_system_actor, im->all, &im->count, err);
+	const cJSON *processes = cJSON_GetObjectItemCaseSensitive(im->all, "processes");
+	if (!rc && processes && !cJSON_IsArray(processes))
+		return yc_err_set(err, YC_EINVAL, "processes", "processes must be an array");
+	return rc ? rc
+		  : process_import(d, &audit_system_actor, processes, &im->processes, err);
 }
 
 int cmd_catalog_import(int argc, char **argv)
@@ -50,7 +57,7 @@ int cmd_catalog_import(int argc, char **argv)
 		return cli_failf("cannot read", a.pos[0]);
 	yc_err err;
 	yc_err_clear(&err);
-	struct import im = {NULL, 0};
+	struct import im = {NULL, 0, 0};
 	rc = yc_json_parse(text, len, &im.all, &err);
 	free(text);
 	if (!rc)
@@ -58,8 +65,10 @@ int cmd_catalog_import(int argc, char **argv)
 	cJSON_Delete(im.all);
 	if (rc)
 		return cli_fail(&err);
-	int count = im.count;
-	printf("imported %d items\n", count);
+	printf("imported %d items", im.count);
+	if (im.processes)
+		printf(" and %d processes", im.processes);
+	printf("\n");
 	return 0;
 }
 
@@ -108,6 +117,13 @@ int cmd_catalog_export(int argc, char **argv)
 	yc_buf_init(&b, 0);
 	if (!(rc = cli_open_existing(cli_opt(&a, "db"), &d, &err)))
 		rc = catalog_export(d, &b, &err);
+	/* the processes after the items they join: {"departments", "offices", "items", "processes"} */
+	if (!rc && b.len && b.data[b.len - 1] == '}') {
+		b.len--;
+		yc_buf_adds(&b, ",\"processes\":");
+		if (!(rc = process_export(d, &b, &err)))
+			rc = yc_buf_addc(&b, '}');
+	}
 	db_close(d);
 	if (rc) {
 		yc_buf_release(&b);

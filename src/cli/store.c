@@ -128,7 +128,7 @@ int cmd_init(int argc, char **argv)
 		rc = demo_history_write(d, &cases, &hall, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
-			       "%lld 企业开办 runs with %lld actions, %lld hall tickets, %lld "
+			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "
 			       "appointments in %.1f s\n",
 			       cli_opt(&a, "history") ? cli_opt(&a, "history") : "recent",
 			       (unsigned long long)hist.seed, (long long)hist.days,

@@ -122,11 +122,22 @@ test('CLI catalog export and import round-trip; generate makes catalogs of any s
   const other = freshDb({ demo: false });
   const imp = cli(['catalog', 'import', '--db', other.db, out]);
   assert.equal(imp.status, 0, imp.stderr);
-  assert.match(imp.stdout, new RegExp(`imported ${exported.items.length} items`));
+  assert.match(imp.stdout, new RegExp(`imported ${exported.items.length} items and ${exported.processes.length} processes`));
+  assert.ok(exported.processes.some((p) => p.code === 'P-QYKB' && p.status === 'active'));
   const out2 = join(dir, 'again.json');
   cli(['catalog', 'export', '--db', other.db, out2]);
   const again = JSON.parse(readFileSync(out2, 'utf8'));
   assert.deepEqual(again.items, exported.items);
+  assert.deepEqual(again.processes, exported.processes, 'the processes travel with the catalog');
+  // a process naming an item the import does not hold: nothing of the import is kept
+  const bad = join(dir, 'bad-process.json');
+  const third = freshDb({ demo: false });
+  writeFileSync(bad, JSON.stringify({ ...exported, processes: [{ ...exported.processes[0], parts: [{ id: 'x', item: 'NO-SUCH-ITEM' }] }] }));
+  const refused = cli(['catalog', 'import', '--db', third.db, bad]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /processes\[0\]/);
+  assert.equal(sql(third.db, 'SELECT COUNT(*) FROM items').trim(), '0', 'all or nothing');
+  dropDb(third);
   const gen = join(dir, 'gen.json');
   assert.equal(cli(['catalog', 'generate', '--count', '3000', gen]).status, 0);
   const g = cli(['catalog', 'import', '--db', other.db, gen]);

@@ -270,3 +270,114 @@ test('the join is exactly once across two nodes on one PostgreSQL database', { s
     await joinAtOnce(100, [s, b]);
   } finally { await b.stop({ clean: false }); }
 });
+
+// The district's other processes, each from one form to its end.
+const simple = (extra = {}) => ({ operator: '威海一窗娱乐有限公司', contact_phone: '13900005678', description: '经区海滨路8号，营业面积300平方米', ...extra });
+const pair = () => [{ id: 'identity', sha256: sha.business1 }, { id: 'application', sha256: sha.business1 }];
+async function approveAll(no, { deny } = {}) {
+  for (let round = 0; round < 10; round++) {
+    const run = await view(no);
+    if (run.state !== 'running') return run;
+    const open = run.parts.filter((p) => p.case && p.case.state === 'accepted');
+    assert.ok(open.length, `run ${no} is running with no part open: ${JSON.stringify(run.parts.map((p) => [p.id, p.state]))}`);
+    for (const p of open) await decide(p.case.no, p.id === deny ? 'deny' : 'approve', p.id === deny ? { reason: '不符合条件' } : undefined);
+  }
+  return view(no);
+}
+
+test('一业一证: a KTV, four permits in parallel from one form, the commitment-based one decided at acceptance', async () => {
+  const p = (await s.api('GET', '/api/v1/processes/P-YYYZ-10')).json;
+  assert.equal(p.parts.find((x) => x.id === 'hygiene').commitment, true);
+  assert.equal(p.figures.before.applications, 4);
+  assert.equal(p.figures.after.applications, 1);
+  const run = await file({ process: 'P-YYYZ-10', answers: { has_sign: 'yes' }, form: simple(), materials: pair(), commitment: true });
+  assert.deepEqual(run.parts.map((x) => x.state), ['running', 'running', 'running', 'running'], 'nothing waits: all start at once');
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  assert.equal(parts(await view(run.no)).hygiene.state, 'approved', '告知承诺: decided at acceptance');
+  const done = await approveAll(run.no);
+  assert.equal(done.state, 'approved');
+  // under "continue" a denied permit spares the others: the run ends partial
+  const run2 = await file({ process: 'P-YYYZ-10', answers: { has_sign: 'no' }, form: simple(), materials: pair(), commitment: true });
+  assert.equal(parts(run2).sign.state, 'skipped');
+  assert.equal((await runAct(run2.no, 'accept', 'clerk1')).status, 200);
+  const d2 = await approveAll(run2.no, { deny: 'fire' });
+  assert.equal(d2.state, 'partial');
+  assert.equal(parts(d2).ent.state, 'approved');
+  assert.equal(parts(d2).fire.state, 'denied');
+});
+
+test('工程建设: 拿地即开工, the two planning permits in turn, then five certificates together; a simple project without 人防', async () => {
+  const form = { builder: '威海一窗制造有限公司', contact_phone: '13900005678', project: '年产万吨轮胎配件项目，经区工业园，建筑面积2万平方米' };
+  const run = await file({ process: 'P-NDJKG', answers: { project_type: '社会投资工业项目' }, form, materials: pair() });
+  let p = parts(run);
+  assert.equal(p.land.state, 'running');
+  for (const id of ['works', 'permit', 'quality', 'safety', 'ad_quality', 'ad_permit']) assert.equal(p[id].state, 'waiting', id);
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  await decide(p.land.case.no);
+  p = parts(await view(run.no));
+  assert.equal(p.works.state, 'running');
+  assert.equal(p.permit.state, 'waiting');
+  await decide(p.works.case.no);
+  p = parts(await view(run.no));
+  for (const id of ['permit', 'quality', 'safety', 'ad_quality', 'ad_permit']) assert.equal(p[id].case.state, 'accepted', `五证联办: ${id}`);
+  assert.equal((await approveAll(run.no)).state, 'approved');
+  const simpleRun = await file({ process: 'P-NDJKG', answers: { project_type: '简易低风险项目' }, form, materials: pair() });
+  assert.equal(parts(simpleRun).ad_quality.state, 'skipped');
+  assert.equal(parts(simpleRun).ad_permit.state, 'skipped');
+});
+
+test('不动产1113: registration and tax in parallel, the utilities transferred after the registration', async () => {
+  const form = { buyer: '王五', unit_no: '371091001001GB00001F00010001', location: '经区海滨路1号1单元101', contact_phone: '13900005678', price: '成交价120万元' };
+  const mats = ['application', 'identity', 'contract'].map((id) => ({ id, sha256: sha.business1 }));
+  const run = await file({ process: 'P-BDC1113', answers: { transfer_utilities: 'yes' }, form, materials: mats });
+  let p = parts(run);
+  assert.equal(p.registration.state, 'running');
+  assert.equal(p.tax.state, 'running');
+  assert.equal(p.utilities.state, 'waiting');
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  p = parts(await view(run.no));
+  assert.equal(p.tax.state, 'approved', '契税 is decided at once');
+  await decide(p.registration.case.no);
+  p = parts(await view(run.no));
+  assert.equal(p.utilities.case.state, 'accepted', '水电气热同步过户 follows the registration by itself');
+  const lic = (await s.api('GET', `/api/v1/cases/${p.utilities.case.no}`, { token: tok.business1 })).json;
+  assert.equal(lic.form.unit_no, form.unit_no, 'the utilities part filled from the same form');
+  assert.equal((await approveAll(run.no)).state, 'approved');
+});
+
+test('注册即来电: the power connection starts by itself when the registration is approved (免申请)', async () => {
+  const run = await file({ process: 'P-ZCJLD', form: { operator: '王五', contact_phone: '13900005678', premises: '经区海滨路9号，用电容量30千瓦' }, materials: pair() });
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  // the registration's two review steps; the power part waits until the last
+  await decide(parts(run).registration.case.no);
+  assert.equal(parts(await view(run.no)).power.state, 'waiting');
+  await decide(parts(run).registration.case.no);
+  const p = parts(await view(run.no));
+  assert.equal(p.power.case.department, 'gd');
+  assert.equal(p.power.case.state, 'accepted');
+  assert.equal((await approveAll(run.no)).state, 'approved');
+  const figures = (await s.api('GET', '/api/v1/processes/P-ZCJLD')).json.figures;
+  assert.equal(figures.after.applications, 1);
+  assert.equal(figures.before.applications, 2);
+});
+
+test('全省通办: accepted here, decided by the home registration office, results mailed', async () => {
+  const applicant = { kind: 'business', name: '荣成异地开办有限公司', id_number: '91371000MA3C5XYW18', phone: '13900003333' };
+  const r = await s.api('POST', '/api/v1/process-runs', { token: tok.clerk1, body: {
+    process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: materials('clerk1'), applicant,
+    channel: 'cross_region', decide_office: 'hg', delivery: { mode: 'mail', address: '山东省荣成市石岛镇1号' } } });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.channel, 'cross_region');
+  const lic = (await s.api('GET', `/api/v1/cases/${parts(r.json).licence.case.no}`, { token: tok.supervisor1 })).json;
+  assert.equal(lic.decide_office, 'hg');
+  assert.equal(lic.channel, 'cross_region');
+  assert.equal((await runAct(r.json.no, 'accept', 'clerk1')).status, 200);
+  await decide(parts(r.json).licence.case.no);
+  const seal = parts(await view(r.json.no)).seal.case;
+  const sealCase = (await s.api('GET', `/api/v1/cases/${seal.no}`, { token: tok.supervisor1 })).json;
+  assert.equal(sealCase.decide_office, 'hg', 'the later parts are decided at home too');
+  assert.equal(sealCase.delivery.mode, 'mail');
+  const missing = await s.api('POST', '/api/v1/process-runs', { token: tok.clerk1, body: {
+    process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: materials('clerk1'), applicant, channel: 'cross_region' } });
+  expectError(assert, missing, 422, 'invalid', 'decide_office');
+});

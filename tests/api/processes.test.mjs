@@ -41,6 +41,11 @@ test('the guide lists 企业开办 with its figures computed from its seven item
   assert.equal(p.figures.cut_percent.applications, 86);
   assert.equal(p.figures.after.materials, 3);
   assert.ok(p.figures.before.materials > p.figures.after.materials);
+  // what all of them save on average, each counting once
+  const cuts = r.json.processes.map((x) => x.figures.cut_percent.materials);
+  assert.equal(r.json.summary.processes, r.json.processes.length);
+  assert.equal(r.json.summary.mean_cut_percent.materials, Math.round(cuts.reduce((a, b) => a + b, 0) / cuts.length));
+  assert.ok(r.json.processes.some((x) => x.code === 'P-YYYZ-10') && r.json.processes.some((x) => x.code === 'P-NDJKG'));
 });
 
 test('one process shows its parts with their items and departments, its order and its conditions', async () => {

@@ -22,6 +22,11 @@ function figures(f) {
 
 async function list() {
   const r = await api('GET', '/processes');
+  const m = r.summary.mean_cut_percent;
+  const fig = (value, label) => el('div', { class: 'figure' }, el('b', {}, value), el('span', {}, label));
+  $('#summary').replaceChildren(fig(String(r.summary.processes), '件“一件事”'),
+    fig(`${m.applications}%`, '平均减少申请次数'), fig(`${m.fields}%`, '平均减少填报字段'),
+    fig(`${m.materials}%`, '平均减少申请材料'), fig(`${m.minutes}%`, '平均压减办理时间'));
   $('#processes').replaceChildren(...r.processes.map((p) => el('a', { class: 'item card', href: `/things.html?code=${encodeURIComponent(p.code)}`, 'data-process': p.code },
     el('div', { class: 'name' }, p.name, el('span', { class: 'badge' }, `${p.parts}个事项`),
       el('span', { class: 'badge instant' }, `承诺${limitText(p.promised_limit)}办结`)),
@@ -36,6 +41,7 @@ function chosen(p, answers) {
 async function one(code, user) {
   const p = await api('GET', '/processes/' + encodeURIComponent(code));
   $('#processes').classList.add('hidden');
+  $('#summary').classList.add('hidden');
   $('#thing-name').textContent = p.name;
   $('#thing-description').textContent = p.description || '';
   $('#thing-figures').replaceChildren(...figures(p.figures));
@@ -43,7 +49,10 @@ async function one(code, user) {
   const names = Object.fromEntries(p.parts.map((x) => [x.id, x.name || x.item_name]));
   const showParts = () => {
     const all = (p.questions || []).every((q) => answers[q.name]);
-    $('#parts tbody').replaceChildren(...(all ? chosen(p, answers) : p.parts.filter((x) => !x.when)).map((x) => el('tr', { 'data-part': x.id },
+    const shown = all ? chosen(p, answers) : p.parts.filter((x) => !x.when);
+    // a part decided on the applicant's signed commitment (告知承诺) asks for it
+    $('#commitment-box').classList.toggle('hidden', !shown.some((x) => x.commitment));
+    $('#parts tbody').replaceChildren(...shown.map((x) => el('tr', { 'data-part': x.id },
       el('td', {}, x.name || x.item_name, el('div', { class: 'muted' }, x.item_name)),
       el('td', {}, x.department_name),
       el('td', {}, (x.after || []).map((a) => names[a]).join('、') || '—'))));
@@ -71,6 +80,7 @@ async function one(code, user) {
     document.querySelectorAll('.invalid').forEach((x) => x.classList.remove('invalid'));
     try {
       const body = { process: code, channel: 'online', answers, form: f.values(), materials: await m.materials() };
+      if (!$('#commitment-box').classList.contains('hidden')) body.commitment = $('#commitment').checked;
       const mode = $('#delivery-mode').value;
       body.delivery = { mode };
       if (mode === 'mail') body.delivery.address = $('#delivery-address').value;

@@ -60,7 +60,8 @@ int catalog_offices_json(db *d, yc_buf *out, yc_err *err);
  * Import: {"departments":[{code,name,short_name?,floor?}],
  *          "offices":[{code,name,level,parent?}], "items":[doc…]}; each part
  * optional; departments and offices are upserted, items upserted. *count is
- * the number of items stored.
+ * the number of items stored. A "processes" list is let through for the
+ * caller, who imports it after the items it joins (core/process's process_import).
  */
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err);
 /* Appends the whole catalog in the import format. */

@@ -141,9 +141,10 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 		{"departments", YC_JT_ARRAY, false, 0},
 		{"offices", YC_JT_ARRAY, false, 0},
 		{"items", YC_JT_ARRAY, false, 0},
+		{"processes", YC_JT_ARRAY, false, 0}, /* the caller's (core/process joins items) */
 	};
 	*count = 0;
-	int rc = yc_json_check(all, spec, 3, err);
+	int rc = yc_json_check(all, spec, sizeof(spec) / sizeof(spec[0]), err);
 	if (!rc)
 		rc = import_departments(d, actor,
 					cJSON_GetObjectItemCaseSensitive(all, "departments"), err);

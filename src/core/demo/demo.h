@@ -38,7 +38,7 @@ struct demo_history {
 	bool ends_early;   /* end_ms was moved back to the end of the last loaded calendar year */
 	/* what was written, for the command's report */
 	int64_t cases, actions, tickets, appointments, days;
-	int64_t runs; /* composite processes filed (企业开办), their parts among the cases */
+	int64_t runs; /* composite processes filed (一件事), their parts not among cases */
 	int64_t held; /* actions that wait for a calendar year not loaded yet */
 };
 

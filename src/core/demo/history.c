@@ -249,7 +249,7 @@ static int item_weight(const cJSON *doc)
 {
 	const char *code = yc_json_str(doc, "code"), *dept = yc_json_str(doc, "department");
 	if (!strcmp(code, "371091011001007000"))
-		return 12; /* 企业设立登记 alone: 3 a day; 12 more come with 企业开办 (plan_day) */
+		return 12; /* 企业设立登记 alone: 3 a day; 12 more come with 企业开办 (hist_plan_runs) */
 	if (!strcmp(dept, "bdc"))
 		return 6;
 	if (!strcmp(dept, "xzsp") || !strcmp(dept, "rs") || !strcmp(dept, "yb") ||
@@ -364,23 +364,8 @@ static int plan_day(struct hist *h, int32_t day)
 		if (rc)
 			return rc;
 	}
-	/*
-	 * 企业开办 as one application (一链办理): with the licences filed alone,
-	 * about 15 new businesses a working day (3,821 in the seed's year); 80%
-	 * wholly online (全程电子化), the rest at a window or a bank outlet
-	 */
-	int runs = rng_between(&h->rng, 9, 15) * by_weekday[yc_weekday(day)] / 110;
-	for (int i = 0; i < runs; i++) {
-		bool online = rng_chance(&h->rng, 800) || spans <= 0;
-		int s = spans > 0 ? rng_below(&h->rng, spans) : 0;
-		int minute = online ? rng_between(&h->rng, 7 * 60, 22 * 60)
-				    : rng_between(&h->rng, starts[s], ends[s] - 1);
-		int rc = hist_run_new(h, hist_ms(h, day, minute) + rng_below(&h->rng, 60) * 1000,
-				      online);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	/* the processes filed as one application (一件事一次办, history_processes.c) */
+	return hist_plan_runs(h, day, by_weekday[yc_weekday(day)] * 100 / 110);
 }
 
 static void history_release(struct hist *h)
@@ -389,6 +374,7 @@ static void history_release(struct hist *h)
 	free(h->cases);
 	free(h->heap);
 	free(h->runs);
+	cJSON_Delete(h->processes);
 	free(h->items);
 	cJSON_Delete(h->district);
 	hist_hall_free(h);

@@ -59,6 +59,7 @@ struct hist {
 	struct hist_event *heap; /* pending events, a min-heap by time: k >= 0 a case, k < 0 a run */
 	int nheap, heap_cap;
 	/* the composite processes' runs (history_processes.c) */
+	cJSON *processes; /* data/demo/processes.json */
 	struct hist_run *runs;
 	int nruns, runs_cap;
 	/* the hall's floor (history_hall.c) */
@@ -115,8 +116,13 @@ const char *hist_clerk(struct hist *h);
 /* An event for case k (k >= 0) or run -k - 1 at t. */
 int hist_event_push(struct hist *h, int64_t t, int k);
 
-/* history_processes.c: a new 企业开办 run filed at t, and its next step when its event comes. */
-int hist_run_new(struct hist *h, int64_t t, bool online);
+/*
+ * history_processes.c: the day's runs of the district's processes (weekday_share: the
+ * day's share of an average day's, in percent), a new run filed at t, and a run's next
+ * step when its event comes.
+ */
+int hist_plan_runs(struct hist *h, int32_t day, int weekday_share);
+int hist_run_new(struct hist *h, const cJSON *process, int64_t t, bool online);
 int hist_run_step(struct hist *h, int r);
 
 #endif

@@ -1,11 +1,14 @@
 /*
- * history_processes.c — the demo's 企业开办 runs (一件事一次办): filed with
- * one form online or at a window, accepted as one application, the licence
- * approved, then each of the parts it released approved in its own
- * department, and every result delivered together — through the same core
- * functions a request uses, each at the moment it happened. Most end within
- * the 2-hour promise; some run late, a few are denied or withdrawn, and the
- * last day's are still open.
+ * history_processes.c — the demo's composite processes at work (一件事一次办):
+ * each run filed with one form online or at a window, accepted as one
+ * application, its parts approved each in its own department as they are
+ * released, and every result delivered together — through the same core
+ * functions a request uses, each at the moment it happened. 企业开办 comes
+ * about 12 times a working day, second-hand homes with their utilities
+ * (不动产1113) 4, 注册即来电 2, one of the twenty 一业一证 industries about 1
+ * (242 licences in the seed's year), a 拿地即开工 project now and then (57).
+ * Most end within their promise; some run late, a few are denied or
+ * withdrawn, and the last day's are still open.
  */
 #include "core/demo/history.h"
 
@@ -13,11 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/demo/demo_internal.h"
 #include "core/process/process.h"
 #include "lib/json.h"
 #include "lib/banned.h"
-
-#define PROCESS "P-QYKB"
 
 enum run_fate {
 	R_ON_TIME,   /* every part approved within the promise */
@@ -30,12 +32,13 @@ enum run_stage { RS_NEW, RS_FILED, RS_ACCEPTED, RS_ENDED, RS_DONE };
 
 enum { RUN_OPEN_MAX = 8 };
 struct hist_run {
+	const cJSON *process; /* its definition in data/demo/processes.json */
 	char no[32];
 	char office[32]; /* where it was accepted */
 	int person;
 	enum run_fate fate;
 	enum run_stage stage;
-	bool online, premises, slow_done;
+	bool online, slow_done;
 	/* the parts' cases open after the last reading, decided one per event */
 	char open[RUN_OPEN_MAX][32];
 	char open_id[RUN_OPEN_MAX][16];
@@ -47,53 +50,148 @@ static int later(struct hist *h, int r, int minutes)
 	return hist_event_push(h, hist_after_work(h, h->now_ms, minutes), -r - 1);
 }
 
-int hist_run_new(struct hist *h, int64_t t, bool online)
+/* How many of each process a working day brings, in tenths. */
+static int process_weight(const char *code)
+{
+	if (!strcmp(code, "P-QYKB"))
+		return 120;
+	if (!strcmp(code, "P-BDC1113"))
+		return 40;
+	if (!strcmp(code, "P-ZCJLD"))
+		return 20;
+	if (!strcmp(code, "P-NDJKG"))
+		return 2;
+	return !strncmp(code, "P-YYYZ-", 7) ? 1 : 0; /* twenty industries: one a day in all */
+}
+
+/* The district's processes (data/demo/processes.json), parsed once for the history. */
+static int processes_load(struct hist *h)
+{
+	if (h->processes)
+		return 0;
+	const char *text = demo_file("processes.json");
+	if (!text)
+		return yc_err_set(h->err, YC_EINTERNAL, NULL,
+				  "the demo processes are not built in");
+	return yc_json_parse(text, strlen(text), &h->processes, h->err);
+}
+
+int hist_plan_runs(struct hist *h, int32_t day, int weekday_share)
+{
+	int rc = processes_load(h);
+	int starts[8], ends[8];
+	int spans = calendar_spans(h->cc->cal, starts, ends, 8);
+	const cJSON *p;
+	cJSON_ArrayForEach (p, cJSON_GetObjectItemCaseSensitive(h->processes, "processes")) {
+		/* tenths a day: as many whole runs, the rest by chance; busier early in the week */
+		int tenths = process_weight(yc_json_str(p, "code")) * weekday_share / 100;
+		int n = tenths / 10 + (rng_below(&h->rng, 10) < tenths % 10);
+		for (int i = 0; !rc && i < n; i++) {
+			/* 80% wholly online (全程电子化), the rest at a window or a bank outlet */
+			bool online = rng_chance(&h->rng, 800) || spans <= 0;
+			int s = spans > 0 ? rng_below(&h->rng, spans) : 0;
+			int minute = online ? rng_between(&h->rng, 7 * 60, 22 * 60)
+					    : rng_between(&h->rng, starts[s], ends[s] - 1);
+			rc = hist_run_new(h, p,
+					  hist_ms(h, day, minute) + rng_below(&h->rng, 60) * 1000,
+					  online);
+		}
+	}
+	return rc;
+}
+
+int hist_run_new(struct hist *h, const cJSON *process, int64_t t, bool online)
 {
 	int rc = hist_reserve(h, &h->runs, h->nruns, &h->runs_cap, sizeof(*h->runs));
 	if (rc)
 		return rc;
 	struct hist_run *r = &h->runs[h->nruns];
 	memset(r, 0, sizeof(*r));
-	/* business1 opens a business now and then, so that its portal has runs */
-	r->person = rng_chance(&h->rng, 30) ? 1 : 2 + HIST_PERSONS + rng_below(&h->rng, HIST_FIRMS);
+	r->process = process;
+	/* a home is bought by a person; a business (now and then business1) opens the rest */
+	const char *kind = yc_json_str(process, "kind");
+	if (kind && !strcmp(kind, "life"))
+		r->person = rng_chance(&h->rng, 20) ? 0 : 2 + rng_below(&h->rng, HIST_PERSONS);
+	else
+		r->person = rng_chance(&h->rng, 30)
+				    ? 1
+				    : 2 + HIST_PERSONS + rng_below(&h->rng, HIST_FIRMS);
 	int f = rng_below(&h->rng, 1000);
 	r->fate = f < 60 ? R_LATE : f < 80 ? R_DENIED : f < 100 ? R_WITHDRAWN : R_ON_TIME;
 	r->online = online;
-	r->premises = rng_chance(&h->rng, 450);
 	rc = hist_event_push(h, t, -h->nruns - 1);
 	if (!rc)
 		h->nruns++;
 	return rc;
 }
 
-/* The one form as a new business fills it, and the one material set. */
+/* An answer to a question: premises, signs and utilities are common, simple projects rarer. */
+static const char *answer(struct hist *h, const cJSON *q)
+{
+	const cJSON *options = cJSON_GetObjectItemCaseSensitive(q, "options");
+	const char *name = yc_json_str(q, "name");
+	int first = !strcmp(name, "has_premises") ? 450 : !strcmp(name, "has_sign") ? 600 : 800;
+	if (cJSON_GetArraySize(options) == 2)
+		return cJSON_GetArrayItem(options, rng_chance(&h->rng, first) ? 0 : 1)->valuestring;
+	return cJSON_GetArrayItem(options, rng_below(&h->rng, cJSON_GetArraySize(options)))
+		->valuestring;
+}
+
+/* A value for one field of the one form, by its name and type. */
+static void field_fill(struct hist *h, const struct hist_person *p, const cJSON *f, cJSON *form)
+{
+	const char *name = yc_json_str(f, "name"), *type = yc_json_str(f, "type");
+	char v[200];
+	if (!strcmp(type, "number")) {
+		cJSON_AddNumberToObject(form, name, 10 * rng_between(&h->rng, 1, 100));
+		return;
+	}
+	if (!strcmp(type, "phone")) {
+		snprintf(v, sizeof(v), "%s", p->phone);
+	} else if (!strcmp(name, "company_name") || !strcmp(name, "operator") ||
+		   !strcmp(name, "builder")) {
+		snprintf(v, sizeof(v), "威海%s%s有限公司", hist_firm_words[rng_below(&h->rng, 18)],
+			 hist_firm_trades[rng_below(&h->rng, 12)]);
+	} else if (!strcmp(name, "buyer")) {
+		snprintf(v, sizeof(v), "%s", p->user.name);
+	} else if (!strcmp(name, "unit_no")) {
+		snprintf(v, sizeof(v), "371091%06dGB%05dF%08d", rng_below(&h->rng, 1000000),
+			 rng_below(&h->rng, 100000), rng_below(&h->rng, 100000000));
+	} else if (!strcmp(type, "text") && strcmp(name, "address") && strcmp(name, "location")) {
+		hist_person_name(h, v, sizeof(v)); /* a legal person, a representative */
+	} else {
+		snprintf(v, sizeof(v), "经区%s%d号", hist_streets[rng_below(&h->rng, 10)],
+			 rng_between(&h->rng, 1, 300));
+	}
+	cJSON_AddStringToObject(form, name, v);
+}
+
+/* The answers, the one form as the applicant fills it, and the one material set. */
 static cJSON *run_body(struct hist *h, const struct hist_run *r)
 {
 	const struct hist_person *p = &h->people[r->person];
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "process", PROCESS);
-	cJSON_AddStringToObject(cJSON_AddObjectToObject(b, "answers"), "has_premises",
-				r->premises ? "yes" : "no");
+	cJSON_AddStringToObject(b, "process", yc_json_str(r->process, "code"));
+	cJSON *answers = cJSON_AddObjectToObject(b, "answers");
+	const cJSON *q;
+	cJSON_ArrayForEach (q, cJSON_GetObjectItemCaseSensitive(r->process, "questions"))
+		cJSON_AddStringToObject(answers, yc_json_str(q, "name"), answer(h, q));
 	cJSON *form = cJSON_AddObjectToObject(b, "form");
-	char v[160];
-	snprintf(v, sizeof(v), "威海%s%s有限公司", hist_firm_words[rng_below(&h->rng, 18)],
-		 hist_firm_trades[rng_below(&h->rng, 12)]);
-	cJSON_AddStringToObject(form, "company_name", v);
-	hist_person_name(h, v, sizeof(v));
-	cJSON_AddStringToObject(form, "legal_person", v);
-	cJSON_AddNumberToObject(form, "registered_capital", 10 * rng_between(&h->rng, 1, 100));
-	snprintf(v, sizeof(v), "经区%s%d号", hist_streets[rng_below(&h->rng, 10)],
-		 rng_between(&h->rng, 1, 300));
-	cJSON_AddStringToObject(form, "address", v);
-	cJSON_AddStringToObject(form, "contact_phone", p->phone);
+	const cJSON *f;
+	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(r->process, "form"))
+		field_fill(h, p, f, form);
 	cJSON *mats = cJSON_AddArrayToObject(b, "materials");
-	static const char *const ids[] = {"application", "legal_person_id", "premises"};
-	for (int i = 0; i < (r->premises ? 3 : 2); i++) {
-		cJSON *m = cJSON_CreateObject();
-		cJSON_AddStringToObject(m, "id", ids[i]);
-		cJSON_AddStringToObject(m, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
-		cJSON_AddItemToArray(mats, m);
+	const cJSON *m;
+	cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive(r->process, "materials")) {
+		if (!yc_json_bool(m, "required", false) && rng_chance(&h->rng, 500))
+			continue;
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", yc_json_str(m, "id"));
+		cJSON_AddStringToObject(o, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
+		cJSON_AddItemToArray(mats, o);
 	}
+	/* the commitment the industries' commitment-based permits ask for (告知承诺) */
+	cJSON_AddBoolToObject(b, "commitment", true);
 	cJSON *dv = cJSON_AddObjectToObject(b, "delivery");
 	cJSON_AddStringToObject(dv, "mode", rng_chance(&h->rng, 700) ? "electronic" : "window");
 	return b;
@@ -135,7 +233,8 @@ static int file(struct hist *h, int k)
 	yc_buf_release(&out);
 	cJSON_Delete(body);
 	if (rc)
-		yc_err_prefix(rc, h->err, "demo history, 企业开办 %d", k);
+		yc_err_prefix(rc, h->err, "demo history, %s %d", yc_json_str(r->process, "code"),
+			      k);
 	return rc;
 }
 

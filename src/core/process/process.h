@@ -144,10 +144,16 @@ int process_cut_percent(int64_t before, int64_t after);
 int process_put(db *d, const yc_actor *actor, const cJSON *doc, yc_buf *out, yc_err *err);
 /* One definition with its parts' item names and departments and its figures; YC_ENOTFOUND. */
 int process_json(db *d, const char *code, yc_buf *out, yc_err *err);
-/* {"processes": [{code, name, kind, promised_limit, parts, status, figures}…]}, the active ones. */
+/*
+ * {"processes": [{code, name, kind, promised_limit, parts, status, figures}…],
+ *  "summary": {"processes", "mean_cut_percent": {applications, visits, fields, materials,
+ *  minutes}}}: the active ones, and what they save on average.
+ */
 int process_list_json(db *d, yc_buf *out, yc_err *err);
 /* Each definition of list put in turn (the caller's transaction: all or nothing); names "processes[i]". */
 int process_import(db *d, const yc_actor *actor, const cJSON *list, int *count, yc_err *err);
+/* Every definition as stored, with its status: [doc…] (the catalog export's "processes"). */
+int process_export(db *d, yc_buf *out, yc_err *err);
 
 /*
  * Runs (run.c): one application of a process. The applicant (or a clerk for

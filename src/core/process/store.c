@@ -262,6 +262,9 @@ static int render(db *d, cJSON *doc, const char *status, const struct process_de
 			const char *dept = yc_json_str(items[i], "department_name");
 			cJSON_AddStringToObject(p, "item_name", name ? name : "");
 			cJSON_AddStringToObject(p, "department_name", dept ? dept : "");
+			/* decided on the applicant's signed commitment (告知承诺): the form asks for it */
+			cJSON_AddBoolToObject(p, "commitment",
+					      yc_json_bool(items[i], "commitment", false));
 			i++;
 		}
 	}
@@ -323,6 +326,22 @@ int process_list_json(db *d, yc_buf *out, yc_err *err)
 		}
 		cJSON_AddItemToArray(list, o);
 	}
+	/* what the processes save on average, each process's cut counting once (平均压减) */
+	static const char *const measures[] = {"applications", "visits", "fields", "materials",
+					       "minutes"};
+	cJSON *summary = cJSON_AddObjectToObject(all, "summary");
+	cJSON_AddNumberToObject(summary, "processes", n);
+	cJSON *mean = cJSON_AddObjectToObject(summary, "mean_cut_percent");
+	for (size_t k = 0; k < sizeof(measures) / sizeof(measures[0]); k++) {
+		double sum = 0;
+		const cJSON *o;
+		cJSON_ArrayForEach (o, list) {
+			const cJSON *cut = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(o, "figures"), "cut_percent");
+			sum += (double)yc_json_int(cut, measures[k], 0);
+		}
+		cJSON_AddNumberToObject(mean, measures[k], n ? (int)(sum / n + 0.5) : 0);
+	}
 	return print_to(all, out, err);
 }
 
@@ -337,4 +356,35 @@ int process_import(db *d, const yc_actor *actor, const cJSON *list, int *count, 
 		(*count)++;
 	}
 	return 0;
+}
+
+int process_export(db *d, yc_buf *out, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT doc, status FROM processes ORDER BY code", err);
+	if (!st)
+		return db_failed(err);
+	yc_buf_addc(out, '[');
+	int rc, n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		cJSON *doc = cJSON_Parse(db_col_text(st, 0));
+		if (!doc) {
+			rc = yc_err_set(err, YC_EINTERNAL, NULL, "a stored process is damaged");
+			break;
+		}
+		/* the status as it stands, so that an import brings retired ones back retired */
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "status");
+		cJSON_AddStringToObject(doc, "status", db_col_text(st, 1));
+		if (n++)
+			yc_buf_addc(out, ',');
+		rc = yc_json_add_item(out, doc);
+		cJSON_Delete(doc);
+		if (rc) {
+			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+			break;
+		}
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	return yc_buf_addc(out, ']');
 }
