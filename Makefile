@@ -78,7 +78,7 @@ run: setup-run build/yichuang
 	@mkdir -p var
 	@[ -f var/yichuang.db ] || build/yichuang init --db var/yichuang.db --demo
 	@build/yichuang migrate --db var/yichuang.db >/dev/null
-	@echo "demo logins (password yichuang-demo): applicant1 business1 clerk1 approver1 supervisor1 admin approver-<department code> clerk-<window no> applicant-<001…260> business-<001…080>"
+	@echo "demo logins (password yichuang-demo): applicant1 business1 clerk1 approver1 supervisor1 admin approver-<department code> clerk-<window no> bank-<1…6> applicant-<001…260> business-<001…080>"
 	exec build/yichuang serve --db var/yichuang.db --listen 127.0.0.1:8080 --web web
 
 check: setup build/yichuang asan

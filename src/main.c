@@ -28,8 +28,8 @@ static const struct command commands[] = {
 	 "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]", "run the server"},
 	{"migrate", NULL, cmd_migrate, "--db PATH", "bring a database to the newest schema"},
 	{"user", "add", cmd_user_add,
-	 "--db PATH --role ROLE [--name N] [--department D] [--office O] USERNAME  (password on "
-	 "stdin)",
+	 "--db PATH --role ROLE [--name N] [--department D] [--office O] [--outlet B] USERNAME  "
+	 "(password on stdin; role bank: --outlet)",
 	 "add an account"},
 	{"catalog", "import", cmd_catalog_import, "--db PATH FILE",
 	 "import departments, offices and items (JSON)"},

@@ -41,8 +41,8 @@ static int user_add_write(db *d, void *arg, yc_err *err)
 int cmd_user_add(int argc, char **argv)
 {
 	struct args a;
-	int rc = cli_parse_args(argc, argv, "db,role,name,department,office,phone,kind,id-number",
-				NULL, &a);
+	int rc = cli_parse_args(
+		argc, argv, "db,role,name,department,office,outlet,phone,kind,id-number", NULL, &a);
 	if (rc || !cli_opt(&a, "db") || !cli_opt(&a, "role") || a.npos != 1)
 		return EXIT_USAGE;
 	char password[256];
@@ -59,6 +59,7 @@ int cmd_user_add(int argc, char **argv)
 		.phone = cli_opt(&a, "phone"),
 		.department = cli_opt(&a, "department"),
 		.office = cli_opt(&a, "office"),
+		.outlet = cli_opt(&a, "outlet"),
 	};
 	yc_err err;
 	yc_err_clear(&err);

@@ -17,7 +17,7 @@
 #include "lib/banned.h"
 
 const char *const db_copy_tables[] = {
-	"departments", "offices", "users", "sessions", "calendar_years", "calendar_days", "items",
+	"departments", "offices", "outlets", "users", "sessions", "calendar_years", "calendar_days", "items",
 	"audit_events", "audit_head", "idempotency_keys", "outbox", "job_leases", "case_numbers",
 	"processes", "process_runs", "materials", "material_uploads", "cases", "case_events", "post_checks", "assign_cursors", "notifications",
 	"hall_zones", "hall_categories", "hall_windows", "ticket_numbers", "tickets", "appointments",

@@ -15,8 +15,8 @@ import { DEMO_PASSWORD, OPEN_ALL_DAY, cli, startServer } from './helper.mjs';
 import { openStream } from './sse.mjs';
 
 const ONE_STEP = '371091011002014000'; // 食品经营许可, department xzsp, one step
-const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'];
-const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin' };
+const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'];
+const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin', 'bank-1': 'bank' };
 // what each caller may see unmasked: their own
 const OWN = { applicant1: ['13800001234', '371002199001011237'], business1: ['13900005678'] };
 
@@ -102,22 +102,22 @@ const MATRIX = {
   'GET /api/v1/departments': { allow: WHO },
   'GET /api/v1/offices': { allow: WHO },
   'GET /api/v1/catalog/stats': { allow: WHO },
-  'POST /api/v1/process-runs': { body: () => ({ process: 'P-QYKB' }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
+  'POST /api/v1/process-runs': { body: () => ({ process: 'P-QYKB' }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'bank-1'] },
   'GET /api/v1/process-runs': { allow: ALL },
-  'GET /api/v1/process-runs/{no}': { path: () => `/api/v1/process-runs/${ctx.run}`, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/process-runs/{no}': { path: () => `/api/v1/process-runs/${ctx.run}`, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1'] },
   // withdrawing is the applicant's, or the accepting office's clerk's: a fresh run for every caller
   'POST /api/v1/process-runs/{no}/actions/{action}': { setup: async () => ({ no: await newRun() }), path: (o) => `/api/v1/process-runs/${o.no}/actions/withdraw`, body: () => ({ reason: '矩阵' }), allow: ['applicant1', 'clerk1', 'clerk-1'], deny: ['anon', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
-  'GET /api/v1/process-runs/{no}/events': { path: () => `/api/v1/process-runs/${ctx.run}/events`, stream: true, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/process-runs/{no}/events': { path: () => `/api/v1/process-runs/${ctx.run}/events`, stream: true, allow: ['applicant1', 'clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1'] },
   'POST /api/v1/cases': { body: () => ({ item: ONE_STEP, form: { applicant_name: '张三', contact_phone: '13800001234' } }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
   'GET /api/v1/cases': { allow: ALL },
   'GET /api/v1/cases/stats': { allow: ['supervisor1', 'admin'] },
-  'GET /api/v1/cases/{no}': { path: (o) => `/api/v1/cases/${o.no}`, setup: async () => ({ no: ctx.no }), allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/cases/{no}': { path: (o) => `/api/v1/cases/${o.no}`, setup: async () => ({ no: ctx.no }), allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc', 'bank-1'] },
   // withdrawing is the applicant's, or the accepting office's clerk's on their behalf: a fresh case for every caller
   'POST /api/v1/cases/{no}/actions/{action}': { setup: async () => ({ no: await newCase() }), path: (o) => `/api/v1/cases/${o.no}/actions/withdraw`, body: () => ({ reason: '矩阵' }), allow: ['applicant1', 'clerk1', 'clerk-1'], deny: ['anon', 'business1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
-  'GET /api/v1/cases/{no}/documents/{kind}': { path: () => `/api/v1/cases/${ctx.no}/documents/acceptance`, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
-  'GET /api/v1/cases/{no}/materials/{sha256}': { path: () => `/api/v1/cases/${ctx.no}/materials/${ctx.sha}`, raw: true, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc'] },
+  'GET /api/v1/cases/{no}/documents/{kind}': { path: () => `/api/v1/cases/${ctx.no}/documents/acceptance`, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc', 'bank-1'] },
+  'GET /api/v1/cases/{no}/materials/{sha256}': { path: () => `/api/v1/cases/${ctx.no}/materials/${ctx.sha}`, raw: true, allow: STAFF_SCOPE_OF_CASE, deny: ['anon', 'business1', 'approver-bdc', 'bank-1'] },
   'GET /api/v1/progress/{no}': { path: () => `/api/v1/progress/${ctx.no}?phone4=1234`, allow: WHO },
-  'POST /api/v1/materials': { body: () => PDF, headers: { 'Content-Type': 'application/pdf' }, allow: ['applicant1', 'business1', 'clerk1', 'clerk-1'] },
+  'POST /api/v1/materials': { body: () => PDF, headers: { 'Content-Type': 'application/pdf' }, allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'bank-1'] },
   // an upload outside a case: its uploader's alone
   'GET /api/v1/materials/{sha256}': { path: () => `/api/v1/materials/${ctx.own}`, raw: true, allow: ['applicant1'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
   'GET /api/v1/post-checks': { allow: ['approver1', 'approver-bdc', 'supervisor1'] },

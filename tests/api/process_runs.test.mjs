@@ -381,3 +381,33 @@ test('全省通办: accepted here, decided by the home registration office, resu
     process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: materials('clerk1'), applicant, channel: 'cross_region' } });
   expectError(assert, missing, 422, 'invalid', 'decide_office');
 });
+
+test('a bank outlet seat (政银合作) files a business\'s run for a walk-in and sees its own outlet\'s runs only', async () => {
+  for (const u of ['bank-1', 'bank-2']) await token(u);
+  const me = (await s.api('GET', '/api/v1/session', { token: tok['bank-1'] })).json.user;
+  assert.equal(me.role, 'bank');
+  assert.equal(me.outlet, 'B01');
+  const up = await s.api('POST', '/api/v1/materials', { body: pdf('bank-1'), token: tok['bank-1'], headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(up.status, 201, up.text);
+  const mats = ['application', 'legal_person_id'].map((id) => ({ id, sha256: up.json.sha256 }));
+  const applicant = { kind: 'business', name: '威海网点代办有限公司', id_number: '91371000MA3C5XYW18', phone: '13900004444' };
+  const body = { process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: mats, applicant };
+  const r = await s.api('POST', '/api/v1/process-runs', { token: tok['bank-1'], body });
+  assert.equal(r.status, 201, r.text);
+  assert.equal(r.json.channel, 'bank');
+  assert.equal(r.json.accept_office, 'jq', 'filed for the window that accepts what the outlet files');
+  // its own runs, not another outlet's; no cases of its own to browse
+  assert.ok((await s.api('GET', '/api/v1/process-runs', { token: tok['bank-1'] })).json.runs.some((x) => x.no === r.json.no));
+  assert.ok(!(await s.api('GET', '/api/v1/process-runs', { token: tok['bank-2'] })).json.runs.some((x) => x.no === r.json.no));
+  expectError(assert, await s.api('GET', `/api/v1/process-runs/${r.json.no}`, { token: tok['bank-2'] }), 403, 'forbidden');
+  assert.equal((await s.api('GET', `/api/v1/process-runs/${r.json.no}`, { token: tok['bank-1'] })).status, 200);
+  assert.deepEqual((await s.api('GET', '/api/v1/cases', { token: tok['bank-1'] })).json.cases, []);
+  expectError(assert, await s.api('GET', `/api/v1/cases/${parts(r.json).licence.case.no}`, { token: tok['bank-1'] }), 403, 'forbidden');
+  // the window accepts it, not the outlet; an outlet files business registrations, at its outlet
+  expectError(assert, await runAct(r.json.no, 'accept', 'bank-1'), 403, 'forbidden');
+  assert.equal((await runAct(r.json.no, 'accept', 'clerk1')).status, 200);
+  const home = { process: 'P-BDC1113', answers: { transfer_utilities: 'no' }, form: { buyer: '王五', unit_no: 'X', location: 'Y', contact_phone: '13900005678' }, applicant };
+  expectError(assert, await s.api('POST', '/api/v1/process-runs', { token: tok['bank-1'], body: home }), 422, 'invalid', 'process');
+  expectError(assert, await s.api('POST', '/api/v1/process-runs', { token: tok['bank-1'], body: { ...body, channel: 'window' } }), 422, 'invalid', 'channel');
+  expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok['bank-1'], body: { item: LICENCE } }), 403, 'forbidden');
+});

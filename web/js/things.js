@@ -69,17 +69,24 @@ async function one(code, user) {
   $('#fields').replaceChildren(f.node);
   $('#materials').replaceChildren(m.node);
   $('#delivery-mode').replaceChildren(...(p.delivery || ['window']).map((k) => el('option', { value: k }, DELIVERY[k])));
+  // a window or a bank outlet (政银合作) files for the walk-in in front of it
+  const filer = user && ['clerk', 'bank'].includes(user.role);
+  $('#applicant-box').classList.toggle('hidden', !filer);
   $('#thing-form').classList.remove('hidden');
   $('#thing-form').addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    if (!user || user.role !== 'applicant') {
-      showError($('#error'), { message: '在线申办需以申请人账号登录。' });
+    if (!user || !['applicant', 'clerk', 'bank'].includes(user.role)) {
+      showError($('#error'), { message: '在线申办需以申请人账号登录（综合窗口、银行网点可现场代办）。' });
       return;
     }
     $('#submit').disabled = true;
     document.querySelectorAll('.invalid').forEach((x) => x.classList.remove('invalid'));
     try {
-      const body = { process: code, channel: 'online', answers, form: f.values(), materials: await m.materials() };
+      const channel = { applicant: 'online', clerk: 'window', bank: 'bank' }[user.role];
+      const body = { process: code, channel, answers, form: f.values(), materials: await m.materials() };
+      if (filer) {
+        body.applicant = { kind: $('#a-kind').value, name: $('#a-name').value, id_number: $('#a-id').value, phone: $('#a-phone').value };
+      }
       if (!$('#commitment-box').classList.contains('hidden')) body.commitment = $('#commitment').checked;
       const mode = $('#delivery-mode').value;
       body.delivery = { mode };

@@ -214,7 +214,9 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	/* the channel, and who may use it */
 	const char *channel = yc_json_str(body, "channel");
 	if (!channel)
-		channel = actor->role == ROLE_APPLICANT ? "online" : "window";
+		channel = actor->role == ROLE_APPLICANT ? "online"
+			  : actor->role == ROLE_BANK	? "bank"
+							: "window";
 	if (!rc && !yc_one_of(channel, case_channels))
 		rc = yc_err_set(err, YC_EINVAL, "channel",
 				"channel must be window, online, mobile, kiosk, bank, town or "
@@ -227,6 +229,8 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (!rc && actor->role == ROLE_CLERK &&
 	    (!strcmp(channel, "online") || !strcmp(channel, "mobile")))
 		rc = yc_err_set(err, YC_EINVAL, "channel", "a clerk files at a window or outlet");
+	if (!rc && actor->role == ROLE_BANK && strcmp(channel, "bank"))
+		rc = yc_err_set(err, YC_EINVAL, "channel", "a bank outlet files with channel bank");
 	snprintf(n->channel, sizeof(n->channel), "%s", channel);
 	/* offices: accepted where filed, decided where the item belongs (属地审批) */
 	const char *office = yc_json_str(body, "office");
@@ -235,7 +239,8 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	if (!rc) {
 		char root[32];
 		case_district_office(d, root, sizeof(root));
-		if (actor->role == ROLE_CLERK) {
+		if (actor->role == ROLE_CLERK || actor->role == ROLE_BANK) {
+			/* a bank outlet files for the office whose window accepts its filings */
 			snprintf(n->accept_office, sizeof(n->accept_office), "%s", actor->office);
 			if (office && strcmp(office, actor->office))
 				rc = yc_err_set(err, YC_EINVAL, "office",

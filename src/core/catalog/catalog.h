@@ -55,11 +55,14 @@ int catalog_items_list(db *d, const struct catalog_query *q, yc_buf *out, yc_err
 int catalog_stats_json(db *d, yc_buf *out, yc_err *err);
 int catalog_departments_json(db *d, yc_buf *out, yc_err *err);
 int catalog_offices_json(db *d, yc_buf *out, yc_err *err);
+/* {"outlets":[{code,name,bank,address,office}]}: the bank outlets (政银合作). */
+int catalog_outlets_json(db *d, yc_buf *out, yc_err *err);
 
 /*
  * Import: {"departments":[{code,name,short_name?,floor?}],
- *          "offices":[{code,name,level,parent?}], "items":[doc…]}; each part
- * optional; departments and offices are upserted, items upserted. *count is
+ *          "offices":[{code,name,level,parent?}], "outlets":[{code,name,bank,
+ *          address?,office}], "items":[doc…]}; each part optional; departments,
+ *          offices and outlets are upserted, items upserted. *count is
  * the number of items stored. A "processes" list is let through for the
  * caller, who imports it after the items it joins (core/process's process_import).
  */

@@ -65,6 +65,65 @@ int catalog_offices_json(db *d, yc_buf *out, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+int catalog_outlets_json(db *d, yc_buf *out, yc_err *err)
+{
+	db_stmt *st = db_prepare(
+		d, "SELECT code, name, bank, address, office FROM outlets ORDER BY code", err);
+	if (!st)
+		return db_failed(err);
+	int rc, n = 0;
+	yc_buf_adds(out, "{\"outlets\":[");
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		static const char *const keys[] = {"code", "name", "bank", "address", "office"};
+		for (int k = 0; k < 5; k++) {
+			yc_buf_addf(out, k ? ",\"%s\":" : (n ? ",{\"%s\":" : "{\"%s\":"), keys[k]);
+			yc_json_add_str(out, db_col_text(st, k));
+		}
+		yc_buf_addc(out, '}');
+		n++;
+	}
+	db_done(st);
+	yc_buf_adds(out, "]}");
+	return rc < 0 ? rc : 0;
+}
+
+/* Bank outlets (政银合作): each files for the office whose window accepts what it files. */
+static int import_outlets(db *d, const yc_actor *actor, const cJSON *arr, yc_err *err)
+{
+	static const yc_jfield spec[] = {
+		{"code", YC_JT_STRING, true, 15},   {"name", YC_JT_STRING, true, 200},
+		{"bank", YC_JT_STRING, true, 100},  {"address", YC_JT_STRING, false, 300},
+		{"office", YC_JT_STRING, true, 31},
+	};
+	const cJSON *e;
+	int i = 0, rc;
+	cJSON_ArrayForEach (e, arr) {
+		char path[48];
+		snprintf(path, sizeof(path), "outlets[%d]", i++);
+		if ((rc = yc_json_check(e, spec, sizeof(spec) / sizeof(spec[0]), err)))
+			return yc_err_prefix(rc, err, "%s", path);
+		const char *code = yc_json_str(e, "code"), *address = yc_json_str(e, "address");
+		rc = db_run(d, err,
+			    "INSERT INTO outlets (code, name, bank, address, office) VALUES (?, ?, "
+			    "?, ?, ?)"
+			    " ON CONFLICT (code) DO UPDATE SET name = excluded.name,"
+			    " bank = excluded.bank, address = excluded.address, office = "
+			    "excluded.office",
+			    "sssss", code, yc_json_str(e, "name"), yc_json_str(e, "bank"),
+			    address ? address : "", yc_json_str(e, "office"));
+		if (rc == YC_EINVAL)
+			return yc_err_set(err, YC_EINVAL, path, "%s: unknown office", path);
+		char object[64];
+		snprintf(object, sizeof(object), "outlet/%s", code);
+		if (!rc)
+			rc = audit_append(d, actor, "outlet.put", object, NULL, NULL,
+					  yc_json_str(e, "name"), err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int import_departments(db *d, const yc_actor *actor, const cJSON *arr, yc_err *err)
 {
 	static const yc_jfield spec[] = {
@@ -138,9 +197,8 @@ static int import_offices(db *d, const yc_actor *actor, const cJSON *arr, yc_err
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err)
 {
 	static const yc_jfield spec[] = {
-		{"departments", YC_JT_ARRAY, false, 0},
-		{"offices", YC_JT_ARRAY, false, 0},
-		{"items", YC_JT_ARRAY, false, 0},
+		{"departments", YC_JT_ARRAY, false, 0}, {"offices", YC_JT_ARRAY, false, 0},
+		{"items", YC_JT_ARRAY, false, 0},	{"outlets", YC_JT_ARRAY, false, 0},
 		{"processes", YC_JT_ARRAY, false, 0}, /* the caller's (core/process joins items) */
 	};
 	*count = 0;
@@ -150,6 +208,9 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 					cJSON_GetObjectItemCaseSensitive(all, "departments"), err);
 	if (!rc)
 		rc = import_offices(d, actor, cJSON_GetObjectItemCaseSensitive(all, "offices"),
+				    err);
+	if (!rc)
+		rc = import_outlets(d, actor, cJSON_GetObjectItemCaseSensitive(all, "outlets"),
 				    err);
 	const cJSON *e;
 	int i = 0;
@@ -178,6 +239,12 @@ int catalog_export(db *d, yc_buf *out, yc_err *err)
 	yc_buf_clear(&part);
 	yc_buf_adds(out, ",\"offices\":");
 	if (!rc && !(rc = catalog_offices_json(d, &part, err))) {
+		const char *start = strchr(part.data, '[');
+		yc_buf_add(out, start, part.len - (size_t)(start - part.data) - 1);
+	}
+	yc_buf_clear(&part);
+	yc_buf_adds(out, ",\"outlets\":");
+	if (!rc && !(rc = catalog_outlets_json(d, &part, err))) {
 		const char *start = strchr(part.data, '[');
 		yc_buf_add(out, start, part.len - (size_t)(start - part.data) - 1);
 	}

@@ -15,8 +15,8 @@ static const struct {
 	int bit;
 	const char *name;
 } roles[] = {
-	{ROLE_APPLICANT, "applicant"},	 {ROLE_CLERK, "clerk"}, {ROLE_APPROVER, "approver"},
-	{ROLE_SUPERVISOR, "supervisor"}, {ROLE_ADMIN, "admin"},
+	{ROLE_APPLICANT, "applicant"}, {ROLE_CLERK, "clerk"},		{ROLE_APPROVER, "approver"},
+	{ROLE_BANK, "bank"},	       {ROLE_SUPERVISOR, "supervisor"}, {ROLE_ADMIN, "admin"},
 };
 
 int account_role_parse(const char *name)
@@ -61,8 +61,13 @@ int account_validate(const struct account_new *n, yc_err *err)
 				  "password: too common to keep anyone out; choose another");
 	int role = account_role_parse(n->role);
 	if (!role)
-		return yc_err_set(err, YC_EINVAL, "role",
-				  "role must be applicant, clerk, approver, supervisor or admin");
+		return yc_err_set(
+			err, YC_EINVAL, "role",
+			"role must be applicant, clerk, approver, supervisor, admin or bank");
+	if (role == ROLE_BANK && (!n->outlet || !*n->outlet))
+		return yc_err_set(err, YC_EINVAL, "outlet", "a bank seat names its outlet");
+	if (role != ROLE_BANK && n->outlet && *n->outlet)
+		return yc_err_set(err, YC_EINVAL, "outlet", "only a bank seat has an outlet");
 	if (n->name && strlen(n->name) > 100)
 		return yc_err_set(err, YC_EINVAL, "name", "name: at most 100 bytes");
 	if (role == ROLE_APPLICANT) {
@@ -102,25 +107,38 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 {
 	int role = account_role_parse(n->role);
 	bool staff = role != ROLE_APPLICANT;
+	/* a bank seat files for the office whose window accepts what its outlet files */
+	char outlet_office[YC_OFFICE_MAX] = "";
+	if (role == ROLE_BANK) {
+		int got = db_get(d, err, "SELECT office FROM outlets WHERE code = ?", "s", "t",
+				 n->outlet, outlet_office, sizeof(outlet_office));
+		if (got < 0)
+			return got;
+		if (got != DB_ROW)
+			return yc_err_set(err, YC_EINVAL, "outlet", "no outlet %s", n->outlet);
+	}
+	const char *office = outlet_office[0] ? outlet_office : n->office;
 	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO users (username, password_hash, role, name, kind, id_number,"
-		" phone, department, office, demo, created_ms)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		" phone, department, office, demo, created_ms, outlet)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, n->username);
 	db_bind_text(st, 2, password_hash);
-	db_bind_text(st, 3, n->role);
+	/* the role's CHECK (migration 001) predates the bank seat: a clerk with an outlet */
+	db_bind_text(st, 3, role == ROLE_BANK ? "clerk" : n->role);
 	db_bind_text(st, 4, n->name ? n->name : "");
 	db_bind_text(st, 5, staff ? NULL : n->kind);
 	db_bind_text(st, 6, staff ? NULL : n->id_number);
 	db_bind_text(st, 7, n->phone && *n->phone ? n->phone : NULL);
 	db_bind_text(st, 8, staff && n->department && *n->department ? n->department : NULL);
-	db_bind_text(st, 9, staff && n->office && *n->office ? n->office : NULL);
+	db_bind_text(st, 9, staff && office && *office ? office : NULL);
 	db_bind_int(st, 10, n->demo);
 	db_bind_int(st, 11, yc_now_ms());
+	db_bind_text(st, 12, n->outlet && *n->outlet ? n->outlet : NULL);
 	int rc = db_step(st, err);
 	int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
@@ -141,7 +159,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 
 #define USER_COLUMNS                                                                               \
 	"u.id, u.username, u.role, u.name, u.kind, u.department, u.office,"                        \
-	" u.id_number, u.phone, u.demo, u.verified_ms"
+	" u.id_number, u.phone, u.demo, u.verified_ms, u.outlet"
 
 /*
  * Contacts read in the last second, one slot per account id (a collision
@@ -215,6 +233,9 @@ static void user_from_row(db_stmt *st, int col, yc_user *u)
 	ids_mask_phone(db_col_text(st, col + 8), u->phone_masked, sizeof(u->phone_masked));
 	u->demo = db_col_int(st, col + 9) != 0;
 	u->verified = db_col_int(st, col + 10) != 0;
+	snprintf(u->outlet, sizeof(u->outlet), "%s", db_col_text(st, col + 11));
+	if (u->role == ROLE_CLERK && u->outlet[0])
+		u->role = ROLE_BANK; /* stored as a clerk with an outlet (migration 013) */
 }
 
 /* A real hash of a random password keeps unknown names as slow as wrong passwords. */
@@ -312,6 +333,8 @@ int account_user_json(const yc_user *u, yc_buf *out)
 	yc_json_add_str(out, *u->department ? u->department : NULL);
 	yc_buf_adds(out, ",\"office\":");
 	yc_json_add_str(out, *u->office ? u->office : NULL);
+	yc_buf_adds(out, ",\"outlet\":");
+	yc_json_add_str(out, *u->outlet ? u->outlet : NULL);
 	yc_buf_adds(out, ",\"id_number\":");
 	yc_json_add_str(out, *u->id_masked ? u->id_masked : NULL);
 	yc_buf_adds(out, ",\"phone\":");
@@ -457,18 +480,24 @@ int account_staff_json(db *d, const char *role, const char *department, yc_buf *
 {
 	if (!account_role_parse(role) || !strcmp(role, "applicant"))
 		return yc_err_set(err, YC_EINVAL, "role",
-				  "role must be clerk, approver, supervisor or admin");
-	db_stmt *st = db_prepare(d,
-				 department ? "SELECT username, name, department FROM users WHERE role = ?"
-					      " AND department = ? AND disabled = 0 ORDER BY username"
-					    : "SELECT username, name, department FROM users WHERE role = ?"
-					      " AND disabled = 0 ORDER BY username",
-				 err);
+				  "role must be clerk, approver, supervisor, admin or bank");
+	/* a bank seat is stored as a clerk with an outlet (migration 013) */
+	bool bank = !strcmp(role, "bank");
+	db_stmt *st = db_prepare(
+		d,
+		department ? "SELECT username, name, department FROM users WHERE role = ?"
+			     " AND (outlet IS NOT NULL) = (? = 1)"
+			     " AND department = ? AND disabled = 0 ORDER BY username"
+			   : "SELECT username, name, department FROM users WHERE role = ?"
+			     " AND (outlet IS NOT NULL) = (? = 1)"
+			     " AND disabled = 0 ORDER BY username",
+		err);
 	if (!st)
 		return db_failed(err);
-	db_bind_text(st, 1, role);
+	db_bind_text(st, 1, bank ? "clerk" : role);
+	db_bind_int(st, 2, bank);
 	if (department)
-		db_bind_text(st, 2, department);
+		db_bind_text(st, 3, department);
 	yc_buf_adds(out, "{\"users\":");
 	int rc = db_rows_json(st, "sss", out, err);
 	return rc ? rc : yc_buf_addc(out, '}');

@@ -24,8 +24,9 @@ enum yc_role {
 	ROLE_APPROVER = 1 << 2,
 	ROLE_SUPERVISOR = 1 << 3,
 	ROLE_ADMIN = 1 << 4,
+	ROLE_BANK = 1 << 5, /* a bank outlet's clerk (政银合作): files business registrations */
 };
-#define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN)
+#define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_BANK)
 #define ROLE_ANY   (ROLE_APPLICANT | ROLE_STAFF)
 
 /* The role bit for a name, or 0. */
@@ -33,7 +34,7 @@ int account_role_parse(const char *name);
 const char *account_role_name(int role);
 
 /* The sizes of an account's names, with their NUL (also what streams and handlers copy). */
-enum { YC_USERNAME_MAX = 40, YC_DEPARTMENT_MAX = 32, YC_OFFICE_MAX = 32 };
+enum { YC_USERNAME_MAX = 40, YC_DEPARTMENT_MAX = 32, YC_OFFICE_MAX = 32, YC_OUTLET_MAX = 16 };
 
 typedef struct yc_user {
 	int64_t id;
@@ -43,6 +44,7 @@ typedef struct yc_user {
 	char kind[12];
 	char department[YC_DEPARTMENT_MAX];
 	char office[YC_OFFICE_MAX];
+	char outlet[YC_OUTLET_MAX]; /* a bank seat's outlet, else "" */
 	char id_masked[24];
 	char phone_masked[16];
 	bool demo;
@@ -59,6 +61,7 @@ struct account_new {
 	const char *phone;
 	const char *department; /* staff */
 	const char *office;	/* staff */
+	const char *outlet;	/* a bank seat: the outlet it sits at (table outlets) */
 	bool demo;
 };
 
@@ -110,8 +113,8 @@ struct account_contact {
  * costs no second round trip.
  */
 int account_contact(db *d, int64_t id, struct account_contact *out, yc_err *err);
-/* {"id","username","role","name","kind","department","office","id_number"(masked),"phone"(masked),
- *  "verified"} */
+/* {"id","username","role","name","kind","department","office","outlet","id_number"(masked),
+ *  "phone"(masked), "verified"} */
 int account_user_json(const yc_user *u, yc_buf *out);
 
 /* Staff of a role (and department, if given), without personal data: {"users":[{username,name,department}]}. */

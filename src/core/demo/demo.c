@@ -53,6 +53,37 @@ int demo_account(db *d, const char *hash, const char *username, const char *role
 	return rc;
 }
 
+/* One seat at each bank outlet (政银合作), bank-1 … bank-6 for outlets B01 … B06. */
+static int demo_bank_seats(db *d, const char *hash, yc_err *err)
+{
+	db_stmt *st = db_prepare(d, "SELECT code, bank FROM outlets ORDER BY code", err);
+	if (!st)
+		return db_failed(err);
+	char codes[16][16], banks[16][104];
+	int n = 0, rc;
+	while (n < 16 && (rc = db_step(st, err)) == DB_ROW) {
+		db_col_copy(st, 0, codes[n], sizeof(codes[n]));
+		db_col_copy(st, 1, banks[n], sizeof(banks[n]));
+		n++;
+	}
+	db_done(st);
+	for (int i = 0; rc >= 0 && i < n; i++) {
+		char username[24], name[128];
+		snprintf(username, sizeof(username), "bank-%d", i + 1);
+		snprintf(name, sizeof(name), "%s网点代办员", banks[i]);
+		struct account_new a = {.username = username,
+					.password = DEMO_PASSWORD,
+					.role = "bank",
+					.name = name,
+					.outlet = codes[i],
+					.demo = true};
+		rc = account_validate(&a, err);
+		if (!rc)
+			rc = account_insert(d, &audit_system_actor, &a, hash, NULL, err);
+	}
+	return rc < 0 ? rc : 0;
+}
+
 /* The demo hall (data/demo/hall.json) and one clerk per window, clerk-<no>. */
 static int demo_hall(db *d, const char *hash, yc_err *err)
 {
@@ -149,5 +180,7 @@ int demo_install(db *d, yc_err *err)
 				       codes[i], "jq", err)))
 			return rc;
 	}
+	if ((rc = demo_bank_seats(d, hash, err)))
+		return rc;
 	return demo_hall(d, hash, err);
 }

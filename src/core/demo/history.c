@@ -325,9 +325,12 @@ static int materials_store(struct hist *h)
 			if (rc)
 				return rc;
 		}
-		for (int k = 0; k < INTAKE_CLERKS; k++) {
+		for (int k = 0; k < INTAKE_CLERKS + HIST_OUTLETS; k++) {
 			char username[16];
-			snprintf(username, sizeof(username), k ? "clerk-%d" : "clerk1", 30 + k);
+			if (k >= INTAKE_CLERKS) /* the bank outlets' seats scan what they file too */
+				snprintf(username, sizeof(username), "bank-%d", k - INTAKE_CLERKS + 1);
+			else
+				snprintf(username, sizeof(username), k ? "clerk-%d" : "clerk1", 30 + k);
 			const yc_user *clerk;
 			int rc = hist_staff_user(h, username, &clerk);
 			if (!rc)

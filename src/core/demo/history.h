@@ -99,6 +99,7 @@ struct hist_item {
 /* history.c: the people and staff, items and clocks the cases draw on. */
 enum { HIST_PERSONS = 260, HIST_FIRMS = 80 };
 enum { INTAKE_CLERKS = 35 }; /* the clerks who take materials in: their PDFs are stored for them */
+enum { HIST_OUTLETS = 6 };   /* the bank outlets' seats, bank-1 … bank-6 (政银合作) */
 extern const char *const hist_firm_words[];
 extern const char *const hist_firm_trades[];
 extern const char *const hist_streets[];

@@ -123,8 +123,8 @@ static int start_part(db *d, const struct case_ctx *c, const struct run_row *r, 
 	/* accepted as the run was; what the window must see for itself (a material owed) waits
 	 * there */
 	rc = case_act(d, c, &sys, no, CA_ACCEPT, NULL, NULL, &why);
-	if (rc == YC_EINVAL || rc == YC_ECONFLICT)
-		rc = 0;
+	if (rc == YC_EINVAL || rc == YC_ECONFLICT || rc == YC_ENOTLOADED)
+		rc = 0; /* (a deadline in a year whose calendar is not loaded: the window, later) */
 	else if (rc && err)
 		*err = why;
 	return rc;

@@ -1,4 +1,5 @@
-/* definition.c — a process definition checked: its fields, its parts' order (a DAG), its conditions. */
+/* definition.c — a process definition checked: its fields, its parts' order (a DAG), its
+ * conditions. */
 #include "core/process/process.h"
 #include "core/process/internal.h"
 
@@ -13,7 +14,8 @@ static const char *const deny_rules[] = {"stop", "continue", NULL};
 static const yc_jfield process_spec[] = {
 	{"code", YC_JT_STRING, true, 40},
 	{"name", YC_JT_STRING, true, 200},
-	{"kind", YC_JT_STRING, false, 16, .one_of = (const char *const[]){"business", "life", NULL}},
+	{"kind", YC_JT_STRING, false, 16,
+	 .one_of = (const char *const[]){"business", "life", NULL}},
 	{"promised_limit", YC_JT_OBJECT, true, 0},
 	{"on_deny", YC_JT_STRING, true, 16, .one_of = deny_rules},
 	{"fee_free", YC_JT_BOOL, false, 0},
@@ -25,7 +27,8 @@ static const yc_jfield process_spec[] = {
 	 .one_of = (const char *const[]){"window", "mail", "electronic", NULL}},
 	{"description", YC_JT_STRING, false, 4000},
 	{"visits", YC_JT_INT, false, 0, .min = 0, .max = 10},
-	{"status", YC_JT_STRING, false, 16, .one_of = (const char *const[]){"active", "retired", NULL}},
+	{"status", YC_JT_STRING, false, 16,
+	 .one_of = (const char *const[]){"active", "retired", NULL}},
 };
 static const yc_jfield limit_spec[] = {
 	{"value", YC_JT_INT, true, 0, .min = 1, .max = 3650},
@@ -90,7 +93,8 @@ static int link_parts(const cJSON *doc, struct process_def *def, yc_err *err)
 			if (j < 0 || j == i) {
 				char path[48];
 				snprintf(path, sizeof(path), "parts[%d].after[%d]", i, k);
-				return yc_err_set(err, YC_EINVAL, path, "%s names no other part", path);
+				return yc_err_set(err, YC_EINVAL, path, "%s names no other part",
+						  path);
 			}
 			def->after[i] |= 1u << j;
 			k++;
@@ -102,7 +106,8 @@ static int link_parts(const cJSON *doc, struct process_def *def, yc_err *err)
 				char path[96];
 				snprintf(path, sizeof(path), "parts[%d].when.%s", i, w->string);
 				return yc_err_set(err, YC_EINVAL, path,
-						  "%s must name a question and one of its options", path);
+						  "%s must name a question and one of its options",
+						  path);
 			}
 		}
 		i++;
@@ -124,7 +129,8 @@ static int check_acyclic(const struct process_def *def, yc_err *err)
 	}
 	for (int i = 0; i < def->nparts; i++)
 		if (!(done & all & (1u << i)))
-			return yc_err_set(err, YC_EINVAL, "parts", "parts %s and those it waits for form a cycle",
+			return yc_err_set(err, YC_EINVAL, "parts",
+					  "parts %s and those it waits for form a cycle",
 					  def->part_id[i]);
 	return 0;
 }
@@ -134,9 +140,10 @@ int process_validate(const cJSON *doc, struct process_def *def, yc_err *err)
 	memset(def, 0, sizeof(*def));
 	int rc = yc_json_check(doc, process_spec, N(process_spec), err);
 	if (!rc)
-		rc = yc_err_prefix(yc_json_check(cJSON_GetObjectItemCaseSensitive(doc, "promised_limit"),
-						 limit_spec, N(limit_spec), err),
-				   err, "promised_limit");
+		rc = yc_err_prefix(
+			yc_json_check(cJSON_GetObjectItemCaseSensitive(doc, "promised_limit"),
+				      limit_spec, N(limit_spec), err),
+			err, "promised_limit");
 	if (!rc)
 		rc = yc_json_check_each(doc, "questions", question_spec, N(question_spec), err);
 	if (!rc)

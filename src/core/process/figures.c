@@ -17,7 +17,8 @@ void process_figures(const struct process_def *def, const cJSON *const *items, u
 			continue;
 		before->applications++;
 		before->visits += (int)yc_json_int(items[i], "visits", 1);
-		before->fields += cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(items[i], "form"));
+		before->fields +=
+			cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(items[i], "form"));
 		before->materials +=
 			cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(items[i], "materials"));
 		before->minutes += catalog_limit_minutes(
@@ -27,7 +28,8 @@ void process_figures(const struct process_def *def, const cJSON *const *items, u
 		.applications = before->applications ? 1 : 0,
 		.visits = (int)yc_json_int(def->doc, "visits", 1),
 		.fields = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(def->doc, "form")),
-		.materials = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(def->doc, "materials")),
+		.materials =
+			cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(def->doc, "materials")),
 		.minutes = catalog_limit_minutes(
 			cJSON_GetObjectItemCaseSensitive(def->doc, "promised_limit")),
 	};

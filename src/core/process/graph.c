@@ -54,7 +54,8 @@ int process_choose(const struct process_def *def, const cJSON *answers, uint32_t
 		i++;
 	}
 	if (!*chosen)
-		return yc_err_set(err, YC_EINVAL, "answers", "the answers choose no part of the process");
+		return yc_err_set(err, YC_EINVAL, "answers",
+				  "the answers choose no part of the process");
 	return 0;
 }
 
@@ -102,7 +103,8 @@ uint32_t process_ready(const struct process_def *def, const enum process_part_st
 	return ready;
 }
 
-/* Whether part j can never be out of the way: ended without approval, or skipped after such a part. */
+/* Whether part j can never be out of the way: ended without approval, or skipped after such a part.
+ */
 static bool dead(const struct process_def *def, const enum process_part_state *parts,
 		 uint32_t cancelled, int j, int depth)
 {
@@ -126,7 +128,8 @@ uint32_t process_to_cancel(const struct process_def *def, const enum process_par
 				cancel |= 1u << i;
 		return cancel;
 	}
-	/* under "continue": what waits behind a part that can never be approved, to a fixed point */
+	/* under "continue": what waits behind a part that can never be approved, to a fixed point
+	 */
 	for (bool grew = true; grew;) {
 		grew = false;
 		for (int i = 0; i < def->nparts; i++) {
@@ -169,13 +172,14 @@ enum process_state process_state_of(const struct process_def *def,
 
 const char *process_state_name(enum process_state s)
 {
-	static const char *const names[] = {"running", "approved", "partial", "denied", "withdrawn"};
+	static const char *const names[] = {"running", "approved", "partial", "denied",
+					    "withdrawn"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
 
 const char *process_part_state_name(enum process_part_state s)
 {
-	static const char *const names[] = {"skipped",	"waiting",   "running",  "approved",
-					    "denied",	"withdrawn", "cancelled"};
+	static const char *const names[] = {"skipped", "waiting",   "running",	"approved",
+					    "denied",  "withdrawn", "cancelled"};
 	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }

@@ -32,6 +32,7 @@ struct run_row {
 	int64_t filed_by, applicant_user;
 	cJSON *applicant, *answers, *form, *materials, *delivery;
 	char phone4[8], channel[16], accept_office[32], decide_office[32];
+	char outlet[16]; /* the bank outlet that filed it (政银合作), or "" */
 	bool commitment;
 	uint32_t chosen, cancelled;
 	enum process_state state;

@@ -55,7 +55,8 @@ static int check_list(const struct process_def *def, const cJSON *doc, const cha
 				return yc_err_set(err, YC_EINVAL, path, "%s names no part", path);
 			if (!cJSON_IsString(f) || !*f->valuestring || strlen(f->valuestring) > 40)
 				return yc_err_set(err, YC_EINVAL, path,
-						  "%s must name the part's field or material", path);
+						  "%s must name the part's field or material",
+						  path);
 		}
 		i++;
 	}
@@ -103,8 +104,8 @@ int process_part_form(const struct process_def *def, int part, const cJSON *form
 	return 0;
 }
 
-int process_part_materials(const struct process_def *def, int part, const cJSON *list,
-			   cJSON **out, yc_err *err)
+int process_part_materials(const struct process_def *def, int part, const cJSON *list, cJSON **out,
+			   yc_err *err)
 {
 	*out = cJSON_CreateArray();
 	if (!*out)

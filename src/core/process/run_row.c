@@ -57,11 +57,11 @@ int run_load(db *d, const char *no, struct run_row *r, yc_err *err)
 	memset(r, 0, sizeof(*r));
 	db_stmt *st = db_prepare(
 		d,
-		"SELECT no, process, process_name, doc, filed_by, applicant_user, applicant, "
-		"phone4,"
-		" channel, accept_office, decide_office, answers, form, materials, delivery,"
-		" commitment, chosen, cancelled, state, accepted_ms, deadline, deadline_min,"
-		" yellow_min, decided_ms, submitted_ms, version FROM process_runs WHERE no = ?",
+		"SELECT no, process, process_name, doc, filed_by, applicant_user, applicant,"
+		" phone4, channel, accept_office, decide_office, answers, form, materials,"
+		" delivery, commitment, chosen, cancelled, state, accepted_ms, deadline,"
+		" deadline_min, yellow_min, decided_ms, submitted_ms, version,"
+		" COALESCE(outlet, '') FROM process_runs WHERE no = ?",
 		err);
 	if (!st)
 		return db_failed(err);
@@ -99,6 +99,7 @@ int run_load(db *d, const char *no, struct run_row *r, yc_err *err)
 	r->decided_ms = db_col_int(st, 23);
 	r->submitted_ms = db_col_int(st, 24);
 	r->version = db_col_int(st, 25);
+	db_col_copy(st, 26, r->outlet, sizeof(r->outlet));
 	db_done(st);
 	r->state = state < 0 ? PS_RUNNING : (enum process_state)state;
 	yc_err ignored;

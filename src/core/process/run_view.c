@@ -100,6 +100,7 @@ static bool may_view(const struct run_row *r, const struct part_case *pc, const 
 	case ROLE_ADMIN: return true;
 	case ROLE_APPLICANT: return r->applicant_user && r->applicant_user == u->id;
 	case ROLE_CLERK: return !strcmp(u->office, r->accept_office);
+	case ROLE_BANK: return r->outlet[0] && !strcmp(u->outlet, r->outlet);
 	case ROLE_APPROVER:
 		for (int i = 0; i < r->def.nparts; i++)
 			if (pc[i].no[0] && (!strcmp(pc[i].department, u->department) ||
@@ -269,6 +270,10 @@ int process_run_list(db *d, const struct case_ctx *c, const yc_user *actor, cons
 		scope = "r.no IN (SELECT process_run FROM cases WHERE department = ?"
 			" AND process_run IS NOT NULL)";
 		snprintf(key, sizeof(key), "%s", actor->department);
+		break;
+	case ROLE_BANK:
+		scope = "r.outlet = ?";
+		snprintf(key, sizeof(key), "%s", actor->outlet);
 		break;
 	default: scope = "? = ''"; key[0] = '\0';
 	}

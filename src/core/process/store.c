@@ -72,8 +72,8 @@ static int check_fills(const struct process_def *def, cJSON *const *items, const
 				       f->valuestring)) {
 				char path[96];
 				snprintf(path, sizeof(path), "%s[%d].fills.%s", list, i, f->string);
-				return yc_err_set(err, YC_EINVAL, path,
-						  "%s: item %s has no %s %s", path, def->part_item[p],
+				return yc_err_set(err, YC_EINVAL, path, "%s: item %s has no %s %s",
+						  path, def->part_item[p],
 						  !strcmp(list, "form") ? "field" : "material",
 						  f->valuestring);
 			}
@@ -98,17 +98,18 @@ static int check_required_filled(const struct process_def *def, cJSON *const *it
 			bool filled = false;
 			const cJSON *pf;
 			cJSON_ArrayForEach (pf, form) {
-				const char *to = yc_json_str(cJSON_GetObjectItemCaseSensitive(pf, "fills"),
-							     def->part_id[p]);
+				const char *to =
+					yc_json_str(cJSON_GetObjectItemCaseSensitive(pf, "fills"),
+						    def->part_id[p]);
 				if (to && !strcmp(to, yc_json_str(f, "name")))
 					filled = true;
 			}
 			if (!filled)
-				return yc_err_set(err, YC_EINVAL, "form",
-						  "no field of the form fills %s's required field %s"
-						  " (item %s)",
-						  def->part_id[p], yc_json_str(f, "name"),
-						  def->part_item[p]);
+				return yc_err_set(
+					err, YC_EINVAL, "form",
+					"no field of the form fills %s's required field %s"
+					" (item %s)",
+					def->part_id[p], yc_json_str(f, "name"), def->part_item[p]);
 		}
 	}
 	return 0;
@@ -227,9 +228,10 @@ int process_load(db *d, const char *code, cJSON **doc, char status[16], struct p
 	return rc;
 }
 
-/* The definition as shown: its document, its status, each part's item name and department, its figures. */
-static int render(db *d, cJSON *doc, const char *status, const struct process_def *def,
-		  bool full, cJSON **out, yc_err *err)
+/* The definition as shown: its document, its status, each part's item name and department, its
+ * figures. */
+static int render(db *d, cJSON *doc, const char *status, const struct process_def *def, bool full,
+		  cJSON **out, yc_err *err)
 {
 	cJSON *items[PROCESS_MAX_PARTS] = {0};
 	for (int i = 0; i < def->nparts; i++) {
@@ -249,7 +251,8 @@ static int render(db *d, cJSON *doc, const char *status, const struct process_de
 			cJSON_AddStringToObject(o, "kind", kind);
 		cJSON_AddItemToObject(
 			o, "promised_limit",
-			cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "promised_limit"), true));
+			cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(doc, "promised_limit"),
+					true));
 		cJSON_AddNumberToObject(o, "parts", def->nparts);
 	}
 	cJSON_DeleteItemFromObjectCaseSensitive(o, "status");
@@ -262,7 +265,8 @@ static int render(db *d, cJSON *doc, const char *status, const struct process_de
 			const char *dept = yc_json_str(items[i], "department_name");
 			cJSON_AddStringToObject(p, "item_name", name ? name : "");
 			cJSON_AddStringToObject(p, "department_name", dept ? dept : "");
-			/* decided on the applicant's signed commitment (告知承诺): the form asks for it */
+			/* decided on the applicant's signed commitment (告知承诺): the form asks
+			 * for it */
 			cJSON_AddBoolToObject(p, "commitment",
 					      yc_json_bool(items[i], "commitment", false));
 			i++;
@@ -301,8 +305,8 @@ int process_list_json(db *d, yc_buf *out, yc_err *err)
 {
 	char codes[64][48];
 	int n = 0, rc;
-	db_stmt *st = db_prepare(d, "SELECT code FROM processes WHERE status = 'active' ORDER BY code",
-				 err);
+	db_stmt *st = db_prepare(
+		d, "SELECT code FROM processes WHERE status = 'active' ORDER BY code", err);
 	if (!st)
 		return db_failed(err);
 	while (n < 64 && (rc = db_step(st, err)) == DB_ROW)

@@ -149,6 +149,12 @@ int process_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const
 		cJSON_Delete(doc);
 		return yc_err_set(err, YC_EINVAL, "process", "process %s is retired", code);
 	}
+	const char *kind = yc_json_str(doc, "kind");
+	if (actor->role == ROLE_BANK && (!kind || strcmp(kind, "business"))) {
+		cJSON_Delete(doc);
+		return yc_err_set(err, YC_EINVAL, "process",
+				  "a bank outlet files a business's processes (政银合作) only");
+	}
 	cJSON *empty_obj = cJSON_CreateObject(), *empty_list = cJSON_CreateArray();
 	const cJSON *answers = cJSON_GetObjectItemCaseSensitive(body, "answers");
 	const cJSON *form = cJSON_GetObjectItemCaseSensitive(body, "form");
@@ -212,14 +218,14 @@ int process_submit(db *d, const struct case_ctx *c, const yc_user *actor, struct
 			d, err,
 			"INSERT INTO process_runs (no, process, process_name, doc, filed_by,"
 			" applicant_user, applicant, phone4, channel, accept_office, decide_office,"
-			" answers, form, materials, delivery, commitment, chosen, submitted_ms)"
-			" VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?,"
-			" ?, ?, NULLIF(?, ''), ?, ?, ?)",
-			"ssssiisssssssssiii", no, pn->process, pn->name, pn->doc, actor->id,
+			" answers, form, materials, delivery, commitment, chosen, submitted_ms,"
+			" outlet) VALUES (?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?,"
+			" ?, ?, ?, ?, NULLIF(?, ''), ?, ?, ?, NULLIF(?, ''))",
+			"ssssiisssssssssiiis", no, pn->process, pn->name, pn->doc, actor->id,
 			lead->applicant_user, lead->applicant, lead->phone4, lead->channel,
 			lead->accept_office, lead->decide_office, pn->answers, pn->form,
 			pn->materials, lead->delivery ? lead->delivery : "",
-			(int64_t)pn->commitment, (int64_t)pn->chosen, now);
+			(int64_t)pn->commitment, (int64_t)pn->chosen, now, actor->outlet);
 	yc_actor a = {actor->username, account_role_name(actor->role)};
 	char object[48];
 	snprintf(object, sizeof(object), "process_run/%s", no);

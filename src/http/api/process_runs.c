@@ -72,8 +72,7 @@ static int run_view(yc_req *r, yc_buf *b)
 {
 	yc_buf_init(b, 0);
 	int rc = check_no(r, r->params[0]);
-	return rc ? rc
-		  : process_run_json(r->db, r->app->cases, &r->user, r->params[0], b, &r->err);
+	return rc ? rc : process_run_json(r->db, r->app->cases, &r->user, r->params[0], b, &r->err);
 }
 
 int api_process_runs_get(yc_req *r)
