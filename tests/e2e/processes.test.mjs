@@ -34,12 +34,16 @@ async function assigneeOf(no) {
 test('企业开办 from one form to seven results, each department in its own inbox, watched live', async () => {
   const a = await newPage(applicantSide);
   await logIn(a, s.url, 'business1');
-  // 1. the portal lists the event with what it saves; the applicant opens it
-  await a.goto(s.url + '/things.html');
+  // 1. the guide counts the processes and what they save; the portal lists each; the applicant opens one
+  await a.goto(s.url + '/');
+  await a.waitForSelector('#figure-things');
+  assert.match(await a.textContent('#figure-things'), /^24件“一件事”，平均减少材料\d+%$/);
+  await a.click('#figure-things');
+  await a.waitForURL(/\/things\.html$/);
   await a.waitForSelector('[data-process="P-QYKB"]');
   assert.match(await a.textContent('[data-process="P-QYKB"]'), /7 → 1/);
   await a.screenshot({ path: join(SHOTS, 'things.png'), fullPage: true });
-  await a.click('[data-process="P-QYKB"]');
+  await a.click('[data-process="P-QYKB"] a');
   await a.waitForSelector('#thing-form:not(.hidden)');
   // the answer chooses the parts: with premises, the power connection joins
   assert.equal(await a.$$eval('#parts tbody tr', (r) => r.length), 6);

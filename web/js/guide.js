@@ -8,7 +8,7 @@ const state = { q: '', department: '', level: '', type: '', depth: '', cursor: n
 function pct(x, of) { return of ? (x * 100).toFixed(1) + '%' : '—'; }
 
 async function figures() {
-  const s = await api('GET', '/catalog/stats');
+  const [s, things] = await Promise.all([api('GET', '/catalog/stats'), api('GET', '/processes')]);
   const box = $('#figures');
   const f = (value, label) => el('div', { class: 'figure' }, el('b', {}, value), el('span', {}, label));
   box.replaceChildren(
@@ -18,6 +18,9 @@ async function figures() {
     f(pct(s.days_cut_share, s.legal_days), '承诺时限压缩比例'),
     f(String(s.levels_removed), '压减审批层级'),
     f(String(s.signatures_removed), '精简审批签字'),
+    // the composite processes and what they save on average (一件事一次办)
+    el('a', { class: 'figure', href: '/things.html', id: 'figure-things' }, el('b', {}, String(things.summary.processes)),
+      el('span', {}, `件“一件事”，平均减少材料${things.summary.mean_cut_percent.materials}%`)),
   );
 }
 

@@ -6,31 +6,43 @@ import { $, el, header, showError, showFormError, limitText } from './common.js'
 import { DELIVERY } from './case-view.js';
 import { formFields, materialChecklist } from './form-fields.js';
 
-const minutesText = (m) => (m >= 60 ? `${+(m / 60).toFixed(1)}小时` : `${m}分钟`);
+// Working minutes as the guide says them: days of the calendar's working hours, or hours.
+let perDay = 420;
+const minutesText = (m) => (m >= perDay ? `${+(m / perDay).toFixed(1)}个工作日` : m >= 60 ? `${+(m / 60).toFixed(1)}小时` : `${m}分钟`);
+const cutText = (cut) => (cut > 0 ? `（减少${cut}%）` : '');
 
 function figures(f) {
   const fig = (label, before, after, cut) => el('div', { class: 'figure' },
-    el('b', {}, `${before} → ${after}`), el('span', {}, label + (cut ? `（减少${cut}%）` : '')));
+    el('b', {}, `${before} → ${after}`), el('span', {}, label + cutText(cut)));
   return [
     fig('申请次数', f.before.applications, f.after.applications, f.cut_percent.applications),
     fig('填报字段', f.before.fields, f.after.fields, f.cut_percent.fields),
     fig('申请材料', f.before.materials, f.after.materials, f.cut_percent.materials),
     fig('跑动次数', f.before.visits, f.after.visits, f.cut_percent.visits),
-    fig('办理时间（工作时间）', minutesText(f.before.minutes), minutesText(f.after.minutes), f.cut_percent.minutes),
+    fig('办理时间', minutesText(f.before.minutes), minutesText(f.after.minutes), f.cut_percent.minutes),
   ];
 }
 
+// 企业开办 and the life events first, then the twenty industries of 一业一证
+const rank = (p) => (p.code === 'P-QYKB' ? 0 : p.code.startsWith('P-YYYZ-') ? 2 : 1);
+
 async function list() {
   const r = await api('GET', '/processes');
+  perDay = r.summary.minutes_per_workday || perDay;
   const m = r.summary.mean_cut_percent;
   const fig = (value, label) => el('div', { class: 'figure' }, el('b', {}, value), el('span', {}, label));
   $('#summary').replaceChildren(fig(String(r.summary.processes), '件“一件事”'),
     fig(`${m.applications}%`, '平均减少申请次数'), fig(`${m.fields}%`, '平均减少填报字段'),
     fig(`${m.materials}%`, '平均减少申请材料'), fig(`${m.minutes}%`, '平均压减办理时间'));
-  $('#processes').replaceChildren(...r.processes.map((p) => el('a', { class: 'item card', href: `/things.html?code=${encodeURIComponent(p.code)}`, 'data-process': p.code },
-    el('div', { class: 'name' }, p.name, el('span', { class: 'badge' }, `${p.parts}个事项`),
-      el('span', { class: 'badge instant' }, `承诺${limitText(p.promised_limit)}办结`)),
-    el('div', { class: 'figures' }, figures(p.figures)))));
+  const cell = (f, k, text = (x) => x) => el('td', {}, `${text(f.before[k])} → ${text(f.after[k])}`,
+    f.cut_percent[k] > 0 ? el('div', { class: 'muted' }, `减少${f.cut_percent[k]}%`) : null);
+  const rows = r.processes.slice().sort((a, b) => rank(a) - rank(b) || a.code.localeCompare(b.code)).map((p) => el('tr', { 'data-process': p.code },
+    el('td', {}, el('a', { href: `/things.html?code=${encodeURIComponent(p.code)}` }, p.name), el('span', { class: 'badge' }, `${p.parts}个事项`)),
+    el('td', {}, limitText(p.promised_limit)),
+    cell(p.figures, 'applications'), cell(p.figures, 'fields'), cell(p.figures, 'materials'), cell(p.figures, 'visits'),
+    cell(p.figures, 'minutes', minutesText)));
+  $('#processes tbody').replaceChildren(...rows);
+  $('#processes').classList.remove('hidden');
 }
 
 // The parts the answers choose, as the server will (process_choose): every "when" matched.
@@ -39,7 +51,8 @@ function chosen(p, answers) {
 }
 
 async function one(code, user) {
-  const p = await api('GET', '/processes/' + encodeURIComponent(code));
+  const [p, all] = await Promise.all([api('GET', '/processes/' + encodeURIComponent(code)), api('GET', '/processes')]);
+  perDay = all.summary.minutes_per_workday || perDay;
   $('#processes').classList.add('hidden');
   $('#summary').classList.add('hidden');
   $('#thing-name').textContent = p.name;

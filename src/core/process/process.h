@@ -146,8 +146,8 @@ int process_put(db *d, const yc_actor *actor, const cJSON *doc, yc_buf *out, yc_
 int process_json(db *d, const char *code, yc_buf *out, yc_err *err);
 /*
  * {"processes": [{code, name, kind, promised_limit, parts, status, figures}…],
- *  "summary": {"processes", "mean_cut_percent": {applications, visits, fields, materials,
- *  minutes}}}: the active ones, and what they save on average.
+ *  "summary": {"processes", "minutes_per_workday", "mean_cut_percent": {applications,
+ *  visits, fields, materials, minutes}}}: the active ones, and what they save on average.
  */
 int process_list_json(db *d, yc_buf *out, yc_err *err);
 /* Each definition of list put in turn (the caller's transaction: all or nothing); names "processes[i]". */

@@ -335,6 +335,8 @@ int process_list_json(db *d, yc_buf *out, yc_err *err)
 					       "minutes"};
 	cJSON *summary = cJSON_AddObjectToObject(all, "summary");
 	cJSON_AddNumberToObject(summary, "processes", n);
+	/* what a working day counts in the figures' minutes, for showing them in days */
+	cJSON_AddNumberToObject(summary, "minutes_per_workday", catalog_minutes_per_workday);
 	cJSON *mean = cJSON_AddObjectToObject(summary, "mean_cut_percent");
 	for (size_t k = 0; k < sizeof(measures) / sizeof(measures[0]); k++) {
 		double sum = 0;
