@@ -411,3 +411,36 @@ test('a bank outlet seat (政银合作) files a business\'s run for a walk-in an
   expectError(assert, await s.api('POST', '/api/v1/process-runs', { token: tok['bank-1'], body: { ...body, channel: 'window' } }), 422, 'invalid', 'channel');
   expectError(assert, await s.api('POST', '/api/v1/cases', { token: tok['bank-1'], body: { item: LICENCE } }), 403, 'forbidden');
 });
+
+test('once the window has accepted a run, only the applicant withdraws it', async () => {
+  const run = await file({ process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: materials() });
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  expectError(assert, await runAct(run.no, 'withdraw', 'clerk1', { reason: '代申请人撤回' }), 403, 'forbidden');
+  const w = await runAct(run.no, 'withdraw', 'business1', { reason: '不再开办' });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(w.json.state, 'withdrawn');
+  assert.equal(parts(w.json).licence.case.state, 'withdrawn');
+});
+
+test('a part whose item changed so that what was filed no longer fits counts as denied: the run does not end as done', async () => {
+  const before = (await s.api('GET', `/api/v1/items/${SEAL}`)).json;
+  const run = await file({ process: 'P-QYKB', answers: { has_premises: 'no' }, form, materials: materials() });
+  assert.equal((await runAct(run.no, 'accept', 'clerk1')).status, 200);
+  // the seal's item now asks for a field the one form does not fill
+  const changed = { ...before, form: [...before.form, { name: 'seal_style', label: '印章样式', type: 'text', required: true }] };
+  for (const k of ['department_name', 'status', 'updated_at', 'version']) delete changed[k];
+  const put = await s.api('PUT', `/api/v1/items/${SEAL}`, { token: tok.admin, body: changed });
+  assert.equal(put.status, 200, put.text);
+  try {
+    await decide(parts(run).licence.case.no);
+    const done = await view(run.no);
+    assert.equal(parts(done).seal.state, 'denied');
+    assert.equal(parts(done).seal.case, null);
+    assert.equal(done.state, 'denied', 'on_deny stop: the rest are stopped, and the run is not approved');
+    assert.match(sql(s.db, `SELECT reason FROM audit_events WHERE action = 'process.part_cannot_start' AND object = 'process_run/${run.no}'`), /印章刻制: .*seal_style/);
+  } finally {
+    const restored = { ...before };
+    for (const k of ['department_name', 'status', 'updated_at', 'version']) delete restored[k];
+    assert.equal((await s.api('PUT', `/api/v1/items/${SEAL}`, { token: tok.admin, body: restored })).status, 200);
+  }
+});

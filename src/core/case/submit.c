@@ -133,11 +133,20 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJS
 		return rc;
 	rc = insert_case(d, n, row.no, now, err);
 	if (rc == YC_ECONFLICT && body) {
-		/* The item changed (or retired) since n was checked: check the body again. */
+		/*
+		 * The item changed (or retired) since n was checked: check the body
+		 * again, keeping what the caller set beyond the body (a process's part).
+		 */
 		atomic_fetch_add(&case_item_moved, 1);
+		struct case_new kept = *n;
 		case_new_free(n);
 		if ((rc = case_prepare(d, c, actor, body, n, err)))
 			return rc;
+		memcpy(n->process_run, kept.process_run, sizeof(n->process_run));
+		n->process_part = kept.process_part;
+		n->at_once = kept.at_once;
+		if (kept.process_run[0])
+			n->applicant_user = kept.applicant_user;
 		rc = insert_case(d, n, row.no, now, err);
 	}
 	if (rc == YC_ECONFLICT)

@@ -422,13 +422,17 @@ static int run_step(struct hist *h, int k)
 
 int hist_run_step(struct hist *h, int k)
 {
-	int rc = run_step(h, k);
+	/* one step, whole or not at all (the day is one transaction) */
+	int rc = db_savepoint(h->d, h->err);
+	if (!rc)
+		rc = run_step(h, k);
 	if (rc == YC_ENOTLOADED) {
 		/* a deadline in a year whose calendar is not loaded yet: the run waits there */
+		db_rollback_to(h->d);
 		h->o->held++;
 		yc_err_clear(h->err);
 		h->runs[k].stage = RS_DONE;
 		rc = 0;
 	}
-	return rc;
+	return rc ? rc : db_release(h->d, h->err);
 }

@@ -77,8 +77,19 @@ static cJSON *run_base(const struct run_row *r)
  * Starts part i: its case filed by the system from the run's form and
  * materials, and accepted at once when the window has accepted the run. A
  * part whose item no longer takes what was filed (changed since) cannot
- * start: the run cancels it and says why in its audit trail.
+ * start: the run counts it as denied (its on_deny applies; the run never
+ * ends as if it were done) and says why in its audit trail.
  */
+static int cannot_start(db *d, const struct run_row *r, int i, const yc_user *sys, yc_err *why,
+			yc_err *err)
+{
+	run_part_error(&r->def, i, why);
+	advancing.again = true;
+	int rc = db_run(d, err, "UPDATE process_runs SET failed = failed | ? WHERE no = ?", "is",
+			(int64_t)(1u << i), r->no);
+	return rc ? rc : audit_run(d, sys, r, "part_cannot_start", why->message, err);
+}
+
 static int start_part(db *d, const struct case_ctx *c, const struct run_row *r, int i, yc_err *err)
 {
 	yc_user sys;
@@ -94,12 +105,7 @@ static int start_part(db *d, const struct case_ctx *c, const struct run_row *r, 
 	int rc = case_prepare(d, c, &sys, body, &n, &why);
 	if (rc == YC_EINVAL) {
 		cJSON_Delete(body);
-		run_part_error(&r->def, i, &why);
-		advancing.again = true;
-		rc = db_run(d, err,
-			    "UPDATE process_runs SET cancelled = cancelled | ? WHERE no = ?", "is",
-			    (int64_t)(1u << i), r->no);
-		return rc ? rc : audit_run(d, &sys, r, "part_cannot_start", why.message, err);
+		return cannot_start(d, r, i, &sys, &why, err);
 	}
 	if (rc) {
 		cJSON_Delete(body);
@@ -111,9 +117,14 @@ static int start_part(db *d, const struct case_ctx *c, const struct run_row *r, 
 	snprintf(n.process_run, sizeof(n.process_run), "%s", r->no);
 	n.process_part = i;
 	n.at_once = true; /* accepted below, in this transaction */
-	rc = case_submit(d, c, &sys, body, &n, NULL, err);
+	/* the item may have changed under the check (case_submit checks it again) */
+	rc = case_submit(d, c, &sys, body, &n, NULL, &why);
 	case_new_free(&n);
 	cJSON_Delete(body);
+	if (rc == YC_EINVAL || rc == YC_ECONFLICT)
+		return cannot_start(d, r, i, &sys, &why, err);
+	if (rc && err)
+		*err = why;
 	if (rc || !r->accepted_ms)
 		return rc;
 	char no[32] = "";
@@ -263,7 +274,13 @@ static int may_act(const struct run_row *r, const yc_user *u, enum process_run_a
 {
 	bool window = u->role == ROLE_CLERK && !strcmp(u->office, r->accept_office);
 	bool owner = u->role == ROLE_APPLICANT && r->applicant_user && r->applicant_user == u->id;
-	if (window || (owner && a == PRA_WITHDRAW))
+	if (owner && a == PRA_WITHDRAW)
+		return 0;
+	/* the window withdraws for the applicant only what it has not accepted (as for a case) */
+	if (window && a == PRA_WITHDRAW && r->accepted_ms)
+		return yc_err_set(err, YC_EFORBIDDEN, "action",
+				  "once accepted, only the applicant withdraws the run");
+	if (window)
 		return 0;
 	if (u->role == ROLE_APPLICANT && !owner)
 		return yc_err_set(err, YC_ENOTFOUND, "no", "no process run with number %s", r->no);
@@ -290,14 +307,17 @@ static int accept_run(db *d, const struct case_ctx *c, const yc_user *actor, str
 			"UPDATE process_runs SET accepted_ms = ?, deadline = ?, deadline_min = ?,"
 			" yellow_min = ? WHERE no = ?",
 			"isiis", now, dl.text, dl.deadline_min, dl.yellow_min, r->no);
+	/* audited as accepted before its parts are, whose acceptance may end it */
+	r->accepted_ms = now;
+	if (!rc)
+		rc = audit_run(d, actor, r, "accept", "", err);
 	for (int i = 0; !rc && i < r->def.nparts; i++) {
 		if (!r->case_no[i][0] || r->case_state[i] != CS_SUBMITTED)
 			continue;
 		if ((rc = case_act(d, c, actor, r->case_no[i], CA_ACCEPT, body, NULL, err)))
 			run_part_error(&r->def, i, err);
 	}
-	r->accepted_ms = now;
-	return rc ? rc : audit_run(d, actor, r, "accept", "", err);
+	return rc;
 }
 
 static int withdraw_run(db *d, const struct case_ctx *c, const yc_user *actor, struct run_row *r,

@@ -34,7 +34,7 @@ struct run_row {
 	char phone4[8], channel[16], accept_office[32], decide_office[32];
 	char outlet[16]; /* the bank outlet that filed it (政银合作), or "" */
 	bool commitment;
-	uint32_t chosen, cancelled;
+	uint32_t chosen, cancelled, failed; /* failed: could not start as filed (counts as denied) */
 	enum process_state state;
 	int64_t accepted_ms, deadline_min, yellow_min, decided_ms, submitted_ms, version;
 	char deadline[40];

@@ -1,8 +1,8 @@
 /*
  * run_row.c — a run as stored: its row in process_runs, and where each of
  * its parts stands, read from the part's case. A part's state is never
- * stored twice: the run keeps only which parts the answers chose and which
- * the process cancelled; the rest is its case's.
+ * stored twice: the run keeps only which parts the answers chose, which the
+ * process cancelled and which could not start as filed; the rest is its case's.
  */
 #include "core/process/internal.h"
 
@@ -61,7 +61,7 @@ int run_load(db *d, const char *no, struct run_row *r, yc_err *err)
 		" phone4, channel, accept_office, decide_office, answers, form, materials,"
 		" delivery, commitment, chosen, cancelled, state, accepted_ms, deadline,"
 		" deadline_min, yellow_min, decided_ms, submitted_ms, version,"
-		" COALESCE(outlet, '') FROM process_runs WHERE no = ?",
+		" COALESCE(outlet, ''), failed FROM process_runs WHERE no = ?",
 		err);
 	if (!st)
 		return db_failed(err);
@@ -100,6 +100,7 @@ int run_load(db *d, const char *no, struct run_row *r, yc_err *err)
 	r->submitted_ms = db_col_int(st, 24);
 	r->version = db_col_int(st, 25);
 	db_col_copy(st, 26, r->outlet, sizeof(r->outlet));
+	r->failed = (uint32_t)db_col_int(st, 27);
 	db_done(st);
 	r->state = state < 0 ? PS_RUNNING : (enum process_state)state;
 	yc_err ignored;
@@ -144,6 +145,8 @@ void run_parts(const struct run_row *r, enum process_part_state *parts)
 		uint32_t bit = 1u << i;
 		if (!(r->chosen & bit))
 			parts[i] = PP_SKIPPED;
+		else if (r->failed & bit) /* could not start as filed: as good as denied */
+			parts[i] = PP_DENIED;
 		else if (r->cancelled & bit)
 			parts[i] = PP_CANCELLED;
 		else if (!r->case_no[i][0])

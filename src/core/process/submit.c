@@ -211,7 +211,7 @@ int process_submit(db *d, const struct case_ctx *c, const yc_user *actor, struct
 	/* the applicant, channel and offices as the first part's case was prepared with them */
 	const struct case_new *lead = &pn->part[first];
 	int64_t now = run_now_ms(c);
-	char no[32];
+	char no[32] = "";
 	int rc = case_next_case_no(d, c, now, true, no, sizeof(no), err);
 	if (!rc)
 		rc = db_run(

@@ -2,8 +2,9 @@
 -- (process_runs) and its parts, each an ordinary case that names its run and
 -- its part's index in the definition. The run keeps the definition as it
 -- was submitted, the one form and material set, and which parts the answers
--- chose (a bit set) and which the process cancelled; where each other part
--- stands is read from its case (core/process/run.c).
+-- chose (bit sets: chosen, cancelled by the process, failed to start as
+-- filed because its item changed since); where each other part
+-- stands is read from its case (core/process/run_row.c).
 CREATE TABLE process_runs (
   no TEXT PRIMARY KEY,
   process TEXT NOT NULL,
@@ -23,6 +24,7 @@ CREATE TABLE process_runs (
   commitment INTEGER NOT NULL DEFAULT 0,
   chosen BIGINT NOT NULL,
   cancelled BIGINT NOT NULL DEFAULT 0,
+  failed BIGINT NOT NULL DEFAULT 0,
   state TEXT NOT NULL DEFAULT 'running'
     CHECK (state IN ('running', 'approved', 'partial', 'denied', 'withdrawn')),
   accepted_ms BIGINT,
