@@ -79,6 +79,8 @@ test('企业开办 from one form: the licence first, then six parts at once, one
   assert.ok(acc.json.deadline && acc.json.accepted_at);
   assert.equal(parts(acc.json).licence.case.state, 'accepted');
   expectError(assert, await runAct(run.no, 'accept', 'clerk1'), 409, 'conflict');
+  // results are delivered together, once every part has ended
+  expectError(assert, await runAct(run.no, 'deliver', 'clerk1', { mode: 'electronic' }), 409, 'conflict');
   // the licence approved: the six start together in their departments, accepted as the run was
   await decide(p.licence.case.no);
   p = parts(await view(run.no, 'business1'));
