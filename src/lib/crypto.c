@@ -4,6 +4,7 @@
 #include <argon2.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <string.h>
 
@@ -128,4 +129,18 @@ uint64_t yc_siphash(const unsigned char key[16], const void *p, size_t n)
 	SIPROUND;
 	SIPROUND;
 	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+void yc_hmac_sha256_hex(const char *key, const void *p, size_t n, char *out, size_t hexlen)
+{
+	unsigned char mac[32];
+	unsigned int len = 0;
+	HMAC(EVP_sha256(), key, (int)strlen(key), p, n, mac, &len);
+	static const char hex[] = "0123456789abcdef";
+	if (hexlen > 64)
+		hexlen = 64;
+	for (size_t i = 0; i < hexlen; i++)
+		out[i] = hex[(mac[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+	out[hexlen] = '\0';
+	OPENSSL_cleanse(mac, sizeof(mac));
 }

@@ -5,7 +5,6 @@
  * progress page. Every value is escaped; the page carries no script or
  * style of its own, so it is served under the same CSP as the rest.
  */
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "core/common/material.h"
 #include "core/common/ids.h"
 #include "lib/json.h"
+#include "lib/qr.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
 
@@ -30,36 +30,6 @@ static void html(yc_buf *b, const char *s)
 		default: yc_buf_addc(b, *s);
 		}
 	}
-}
-
-/* The QR code of text as an SVG element: one path, a four-module quiet zone. */
-static int qr_svg(yc_buf *b, const char *text, yc_err *err)
-{
-	QRcode *q = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
-		return yc_err_set(err, YC_EINTERNAL, NULL, "the QR code could not be made");
-	int w = q->width, size = w + 8;
-	yc_buf_addf(b,
-		    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"qr\" viewBox=\"0 0 %d %d\""
-		    " width=\"148\" height=\"148\" role=\"img\" aria-label=\"进度查询二维码\">"
-		    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/><path fill=\"#000\" d=\"",
-		    size, size, size, size);
-	/* one rectangle per run of dark modules in a row */
-	for (int y = 0; y < w; y++) {
-		for (int x = 0; x < w;) {
-			if (!(q->data[y * w + x] & 1)) {
-				x++;
-				continue;
-			}
-			int run = 1;
-			while (x + run < w && (q->data[y * w + x + run] & 1))
-				run++;
-			yc_buf_addf(b, "M%d %dh%dv1h-%dz", x + 4, y + 4, run, run);
-			x += run;
-		}
-	}
-	QRcode_free(q);
-	return yc_buf_adds(b, "\"/></svg>");
 }
 
 /* The note of the latest event with this action ("" when none). */
@@ -250,7 +220,7 @@ int case_document(db *d, const struct case_ctx *c, const yc_user *actor, const c
 	yc_buf url;
 	yc_buf_init(&url, 0);
 	yc_buf_addf(&url, "%s/progress.html?no=%s", public_url, row.no);
-	rc = qr_svg(out, url.data, err);
+	rc = yc_qr_svg(out, url.data, "进度查询二维码", err);
 	yc_buf_release(&url);
 	if (rc)
 		goto out;
