@@ -21,6 +21,7 @@ const char *const db_copy_tables[] = {
 	"audit_events", "audit_head", "idempotency_keys", "outbox", "job_leases", "case_numbers",
 	"processes", "process_runs", "materials", "material_uploads", "cases", "case_events", "post_checks", "assign_cursors", "notifications",
 	"hall_zones", "hall_categories", "hall_windows", "ticket_numbers", "tickets", "appointments",
+	"review_keys", "reviews", "review_visits", "review_orders", "review_callbacks", "review_figures",
 	NULL,
 };
 

@@ -17,6 +17,7 @@ static const struct {
 } roles[] = {
 	{ROLE_APPLICANT, "applicant"}, {ROLE_CLERK, "clerk"},		{ROLE_APPROVER, "approver"},
 	{ROLE_BANK, "bank"},	       {ROLE_SUPERVISOR, "supervisor"}, {ROLE_ADMIN, "admin"},
+	{ROLE_MONITOR, "monitor"},     {ROLE_ASSESSOR, "assessor"},
 };
 
 int account_role_parse(const char *name)
@@ -63,7 +64,8 @@ int account_validate(const struct account_new *n, yc_err *err)
 	if (!role)
 		return yc_err_set(
 			err, YC_EINVAL, "role",
-			"role must be applicant, clerk, approver, supervisor, admin or bank");
+			"role must be applicant, clerk, approver, supervisor, admin, bank, monitor or"
+			" assessor");
 	if (role == ROLE_BANK && (!n->outlet || !*n->outlet))
 		return yc_err_set(err, YC_EINVAL, "outlet", "a bank seat names its outlet");
 	if (role != ROLE_BANK && n->outlet && *n->outlet)
@@ -107,6 +109,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 {
 	int role = account_role_parse(n->role);
 	bool staff = role != ROLE_APPLICANT;
+	bool outside = (role & ROLE_OUTSIDE) != 0;
 	/* a bank seat files for the office whose window accepts what its outlet files */
 	char outlet_office[YC_OFFICE_MAX] = "";
 	if (role == ROLE_BANK) {
@@ -121,15 +124,16 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 	db_stmt *st = db_prepare(
 		d,
 		"INSERT INTO users (username, password_hash, role, name, kind, id_number,"
-		" phone, department, office, demo, created_ms, outlet)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+		" phone, department, office, demo, created_ms, outlet, seat)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
 		err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, n->username);
 	db_bind_text(st, 2, password_hash);
 	/* the role's CHECK (migration 001) predates the bank seat: a clerk with an outlet */
-	db_bind_text(st, 3, role == ROLE_BANK ? "clerk" : n->role);
+	/* nor the seats from outside (migration 014): an applicant with a seat */
+	db_bind_text(st, 3, role == ROLE_BANK ? "clerk" : outside ? "applicant" : n->role);
 	db_bind_text(st, 4, n->name ? n->name : "");
 	db_bind_text(st, 5, staff ? NULL : n->kind);
 	db_bind_text(st, 6, staff ? NULL : n->id_number);
@@ -139,6 +143,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 	db_bind_int(st, 10, n->demo);
 	db_bind_int(st, 11, yc_now_ms());
 	db_bind_text(st, 12, n->outlet && *n->outlet ? n->outlet : NULL);
+	db_bind_text(st, 13, outside ? n->role : NULL);
 	int rc = db_step(st, err);
 	int64_t id = rc == DB_ROW ? db_col_int(st, 0) : 0;
 	db_done(st);
@@ -159,7 +164,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 
 #define USER_COLUMNS                                                                               \
 	"u.id, u.username, u.role, u.name, u.kind, u.department, u.office,"                        \
-	" u.id_number, u.phone, u.demo, u.verified_ms, u.outlet"
+	" u.id_number, u.phone, u.demo, u.verified_ms, u.outlet, u.seat"
 
 /*
  * Contacts read in the last second, one slot per account id (a collision
@@ -236,6 +241,9 @@ static void user_from_row(db_stmt *st, int col, yc_user *u)
 	snprintf(u->outlet, sizeof(u->outlet), "%s", db_col_text(st, col + 11));
 	if (u->role == ROLE_CLERK && u->outlet[0])
 		u->role = ROLE_BANK; /* stored as a clerk with an outlet (migration 013) */
+	int seat = account_role_parse(db_col_text(st, col + 12));
+	if (u->role == ROLE_APPLICANT && (seat & ROLE_OUTSIDE))
+		u->role = seat; /* stored as an applicant with a seat (migration 014) */
 }
 
 /* A real hash of a random password keeps unknown names as slow as wrong passwords. */

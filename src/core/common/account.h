@@ -25,9 +25,16 @@ enum yc_role {
 	ROLE_SUPERVISOR = 1 << 3,
 	ROLE_ADMIN = 1 << 4,
 	ROLE_BANK = 1 << 5, /* a bank outlet's clerk (政银合作): files business registrations */
+	ROLE_MONITOR = 1 << 6,	/* a social supervisor (社会监督员): visits and scores the hall */
+	ROLE_ASSESSOR = 1 << 7, /* a third-party assessor (第三方评估): rounds of mystery shopping */
 };
 #define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_BANK)
+/* from outside the government: they score the hall, see no case and no personal data */
+#define ROLE_OUTSIDE (ROLE_MONITOR | ROLE_ASSESSOR)
+/* anyone signed in who may see cases (their own, or their scope's): not the outside seats */
 #define ROLE_ANY   (ROLE_APPLICANT | ROLE_STAFF)
+/* anyone signed in at all (their session) */
+#define ROLE_SIGNED_IN (ROLE_ANY | ROLE_OUTSIDE)
 
 /* The role bit for a name, or 0. */
 int account_role_parse(const char *name);
