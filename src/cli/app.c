@@ -66,9 +66,10 @@ int app_open(struct app *a, yc_err *err)
 	catalog_minutes_per_workday = calendar_hours_per_day_min(h->cal);
 	if (!realpath(h->cfg.web, h->web_root))
 		h->web_root[0] = '\0';
-	cli_settings_apply(&h->cfg, h->cal, &a->cases, &a->hall);
+	cli_settings_apply(&h->cfg, h->cal, &a->cases, &a->hall, &a->reviews);
 	h->cases = &a->cases;
 	h->hall = &a->hall;
+	h->reviews = &a->reviews;
 	h->metrics = metrics_new();
 	h->limits = limits_new(&h->cfg);
 	h->sessions = session_cache_new();
@@ -84,7 +85,7 @@ int app_open(struct app *a, yc_err *err)
 		goto fail;
 	}
 	db_pipeline_on_commit(h->pipe, kick_dispatcher, h);
-	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, h->pipe, &a->jobs, err)))
+	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, h->pipe, &a->jobs, err)))
 		goto fail;
 	return 0;
 fail:

@@ -8,6 +8,7 @@
 
 #include "core/case/case.h"
 #include "core/hall/hall.h"
+#include "core/review/review.h"
 #include "http/http.h"
 #include "lib/config.h"
 #include "lib/errors.h"
@@ -16,6 +17,7 @@ struct app {
 	yc_app http;	       /* the server's state; its cases and hall point below */
 	struct case_ctx cases; /* the case module's settings and calendar */
 	struct hall_ctx hall;  /* the hall's */
+	struct review_ctx reviews; /* 好差评's (its calendar is the cases') */
 	struct scheduler *jobs;
 };
 

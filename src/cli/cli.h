@@ -8,6 +8,7 @@
 #include "core/calendar/calendar.h"
 #include "core/case/case.h"
 #include "core/hall/hall.h"
+#include "core/review/review.h"
 #include "db/db.h"
 #include "lib/config.h"
 #include "lib/errors.h"
@@ -33,7 +34,7 @@ int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err);
 int cli_parse_local_minute(const char *s, int64_t *out);
 /* settings.c: each capability's context from its block of the settings table. */
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-			struct hall_ctx *hall);
+			struct hall_ctx *hall, struct review_ctx *reviews);
 
 /* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */
 int cmd_init(int argc, char **argv);		      /* store.c */

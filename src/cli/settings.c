@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "core/process/process.h"
+#include "core/review/review.h"
 #include "lib/banned.h"
 
 /*
@@ -44,9 +45,29 @@ static void hall_settings(const yc_config *cfg, calendar *cal, struct hall_ctx *
 	snprintf(h->call_text, sizeof(h->call_text), "%s", cfg->call_text);
 }
 
+/*
+ * Reviews (好差评): how long a service may be rated, the working days of a
+ * rectification order's steps, the callback sample; cases give the calendar.
+ */
+static void review_settings(const yc_config *cfg, const struct case_ctx *cases,
+			    struct review_ctx *r)
+{
+	*r = (struct review_ctx){
+		.cases = cases,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.window_days = (int)cfg->review_window_days,
+		.verify_days = (int)cfg->review_verify_days,
+		.rectify_days = (int)cfg->review_rectify_days,
+		.report_days = (int)cfg->review_report_days,
+		.warn_days = (int)cfg->warn_days,
+		.callback_percent = (int)cfg->review_callback_percent,
+	};
+}
+
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-			struct hall_ctx *hall)
+			struct hall_ctx *hall, struct review_ctx *reviews)
 {
 	case_settings(cfg, cal, cases);
 	hall_settings(cfg, cal, hall);
+	review_settings(cfg, cases, reviews);
 }

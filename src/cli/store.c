@@ -82,13 +82,14 @@ int cmd_init(int argc, char **argv)
 	yc_config cfg;
 	struct case_ctx cases;
 	struct hall_ctx hall;
+	struct review_ctx reviews;
 	if (past) {
 		yc_config_defaults(&cfg);
 		if ((rc = yc_config_load_env(&cfg, &err)) ||
 		    (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
 			goto out;
 		catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
-		cli_settings_apply(&cfg, cal, &cases, &hall);
+		cli_settings_apply(&cfg, cal, &cases, &hall, &reviews);
 		if (until)
 			hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
 		if ((rc = demo_history_plan(cal, (int)cfg.tz_offset_min, &hist, &err)))
@@ -125,7 +126,7 @@ int cmd_init(int argc, char **argv)
 	/* the demo's past, written as the server would have written it */
 	if (!rc && past) {
 		int64_t t0 = yc_mono_us();
-		rc = demo_history_write(d, &cases, &hall, &hist, &err);
+		rc = demo_history_write(d, &cases, &hall, &reviews, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
 			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "
@@ -135,6 +136,11 @@ int cmd_init(int argc, char **argv)
 			       (long long)hist.cases, (long long)hist.runs, (long long)hist.actions,
 			       (long long)hist.tickets, (long long)hist.appointments,
 			       (double)(yc_mono_us() - t0) / 1e6);
+		if (!rc)
+			printf("demo history: %lld reviews (好差评), %lld callbacks, %lld visits and "
+			       "third-party rounds\n",
+			       (long long)hist.reviews, (long long)hist.callbacks,
+			       (long long)hist.visits);
 		if (!rc && hist.ends_early)
 			printf("demo history: it ends with the last calendar year loaded; load "
 			       "next "

@@ -23,6 +23,7 @@
 struct calendar;
 struct case_ctx;
 struct hall_ctx;
+struct review_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -46,6 +47,7 @@ struct yc_app {
 	/* each capability's settings and calendar (the application owns them: cli/app.c) */
 	const struct case_ctx *cases;
 	const struct hall_ctx *hall;
+	const struct review_ctx *reviews;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

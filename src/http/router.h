@@ -79,6 +79,27 @@ int api_progress_get(yc_req *r);
 int api_materials_create(yc_req *r);
 int api_materials_get(yc_req *r);
 int api_cases_material(yc_req *r);
+/*
+ * Where QR codes point (cases.c): --public-url, or on a loopback server the
+ * request's Host when it names this machine; else YC_EUNAVAIL.
+ */
+int api_public_url(yc_req *r, char *out, size_t size);
+int api_reviews_create(yc_req *r);
+int api_reviews_subject(yc_req *r);
+int api_reviews_link(yc_req *r);
+int api_reviews_list(yc_req *r);
+int api_reviews_stats(yc_req *r);
+int api_reviews_public_bad(yc_req *r);
+int api_reviews_mine(yc_req *r);
+int api_reviews_export(yc_req *r);
+int api_windows_rating_key(yc_req *r);
+int api_review_orders_list(yc_req *r);
+int api_review_orders_get(yc_req *r);
+int api_review_orders_act(yc_req *r);
+int api_review_callbacks_list(yc_req *r);
+int api_review_callbacks_act(yc_req *r);
+int api_review_visits_create(yc_req *r);
+int api_review_visits_list(yc_req *r);
 int api_post_checks_list(yc_req *r);
 int api_post_checks_complete(yc_req *r);
 int api_hall_get(yc_req *r);

@@ -41,6 +41,7 @@ struct scheduler {
 	int64_t idem_ttl_ms;
 	struct case_ctx cases;
 	struct hall_ctx hall;
+	struct review_ctx reviews; /* its .cases points at cases above */
 	char sms_url[256];
 	char node[80];
 };
@@ -88,6 +89,11 @@ static int job_appointments(db *d, struct scheduler *s, int64_t *count, yc_err *
 	return hall_sweep_appointments(d, &s->hall, count, err);
 }
 
+static int job_review_lights(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return review_order_lights(d, &s->reviews, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
@@ -96,6 +102,7 @@ static const struct job jobs[] = {
 	{"notifications", job_notifications, PERIOD_NOTIFY},
 	{"ticket-expiry", job_ticket_expiry, PERIOD_CASES},
 	{"appointments", job_appointments, PERIOD_CASES},
+	{"review-lights", job_review_lights, PERIOD_CASES},
 };
 
 struct mark {
@@ -181,7 +188,7 @@ static void *scheduler_main(void *arg)
 }
 
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
-		    const struct hall_ctx *hall, db_pipeline *pipe, struct scheduler **out,
+		    const struct hall_ctx *hall, const struct review_ctx *reviews, db_pipeline *pipe, struct scheduler **out,
 		    yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
@@ -199,6 +206,8 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 	s->idem_ttl_ms = cfg->idempotency_ttl_s * 1000;
 	s->cases = *cases;
 	s->hall = *hall;
+	s->reviews = *reviews;
+	s->reviews.cases = &s->cases;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

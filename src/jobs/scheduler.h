@@ -12,6 +12,7 @@
 
 #include "core/case/case.h"
 #include "core/hall/hall.h"
+#include "core/review/review.h"
 #include "db/db.h"
 #include "lib/config.h"
 
@@ -23,7 +24,7 @@ struct scheduler;
  * notify-interval; writes go through pipe.
  */
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
-		    const struct hall_ctx *hall, db_pipeline *pipe, struct scheduler **out,
+		    const struct hall_ctx *hall, const struct review_ctx *reviews, db_pipeline *pipe, struct scheduler **out,
 		    yc_err *err);
 void scheduler_stop(struct scheduler *s);
 

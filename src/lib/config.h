@@ -62,6 +62,11 @@ typedef struct yc_config {
 	int64_t noshow_misses;
 	int64_t noshow_window_days;
 	int64_t noshow_days;
+	int64_t review_window_days;
+	int64_t review_verify_days;
+	int64_t review_rectify_days;
+	int64_t review_report_days;
+	int64_t review_callback_percent;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

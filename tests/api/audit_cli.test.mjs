@@ -158,12 +158,13 @@ test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(),
 test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
   // Take the database back to schema 1: drop what migrations 002 and later made.
-  for (const t of ['idempotency_keys', 'outbox', 'job_leases', 'case_events', 'post_checks', 'cases',
+  for (const t of ['review_figures', 'review_callbacks', 'review_orders', 'review_visits', 'reviews', 'review_keys',
+    'idempotency_keys', 'outbox', 'job_leases', 'case_events', 'post_checks', 'cases',
     'case_numbers', 'material_uploads', 'materials', 'assign_cursors', 'notifications', 'appointments', 'tickets',
     'ticket_numbers', 'hall_windows', 'hall_categories', 'hall_zones', 'process_runs', 'processes', 'outlets']) sql(fresh.db, `DROP TABLE ${t}`);
   // (004's trigger on audit_events is gone since 007: schema 1 had none either.)
   sql(fresh.db, 'DROP INDEX users_verified_identity');
-  for (const c of ['verified_ms', 'verified_by', 'outlet']) sql(fresh.db, `ALTER TABLE users DROP COLUMN ${c}`);
+  for (const c of ['verified_ms', 'verified_by', 'outlet', 'seat']) sql(fresh.db, `ALTER TABLE users DROP COLUMN ${c}`);
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
   const refused = cli(['serve', '--db', fresh.db]);
   assert.equal(refused.status, 1);

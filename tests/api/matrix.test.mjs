@@ -15,8 +15,8 @@ import { DEMO_PASSWORD, OPEN_ALL_DAY, cli, startServer } from './helper.mjs';
 import { openStream } from './sse.mjs';
 
 const ONE_STEP = '371091011002014000'; // 食品经营许可, department xzsp, one step
-const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'];
-const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin', 'bank-1': 'bank' };
+const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'];
+const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin', 'bank-1': 'bank', 'monitor-1': 'monitor', 'assessor-1': 'assessor' };
 // what each caller may see unmasked: their own
 const OWN = { applicant1: ['13800001234', '371002199001011237'], business1: ['13900005678'] };
 
@@ -69,6 +69,20 @@ async function newAppointment() {
   }
   throw new Error('no appointment could be booked');
 }
+
+// A bad review from the complaint counter about department xzsp: its order, and with a contact its callback.
+async function newOrder(contact) {
+  const r = await s.api('POST', '/api/v1/reviews', { token: tok.clerk1, body: { channel: 'counter', department: 'xzsp', level: 1, reasons: ['attitude'], ...(contact ? { contact } : {}) } });
+  assert.equal(r.status, 201, r.text);
+  return r.json;
+}
+async function newCallback() {
+  const { id } = await newOrder(phone());
+  const list = (await s.api('GET', '/api/v1/review-callbacks?state=due&limit=200', { token: tok.supervisor1 })).json.callbacks;
+  return list.find((c) => c.review === id).id;
+}
+const SCORES = { staffing: 90, windows: 90, concentration: 90, handling: 90, online_hall: 90, policy: 90, etiquette: 90 };
+const XZSP_STAFF = ['clerk1', 'clerk-1', 'approver1'];
 
 const phone = () => `139${String(10000000 + seq++).padStart(8, '0')}`;
 const ALL = WHO.filter((w) => w !== 'anon');
@@ -137,6 +151,24 @@ const MATRIX = {
   'GET /api/v1/appointments': { allow: ['applicant1', 'business1'] },
   // cancelling is the holder's; a fresh booking for every caller
   'POST /api/v1/appointments/{id}/actions/{action}': { setup: async () => ({ id: await newAppointment() }), path: (o) => `/api/v1/appointments/${o.id}/actions/cancel`, allow: ['applicant1'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  // 好差评: the open channels are entered by staff; a service is rated with its proof
+  'POST /api/v1/reviews': { body: () => ({ channel: 'counter', department: 'xzsp', level: 5 }), allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1'], deny: ['anon', 'applicant1', 'business1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/reviews': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/reviews/subject': { path: () => `/api/v1/reviews/subject?case=${ctx.no}&channel=web`, allow: ['applicant1'], deny: WHO.filter((w) => w !== 'applicant1') },
+  'GET /api/v1/reviews/link': { path: () => `/api/v1/reviews/link?case=${ctx.no}`, allow: ['applicant1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/reviews/stats': { allow: WHO },
+  'GET /api/v1/reviews/rectified': { allow: WHO },
+  'GET /api/v1/reviews/mine': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/reviews/export': { raw: true, allow: ['supervisor1', 'admin'] },
+  // window 1 is clerk-1's: its rating device's key is theirs alone
+  'GET /api/v1/windows/{no}/rating-key': { path: () => '/api/v1/windows/1/rating-key', allow: ['clerk-1'], deny: WHO.filter((w) => w !== 'clerk-1') },
+  'GET /api/v1/review-orders': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1'] },
+  'GET /api/v1/review-orders/{id}': { path: () => `/api/v1/review-orders/${ctx.order}`, allow: [...XZSP_STAFF, 'supervisor1'], deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/review-orders/{id}/actions/{action}': { setup: async () => ({ id: (await newOrder()).order }), path: (o) => `/api/v1/review-orders/${o.id}/actions/appeal`, body: () => ({ reason: '矩阵' }), allow: XZSP_STAFF, deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/review-callbacks': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1'] },
+  'POST /api/v1/review-callbacks/{id}/actions/{action}': { setup: async () => ({ id: await newCallback() }), path: (o) => `/api/v1/review-callbacks/${o.id}/actions/done`, body: () => ({ result: '已回访' }), allow: [...XZSP_STAFF, 'supervisor1'], deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/review-visits': { body: () => ({ scores: SCORES }), allow: ['monitor-1', 'assessor-1', 'supervisor1'] },
+  'GET /api/v1/review-visits': { allow: ['monitor-1', 'assessor-1', 'supervisor1'] },
   'GET /api/v1/audit/verify': { allow: ['supervisor1', 'admin'] },
   'GET /api/v1/events': { stream: true, allow: WHO },
 };
@@ -159,6 +191,7 @@ before(async () => {
   const signIn = await s.api('POST', '/api/v1/windows/1/actions/sign_in', { token: tok['clerk-1'] });
   assert.equal(signIn.status, 200, signIn.text);
   ctx.day = await nextWorkday();
+  ctx.order = (await newOrder()).order;
   // the catalog's codes are 18 digits too: they are no ID numbers
   for (let cursor = ''; ;) {
     const page = (await s.api('GET', `/api/v1/items?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json;

@@ -96,6 +96,8 @@ test('sample responses match the documented schemas', async () => {
     ['get', '/api/v1/processes/{code}', '/api/v1/processes/P-QYKB', {}],
     ['get', '/api/v1/processes/{code}', '/api/v1/processes/NOPE', {}, 404],
     ['get', '/api/v1/audit/verify', '/api/v1/audit/verify', { token: admin }],
+    ['get', '/api/v1/reviews/stats', '/api/v1/reviews/stats', {}],
+    ['get', '/api/v1/reviews/rectified', '/api/v1/reviews/rectified', {}],
     ['get', '/api/v1/items/{code}', '/api/v1/items/NOPE', {}, 404],
     ['get', '/api/v1/calendar/add-workdays', '/api/v1/calendar/add-workdays?date=2030-01-01&n=1', {}, 422],
   ];
@@ -138,6 +140,17 @@ test('case samples match the documented schemas', async () => {
   check1('/api/v1/process-runs', 'get', await s.api('GET', '/api/v1/process-runs', { token: t.clerk1 }), 200);
   check1('/api/v1/process-runs', 'post', await s.api('POST', '/api/v1/process-runs', { token: t.applicant1, body: { ...runBody, answers: {} } }), 422);
   check1('/api/v1/cases/stats', 'get', await s.api('GET', '/api/v1/cases/stats', { token: t.supervisor1 }), 200);
+  // 好差评: a bad review from the complaint counter, its order, a step of it, the figures
+  const bad = await s.api('POST', '/api/v1/reviews', { token: t.clerk1, body: { channel: 'counter', department: 'xzsp', level: 1, reasons: ['queue'], contact: '13700004444' } });
+  check1('/api/v1/reviews', 'post', bad, 201);
+  check1('/api/v1/reviews', 'post', await s.api('POST', '/api/v1/reviews', { token: t.clerk1, body: { channel: 'counter', department: 'xzsp', level: 1 } }), 422);
+  check1('/api/v1/reviews', 'get', await s.api('GET', '/api/v1/reviews', { token: t.supervisor1 }), 200);
+  check1('/api/v1/review-orders/{id}', 'get', await s.api('GET', `/api/v1/review-orders/${bad.json.order}`, { token: t.approver1 }), 200);
+  check1('/api/v1/review-orders/{id}/actions/{action}', 'post', await s.api('POST', `/api/v1/review-orders/${bad.json.order}/actions/verify`, { token: t.approver1, body: { note: '已回访', kind: 'immediate' } }), 200);
+  check1('/api/v1/review-orders', 'get', await s.api('GET', '/api/v1/review-orders', { token: t.supervisor1 }), 200);
+  check1('/api/v1/review-callbacks', 'get', await s.api('GET', '/api/v1/review-callbacks', { token: t.approver1 }), 200);
+  check1('/api/v1/reviews/mine', 'get', await s.api('GET', '/api/v1/reviews/mine', { token: t.clerk1 }), 200);
+  check1('/api/v1/reviews/stats', 'get', await s.api('GET', '/api/v1/reviews/stats'), 200);
   check1('/api/v1/progress/{no}', 'get', await s.api('GET', `/api/v1/progress/${no}?phone4=1234`), 200);
   check1('/api/v1/post-checks', 'get', await s.api('GET', '/api/v1/post-checks', { token: t.approver1 }), 200);
   check1('/api/v1/post-checks/{no}/actions/complete', 'post', await s.api('POST', `/api/v1/post-checks/${no}/actions/complete`, { token: t.approver1, body: { result: 'passed' } }), 200);

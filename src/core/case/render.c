@@ -119,6 +119,10 @@ int case_render_case(db *d, const struct case_ctx *c, const struct case_row *row
 	yc_json_add_str(b, row->department);
 	yc_buf_addf(b, ",\"state\":\"%s\",\"state_label\":\"%s\"", case_state_name(row->state),
 		    case_state_labels[row->state]);
+	if (row->process_run[0]) { /* a part of a composite process: rated as its run */
+		yc_buf_adds(b, ",\"process_run\":");
+		yc_json_add_str(b, row->process_run);
+	}
 	yc_buf_adds(b, ",\"channel\":");
 	yc_json_add_str(b, row->channel);
 	yc_buf_adds(b, ",\"accept_office\":");

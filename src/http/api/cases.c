@@ -157,7 +157,7 @@ static bool loopback_host(const char *host)
  * server that listens on loopback, and only when it names this machine (a
  * development machine); any other notice is refused (issue 18, finding 20).
  */
-static int public_url(yc_req *r, char *out, size_t size)
+int api_public_url(yc_req *r, char *out, size_t size)
 {
 	if (r->app->cfg.public_url[0]) {
 		snprintf(out, size, "%s", r->app->cfg.public_url);
@@ -166,7 +166,7 @@ static int public_url(yc_req *r, char *out, size_t size)
 	const char *host = http_req_header(r, "Host");
 	if (!http_listen_loopback(r->app) || !host || !loopback_host(host))
 		return yc_err_set(&r->err, YC_EUNAVAIL, NULL,
-				  "notices need --public-url, the address their QR code points at");
+				  "QR codes need --public-url, the address they point at");
 	snprintf(out, size, "http://%s", host);
 	return 0;
 }
@@ -177,7 +177,7 @@ int api_cases_document(yc_req *r)
 	if (rc)
 		return rc;
 	char url[URL_MAX];
-	if ((rc = public_url(r, url, sizeof(url))))
+	if ((rc = api_public_url(r, url, sizeof(url))))
 		return rc;
 	yc_buf b;
 	yc_buf_init(&b, 0);

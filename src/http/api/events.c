@@ -113,7 +113,7 @@ int api_events_get(yc_req *r)
 		return rc;
 	bool staff = r->authed && r->user.role != ROLE_APPLICANT;
 	if (!staff && topics != SSE_ALL_TOPICS &&
-	    (topics & (sse_topic_bit("case") | sse_topic_bit("process"))))
+	    (topics & (sse_topic_bit("case") | sse_topic_bit("process") | sse_topic_bit("review"))))
 		return yc_err_set(&r->err, r->authed ? YC_EFORBIDDEN : YC_EAUTH, "topics",
 				  "case events are for staff, each of their own cases");
 	return api_events_stream(r, topics, NULL);
