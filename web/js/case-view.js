@@ -3,6 +3,7 @@
 // take now (c.actions), each with the few fields that action needs.
 import { api, upload } from './api.js';
 import { el, showError, ROLES } from './common.js';
+import { reviewBox } from './review-common.js';
 
 export const LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
 export const CHANNELS = {
@@ -249,8 +250,9 @@ export function renderCase(container, c, user, onChange) {
     panel.classList.remove('hidden');
   }
 
+  const ended = !['submitted', 'correction', 'accepted', 'returned', 'suspended'].includes(c.state);
   container.replaceChildren(el('div', { class: 'card case-view', 'data-no': c.no, 'data-state': c.state },
-    head, err, buttons, panel,
+    head, err, buttons, panel, ended && !c.process_run ? reviewBox('case', c.no, user) : null,
     el('h3', {}, '办件信息'), facts,
     el('h3', {}, '申请材料'), mats, docLinks,
     Object.keys(c.form).length ? [el('h3', {}, '申请表'), el('table', { class: 'kv' },

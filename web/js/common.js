@@ -9,7 +9,7 @@ export const TYPES = {
 };
 export const CASE_TYPES = { instant: '即办件', promised: '承诺件' };
 export const DEPTHS = { 1: 'Ⅰ级（网上咨询）', 2: 'Ⅱ级（网上预审）', 3: 'Ⅲ级（网上受理）', 4: 'Ⅳ级（全程网办）' };
-export const ROLES = { applicant: '申请人', clerk: '综合窗口', approver: '审批人员', supervisor: '效能监察', admin: '系统管理员', bank: '银行网点' };
+export const ROLES = { applicant: '申请人', clerk: '综合窗口', approver: '审批人员', supervisor: '效能监察', admin: '系统管理员', bank: '银行网点', monitor: '社会监督员', assessor: '第三方评估' };
 export const UNITS = { workday: '个工作日', workhour: '个工作小时' };
 
 export function limitText(l, caseType) {
@@ -38,14 +38,16 @@ export const $ = (sel) => document.querySelector(sel);
 // Fills the page header; resolves to the signed-in user (or null).
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询']];
+  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示']];
   const seats = {
     applicant: [['my', '/my.html', '我的办件'], ['runs', '/runs.html', '我的一件事'], ['appointments', '/hall/appointments.html', '预约取号']],
-    clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号']],
-    approver: [['inbox', '/inbox.html', '审批待办'], ['runs', '/runs.html', '一件事协同']],
-    supervisor: [['board', '/board.html', '效能监察'], ['runs', '/runs.html', '一件事监察'], ['hall-stats', '/hall/stats.html', '大厅统计']],
+    clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号'], ['reviews', '/reviews.html', '好差评整改']],
+    approver: [['inbox', '/inbox.html', '审批待办'], ['runs', '/runs.html', '一件事协同'], ['reviews', '/reviews.html', '好差评整改']],
+    supervisor: [['board', '/board.html', '效能监察'], ['runs', '/runs.html', '一件事监察'], ['hall-stats', '/hall/stats.html', '大厅统计'], ['reviews', '/reviews.html', '好差评监察'], ['visit', '/visit.html', '监督查评']],
     admin: [['admin', '/admin/items.html', '事项管理']],
     bank: [['runs', '/runs.html', '网点代办']],
+    monitor: [['visit', '/visit.html', '监督查评']],
+    assessor: [['visit', '/visit.html', '第三方评估']],
   };
   if (user && seats[user.role]) nav.push(...seats[user.role]);
   const bar = el('div', { class: 'bar' },

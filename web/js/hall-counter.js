@@ -65,6 +65,14 @@ async function main() {
     onTicket('finish', cases.length ? { cases } : {}).then(() => { $('#cases').value = ''; });
   });
   $('#transfer').addEventListener('click', () => onTicket('transfer', { category: $('#transfer-category').value }));
+  // the window's rating device: its page with the window's key, for the clerk signed in here
+  $('#device').addEventListener('click', async (ev) => {
+    ev.preventDefault();
+    try {
+      const k = await api('GET', `/windows/${windowNo}/rating-key`);
+      window.open(k.url, '_blank');
+    } catch (e) { showError($('#error'), e); }
+  });
   await queues();
 }
 

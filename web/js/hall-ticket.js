@@ -19,6 +19,9 @@ async function main() {
       $('#state').textContent = t.state === 'called' || t.state === 'serving' ? `${TICKET_STATES[t.state]}：${t.window} 号窗口` : TICKET_STATES[t.state];
       $('#state').dataset.state = t.state;
       $('#queue').textContent = t.state === 'waiting' ? `前面还有 ${t.position - 1} 人，${waitText(t.estimated_wait_s, t.open_windows)}` : '';
+      // served: the e-ticket's key rates this service once (一次一评), voluntarily
+      $('#rate').classList.toggle('hidden', t.state !== 'done');
+      $('#rate-link').href = `/review.html#ticket=${encodeURIComponent(id)}&k=${encodeURIComponent(key)}`;
       $('#ticket').classList.remove('hidden');
     } catch (e) {
       showError($('#error'), e.status === 404 ? { message: '没有找到这张号票。' } : e);

@@ -5,6 +5,7 @@
 import { api } from './api.js';
 import { $, el, showError, page, limitText } from './common.js';
 import { ACTIONS, lightBadge } from './case-view.js';
+import { reviewBox } from './review-common.js';
 
 const no = new URLSearchParams(location.search).get('no') || '';
 const PART_CLASS = { approved: 'closed', denied: 'denied', withdrawn: 'withdrawn', cancelled: 'withdrawn', skipped: 'withdrawn' };
@@ -39,6 +40,11 @@ function draw(run, user) {
     onclick: () => (a === 'deliver' ? $('#deliver-form').classList.remove('hidden') : act(a, user)),
   }, label)));
   if (!acts.some(([a]) => a === 'deliver')) $('#deliver-form').classList.add('hidden');
+  // once the run has ended it is rated as one (一事一评); the box is kept across redraws
+  if (run.state !== 'running' && !$('#run-review').childElementCount) {
+    const box = reviewBox('run', run.no, user);
+    if (box) $('#run-review').append(box);
+  }
   $('#run').classList.remove('hidden');
 }
 
