@@ -156,7 +156,19 @@ int demo_install(db *d, yc_err *err)
 	    (rc = demo_account(d, hash, "supervisor1", "supervisor", "赵效能", NULL, NULL, NULL,
 			       "xzsp", "jq", err)) ||
 	    (rc = demo_account(d, hash, "admin", "admin", "系统管理员", NULL, NULL, NULL, "xzsp",
-			       "jq", err)))
+			       "jq", err)) ||
+	    (rc = demo_account(d, hash, "assessor-1", "assessor", "第三方评估机构", NULL, NULL,
+			       NULL, NULL, NULL, err)))
+		return rc;
+	/* the district's ten social supervisors (社会监督员) */
+	for (int i = 1; i <= 10 && !rc; i++) {
+		char username[24], name[48];
+		snprintf(username, sizeof(username), "monitor-%d", i);
+		snprintf(name, sizeof(name), "社会监督员%d号", i);
+		rc = demo_account(d, hash, username, "monitor", name, NULL, NULL, NULL, NULL, NULL,
+				  err);
+	}
+	if (rc)
 		return rc;
 
 	db_stmt *st = db_prepare(d, "SELECT code, short_name FROM departments ORDER BY code", err);

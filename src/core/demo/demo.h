@@ -14,6 +14,7 @@
 #include "core/calendar/calendar.h"
 #include "core/case/case.h"
 #include "core/hall/hall.h"
+#include "core/review/review.h"
 #include "db/db.h"
 
 #define DEMO_PASSWORD "yichuang-demo"
@@ -40,6 +41,7 @@ struct demo_history {
 	int64_t cases, actions, tickets, appointments, days;
 	int64_t runs; /* composite processes filed (一件事), their parts not among cases */
 	int64_t held; /* actions that wait for a calendar year not loaded yet */
+	int64_t reviews, callbacks, visits; /* 好差评: reviews given, callbacks made, visits and rounds */
 };
 
 /*
@@ -56,7 +58,7 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
  * server runs with; their clocks are set to each moment in turn, and so is
  * the process's (yc_clock_set): call before any other thread starts.
  */
-int demo_history_write(db *d, struct case_ctx *c, struct hall_ctx *h, struct demo_history *o,
-		       yc_err *err);
+int demo_history_write(db *d, struct case_ctx *c, struct hall_ctx *h, struct review_ctx *r,
+		       struct demo_history *o, yc_err *err);
 
 #endif

@@ -20,6 +20,8 @@
  */
 #include "history.h"
 
+#include "core/review/review.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,7 @@ void hist_at(struct hist *h, int64_t t)
 	h->now_ms = t;
 	h->cc->now_ms = t;
 	h->hc->now_ms = t;
+	h->rc->now_ms = t;
 	yc_clock_set(t);
 }
 
@@ -381,6 +384,7 @@ static void history_release(struct hist *h)
 	free(h->items);
 	cJSON_Delete(h->district);
 	hist_hall_free(h);
+	hist_reviews_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -407,13 +411,16 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 	return rc;
 }
 
-int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct demo_history *o,
-		       yc_err *err)
+int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
+		       struct demo_history *o, yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	struct hist h = {.d = d, .cc = cc, .hc = hc, .o = o, .err = err};
+	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .o = o, .err = err};
 	h.rng.s = o->seed;
+	/* the callback sampler draws from the seed too: the same seed, the same callbacks */
+	uint64_t draws = o->seed ^ 0x6a09e667f3bcc908ULL;
+	rvc->draws = &draws;
 	/* the day of the last moment before the end (an end at midnight ends the day before) */
 	int32_t first = o->first_day;
 	int32_t last = (int32_t)(((o->end_ms - 1) / 60000 + cc->tz_offset_min) / 1440);
@@ -429,6 +436,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 		rc = materials_store(&h);
 	if (!rc)
 		rc = hist_hall_setup(&h);
+	if (!rc)
+		rc = hist_reviews_setup(&h);
 	if (!rc)
 		rc = db_commit(d, err);
 	else
@@ -456,6 +465,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 		int64_t end_of_day = hist_ms(&h, day + 1, 0);
 		if (!rc)
 			rc = hist_step_cases(&h, end_of_day < o->end_ms ? end_of_day : o->end_ms);
+		/* 好差评: yesterday's services rated, the departments' steps on their orders */
+		if (!rc)
+			rc = hist_reviews_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {
@@ -466,6 +478,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 				rc = hall_expire_tickets(d, hc, &count, err);
 			if (!rc)
 				rc = hall_sweep_appointments(d, hc, &count, err);
+			if (!rc)
+				rc = review_order_lights(d, rvc, &count, err);
 		}
 		if (!rc)
 			rc = notify_settle(d, h.now_ms + 1, err);
@@ -482,6 +496,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 		if (!rc)
 			rc = case_refresh_lights(d, cc, &changed, err);
 		if (!rc)
+			rc = review_order_lights(d, rvc, &changed, err);
+		if (!rc)
 			rc = notify_settle(d, o->end_ms + 1, err);
 		if (!rc)
 			rc = db_commit(d, err);
@@ -489,6 +505,7 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct d
 			db_rollback(d);
 	}
 	hist_at(&h, 0);
+	rvc->draws = NULL;
 	history_release(&h);
 	return rc;
 }

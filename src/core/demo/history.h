@@ -41,6 +41,7 @@ struct hist {
 	db *d;
 	struct case_ctx *cc;
 	struct hall_ctx *hc;
+	struct review_ctx *rc;
 	struct demo_history *o;
 	struct rng rng;
 	yc_err *err;
@@ -64,6 +65,8 @@ struct hist {
 	int nruns, runs_cap;
 	/* the hall's floor (history_hall.c) */
 	struct hist_floor *floor;
+	/* 好差评: the orders and callbacks being worked through (history_reviews.c) */
+	struct hist_reviews *reviews;
 };
 
 /*
@@ -125,5 +128,14 @@ int hist_event_push(struct hist *h, int64_t t, int k);
 int hist_plan_runs(struct hist *h, int32_t day, int weekday_share);
 int hist_run_new(struct hist *h, const cJSON *process, int64_t t, bool online);
 int hist_run_step(struct hist *h, int r);
+
+/*
+ * history_reviews.c: on `day`, the reviews of the services that ended the day before, and
+ * on working days the open channels', the visits and rounds, and the departments' steps on
+ * their rectification orders and callbacks.
+ */
+int hist_reviews_setup(struct hist *h);
+void hist_reviews_free(struct hist *h);
+int hist_reviews_day(struct hist *h, int32_t day, bool work);
 
 #endif
