@@ -132,6 +132,13 @@ static struct conn *conn_new(struct bufferevent *bev)
 		yc_log(YC_LOG_WARN, "descriptor %d: a connection's state outlived it", fd);
 	slot_set(fd, c);
 	evhttp_connection_set_closecb(c->evcon, closed, c);
+	/*
+	 * An answer leaves at once: libevent may write a long one in more than one
+	 * send, and with Nagle's algorithm its tail would wait for the client's
+	 * delayed ACK (up to 40 ms) of the first.
+	 */
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return c;
 }
 

@@ -83,6 +83,7 @@ int api_cases_material(yc_req *r);
  * Where QR codes point (cases.c): --public-url, or on a loopback server the
  * request's Host when it names this machine; else YC_EUNAVAIL.
  */
+enum { YC_PUBLIC_URL_MAX = 300 };
 int api_public_url(yc_req *r, char *out, size_t size);
 int api_reviews_create(yc_req *r);
 int api_reviews_subject(yc_req *r);

@@ -120,6 +120,9 @@ static const struct yc_setting yc_settings[] = {
 	 "working days to report a 立行立改 or 解释说明 once classified"},
 	{"review-callback-percent", YC_CT_INT, S(review_callback_percent), "40", 0, 100, false,
 	 "share of the reviews that are not bad drawn at random for a callback (回访)"},
+	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
+	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
+	 "them again (0 = every request)"},
 	{"log-level", YC_CT_STR, S(log_level), "info", 0, 0, false, "debug, info, warn or error"},
 	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false, "log every request"},
 	{"allow-demo", YC_CT_BOOL, S(allow_demo), "false", 0, 1, false,

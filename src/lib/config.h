@@ -67,6 +67,7 @@ typedef struct yc_config {
 	int64_t review_rectify_days;
 	int64_t review_report_days;
 	int64_t review_callback_percent;
+	int64_t public_cache_ms;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

@@ -257,6 +257,8 @@ int review_callback_act(db *d, const struct review_ctx *c, const yc_user *u, con
 		return rc;
 	if (n != 1)
 		return yc_err_conflict(err, "state", "done", "the callback was recorded meanwhile");
+	if ((rc = review_figures_callback(d, c, action, err)))
+		return rc;
 	if ((rc = audit_append(d, &actor, "review.callback", object, action, NULL, NULL, err)))
 		return rc;
 	if ((rc = outbox_append(d, "review", "callback", object, NULL, err)))

@@ -22,15 +22,15 @@ static int add_one(db *d, const char *month, const char *dim, const char *key, c
 	static const char *const sql[2][6] = {
 		{"",
 		 "INSERT INTO review_figures (month, dim, key, name, n1) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (month, dim, key) DO UPDATE SET n1 = review_figures.n1 + 1",
+		 " ON CONFLICT (dim, month, key) DO UPDATE SET n1 = review_figures.n1 + 1",
 		 "INSERT INTO review_figures (month, dim, key, name, n2) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (month, dim, key) DO UPDATE SET n2 = review_figures.n2 + 1",
+		 " ON CONFLICT (dim, month, key) DO UPDATE SET n2 = review_figures.n2 + 1",
 		 "INSERT INTO review_figures (month, dim, key, name, n3) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (month, dim, key) DO UPDATE SET n3 = review_figures.n3 + 1",
+		 " ON CONFLICT (dim, month, key) DO UPDATE SET n3 = review_figures.n3 + 1",
 		 "INSERT INTO review_figures (month, dim, key, name, n4) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (month, dim, key) DO UPDATE SET n4 = review_figures.n4 + 1",
+		 " ON CONFLICT (dim, month, key) DO UPDATE SET n4 = review_figures.n4 + 1",
 		 "INSERT INTO review_figures (month, dim, key, name, n5) VALUES (?, ?, ?, ?, 1)"
-		 " ON CONFLICT (month, dim, key) DO UPDATE SET n5 = review_figures.n5 + 1"},
+		 " ON CONFLICT (dim, month, key) DO UPDATE SET n5 = review_figures.n5 + 1"},
 		{"",
 		 "UPDATE review_figures SET n1 = n1 - 1 WHERE month = ? AND dim = ? AND key = ?",
 		 "UPDATE review_figures SET n2 = n2 - 1 WHERE month = ? AND dim = ? AND key = ?",
@@ -61,6 +61,16 @@ int review_figures_add(db *d, const struct review_dims *k, int level, int delta,
 	if (!rc && k->staff && *k->staff)
 		rc = add_one(d, k->month, "staff", k->staff, "", level, delta, err);
 	return rc;
+}
+
+int review_figures_callback(db *d, const struct review_ctx *c, const char *result, yc_err *err)
+{
+	char month[8];
+	review_month_of(c, review_now(c), month);
+	return db_run(d, err,
+		      "INSERT INTO review_figures (month, dim, key, n1) VALUES (?, 'callback', ?, 1)"
+		      " ON CONFLICT (dim, month, key) DO UPDATE SET n1 = review_figures.n1 + 1",
+		      "ss", month, result);
 }
 
 /* {"n":[0,n1..n5],"total","satisfied","rate"} of one row's counts. */
@@ -167,8 +177,7 @@ int review_stats_json(db *d, const struct review_ctx *c, int months, yc_buf *out
 	/* the closed loop: bad reviews' orders by state */
 	yc_buf_adds(out, ",\"rectification\":{");
 	st = db_prepare(d,
-			"SELECT state, COUNT(*) FROM review_orders WHERE review IS NOT NULL"
-			" GROUP BY state ORDER BY state",
+			"SELECT state, COUNT(*) FROM review_orders GROUP BY state ORDER BY state",
 			err);
 	if (!st)
 		return db_failed(err);
@@ -181,8 +190,10 @@ int review_stats_json(db *d, const struct review_ctx *c, int months, yc_buf *out
 		return rc;
 	yc_buf_adds(out, "},\"callbacks\":");
 	int64_t calls = 0;
-	if ((rc = db_get(d, err, "SELECT COUNT(*) FROM review_callbacks WHERE state <> 'due'", "",
-			 "i", &calls)) < 0)
+	if ((rc = db_get(d, err,
+			 "SELECT COALESCE(SUM(n1), 0) FROM review_figures WHERE dim = 'callback'"
+			 " AND month >= ?",
+			 "s", "i", since, &calls)) < 0)
 		return rc;
 	yc_buf_addf(out, "%lld}", (long long)calls);
 	return 0;

@@ -31,6 +31,8 @@ int64_t review_now(const struct review_ctx *c);
 /* days working days from now: the deadline and the yellow light's minute (order.c). */
 int review_due(const struct review_ctx *c, int64_t now, int days, int64_t *due, int64_t *yellow,
 	       yc_err *err);
+/* Counts a callback made (result done or unreachable) in the month of now, for the public page. */
+int review_figures_callback(db *d, const struct review_ctx *c, const char *result, yc_err *err);
 /* A uniform draw for the callback sampler: the system's random source, or the context's. */
 uint32_t review_draw(const struct review_ctx *c);
 /* Department staff (clerk, approver) of department, or a supervisor: may see and act on its orders.

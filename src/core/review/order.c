@@ -264,13 +264,22 @@ static int exclude_review(db *d, const struct review_ctx *c, const char *review,
 }
 
 /* The review's callback is done by the verification call (its result the note). */
-static int callback_done_by(db *d, const char *review, const yc_user *u, const char *note,
-			    int64_t now, yc_err *err)
+static int callback_done_by(db *d, const struct review_ctx *c, const char *review,
+			    const yc_user *u, const char *note, int64_t now, yc_err *err)
 {
-	return db_run(d, err,
-		      "UPDATE review_callbacks SET state = 'done', result = ?, staff = ?,"
-		      " done_ms = ? WHERE review = ? AND state = 'due'",
-		      "ssis", note, u->username, now, review);
+	db_stmt *st = db_prepare(d,
+				 "UPDATE review_callbacks SET state = 'done', result = ?, staff = ?,"
+				 " done_ms = ? WHERE review = ? AND state = 'due' RETURNING 1",
+				 err);
+	if (!st)
+		return db_failed(err);
+	db_bind_text(st, 1, note);
+	db_bind_text(st, 2, u->username);
+	db_bind_int(st, 3, now);
+	db_bind_text(st, 4, review);
+	int64_t n = 0;
+	int rc = db_count_rows(st, &n, err);
+	return rc || !n ? rc : review_figures_callback(d, c, "done", err);
 }
 
 /*
@@ -330,7 +339,7 @@ int review_order_act(db *d, const struct review_ctx *c, const yc_user *u, const 
 				!strcmp(kind, "deadline") ? c->rectify_days : c->report_days, &due,
 				&yellow, err);
 		if (!rc && o.review[0])
-			rc = callback_done_by(d, o.review, u, note, now, err);
+			rc = callback_done_by(d, c, o.review, u, note, now, err);
 		break;
 	case OA_REPORT:
 		note = yc_json_str(body, "report");

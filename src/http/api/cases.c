@@ -17,7 +17,6 @@
 #include "lib/banned.h"
 
 /* The address a notice's QR code points to, with its NUL. */
-enum { URL_MAX = 300 };
 
 /* Case numbers are 20 digits: region (6), date (8), the day's sequence (6). */
 static int check_no(yc_req *r, const char *no)
@@ -176,7 +175,7 @@ int api_cases_document(yc_req *r)
 	int rc = check_no(r, r->params[0]);
 	if (rc)
 		return rc;
-	char url[URL_MAX];
+	char url[YC_PUBLIC_URL_MAX];
 	if ((rc = api_public_url(r, url, sizeof(url))))
 		return rc;
 	yc_buf b;

@@ -5,6 +5,7 @@
  * orders, callbacks and visits. Role and scope are checked by core/review/
  * for every object; the route table checks the role first.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ int api_reviews_link(yc_req *r)
 	const char *no = http_query(r, kind);
 	if (strlen(no) != 20 || strspn(no, "0123456789") != 20)
 		return yc_err_set(&r->err, YC_ENOTFOUND, kind, "no %s %s", kind, no);
-	char base[300];
+	char base[YC_PUBLIC_URL_MAX];
 	int rc = api_public_url(r, base, sizeof(base));
 	if (rc)
 		return rc;
@@ -82,15 +83,53 @@ int api_reviews_list(yc_req *r)
 	return http_reply_read(r, rc, &b);
 }
 
+/*
+ * The public figures are the most asked and change slowly: each node answers
+ * them from memory for public-cache-ms, by the months asked, then reads the
+ * kept figures again (a few hundred rows, never the reviews themselves).
+ */
+enum { STATS_MONTHS_MAX = 120 }; /* the longest period the public page counts */
+static struct {
+	pthread_mutex_t lock;
+	struct {
+		int64_t at_ms;
+		char *json;
+		size_t len;
+	} by_months[STATS_MONTHS_MAX + 1];
+} stats_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
 int api_reviews_stats(yc_req *r)
 {
 	int64_t months;
-	int rc = http_query_int(r, "months", 1, 120, 12, &months);
+	int rc = http_query_int(r, "months", 1, STATS_MONTHS_MAX, 12, &months);
 	if (rc)
 		return rc;
+	int64_t now = yc_mono_us() / 1000, ttl = r->app->cfg.public_cache_ms;
+	pthread_mutex_lock(&stats_cache.lock);
+	if (ttl && stats_cache.by_months[months].json &&
+	    now - stats_cache.by_months[months].at_ms < ttl) {
+		/* answered under the lock: the copy is freed only when replaced, under it too */
+		http_reply_bytes(r, 200, stats_cache.by_months[months].json,
+				 stats_cache.by_months[months].len);
+		pthread_mutex_unlock(&stats_cache.lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&stats_cache.lock);
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = review_stats_json(r->db, r->app->reviews, (int)months, &b, &r->err);
+	if (!rc && ttl && b.data) {
+		char *copy = malloc(b.len);
+		if (copy) {
+			memcpy(copy, b.data, b.len);
+			pthread_mutex_lock(&stats_cache.lock);
+			free(stats_cache.by_months[months].json);
+			stats_cache.by_months[months].json = copy;
+			stats_cache.by_months[months].len = b.len;
+			stats_cache.by_months[months].at_ms = now;
+			pthread_mutex_unlock(&stats_cache.lock);
+		}
+	}
 	return http_reply_read(r, rc, &b);
 }
 

@@ -105,7 +105,9 @@ CREATE UNIQUE INDEX review_callbacks_review ON review_callbacks (review);
 
 CREATE TABLE review_figures (
   month TEXT NOT NULL,
-  dim TEXT NOT NULL CHECK (dim IN ('all', 'department', 'window', 'item', 'staff')),
+  -- the reviews by level (n1..n5) of the month, and each dimension's; 'callback': the
+  -- callbacks made in the month (n1, key done or unreachable)
+  dim TEXT NOT NULL CHECK (dim IN ('all', 'department', 'window', 'item', 'staff', 'callback')),
   key TEXT NOT NULL,
   name TEXT NOT NULL DEFAULT '',
   n1 BIGINT NOT NULL DEFAULT 0,
@@ -113,6 +115,5 @@ CREATE TABLE review_figures (
   n3 BIGINT NOT NULL DEFAULT 0,
   n4 BIGINT NOT NULL DEFAULT 0,
   n5 BIGINT NOT NULL DEFAULT 0,
-  PRIMARY KEY (month, dim, key)
+  PRIMARY KEY (dim, month, key)            -- a dimension's months lie together in the index
 );
-CREATE INDEX review_figures_dim ON review_figures (dim, month);
