@@ -13,7 +13,7 @@ const ONE_STEP = '371091011002014000'; // 食品经营许可: xzsp, one step
 let s;
 let browser;
 before(async () => {
-  s = await startServer({ ...openHallToday(freshDb()), args: ['--queue-fairness', '0', ...OPEN_ALL_DAY] });
+  s = await startServer({ ...openHallToday(freshDb()), args: ['--queue-fairness', '0', '--public-cache-ms', '0', ...OPEN_ALL_DAY] });
   browser = await launch();
 });
 after(async () => { await browser?.close(); await s?.stop(); });
