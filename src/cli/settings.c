@@ -62,6 +62,7 @@ static void review_settings(const yc_config *cfg, const struct case_ctx *cases,
 		.warn_days = (int)cfg->warn_days,
 		.callback_percent = (int)cfg->review_callback_percent,
 	};
+	snprintf(r->sms_base, sizeof(r->sms_base), "%s", cfg->public_url);
 }
 
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
@@ -70,4 +71,7 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 	case_settings(cfg, cal, cases);
 	hall_settings(cfg, cal, hall);
 	review_settings(cfg, cases, reviews);
+	/* a decided case or run invites its applicant to rate it (an SMS, with public-url) */
+	cases->decided = review_invite;
+	cases->decided_arg = reviews;
 }

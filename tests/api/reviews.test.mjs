@@ -330,3 +330,27 @@ describe('visits, figures and the export', () => {
     assert.equal((sheet.match(/<row /g) || []).length, lines.length + 1, 'a header and a row per review');
   });
 });
+
+describe('the SMS invitation', () => {
+  test('with public-url, a decided case sends its applicant a link that rates it once, by SMS', async () => {
+    const t = await startServer({ args: ['--public-url', 'https://zwfw.example.gov.cn', '--public-cache-ms', '0'] });
+    try {
+      const a = await t.login('applicant1');
+      const up = await t.api('POST', '/api/v1/materials', { body: PDF, token: a, headers: { 'Content-Type': 'application/pdf' } });
+      const c = await t.api('POST', '/api/v1/cases', { token: a, body: { item: ONE_STEP, form: { applicant_name: '张三', contact_phone: '13800001234' }, materials: [{ id: 'm1', sha256: up.json.sha256 }, { id: 'm2', sha256: up.json.sha256 }] } });
+      const no = c.json.no;
+      await t.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: await t.login('clerk1') });
+      const sms = () => sql(t.db, `SELECT text FROM notifications WHERE recipient = 'case:${no}' AND text LIKE '%review.html%'`).trim();
+      assert.equal(sms(), '', 'no invitation before the case is decided');
+      const who = (await t.api('GET', `/api/v1/cases/${no}`, { token: await t.login('supervisor1') })).json.current_step.assignee;
+      assert.equal((await t.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: await t.login(who) })).status, 200);
+      const text = sms();
+      const m = text.match(new RegExp(`https://zwfw\\.example\\.gov\\.cn/review\\.html#case=${no}&t=([0-9a-f]{32})&ch=sms`));
+      assert.ok(m, text);
+      assert.match(text, /自愿/);
+      const r = await t.api('POST', '/api/v1/reviews', { body: { channel: 'sms', case: no, token: m[1], level: 5 } });
+      assert.equal(r.status, 201, r.text);
+      expectError(assert, await t.api('POST', '/api/v1/reviews', { body: { channel: 'sms', case: no, token: m[1], level: 1, reasons: ['slow'] } }), 409, 'already_exists', 'case');
+    } finally { await t.stop(); }
+  });
+});

@@ -591,6 +591,10 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	if (!rc && row.process_run[0] && c->part_ended && case_state_open(from) &&
 	    !case_state_open(row.state))
 		rc = c->part_ended(d, c, row.process_run, row.process_part, true, err);
+	/* a service decided (not withdrawn, not lapsed): the applicant may rate it */
+	if (!rc && !row.process_run[0] && c->decided && case_state_open(from) &&
+	    !case_state_open(row.state) && row.state != CS_WITHDRAWN && row.state != CS_LAPSED)
+		rc = c->decided(d, c->decided_arg, "case", row.no, err);
 	if (!rc && out)
 		rc = case_render_case(d, c, &row, actor, out, err);
 out:

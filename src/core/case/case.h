@@ -120,6 +120,14 @@ struct case_ctx;
 typedef int (*case_part_hook)(db *d, const struct case_ctx *c, const char *run, int part,
 			      bool ended, yc_err *err);
 
+/*
+ * Told in the action's transaction when a service has been decided (kind
+ * "case": a case that is no part of a run; "run": a composite process's run):
+ * the wiring sets it to core/review's review_invite (the SMS that asks for a
+ * rating); core/case and core/process know nothing more of reviews.
+ */
+typedef int (*case_end_hook)(db *d, void *arg, const char *kind, const char *no, yc_err *err);
+
 /* What every case operation needs besides the store. */
 struct case_ctx {
 	calendar *cal;
@@ -129,6 +137,8 @@ struct case_ctx {
 	char region[8];	     /* 6-digit region code, the case number's prefix */
 	int64_t now_ms;	     /* 0: the clock; tests set it */
 	case_part_hook part_ended; /* NULL: no composite processes */
+	case_end_hook decided;	   /* NULL: nobody is told */
+	void *decided_arg;
 };
 
 /* Whether a case in state s is still open (not decided, refused, withdrawn or lapsed). */

@@ -288,10 +288,6 @@ static int rate_service(struct hist *h, struct hist_reviews *r, const struct can
 		cJSON_AddStringToObject(body, "text",
 					good_texts[rng_below(&h->rng, COUNT(good_texts))]);
 	cJSON *a = call_review(h, u, body, &rc);
-	if (rc == YC_EEXISTS || rc == YC_ECONFLICT) { /* rated already, or not rateable: skip */
-		yc_err_clear(h->err);
-		return 0;
-	}
 	if (!rc) {
 		h->o->reviews++;
 		rc = follow_up(h, r, a, u ? u->id : 0, day);
@@ -528,8 +524,8 @@ static int candidates_of(struct hist *h, int32_t day, struct candidate **out, in
 		" WHERE process_run IS NULL AND state NOT IN ('submitted', 'correction', "
 		"'accepted',"
 		" 'returned', 'suspended')"
-		" AND COALESCE(NULLIF(closed_ms, 0), NULLIF(decided_ms, 0), updated_ms) >= ?"
-		" AND COALESCE(NULLIF(closed_ms, 0), NULLIF(decided_ms, 0), updated_ms) < ?"
+		" AND COALESCE(NULLIF(decided_ms, 0), NULLIF(closed_ms, 0), updated_ms) >= ?"
+		" AND COALESCE(NULLIF(decided_ms, 0), NULLIF(closed_ms, 0), updated_ms) < ?"
 		" UNION ALL SELECT 'run', no, COALESCE(applicant_user, 0), 0 FROM process_runs"
 		" WHERE state <> 'running' AND decided_ms >= ? AND decided_ms < ?"
 		" UNION ALL SELECT 'ticket', id, 0, window_no FROM tickets"
@@ -637,6 +633,10 @@ int hist_reviews_day(struct hist *h, int32_t day, bool work)
 		if (acts[i].t >= h->o->end_ms)
 			break;
 		hist_at(h, acts[i].t);
+		/* each act whole or not at all (the day is one transaction; PostgreSQL's is lost
+		 * by a failed statement unless a savepoint holds it) */
+		if ((rc = db_savepoint(h->d, h->err)))
+			break;
 		switch (acts[i].kind) {
 		case A_SERVICE: rc = rate_service(h, r, &cands[acts[i].idx], day); break;
 		case A_OPEN: rc = rate_open(h, r, day); break;
@@ -645,6 +645,14 @@ int hist_reviews_day(struct hist *h, int32_t day, bool work)
 		case A_VISIT: rc = visit(h, r, false, day); break;
 		case A_ROUND: rc = visit(h, r, true, day); break;
 		}
+		/* rated already (a case delivered after its decision), no longer rateable: skipped */
+		if (rc == YC_EEXISTS || rc == YC_ECONFLICT) {
+			db_rollback_to(h->d);
+			yc_err_clear(h->err);
+			rc = 0;
+		}
+		if (!rc)
+			rc = db_release(h->d, h->err);
 	}
 	free(acts);
 	free(cands);

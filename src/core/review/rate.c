@@ -13,6 +13,7 @@
 #include "core/case/case.h"
 #include "core/common/audit.h"
 #include "core/common/ids.h"
+#include "core/common/notify.h"
 #include "core/common/outbox.h"
 #include "lib/crypto.h"
 #include "lib/json.h"
@@ -631,6 +632,25 @@ int review_link_json(db *d, const yc_user *u, const char *kind, const char *no, 
 	yc_buf_release(&svg);
 	yc_buf_release(&url);
 	return rc;
+}
+
+int review_invite(db *d, void *arg, const char *kind, const char *no, yc_err *err)
+{
+	const struct review_ctx *c = arg;
+	if (!c->sms_base[0])
+		return 0;
+	char subject[48], token[33], to[48], text[512];
+	snprintf(subject, sizeof(subject), "%s:%s", kind, no);
+	int rc = review_token(d, subject, token, err);
+	if (rc)
+		return rc;
+	/* the recipient as the case's and run's other messages name it: resolved when sent */
+	snprintf(to, sizeof(to), "%s:%s", !strcmp(kind, "run") ? "process" : "case", no);
+	snprintf(text, sizeof(text),
+		 "【一窗】您的%s%s已办结。欢迎对本次服务作出评价（自愿，不影响办理结果）：%s/review.html"
+		 "#%s=%s&t=%s&ch=sms",
+		 !strcmp(kind, "run") ? "一件事" : "办件", no, c->sms_base, kind, no, token);
+	return notify_queue(d, "sms", to, text, err);
 }
 
 int review_device_key_json(db *d, const yc_user *u, int window, yc_buf *out, yc_err *err)

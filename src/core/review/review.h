@@ -47,6 +47,7 @@ struct review_ctx {
 	int warn_days;	      /* an order's light turns yellow this many working days before */
 	int callback_percent; /* the share of the other reviews drawn for a callback */
 	int64_t now_ms;	      /* 0: the clock; tests set it */
+	char sms_base[256];   /* public-url: where SMS links point ("": no SMS invitation) */
 	uint64_t *draws;      /* NULL: the system's random source; else a splitmix64 state
 				 the sampler draws from (the demo's, for a repeatable past) */
 };
@@ -113,6 +114,12 @@ int review_subject_json(db *d, const struct review_ctx *c, const yc_user *u, con
  */
 int review_link_json(db *d, const yc_user *u, const char *kind, const char *no, const char *base,
 		     yc_buf *out, yc_err *err);
+/*
+ * The SMS that invites the applicant of a decided case or run to rate it
+ * (kind "case" or "run"), with its token in the link; nothing without
+ * sms_base. arg is the review_ctx (a case_end_hook, wired in cli/settings.c).
+ */
+int review_invite(db *d, void *arg, const char *kind, const char *no, yc_err *err);
 /* A window's rating-device key, for the clerk signed in at that window. */
 int review_device_key_json(db *d, const yc_user *u, int window, yc_buf *out, yc_err *err);
 /* Reviews the caller may see (department staff: their department's; supervisors: all). */
