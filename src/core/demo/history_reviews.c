@@ -645,7 +645,8 @@ int hist_reviews_day(struct hist *h, int32_t day, bool work)
 		case A_VISIT: rc = visit(h, r, false, day); break;
 		case A_ROUND: rc = visit(h, r, true, day); break;
 		}
-		/* rated already (a case delivered after its decision), no longer rateable: skipped */
+		/* rated already (a case delivered after its decision), no longer rateable: skipped
+		 */
 		if (rc == YC_EEXISTS || rc == YC_ECONFLICT) {
 			db_rollback_to(h->d);
 			yc_err_clear(h->err);

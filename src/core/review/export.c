@@ -121,9 +121,10 @@ int review_export(db *d, const struct review_ctx *c, int64_t from_ms, int64_t to
 				else if (i == 14)
 					yc_xlsx_cell(&x, excluded ? "是" : "否");
 				else if (i == 6) /* people read the channel's name */
-					yc_xlsx_cell(&x, review_channel_find(vals[6])
-								 ? review_channel_find(vals[6])->name
-								 : vals[6]);
+					yc_xlsx_cell(&x,
+						     review_channel_find(vals[6])
+							     ? review_channel_find(vals[6])->name
+							     : vals[6]);
 				else
 					yc_xlsx_cell(&x, vals[i]);
 			}

@@ -67,10 +67,11 @@ int review_figures_callback(db *d, const struct review_ctx *c, const char *resul
 {
 	char month[8];
 	review_month_of(c, review_now(c), month);
-	return db_run(d, err,
-		      "INSERT INTO review_figures (month, dim, key, n1) VALUES (?, 'callback', ?, 1)"
-		      " ON CONFLICT (dim, month, key) DO UPDATE SET n1 = review_figures.n1 + 1",
-		      "ss", month, result);
+	return db_run(
+		d, err,
+		"INSERT INTO review_figures (month, dim, key, n1) VALUES (?, 'callback', ?, 1)"
+		" ON CONFLICT (dim, month, key) DO UPDATE SET n1 = review_figures.n1 + 1",
+		"ss", month, result);
 }
 
 /* {"n":[0,n1..n5],"total","satisfied","rate"} of one row's counts. */
@@ -176,9 +177,8 @@ int review_stats_json(db *d, const struct review_ctx *c, int months, yc_buf *out
 		return rc;
 	/* the closed loop: bad reviews' orders by state */
 	yc_buf_adds(out, ",\"rectification\":{");
-	st = db_prepare(d,
-			"SELECT state, COUNT(*) FROM review_orders GROUP BY state ORDER BY state",
-			err);
+	st = db_prepare(
+		d, "SELECT state, COUNT(*) FROM review_orders GROUP BY state ORDER BY state", err);
 	if (!st)
 		return db_failed(err);
 	int k = 0;

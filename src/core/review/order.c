@@ -264,13 +264,14 @@ static int exclude_review(db *d, const struct review_ctx *c, const char *review,
 }
 
 /* The review's callback is done by the verification call (its result the note). */
-static int callback_done_by(db *d, const struct review_ctx *c, const char *review,
-			    const yc_user *u, const char *note, int64_t now, yc_err *err)
+static int callback_done_by(db *d, const struct review_ctx *c, const char *review, const yc_user *u,
+			    const char *note, int64_t now, yc_err *err)
 {
-	db_stmt *st = db_prepare(d,
-				 "UPDATE review_callbacks SET state = 'done', result = ?, staff = ?,"
-				 " done_ms = ? WHERE review = ? AND state = 'due' RETURNING 1",
-				 err);
+	db_stmt *st =
+		db_prepare(d,
+			   "UPDATE review_callbacks SET state = 'done', result = ?, staff = ?,"
+			   " done_ms = ? WHERE review = ? AND state = 'due' RETURNING 1",
+			   err);
 	if (!st)
 		return db_failed(err);
 	db_bind_text(st, 1, note);

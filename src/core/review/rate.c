@@ -647,7 +647,8 @@ int review_invite(db *d, void *arg, const char *kind, const char *no, yc_err *er
 	/* the recipient as the case's and run's other messages name it: resolved when sent */
 	snprintf(to, sizeof(to), "%s:%s", !strcmp(kind, "run") ? "process" : "case", no);
 	snprintf(text, sizeof(text),
-		 "【一窗】您的%s%s已办结。欢迎对本次服务作出评价（自愿，不影响办理结果）：%s/review.html"
+		 "【一窗】您的%s%s已办结。欢迎对本次服务作出评价（自愿，不影响办理结果）：%s/"
+		 "review.html"
 		 "#%s=%s&t=%s&ch=sms",
 		 !strcmp(kind, "run") ? "一件事" : "办件", no, c->sms_base, kind, no, token);
 	return notify_queue(d, "sms", to, text, err);
