@@ -59,7 +59,6 @@ static void review_settings(const yc_config *cfg, const struct case_ctx *cases,
 		.verify_days = (int)cfg->review_verify_days,
 		.rectify_days = (int)cfg->review_rectify_days,
 		.report_days = (int)cfg->review_report_days,
-		.warn_days = (int)cfg->warn_days,
 		.callback_percent = (int)cfg->review_callback_percent,
 	};
 	snprintf(r->sms_base, sizeof(r->sms_base), "%s", cfg->public_url);

@@ -44,7 +44,6 @@ struct review_ctx {
 	int verify_days;      /* working days to call a bad review's rater back and classify */
 	int rectify_days;     /* working days of a 限期整改 */
 	int report_days;      /* working days to report the rectification of the other kinds */
-	int warn_days;	      /* an order's light turns yellow this many working days before */
 	int callback_percent; /* the share of the other reviews drawn for a callback */
 	int64_t now_ms;	      /* 0: the clock; tests set it */
 	char sms_base[256];   /* public-url: where SMS links point ("": no SMS invitation) */
