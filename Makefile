@@ -6,8 +6,12 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 # snprintf truncation is how yichuang bounds messages, so that warning is off.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Wno-format-truncation
-CPPFLAGS := -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/include/postgresql -MMD -MP
-LIBS     := -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode -lpthread -lm
+# cairo and pango (certificates' PDFs) through pkg-config, asked when a recipe runs: after
+# `make setup` has installed them on a bare machine.
+PANGO_CFLAGS = $(shell pkg-config --cflags pangocairo 2>/dev/null)
+PANGO_LIBS   = $(shell pkg-config --libs pangocairo 2>/dev/null)
+CPPFLAGS  = -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/include/postgresql $(PANGO_CFLAGS) -MMD -MP
+LIBS      = -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode $(PANGO_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/core/*/*.c src/http/*.c src/http/*/*.c src/jobs/*.c)
@@ -15,7 +19,7 @@ GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
 SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
-DEMOFILES:= data/demo/district.json data/demo/hall.json data/demo/processes.json
+DEMOFILES:= data/demo/district.json data/demo/hall.json data/demo/processes.json data/demo/certificates.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # The commands (src/cli/, with main.c's table) go into the binary only.
 CLI      := $(wildcard src/cli/*.c)

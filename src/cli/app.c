@@ -56,6 +56,17 @@ static int open_store_facts(struct app *a, yc_err *err)
 	return rc;
 }
 
+/* Whether the keyring opens the store's signing keys (a store without keys: yes). */
+static int keys_usable(struct app *a, yc_err *err)
+{
+	db *d = NULL;
+	int rc = cli_open_existing(a->http.cfg.db, &d, err);
+	if (!rc)
+		rc = cert_keys_usable(d, &a->certs, err);
+	db_close(d);
+	return rc;
+}
+
 int app_open(struct app *a, yc_err *err)
 {
 	yc_app *h = &a->http;
@@ -66,10 +77,15 @@ int app_open(struct app *a, yc_err *err)
 	catalog_minutes_per_workday = calendar_hours_per_day_min(h->cal);
 	if (!realpath(h->cfg.web, h->web_root))
 		h->web_root[0] = '\0';
-	cli_settings_apply(&h->cfg, h->cal, &a->cases, &a->hall, &a->reviews);
+	cli_settings_apply(&h->cfg, h->cal, &a->cases, &a->hall, &a->reviews, &a->certs);
 	h->cases = &a->cases;
 	h->hall = &a->hall;
 	h->reviews = &a->reviews;
+	h->certs = &a->certs;
+	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
+	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
+	    (rc = keys_usable(a, err)))
+		goto fail;
 	h->metrics = metrics_new();
 	h->limits = limits_new(&h->cfg);
 	h->sessions = session_cache_new();
@@ -117,6 +133,7 @@ void app_close(struct app *a)
 	limits_free(h->limits);
 	session_cache_free(h->sessions);
 	calendar_free(h->cal);
+	cert_keycache_free(a->certs.cache);
 	*a = (struct app){0};
 	h->kick[0] = h->kick[1] = -1;
 }

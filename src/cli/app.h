@@ -7,6 +7,7 @@
 #define YC_APP_H
 
 #include "core/case/case.h"
+#include "core/certificate/certificate.h"
 #include "core/hall/hall.h"
 #include "core/review/review.h"
 #include "http/http.h"
@@ -18,6 +19,7 @@ struct app {
 	struct case_ctx cases; /* the case module's settings and calendar */
 	struct hall_ctx hall;  /* the hall's */
 	struct review_ctx reviews; /* 好差评's (its calendar is the cases') */
+	struct cert_ctx certs;	   /* 电子证照's: the keyring's passphrase, the opened keys */
 	struct scheduler *jobs;
 };
 

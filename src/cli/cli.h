@@ -7,6 +7,7 @@
 
 #include "core/calendar/calendar.h"
 #include "core/case/case.h"
+#include "core/certificate/certificate.h"
 #include "core/hall/hall.h"
 #include "core/review/review.h"
 #include "db/db.h"
@@ -34,7 +35,9 @@ int cli_write(const char *uri, db_mutation_fn fn, void *arg, yc_err *err);
 int cli_parse_local_minute(const char *s, int64_t *out);
 /* settings.c: each capability's context from its block of the settings table. */
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-			struct hall_ctx *hall, struct review_ctx *reviews);
+			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs);
+/* Opens the keyring the certificate keys are encrypted under (made when create is set). */
+int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err);
 
 /* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */
 int cmd_init(int argc, char **argv);		      /* store.c */
@@ -50,6 +53,9 @@ int cmd_catalog_import(int argc, char **argv);	      /* catalog.c */
 int cmd_catalog_export(int argc, char **argv);	      /* catalog.c */
 int cmd_catalog_generate(int argc, char **argv);      /* catalog.c */
 int cmd_hall_import(int argc, char **argv);	      /* catalog.c */
+int cmd_cert_verify(int argc, char **argv);	      /* cert.c */
+int cmd_cert_trust(int argc, char **argv);	      /* cert.c */
+int cmd_cert_status(int argc, char **argv);	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
 int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
 int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */

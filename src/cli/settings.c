@@ -3,9 +3,13 @@
  * lines of the settings table (lib/config.c) each capability's context is
  * made from. A new capability adds its block here and its lines there.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/certificate/certificate.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
 #include "lib/banned.h"
@@ -64,13 +68,50 @@ static void review_settings(const yc_config *cfg, const struct case_ctx *cases,
 	snprintf(r->sms_base, sizeof(r->sms_base), "%s", cfg->public_url);
 }
 
+/*
+ * Certificates (电子证照): the status list's life, the keys' years, the
+ * jurisdiction; the keyring (the passphrase of the keys) is opened apart
+ * (cli_certs_open), as only commands that sign need it.
+ */
+static void cert_settings(const yc_config *cfg, struct cert_ctx *c)
+{
+	*c = (struct cert_ctx){
+		.tz_offset_min = (int)cfg->tz_offset_min,
+		.status_hours = (int)cfg->cert_status_hours,
+		.key_years = (int)cfg->cert_key_years,
+	};
+	snprintf(c->region, sizeof(c->region), "%s", cfg->region_code);
+}
+
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
-			struct hall_ctx *hall, struct review_ctx *reviews)
+			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs)
 {
 	case_settings(cfg, cal, cases);
 	hall_settings(cfg, cal, hall);
 	review_settings(cfg, cases, reviews);
+	cert_settings(cfg, certs);
 	/* a decided case or run invites its applicant to rate it (an SMS, with public-url) */
 	cases->decided = review_invite;
 	cases->decided_arg = reviews;
+	/* an approved case or run issues the certificate its item or process is bound to */
+	cases->approved = cert_issue_approved;
+	cases->approved_arg = certs;
+}
+
+int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err)
+{
+	char path[300];
+	const char *file = db_uri_path(cfg->db);
+	if (cfg->keyring[0])
+		snprintf(path, sizeof(path), "%s", cfg->keyring);
+	else if (file)
+		snprintf(path, sizeof(path), "%s.keyring", file);
+	else if (mkdir("var", 0700) && errno != EEXIST)
+		return yc_err_set(err, YC_EIO, "keyring", "cannot make var/: %s", strerror(errno));
+	else
+		snprintf(path, sizeof(path), "var/yichuang.keyring");
+	int rc = cert_keyring_open(path, create, certs->passphrase, err);
+	if (!rc && !certs->cache && !(certs->cache = cert_keycache_new()))
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	return rc;
 }

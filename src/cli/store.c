@@ -30,7 +30,7 @@
 int cmd_init(int argc, char **argv)
 {
 	struct args a;
-	int rc = cli_parse_args(argc, argv, "db,demo,history,seed,until", "demo", &a);
+	int rc = cli_parse_args(argc, argv, "db,demo,history,seed,until,keyring", "demo", &a);
 	if (rc || !cli_opt(&a, "db") || a.npos)
 		return EXIT_USAGE;
 	/* the demo's past: recent (60 working days) unless told otherwise */
@@ -62,6 +62,7 @@ int cmd_init(int argc, char **argv)
 	struct stat st;
 	if (path && stat(path, &st) == 0)
 		return cli_failf("refusing to overwrite an existing database", path);
+	struct cert_ctx certs = {0}; /* before the first goto out: freed there */
 	yc_err err;
 	yc_err_clear(&err);
 	db *d = NULL;
@@ -83,13 +84,19 @@ int cmd_init(int argc, char **argv)
 	struct case_ctx cases;
 	struct hall_ctx hall;
 	struct review_ctx reviews;
+	yc_config_defaults(&cfg);
+	if ((rc = yc_config_load_env(&cfg, &err)) ||
+	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
+	    (rc = yc_config_set(&cfg, "db", uri, &err)))
+		goto out;
+	if (past && (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
+		goto out;
+	cli_settings_apply(&cfg, cal, &cases, &hall, &reviews, &certs);
+	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
+	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
+		goto out;
 	if (past) {
-		yc_config_defaults(&cfg);
-		if ((rc = yc_config_load_env(&cfg, &err)) ||
-		    (rc = calendar_set_hours(cal, cfg.work_hours, &err)))
-			goto out;
 		catalog_minutes_per_workday = calendar_hours_per_day_min(cal);
-		cli_settings_apply(&cfg, cal, &cases, &hall, &reviews);
 		if (until)
 			hist.end_ms = (until_min - cfg.tz_offset_min) * 60000;
 		if ((rc = demo_history_plan(cal, (int)cfg.tz_offset_min, &hist, &err)))
@@ -118,6 +125,10 @@ int cmd_init(int argc, char **argv)
 	}
 	if (!rc && cli_opt(&a, "demo"))
 		rc = demo_install(d, &err);
+	/* the demo's issuing departments get their signing keys from the district's root */
+	int keys = 0;
+	if (!rc && cli_opt(&a, "demo"))
+		rc = cert_keys_setup(d, &certs, &keys, &err);
 	if (!rc)
 		rc = db_commit(d, &err);
 	else
@@ -153,6 +164,7 @@ int cmd_init(int argc, char **argv)
 	}
 out:
 	yc_clock_set(0);
+	cert_keycache_free(certs.cache);
 	calendar_free(cal);
 	db_close(d);
 	if (rc) {

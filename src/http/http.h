@@ -24,6 +24,7 @@ struct calendar;
 struct case_ctx;
 struct hall_ctx;
 struct review_ctx;
+struct cert_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -48,6 +49,7 @@ struct yc_app {
 	const struct case_ctx *cases;
 	const struct hall_ctx *hall;
 	const struct review_ctx *reviews;
+	const struct cert_ctx *certs;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

@@ -121,6 +121,22 @@ const struct yc_route yc_routes[] = {
 	{M_GET, "/api/v1/review-visits", api_review_visits_list,
 	 .roles = ROLE_MONITOR | ROLE_ASSESSOR | ROLE_SUPERVISOR},
 
+	{M_GET, "/api/v1/certificates", api_certificates_list, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/certificates/trust", api_certificates_trust, .roles = PUBLIC},
+	{M_GET, "/api/v1/certificates/status", api_certificates_status, .roles = PUBLIC},
+	{M_POST, "/api/v1/certificates/verify", api_certificates_verify, .roles = PUBLIC,
+	 .body_limit = 32 * KiB},
+	{M_GET, "/api/v1/certificates/{id}", api_certificates_get, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/certificates/{id}/file", api_certificates_file, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/certificates/{id}/qr.png", api_certificates_qr, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/certificates/{id}/pdf", api_certificates_pdf, .roles = ROLE_ANY},
+	{M_POST, "/api/v1/certificates/{id}/actions/{action}", api_certificates_act,
+	 .roles = ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN, .body_limit = 16 * KiB},
+	{M_POST, "/api/v1/certificate-keys/{owner}/rotate", api_certificate_keys_rotate,
+	 .roles = ROLE_ADMIN, .body_limit = 1 * KiB, .body_kind = BODY_JSON_OPTIONAL},
+	{M_POST, "/api/v1/certificate-keys/{kid}/compromise", api_certificate_keys_compromise,
+	 .roles = ROLE_ADMIN, .body_limit = 1 * KiB},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, .roles = ROLE_ADMIN | ROLE_SUPERVISOR},
 
 	{M_GET, "/api/v1/events", api_events_get, .roles = PUBLIC},

@@ -115,6 +115,17 @@ int api_appointment_slots(yc_req *r);
 int api_appointments_create(yc_req *r);
 int api_appointments_list(yc_req *r);
 int api_appointments_act(yc_req *r);
+int api_certificates_list(yc_req *r);
+int api_certificates_trust(yc_req *r);
+int api_certificates_status(yc_req *r);
+int api_certificates_verify(yc_req *r);
+int api_certificates_get(yc_req *r);
+int api_certificates_file(yc_req *r);
+int api_certificates_qr(yc_req *r);
+int api_certificates_pdf(yc_req *r);
+int api_certificates_act(yc_req *r);
+int api_certificate_keys_rotate(yc_req *r);
+int api_certificate_keys_compromise(yc_req *r);
 int api_audit_verify(yc_req *r);
 int api_events_get(yc_req *r);
 /* Streams the outbox's events of these topics (and object prefix) to r, replaying from Last-Event-ID. */

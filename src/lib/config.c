@@ -120,6 +120,14 @@ static const struct yc_setting yc_settings[] = {
 	 "working days to report a 立行立改 or 解释说明 once classified"},
 	{"review-callback-percent", YC_CT_INT, S(review_callback_percent), "40", 0, 100, false,
 	 "share of the reviews that are not bad drawn at random for a callback (回访)"},
+	{"keyring", YC_CT_STR, S(keyring), "", 0, 0, false,
+	 "file holding the passphrase the certificate signing keys are encrypted under (empty: "
+	 "beside the SQLite file as <db>.keyring, or var/yichuang.keyring with PostgreSQL); made "
+	 "by init, mode 0600; every node of a cluster needs the same one"},
+	{"cert-status-hours", YC_CT_INT, S(cert_status_hours), "24", 1, 720, false,
+	 "hours a signed certificate status list is current (its next update)"},
+	{"cert-key-years", YC_CT_INT, S(cert_key_years), "3", 1, 20, false,
+	 "years an issuing department's signing key is certified for"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

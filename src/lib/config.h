@@ -23,6 +23,7 @@ typedef struct yc_config {
 	char log_level[16];
 	char region_code[8];
 	char public_url[256];
+	char keyring[256];
 	char sms_url[256];
 	char call_text[128];
 	char metrics_token[128];
@@ -68,6 +69,8 @@ typedef struct yc_config {
 	int64_t review_report_days;
 	int64_t review_callback_percent;
 	int64_t public_cache_ms;
+	int64_t cert_status_hours;
+	int64_t cert_key_years;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

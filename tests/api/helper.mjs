@@ -108,7 +108,7 @@ export async function startServer({ db, dir, args = [], env = {} } = {}) {
   const budgets = [['--tickets-per-address', '1000000'], ['--registrations-per-address', '1000000']]
     .filter(([name]) => !args.includes(name) && !args.includes('--default-budgets')).flat();
   const proc = spawn(BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0', '--web', join(ROOT, 'web'),
-    '--threads', '2', ...writers, ...budgets, ...args.filter((a) => a !== '--default-budgets')], { cwd: ROOT, env: { ...process.env, ...env } });
+    '--threads', '2', ...writers, ...budgets, ...args.filter((a) => a !== '--default-budgets')], { cwd: ROOT, env: { LSAN_OPTIONS: `suppressions=${ROOT}/tests/lsan.supp:print_suppressions=0`, ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });

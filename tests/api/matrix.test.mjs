@@ -81,6 +81,16 @@ async function newCallback() {
   const list = (await s.api('GET', '/api/v1/review-callbacks?state=due&limit=200', { token: tok.supervisor1 })).json.callbacks;
   return list.find((c) => c.review === id).id;
 }
+// A 食品经营许可 of applicant1's, approved: the 食品经营许可证 it issued (department xzsp).
+async function newCert() {
+  const no = await newCase();
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: tok.clerk1 })).status, 200);
+  const c = (await s.api('GET', `/api/v1/cases/${no}`, { token: tok.supervisor1 })).json;
+  const who = c.current_step.assignee;
+  tok[who] ||= await s.login(who);
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: tok[who] })).status, 200);
+  return (await s.api('GET', `/api/v1/certificates?subject=${no}`, { token: tok.applicant1 })).json.certificates[0].id;
+}
 const SCORES = { staffing: 90, windows: 90, concentration: 90, handling: 90, online_hall: 90, policy: 90, etiquette: 90 };
 const XZSP_STAFF = ['clerk1', 'clerk-1', 'approver1'];
 
@@ -169,6 +179,18 @@ const MATRIX = {
   'POST /api/v1/review-callbacks/{id}/actions/{action}': { setup: async () => ({ id: await newCallback() }), path: (o) => `/api/v1/review-callbacks/${o.id}/actions/done`, body: () => ({ result: '已回访' }), allow: [...XZSP_STAFF, 'supervisor1'], deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/review-visits': { body: () => ({ scores: SCORES }), allow: ['monitor-1', 'assessor-1', 'supervisor1'] },
   'GET /api/v1/review-visits': { allow: ['monitor-1', 'assessor-1', 'supervisor1'] },
+  // 电子证照: the holder's and the issuing department's; the file is the holder's alone
+  'GET /api/v1/certificates': { allow: ['applicant1', 'business1', ...XZSP_STAFF, 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/certificates/trust': { allow: WHO },
+  'GET /api/v1/certificates/status': { allow: WHO },
+  'POST /api/v1/certificates/verify': { body: () => ctx.certFile, allow: WHO },
+  'GET /api/v1/certificates/{id}': { path: () => `/api/v1/certificates/${ctx.cert}`, allow: ['applicant1', ...XZSP_STAFF, 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/certificates/{id}/file': { path: () => `/api/v1/certificates/${ctx.cert}/file`, allow: ['applicant1'], deny: WHO.filter((w) => w !== 'applicant1') },
+  'GET /api/v1/certificates/{id}/qr.png': { raw: true, path: () => `/api/v1/certificates/${ctx.cert}/qr.png`, allow: ['applicant1', ...XZSP_STAFF, 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/certificates/{id}/pdf': { raw: true, path: () => `/api/v1/certificates/${ctx.cert}/pdf`, allow: ['applicant1', ...XZSP_STAFF, 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/certificates/{id}/actions/{action}': { setup: async () => ({ id: await newCert() }), path: (o) => `/api/v1/certificates/${o.id}/actions/revoke`, body: () => ({ reason: '矩阵' }), allow: ['approver1', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/certificate-keys/{owner}/rotate': { path: () => '/api/v1/certificate-keys/gs/rotate', allow: ['admin'], deny: WHO.filter((w) => w !== 'admin') },
+  'POST /api/v1/certificate-keys/{kid}/compromise': { path: () => `/api/v1/certificate-keys/${ctx.spareKid}/compromise`, body: () => ({ since_ms: Date.now() - 1000 }), allow: ['admin'], deny: WHO.filter((w) => w !== 'admin') },
   'GET /api/v1/audit/verify': { allow: ['supervisor1', 'admin'] },
   'GET /api/v1/events': { stream: true, allow: WHO },
 };
@@ -192,6 +214,9 @@ before(async () => {
   assert.equal(signIn.status, 200, signIn.text);
   ctx.day = await nextWorkday();
   ctx.order = (await newOrder()).order;
+  ctx.cert = await newCert();
+  ctx.certFile = (await s.api('GET', `/api/v1/certificates/${ctx.cert}/file`, { token: tok.applicant1 })).json;
+  ctx.spareKid = (await s.api('GET', '/api/v1/certificates/trust')).json.keys.find((k) => k.owner === 'rl').kid;
   // the catalog's codes are 18 digits too: they are no ID numbers
   for (let cursor = ''; ;) {
     const page = (await s.api('GET', `/api/v1/items?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json;

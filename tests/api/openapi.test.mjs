@@ -129,6 +129,16 @@ test('case samples match the documented schemas', async () => {
   const no = created.json.no;
   check1('/api/v1/cases/{no}/actions/{action}', 'post', await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: t.clerk1 }), 200);
   check1('/api/v1/cases/{no}', 'get', await s.api('GET', `/api/v1/cases/${no}`, { token: t.applicant1 }), 200);
+  // a commitment-based 公共场所卫生许可 is decided at acceptance: it issued its certificate
+  const certs = await s.api('GET', `/api/v1/certificates?subject=${no}`, { token: t.applicant1 });
+  check1('/api/v1/certificates', 'get', certs, 200);
+  const certId = certs.json.certificates[0].id;
+  check1('/api/v1/certificates/{id}', 'get', await s.api('GET', `/api/v1/certificates/${certId}`, { token: t.approver1 }), 200);
+  const file = await s.api('GET', `/api/v1/certificates/${certId}/file`, { token: t.applicant1 });
+  check1('/api/v1/certificates/{id}/file', 'get', file, 200);
+  check1('/api/v1/certificates/trust', 'get', await s.api('GET', '/api/v1/certificates/trust'), 200);
+  check1('/api/v1/certificates/status', 'get', await s.api('GET', '/api/v1/certificates/status'), 200);
+  check1('/api/v1/certificates/verify', 'post', await s.api('POST', '/api/v1/certificates/verify', { body: file.json }), 200);
   check1('/api/v1/cases', 'get', await s.api('GET', '/api/v1/cases', { token: t.supervisor1 }), 200);
   // a composite process's run: filed, accepted as one, viewed and listed
   const runBody = { process: 'P-QYKB', answers: { has_premises: 'no' }, form: { company_name: '规范科技有限公司', legal_person: '张三', registered_capital: 10, address: '威海经区', contact_phone: '13800001234' },

@@ -253,11 +253,22 @@ export function renderCase(container, c, user, onChange) {
   const ended = !['submitted', 'correction', 'accepted', 'returned', 'suspended'].includes(c.state);
   container.replaceChildren(el('div', { class: 'card case-view', 'data-no': c.no, 'data-state': c.state },
     head, err, buttons, panel, ended && !c.process_run ? reviewBox('case', c.no, user) : null,
+    c.state === 'approved' || c.state === 'delivered' || c.state === 'closed' ? certBox(c.no) : null,
     el('h3', {}, '办件信息'), facts,
     el('h3', {}, '申请材料'), mats, docLinks,
     Object.keys(c.form).length ? [el('h3', {}, '申请表'), el('table', { class: 'kv' },
       Object.entries(c.form).map(([k, v]) => row(labels[k] || k, String(v))))] : null,
     el('h3', {}, '办理过程'), timeline));
+}
+
+// The electronic certificate an approval issued (电子证照), filled in when it is found.
+function certBox(no) {
+  const box = el('p', { class: 'case-cert', id: 'case-cert' });
+  api('GET', `/certificates?subject=${no}&limit=5`).then((r) => {
+    const list = r.certificates.filter((x) => x.state === 'issued');
+    if (list.length) box.replaceChildren('电子证照已签发：', ...list.map((x) => el('a', { href: '/cert.html?id=' + encodeURIComponent(x.id) }, `${x.name}（${x.number}）`)));
+  }).catch(() => {});
+  return box;
 }
 
 // Loads and renders a case; re-renders itself after each action.

@@ -595,6 +595,9 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	if (!rc && !row.process_run[0] && c->decided && case_state_open(from) &&
 	    !case_state_open(row.state) && row.state != CS_WITHDRAWN && row.state != CS_LAPSED)
 		rc = c->decided(d, c->decided_arg, "case", row.no, err);
+	/* an approval issues the certificate it is bound to, in this transaction */
+	if (!rc && c->approved && from != CS_APPROVED && row.state == CS_APPROVED)
+		rc = c->approved(d, c->approved_arg, "case", row.no, err);
 	if (!rc && out)
 		rc = case_render_case(d, c, &row, actor, out, err);
 out:

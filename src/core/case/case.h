@@ -139,6 +139,13 @@ struct case_ctx {
 	case_part_hook part_ended; /* NULL: no composite processes */
 	case_end_hook decided;	   /* NULL: nobody is told */
 	void *decided_arg;
+	/*
+	 * Told in the action's transaction when a case (kind "case", part of a
+	 * run or not) or a run ("run") is approved: the wiring sets it to
+	 * core/certificate's cert_issue_approved (the licence it issues).
+	 */
+	case_end_hook approved; /* NULL: nothing is issued */
+	void *approved_arg;
 };
 
 /* Whether a case in state s is still open (not decided, refused, withdrawn or lapsed). */

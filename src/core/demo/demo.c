@@ -11,6 +11,7 @@
 
 #include "core/common/account.h"
 #include "core/catalog/catalog.h"
+#include "core/certificate/certificate.h"
 #include "core/process/process.h"
 #include "core/hall/hall.h"
 #include "lib/embed.h"
@@ -125,6 +126,21 @@ static int demo_processes(db *d, yc_err *err)
 	return rc;
 }
 
+/* The certificate types (电子证照) and who issues them (data/demo/certificates.json). */
+static int demo_certificates(db *d, yc_err *err)
+{
+	const char *text = demo_file("certificates.json");
+	if (!text)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo certificates are not built in");
+	cJSON *all = NULL;
+	int count = 0;
+	int rc = yc_json_parse(text, strlen(text), &all, err);
+	if (!rc)
+		rc = cert_import(d, all, &count, err);
+	cJSON_Delete(all);
+	return rc;
+}
+
 int demo_install(db *d, yc_err *err)
 {
 	const char *text = demo_file("district.json");
@@ -138,6 +154,8 @@ int demo_install(db *d, yc_err *err)
 	cJSON_Delete(all);
 	if (!rc)
 		rc = demo_processes(d, err);
+	if (!rc)
+		rc = demo_certificates(d, err);
 	if (rc)
 		return rc;
 

@@ -211,6 +211,9 @@ static int advance_once(db *d, const struct case_ctx *c, const char *no, yc_err 
 	/* a run decided (not withdrawn): the applicant may rate it as one */
 	if (!rc && r.state != was && r.state != PS_RUNNING && r.state != PS_WITHDRAWN && c->decided)
 		rc = c->decided(d, c->decided_arg, "run", r.no, err);
+	/* a run approved whole issues its own certificate (a comprehensive licence), if bound */
+	if (!rc && r.state != was && r.state == PS_APPROVED && c->approved)
+		rc = c->approved(d, c->approved_arg, "run", r.no, err);
 	for (int i = 0; !rc && i < r.def.nparts; i++)
 		if (ready & (1u << i))
 			rc = start_part(d, c, &r, i, err);
