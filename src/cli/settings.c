@@ -96,6 +96,9 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 	/* an approved case or run issues the certificate its item or process is bound to */
 	cases->approved = cert_issue_approved;
 	cases->approved_arg = certs;
+	/* and a certificate the district issued stands for the paper an item asks for (免提交) */
+	cases->material_cert = cert_material_attach;
+	cases->material_cert_arg = certs;
 }
 
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err)

@@ -124,6 +124,7 @@ const struct yc_route yc_routes[] = {
 	{M_GET, "/api/v1/certificates", api_certificates_list, .roles = ROLE_ANY},
 	{M_GET, "/api/v1/certificates/trust", api_certificates_trust, .roles = PUBLIC},
 	{M_GET, "/api/v1/certificates/status", api_certificates_status, .roles = PUBLIC},
+	{M_GET, "/api/v1/certificates/reusable", api_certificates_reusable, .roles = ROLE_APPLICANT},
 	{M_POST, "/api/v1/certificates/verify", api_certificates_verify, .roles = PUBLIC,
 	 .body_limit = 32 * KiB},
 	{M_GET, "/api/v1/certificates/{id}", api_certificates_get, .roles = ROLE_ANY},

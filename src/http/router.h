@@ -119,6 +119,7 @@ int api_certificates_list(yc_req *r);
 int api_certificates_trust(yc_req *r);
 int api_certificates_status(yc_req *r);
 int api_certificates_verify(yc_req *r);
+int api_certificates_reusable(yc_req *r);
 int api_certificates_get(yc_req *r);
 int api_certificates_file(yc_req *r);
 int api_certificates_qr(yc_req *r);

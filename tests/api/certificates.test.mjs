@@ -19,6 +19,7 @@ let s;
 const tok = {};
 const token = async (u) => (tok[u] ||= await s.login(u));
 let sha;
+let clerkSha;
 
 before(async () => {
   s = await startServer({ args: ['--public-cache-ms', '0'] });
@@ -27,6 +28,8 @@ before(async () => {
   const r = await s.api('POST', '/api/v1/materials', { body: pdf, token: tok.applicant1, headers: { 'Content-Type': 'application/pdf' } });
   assert.equal(r.status, 201, r.text);
   sha = r.json.sha256;
+  const c = await s.api('POST', '/api/v1/materials', { body: pdf, token: tok.clerk1, headers: { 'Content-Type': 'application/pdf' } });
+  clerkSha = c.json.sha256;
 });
 after(async () => { await s.stop(); });
 
@@ -279,6 +282,45 @@ describe('revocation and change', () => {
     assert.equal((await api('GET', `/certificates/${after.id}`, 'applicant1')).json.state, 'issued', 'signed before the compromise');
     const next = await certOf(await foodCase());
     assert.notEqual(next.kid, kid, 'the department signs with a new key after a compromise');
+  });
+});
+
+describe('免提交: a certificate the district issued stands for the paper', () => {
+  test('a mortgage takes the 不动产权证书 of the transfer before it, checked; nobody else\'s, nothing revoked, nothing of another kind', async () => {
+    const unit = { unit_no: '371091001001GB00002F00010001', location: '威海经区海滨路2号2-202', contact_phone: '13800001234' };
+    const transfer = await approved('371091071026182000', unit, ['m1', 'm2', 'm4']); // 二手房转移登记
+    const title = await certOf(transfer);
+    assert.equal(title.name, '不动产权证书');
+    const r = await api('GET', `/certificates/reusable?item=${MORTGAGE}`, 'applicant1');
+    assert.equal(r.status, 200, r.text);
+    const m3 = r.json.materials.find((x) => x.id === 'm3');
+    assert.equal(m3.name, '不动产权属证书');
+    assert.ok(m3.certificates.some((x) => x.id === title.id));
+    assert.deepEqual((await api('GET', `/certificates/reusable?item=${MORTGAGE}`, 'business1')).json.materials, []);
+    expectError(assert, await api('GET', `/certificates/reusable?item=${MORTGAGE}`, 'clerk1'), 403, 'forbidden');
+    // filed with the certificate instead of a scan
+    const mats = (extra) => [...['m1', 'm2', 'm4'].map((id) => ({ id, sha256: sha })), { id: 'm3', ...extra }];
+    const file = (who, extra) => api('POST', '/cases', who, { item: MORTGAGE, form: unit, materials: mats(extra) });
+    let c = await file('applicant1', { certificate: title.id });
+    assert.equal(c.status, 201, c.text);
+    const seen = (await api('GET', `/cases/${c.json.no}`, 'clerk1')).json.materials.find((x) => x.id === 'm3');
+    assert.equal(seen.certificate, title.id);
+    assert.equal(seen.type, 'certificate');
+    assert.equal(seen.name, '不动产权证书');
+    assert.equal(seen.number, title.number);
+    assert.ok(seen.verified_ms > 0);
+    // refusals, each naming the material
+    expectError(assert, await file('applicant1', { certificate: title.id, sha256: sha }), 422, 'invalid', 'materials[3]');
+    expectError(assert, await api('POST', '/cases', 'business1', { item: MORTGAGE, form: unit, materials: [{ id: 'm3', certificate: title.id }] }), 422, 'invalid', 'materials[0].certificate');
+    const food = await certOf(await foodCase());
+    expectError(assert, await file('applicant1', { certificate: food.id }), 422, 'invalid', 'materials[3].certificate');
+    expectError(assert, await file('applicant1', { certificate: title.id.slice(0, -1) + 'Z' }), 404, 'not_found', 'materials[3].certificate');
+    // a clerk filing for the holder at the window, with the holder's consent
+    c = await api('POST', '/cases', 'clerk1', { item: MORTGAGE, channel: 'window', form: unit, materials: [...['m1', 'm2', 'm4'].map((id) => ({ id, sha256: clerkSha })), { id: 'm3', certificate: title.id }],
+      applicant: { kind: 'person', name: '张三', id_number: '371002199001011237', phone: '13800001234' } });
+    assert.equal(c.status, 201, c.text);
+    assert.equal((await api('POST', `/certificates/${title.id}/actions/revoke`, 'approver-bdc', { reason: '权属转移' })).status, 200);
+    expectError(assert, await file('applicant1', { certificate: title.id }), 422, 'invalid', 'materials[3].certificate');
   });
 });
 

@@ -181,6 +181,7 @@ const MATRIX = {
   'GET /api/v1/review-visits': { allow: ['monitor-1', 'assessor-1', 'supervisor1'] },
   // 电子证照: the holder's and the issuing department's; the file is the holder's alone
   'GET /api/v1/certificates': { allow: ['applicant1', 'business1', ...XZSP_STAFF, 'approver-bdc', 'supervisor1', 'admin'] },
+  'GET /api/v1/certificates/reusable': { path: () => '/api/v1/certificates/reusable?item=371091071032224000', allow: ['applicant1', 'business1'] },
   'GET /api/v1/certificates/trust': { allow: WHO },
   'GET /api/v1/certificates/status': { allow: WHO },
   'POST /api/v1/certificates/verify': { body: () => ctx.certFile, allow: WHO },

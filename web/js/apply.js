@@ -19,7 +19,12 @@ async function main() {
   $('#back').href = '/item.html?code=' + encodeURIComponent(code);
   $('#title').textContent = `在线申办：${item.name}`;
   const f = formFields(item);
-  const m = materialChecklist(item);
+  // the applicant's certificates that stand for this item's materials (免提交)
+  const reusable = {};
+  try {
+    for (const x of (await api('GET', `/certificates/reusable?item=${encodeURIComponent(code)}`)).materials) reusable[x.id] = x.certificates;
+  } catch { /* none: every material is a file */ }
+  const m = materialChecklist(item, reusable);
   $('#fields').replaceChildren(f.node);
   $('#materials').replaceChildren(m.node);
   $('#delivery-mode').replaceChildren(...(item.delivery || ['window']).map((k) => el('option', { value: k }, DELIVERY[k])));

@@ -208,6 +208,7 @@ export function renderCase(container, c, user, onChange) {
       el('td', {}, m.name),
       el('td', {}, m.required ? '必要' : '非必要'),
       el('td', {}, c.missing.includes(m.id) ? el('span', { class: 'light yellow' }, have.has(m.id) ? '退回待补' : '容缺待补')
+        : have.has(m.id) && have.get(m.id).certificate ? certMaterial(have.get(m.id), user)
         : have.has(m.id) ? el('a', { href: `/api/v1/cases/${c.no}/materials/${have.get(m.id).sha256}`, target: '_blank' }, `已提交（${have.get(m.id).type.toUpperCase()}）`)
           : (m.required ? el('span', { class: 'light red' }, '缺') : '—'))))));
   const acts = new Set(c.timeline.map((e) => e.action));
@@ -259,6 +260,13 @@ export function renderCase(container, c, user, onChange) {
     Object.keys(c.form).length ? [el('h3', {}, '申请表'), el('table', { class: 'kv' },
       Object.entries(c.form).map(([k, v]) => row(labels[k] || k, String(v))))] : null,
     el('h3', {}, '办理过程'), timeline));
+}
+
+// A material the applicant's own electronic certificate stands for (免提交), verified when filed.
+function certMaterial(m, user) {
+  const text = `电子证照已核验（免提交）：${m.name} ${m.number}，持证主体 ${m.holder}，有效期至 ${m.valid_until}`;
+  return user.role === 'applicant' ? el('a', { class: 'cert-material', href: '/cert.html?id=' + encodeURIComponent(m.certificate) }, text)
+    : el('span', { class: 'cert-material' }, text);
 }
 
 // The electronic certificate an approval issued (电子证照), filled in when it is found.

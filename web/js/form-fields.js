@@ -28,11 +28,17 @@ export function formFields(item) {
 }
 
 // A checklist of item.materials with a file for each; materials() uploads the chosen files.
-export function materialChecklist(item) {
+// reusable: {material id: [certificates]} the applicant holds that stand for it (免提交); a
+// ticked certificate is the applicant's consent and is sent instead of a file.
+export function materialChecklist(item, reusable = {}) {
   const rows = (item.materials || []).map((m) => {
     const file = el('input', { type: 'file', name: `material.${m.id}`, 'data-material': m.id, accept: '.pdf,.jpg,.jpeg,.png,.ofd' });
+    const certs = reusable[m.id] || [];
+    const pick = certs.length ? el('select', { name: `certificate.${m.id}`, 'data-certificate-for': m.id, 'aria-label': `${m.name}：使用电子证照` },
+      el('option', { value: '' }, '上传文件'),
+      certs.map((c, i) => el('option', { value: c.id, selected: i === 0 }, `使用电子证照（免提交）：${c.name} ${c.number}`))) : null;
     return [m, file, el('tr', {}, el('td', {}, m.name, m.condition ? el('div', { class: 'muted' }, m.condition) : null),
-      el('td', {}, m.required ? '必要' : '非必要'), el('td', {}, file))];
+      el('td', {}, m.required ? '必要' : '非必要'), el('td', {}, pick, pick ? el('br') : null, file)), pick];
   });
   const node = el('table', { class: 'list checklist' },
     el('thead', {}, el('tr', {}, el('th', {}, '材料'), el('th', {}, '必要性'), el('th', {}, '文件（PDF、JPG、PNG、OFD）'))),
@@ -40,7 +46,8 @@ export function materialChecklist(item) {
       : el('tr', { class: 'empty-row' }, el('td', { colspan: 3, class: 'muted' }, '本事项无需提交申请材料。'))));
   const materials = async () => {
     const out = [];
-    for (const [m, file] of rows) {
+    for (const [m, file, , pick] of rows) {
+      if (pick && pick.value) { out.push({ id: m.id, certificate: pick.value }); continue; }
       if (!file.files.length) continue;
       const u = await upload(file.files[0], item.code);
       out.push({ id: m.id, sha256: u.sha256 });

@@ -255,13 +255,17 @@ static int owe_more(struct case_row *row, const cJSON *named, yc_err *err)
  * what is owed (row->missing: the deficiencies of 容缺受理, and what a return
  * named) is supplied, and the form only when returned.
  */
-static int do_supplement(db *d, const yc_user *actor, struct case_row *row, const cJSON *body,
-			 yc_err *err)
+static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
+			 struct case_row *row, const cJSON *body, yc_err *err)
 {
 	cJSON *added = NULL;
-	int rc = case_check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
+	/* the applicant's own certificates may stand for what is owed; a clerk's, the walk-in's */
+	const char *walk_in = actor->role == ROLE_APPLICANT
+				      ? NULL
+				      : yc_json_str(row->applicant, "id_number");
+	int rc = case_check_materials(d, c, cJSON_GetObjectItemCaseSensitive(body, "materials"),
 				      cJSON_GetObjectItemCaseSensitive(row->rule, "materials"),
-				      "materials", actor->id, &added, err);
+				      "materials", actor->id, walk_in, &added, err);
 	if (!rc && row->state != CS_CORRECTION) {
 		int i = 0;
 		const cJSON *m;
@@ -485,7 +489,7 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 	case CA_REFUSE: tell = "不予受理，详见不予受理通知书。"; break;
 	case CA_SUPPLEMENT:
 		row.state = from; /* do_supplement moves it */
-		rc = do_supplement(d, actor, &row, body, err);
+		rc = do_supplement(d, c, actor, &row, body, err);
 		break;
 	case CA_WITHDRAW: row.step_department[0] = row.assignee[0] = '\0'; break;
 	case CA_ASSIGN:

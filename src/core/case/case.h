@@ -128,6 +128,19 @@ typedef int (*case_part_hook)(db *d, const struct case_ctx *c, const char *run, 
  */
 typedef int (*case_end_hook)(db *d, void *arg, const char *kind, const char *no, yc_err *err);
 
+/*
+ * Asked while a submission's materials are checked, for a material given as
+ * {"id", "certificate"} instead of an upload (免提交: the applicant consents
+ * to the district's own certificate standing for the paper): whether the
+ * certificate is good, held by the applicant (owner, an account; or owner_id,
+ * the ID number a clerk filing for a walk-in gives) and of a type that
+ * stands for the material named name. Fills entry with what the clerk sees.
+ * The wiring sets it to core/certificate's cert_material_attach.
+ */
+typedef int (*case_cert_hook)(db *d, void *arg, int64_t owner, const char *owner_id,
+			      const char *name, const char *certificate, cJSON *entry,
+			      yc_err *err);
+
 /* What every case operation needs besides the store. */
 struct case_ctx {
 	calendar *cal;
@@ -146,6 +159,8 @@ struct case_ctx {
 	 */
 	case_end_hook approved; /* NULL: nothing is issued */
 	void *approved_arg;
+	case_cert_hook material_cert; /* NULL: every material is an upload */
+	void *material_cert_arg;
 };
 
 /* Whether a case in state s is still open (not decided, refused, withdrawn or lapsed). */

@@ -124,13 +124,26 @@ static bool is_sha256(const char *s)
 	return true;
 }
 
+/* The declared material id, or NULL when the item has none by that id. */
+static const cJSON *declared_material(const cJSON *declared, const char *id)
+{
+	const cJSON *dm;
+	cJSON_ArrayForEach (dm, declared)
+		if (!strcmp(yc_json_str(dm, "id"), id))
+			return dm;
+	return NULL;
+}
+
 /*
  * Materials given as [{"id","sha256"}]: each id one of the item's (or the
  * rule's) materials, each content uploaded by owner (whoever else uploaded a
- * content, and whether anybody did, is not said). Returns a new array.
+ * content, and whether anybody did, is not said). Or {"id","certificate"}:
+ * one of the applicant's electronic certificates stands for the material
+ * (免提交), checked by the context's hook. Returns a new array.
  */
-int case_check_materials(db *d, const cJSON *list, const cJSON *declared, const char *field,
-			 int64_t owner, cJSON **out, yc_err *err)
+int case_check_materials(db *d, const struct case_ctx *c, const cJSON *list,
+			 const cJSON *declared, const char *field, int64_t owner,
+			 const char *owner_id, cJSON **out, yc_err *err)
 {
 	*out = cJSON_CreateArray();
 	if (!*out)
@@ -142,53 +155,72 @@ int case_check_materials(db *d, const cJSON *list, const cJSON *declared, const 
 				  field);
 	static const yc_jfield spec[] = {
 		{"id", YC_JT_STRING, true, 40},
-		{"sha256", YC_JT_STRING, true, 64},
+		{"sha256", YC_JT_STRING, false, 64},
+		{"certificate", YC_JT_STRING, false, 95},
 	};
 	/* First the fields of each, then one lookup of all the contents. */
 	const char *shas[100];
-	size_t n = 0;
+	size_t n = 0, i = 0;
 	const cJSON *m;
 	cJSON_ArrayForEach (m, list) {
 		char path[64];
-		snprintf(path, sizeof(path), "%s[%zu]", field, n);
-		int rc = yc_json_check(m, spec, 2, err);
+		snprintf(path, sizeof(path), "%s[%zu]", field, i++);
+		int rc = yc_json_check(m, spec, 3, err);
 		if (rc)
 			return yc_err_prefix(rc, err, "%s", path);
 		const char *id = yc_json_str(m, "id"), *sha = yc_json_str(m, "sha256");
-		bool known = false;
-		const cJSON *dm;
-		cJSON_ArrayForEach (dm, declared)
-			if (!strcmp(yc_json_str(dm, "id"), id))
-				known = true;
-		if (!known)
+		bool cert = yc_json_str(m, "certificate") != NULL;
+		if (!declared_material(declared, id))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s: %s is not a material of this item", path, id);
-		if (!is_sha256(sha))
+		if (!cert && !sha) {
+			char f[80];
+			snprintf(f, sizeof(f), "%s.sha256", path);
+			return yc_err_set(err, YC_EINVAL, f, "%s is required (or a certificate)", f);
+		}
+		if (cert && sha)
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s: give an upload's sha256 or a certificate, not both", path);
+		if (cert && !(c && c->material_cert))
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s: no certificate stands for a material here", path);
+		if (!cert && !is_sha256(sha))
 			return yc_err_set(err, YC_EINVAL, path,
 					  "%s.sha256 must be 64 lower-case hex digits", path);
-		shas[n++] = sha;
+		if (!cert)
+			shas[n++] = sha;
 	}
 	struct material_meta meta[100];
 	int rc = material_info(d, shas, n, owner, meta, err);
 	if (rc)
 		return rc;
-	size_t i = 0;
+	size_t at = 0, k = 0;
 	cJSON_ArrayForEach (m, list) {
 		char path[64];
-		snprintf(path, sizeof(path), "%s[%zu]", field, i);
-		if (!meta[i].found)
-			return yc_err_set(err, YC_EINVAL, path,
-					  "%s: no material you uploaded has this sha256", path);
+		snprintf(path, sizeof(path), "%s[%zu]", field, at++);
+		const char *id = yc_json_str(m, "id"), *cert = yc_json_str(m, "certificate");
 		cJSON *e = cJSON_CreateObject();
-		if (!e || !cJSON_AddStringToObject(e, "id", yc_json_str(m, "id")) ||
-		    !cJSON_AddStringToObject(e, "sha256", shas[i]) ||
-		    !cJSON_AddStringToObject(e, "type", meta[i].type) ||
-		    !cJSON_AddNumberToObject(e, "size", (double)meta[i].size)) {
+		if (!e || !cJSON_AddStringToObject(e, "id", id)) {
 			cJSON_Delete(e);
 			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
 		}
 		cJSON_AddItemToArray(*out, e);
-		i++;
+		if (cert) {
+			const char *name = yc_json_str(declared_material(declared, id), "name");
+			rc = c->material_cert(d, c->material_cert_arg, owner, owner_id,
+					      name ? name : "", cert, e, err);
+			if (rc)
+				return yc_err_prefix(rc, err, "%s", path);
+			continue;
+		}
+		if (!meta[k].found)
+			return yc_err_set(err, YC_EINVAL, path,
+					  "%s: no material you uploaded has this sha256", path);
+		if (!cJSON_AddStringToObject(e, "sha256", shas[k]) ||
+		    !cJSON_AddStringToObject(e, "type", meta[k].type) ||
+		    !cJSON_AddNumberToObject(e, "size", (double)meta[k].size))
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		k++;
 	}
 	return 0;
 }

@@ -103,8 +103,13 @@ int case_rule_fragment(const cJSON *rule, yc_buf *b);
 
 /* check.c: a submission's parts, checked against the item's declarations. */
 int case_check_form(const cJSON *item, const cJSON *form, yc_err *err);
-int case_check_materials(db *d, const cJSON *list, const cJSON *declared, const char *field,
-			 int64_t owner, cJSON **out, yc_err *err);
+/*
+ * owner: the account filing (its uploads); owner_id: the walk-in applicant's
+ * ID number when a clerk files (whose certificates may stand for materials).
+ */
+int case_check_materials(db *d, const struct case_ctx *c, const cJSON *list,
+			 const cJSON *declared, const char *field, int64_t owner,
+			 const char *owner_id, cJSON **out, yc_err *err);
 cJSON *case_missing_required(const cJSON *rule, const cJSON *materials);
 char *case_rule_snapshot(const cJSON *item);
 int case_build_applicant(db *d, const yc_user *actor, const cJSON *body, struct case_new *n,

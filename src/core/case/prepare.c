@@ -263,9 +263,14 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 			 decide ? decide : n->accept_office);
 	}
 	if (!rc)
-		rc = case_check_materials(d, cJSON_GetObjectItemCaseSensitive(body, "materials"),
-					  cJSON_GetObjectItemCaseSensitive(item, "materials"),
-					  "materials", actor->id, &mats, err);
+		rc = case_check_materials(
+			d, c, cJSON_GetObjectItemCaseSensitive(body, "materials"),
+			cJSON_GetObjectItemCaseSensitive(item, "materials"), "materials", actor->id,
+			actor->role == ROLE_APPLICANT
+				? NULL
+				: yc_json_str(cJSON_GetObjectItemCaseSensitive(body, "applicant"),
+					      "id_number"),
+			&mats, err);
 	const cJSON *dv = cJSON_GetObjectItemCaseSensitive(body, "delivery");
 	if (!rc && dv)
 		rc = case_check_delivery(dv, cJSON_GetObjectItemCaseSensitive(item, "delivery"),

@@ -116,6 +116,19 @@ int cert_issue_approved(db *d, void *arg, const char *kind, const char *no, yc_e
 /* The certificate a case or run produced, if any: id into out (CERT_ID_MAX), "" when none. */
 int cert_of_subject(db *d, const char *kind, const char *no, char *out, yc_err *err);
 
+/* ---- reuse instead of paper (reuse.c) ---------------------------------- */
+
+/*
+ * The case hook (case_ctx.material_cert, 免提交): certificate stands for the
+ * material called name when it is the applicant's (account owner, or ID
+ * number owner_id), in force, of a type that stands for that material, and
+ * its signature verifies; entry gets what the clerk sees.
+ */
+int cert_material_attach(db *d, void *arg, int64_t owner, const char *owner_id, const char *name,
+			 const char *certificate, cJSON *entry, yc_err *err);
+/* For an item: each material the applicant's certificates stand for, with them. */
+int cert_reusable_json(db *d, const yc_user *actor, const char *item, yc_buf *out, yc_err *err);
+
 /* ---- states and the status list (status.c) ------------------------------ */
 
 enum cert_state { CE_ISSUED, CE_REVOKED, CE_SUPERSEDED, CE_NSTATES };

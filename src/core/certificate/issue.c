@@ -105,17 +105,28 @@ static int import_type(db *d, const cJSON *t, int i, yc_err *err)
 		if (!known)
 			return yc_err_set(err, YC_EINVAL, at, "%s issues no certificates", at);
 	}
+	const cJSON *m;
+	int k = 0;
+	cJSON_ArrayForEach (m, cJSON_GetObjectItemCaseSensitive(t, "materials")) {
+		snprintf(at, sizeof(at), "types[%d].materials[%d]", i, k++);
+		if (!cJSON_IsString(m) || !m->valuestring[0] || strlen(m->valuestring) > 120)
+			return yc_err_set(err, YC_EINVAL, at, "%s is a material's name", at);
+	}
 	char *fields = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(t, "fields"));
+	char *mats = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(t, "materials"));
 	rc = db_run(d, err,
 		    "INSERT INTO cert_types (code, name, type_code, holder, holder_id, valid_years,"
-		    " issuer, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO UPDATE"
-		    " SET name = excluded.name, type_code = excluded.type_code, holder ="
-		    " excluded.holder, holder_id = excluded.holder_id, valid_years ="
-		    " excluded.valid_years, issuer = excluded.issuer, fields = excluded.fields",
-		    "sssssiss", code, yc_json_str(t, "name"), type_code, holder,
+		    " issuer, fields, materials) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		    " ON CONFLICT (code) DO UPDATE SET name = excluded.name, type_code ="
+		    " excluded.type_code, holder = excluded.holder, holder_id = excluded.holder_id,"
+		    " valid_years = excluded.valid_years, issuer = excluded.issuer, fields ="
+		    " excluded.fields, materials = excluded.materials",
+		    "sssssisss", code, yc_json_str(t, "name"), type_code, holder,
 		    yc_json_str(t, "holder_id") ? yc_json_str(t, "holder_id") : "",
-		    yc_json_int(t, "valid_years", 0), issuer ? issuer : "", fields ? fields : "{}");
+		    yc_json_int(t, "valid_years", 0), issuer ? issuer : "", fields ? fields : "{}",
+		    mats ? mats : "[]");
 	free(fields);
+	free(mats);
 	const cJSON *item;
 	int j = 0;
 	cJSON_ArrayForEach (item, cJSON_GetObjectItemCaseSensitive(t, "items")) {
@@ -169,13 +180,14 @@ int cert_import(db *d, const cJSON *conf, int *count, yc_err *err)
 		{"issuer", YC_JT_STRING, false, 31},
 		{"fields", YC_JT_OBJECT, false, 0},
 		{"items", YC_JT_ARRAY, true, 512},
+		{"materials", YC_JT_ARRAY, false, 32},
 	};
 	*count = 0;
 	int rc = yc_json_check(conf, top, 2, err);
 	if (!rc)
 		rc = import_issuers(d, conf, count, err);
 	if (!rc)
-		rc = yc_json_check_each(conf, "types", type_spec, 9, err);
+		rc = yc_json_check_each(conf, "types", type_spec, 10, err);
 	const cJSON *t;
 	int i = 0;
 	cJSON_ArrayForEach (t, cJSON_GetObjectItemCaseSensitive(conf, "types")) {

@@ -15,6 +15,7 @@
 #include "core/common/notify.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
+#include "core/certificate/certificate.h"
 #include "lib/banned.h"
 
 enum fate {
@@ -209,10 +210,29 @@ static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 	return form;
 }
 
+/*
+ * The applicant's certificates that stand for the item's materials (免提交): a mortgage
+ * filed by someone whose 不动产权证书 the district issued gives that, not a scan.
+ */
+static cJSON *reusable(struct hist *h, const struct hist_case *c, const yc_user *applicant)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	yc_err ignored;
+	cJSON *j = NULL;
+	if (applicant->id &&
+	    !cert_reusable_json(h->d, applicant, yc_json_str(h->items[c->item].doc, "code"), &b,
+				&ignored))
+		j = cJSON_ParseWithLength(b.data, b.len);
+	yc_buf_release(&b);
+	return j;
+}
+
 /* The materials given: every required one (but one held back, for some fates), half the rest. */
-static cJSON *materials_fill(struct hist *h, struct hist_case *c)
+static cJSON *materials_fill(struct hist *h, struct hist_case *c, const yc_user *applicant)
 {
 	cJSON *list = cJSON_CreateArray();
+	cJSON *certs = reusable(h, c, applicant);
 	const cJSON *m;
 	bool hold = c->fate == F_CORRECTED || c->fate == F_LAPSED || c->fate == F_DEFICIENT;
 	cJSON_ArrayForEach (m,
@@ -222,13 +242,25 @@ static cJSON *materials_fill(struct hist *h, struct hist_case *c)
 			snprintf(c->held_back, sizeof(c->held_back), "%s", yc_json_str(m, "id"));
 			continue;
 		}
-		if (!required && rng_chance(&h->rng, 500))
+		/* a certificate of theirs that stands for it is always given (免提交) */
+		const char *cert = NULL;
+		const cJSON *r;
+		cJSON_ArrayForEach (r, cJSON_GetObjectItemCaseSensitive(certs, "materials"))
+			if (!strcmp(yc_json_str(r, "id"), yc_json_str(m, "id")))
+				cert = yc_json_str(cJSON_GetArrayItem(
+							   cJSON_GetObjectItemCaseSensitive(r, "certificates"), 0),
+						   "id");
+		if (!cert && !required && rng_chance(&h->rng, 500))
 			continue;
 		cJSON *o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "id", yc_json_str(m, "id"));
-		cJSON_AddStringToObject(o, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
+		if (cert)
+			cJSON_AddStringToObject(o, "certificate", cert);
+		else
+			cJSON_AddStringToObject(o, "sha256", h->pdf_sha[rng_below(&h->rng, HIST_PDFS)]);
 		cJSON_AddItemToArray(list, o);
 	}
+	cJSON_Delete(certs);
 	return list;
 }
 
@@ -265,7 +297,7 @@ static int submit(struct hist *h, struct hist_case *c)
 	cJSON_AddStringToObject(body, "item", yc_json_str(h->items[c->item].doc, "code"));
 	cJSON_AddStringToObject(body, "channel", c->channel);
 	cJSON_AddItemToObject(body, "form", form_fill(h, c));
-	cJSON_AddItemToObject(body, "materials", materials_fill(h, c));
+	cJSON_AddItemToObject(body, "materials", materials_fill(h, c, &p->user));
 	if (h->items[c->item].commitment)
 		cJSON_AddBoolToObject(body, "commitment", true);
 	if (!strcmp(c->channel, "cross_region")) {

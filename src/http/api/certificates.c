@@ -45,6 +45,18 @@ int api_certificates_list(yc_req *r)
 	return http_reply_read(r, rc, &b);
 }
 
+/* GET /certificates/reusable?item=CODE: which of the item's materials my certificates stand for. */
+int api_certificates_reusable(yc_req *r)
+{
+	const char *item = http_query(r, "item");
+	if (!item || !item[0] || strlen(item) > 47)
+		return yc_err_set(&r->err, YC_EINVAL, "item", "name an item");
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = cert_reusable_json(r->db, &r->user, item, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
 int api_certificates_get(yc_req *r)
 {
 	int rc = check_id(r);
@@ -75,8 +87,8 @@ int api_certificates_file(yc_req *r)
 }
 
 /* What is made of a certificate for the public page's address: its QR code, its PDF. */
-typedef int (*made_fn)(db *d, const yc_user *actor, const char *id, const char *base,
-		       yc_buf *out, yc_err *err);
+typedef int (*made_fn)(db *d, const yc_user *actor, const char *id, const char *base, yc_buf *out,
+		       yc_err *err);
 
 static int send_made(yc_req *r, made_fn make, const char *type, const char *disposition)
 {

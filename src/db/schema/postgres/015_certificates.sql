@@ -18,7 +18,8 @@ CREATE TABLE cert_types (
   holder_id TEXT NOT NULL DEFAULT '',       -- "": the applicant's ID; "new-credit-code": a new entity's
   valid_years BIGINT NOT NULL DEFAULT 0,   -- 0: long-term (长期)
   issuer TEXT NOT NULL DEFAULT '',          -- the issuing department; '': the approving case's
-  fields TEXT NOT NULL DEFAULT '{}'         -- JSON: the type's own fields, {label: "form:FIELD" | text}
+  fields TEXT NOT NULL DEFAULT '{}',        -- JSON: the type's own fields, {label: "form:FIELD" | text}
+  materials TEXT NOT NULL DEFAULT '[]'      -- JSON: the materials (by name) it stands for (免提交)
 );
 
 CREATE TABLE cert_type_items (
