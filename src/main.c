@@ -50,6 +50,8 @@ static const struct command commands[] = {
 	{"cert", "trust", cmd_cert_trust, "--db PATH", "print the trust list (the keys verifiers trust)"},
 	{"cert", "status", cmd_cert_status, "--db PATH",
 	 "print a signed status list of the certificates no longer good"},
+	{"cert", "bench", cmd_cert_bench, "[--seconds N]",
+	 "SM2 signatures and verifications a second, as issuing and checking make them"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
 	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI",
 	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify"},

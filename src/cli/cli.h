@@ -56,6 +56,7 @@ int cmd_hall_import(int argc, char **argv);	      /* catalog.c */
 int cmd_cert_verify(int argc, char **argv);	      /* cert.c */
 int cmd_cert_trust(int argc, char **argv);	      /* cert.c */
 int cmd_cert_status(int argc, char **argv);	      /* cert.c */
+int cmd_cert_bench(int argc, char **argv);	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
 int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
 int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */

@@ -123,14 +123,17 @@ static EVP_PKEY *cert_key(X509 *x, yc_err *err)
 	return k;
 }
 
-int yc_sm2_verify(const char *cert_pem, const void *p, size_t n, const unsigned char *sig,
-		  size_t len, yc_err *err)
+int yc_sm2_cert_key(const char *cert_pem, yc_sm2_key **out, yc_err *err)
 {
 	X509 *x = cert_read(cert_pem);
-	EVP_PKEY *k = cert_key(x, err);
+	*out = cert_key(x, err);
 	X509_free(x);
-	if (!k)
-		return YC_EINVAL;
+	return *out ? 0 : YC_EINVAL;
+}
+
+int yc_sm2_verify_key(yc_sm2_key *k, const void *p, size_t n, const unsigned char *sig, size_t len,
+		      yc_err *err)
+{
 	EVP_MD_CTX *m = sm2_ctx(k, false);
 	int rc = !m ? ossl_fail(err, YC_EINTERNAL, "cannot start an SM2 verification")
 		 : EVP_DigestVerify(m, sig, len, p, n) == 1
@@ -142,6 +145,16 @@ int yc_sm2_verify(const char *cert_pem, const void *p, size_t n, const unsigned 
 		EVP_MD_CTX_free(m);
 		EVP_PKEY_CTX_free(pc);
 	}
+	return rc;
+}
+
+int yc_sm2_verify(const char *cert_pem, const void *p, size_t n, const unsigned char *sig,
+		  size_t len, yc_err *err)
+{
+	yc_sm2_key *k = NULL;
+	int rc = yc_sm2_cert_key(cert_pem, &k, err);
+	if (!rc)
+		rc = yc_sm2_verify_key(k, p, n, sig, len, err);
 	EVP_PKEY_free(k);
 	return rc;
 }

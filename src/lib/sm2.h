@@ -42,6 +42,12 @@ int yc_sm2_sign(yc_sm2_key *k, const void *p, size_t n, unsigned char sig[YC_SM2
 int yc_sm2_verify(const char *cert_pem, const void *p, size_t n, const unsigned char *sig,
 		  size_t len, yc_err *err);
 
+/* The SM2 public key a certificate (PEM) carries, to verify many signatures with. */
+int yc_sm2_cert_key(const char *cert_pem, yc_sm2_key **out, yc_err *err);
+/* yc_sm2_verify with a key already read. */
+int yc_sm2_verify_key(yc_sm2_key *k, const void *p, size_t n, const unsigned char *sig, size_t len,
+		      yc_err *err);
+
 /* What a new certificate says. */
 struct yc_x509_spec {
 	const char *common_name; /* CN */

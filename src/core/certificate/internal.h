@@ -4,6 +4,7 @@
 
 #include "core/certificate/certificate.h"
 #include "core/common/audit.h"
+#include "lib/sm2.h"
 
 /* A type as cert_types stores it; fields is owned (cert_type_free). */
 struct cert_type {
@@ -20,6 +21,23 @@ int cert_issuer_of(db *d, const char *dept, char *name, size_t nsize, char *code
 		   yc_err *err);
 int64_t cert_now(const struct cert_ctx *c);
 
+/*
+ * owner's current signing key, opened: *owned when the caller frees it (no cache),
+ * else the context's cache keeps it for the node's life.
+ */
+int cert_signing_key(db *d, const struct cert_ctx *c, const char *owner, char kid[17],
+		     yc_sm2_key **key, bool *owned, yc_err *err);
+
+/*
+ * Signs a certificate's two texts — the canonical bytes (signature, base64) and
+ * the QR summary (the payload, qr.c's form) — and stores them on its row: at
+ * once, or (later true, with a cached key) when the transaction ends, every
+ * certificate of the transaction signed together on as many threads as the
+ * machine has cores (sign.c). Takes neither buffer.
+ */
+int cert_sign_row(db *d, const char *id, yc_sm2_key *key, const char *kid, const yc_buf *bytes,
+		  const yc_buf *summary, bool later, yc_err *err);
+
 /* What a new certificate (or a new version of one) says, before it is signed. */
 struct cert_draft {
 	const char *type, *name, *type_code;
@@ -34,6 +52,7 @@ struct cert_draft {
 	int64_t issued_ms;
 	cJSON *fields; /* borrowed */
 	const yc_actor *actor;
+	bool sign_later; /* signed with the transaction's others as it ends (approvals) */
 };
 /* Identifier, data, canonical bytes, signature, row and audit event; id_out gets the id. */
 int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_buf *id_out,

@@ -290,12 +290,8 @@ static void new_credit_code(const char *region, const char *serial, char out[19]
 static const char *const qr_fields[] = {"id",	     "name",   "number",     "holder",
 					"holder_id", "issuer", "issue_date", "valid_until"};
 
-/*
- * The QR code's payload: base64url(canonical summary) "." base64url(DER signature) "." kid,
- * the summary signed on its own so that a phone checks it with nothing but the trust list.
- */
-static int qr_payload(db *d, const struct cert_ctx *c, const char *dept, const cJSON *data,
-		      yc_buf *out, yc_err *err)
+/* The QR code's summary (its canonical bytes): the fields it carries, the ID masked. */
+static int qr_summary(const cJSON *data, yc_buf *out, yc_err *err)
 {
 	cJSON *sum = cJSON_CreateObject();
 	for (size_t i = 0; i < sizeof(qr_fields) / sizeof(qr_fields[0]); i++) {
@@ -307,25 +303,7 @@ static int qr_payload(db *d, const struct cert_ctx *c, const char *dept, const c
 		}
 		cJSON_AddStringToObject(sum, qr_fields[i], v ? v : "");
 	}
-	yc_buf bytes, sig64;
-	yc_buf_init(&bytes, 0);
-	yc_buf_init(&sig64, 0);
-	char kid[17];
-	int rc = cert_canonical(sum, &bytes, err);
-	if (!rc)
-		rc = cert_sign(d, c, dept, bytes.data, bytes.len, kid, &sig64, err);
-	unsigned char der[YC_SM2_SIG_MAX + 8];
-	long n = rc ? -1 : yc_base64_decode(sig64.data, der, sizeof(der));
-	if (!rc && n > 0) {
-		yc_base64url_add(out, bytes.data, bytes.len);
-		yc_buf_addc(out, '.');
-		yc_base64url_add(out, der, (size_t)n);
-		yc_buf_addf(out, ".%s", kid);
-	} else if (!rc) {
-		rc = yc_err_set(err, YC_EINTERNAL, NULL, "the QR signature cannot be read back");
-	}
-	yc_buf_release(&bytes);
-	yc_buf_release(&sig64);
+	int rc = cert_canonical(sum, out, err);
 	cJSON_Delete(sum);
 	return rc;
 }
@@ -358,16 +336,18 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 	cJSON_AddStringToObject(data, "jurisdiction", c->region);
 	cJSON_AddStringToObject(data, "source", dr->source);
 	cJSON_AddItemToObject(data, "fields", cJSON_Duplicate(dr->fields, true));
-	yc_buf bytes, sig, qr;
+	yc_buf bytes, summary;
 	yc_buf_init(&bytes, 0);
-	yc_buf_init(&sig, 0);
-	yc_buf_init(&qr, 0);
+	yc_buf_init(&summary, 0);
+	yc_sm2_key *key = NULL;
+	bool owned = false;
 	rc = cert_canonical(data, &bytes, err);
 	if (!rc)
-		rc = cert_sign(d, c, dr->department, bytes.data, bytes.len, kid, &sig, err);
-	if (!rc)
-		rc = qr_payload(d, c, dr->department, data, &qr, err);
+		rc = qr_summary(data, &summary, err);
 	cJSON_Delete(data);
+	if (!rc)
+		rc = cert_signing_key(d, c, dr->department, kid, &key, &owned, err);
+	/* the row first, its signatures as they are made (sign.c) */
 	if (!rc)
 		rc = db_run(
 			d, err,
@@ -375,11 +355,16 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 			" holder_user, holder_name, holder_id_type, holder_id, subject_kind,"
 			" subject, issued_ms, valid_until, data, signature, kid, qr)"
 			" VALUES (?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?,"
-			" ?, ?, ?, ?, ?)",
-			"ssssisisssssisssss", id, dr->type, dr->name, dr->serial,
+			" ?, ?, '', ?, '')",
+			"ssssisisssssisss", id, dr->type, dr->name, dr->serial,
 			(int64_t)dr->version, dr->department, dr->holder_user, dr->holder,
 			dr->holder_id_type, dr->holder_id, dr->subject_kind, dr->subject,
-			dr->issued_ms, dr->valid_until, bytes.data, sig.data, kid, qr.data);
+			dr->issued_ms, dr->valid_until, bytes.data, kid);
+	if (!rc)
+		rc = cert_sign_row(d, id, key, kid, &bytes, &summary, dr->sign_later && !owned,
+				   err);
+	if (owned)
+		yc_sm2_key_free(key);
 	if (!rc) {
 		char after[200];
 		snprintf(after, sizeof(after),
@@ -391,8 +376,7 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 	if (!rc && id_out)
 		yc_buf_adds(id_out, id);
 	yc_buf_release(&bytes);
-	yc_buf_release(&sig);
-	yc_buf_release(&qr);
+	yc_buf_release(&summary);
 	return rc;
 }
 
@@ -419,6 +403,7 @@ int cert_issue_approved(db *d, void *arg, const char *kind, const char *no, yc_e
 		.subject = no,
 		.issued_ms = cert_now(c),
 		.actor = &audit_system_actor,
+		.sign_later = true, /* with the transaction's other approvals, on every core */
 	};
 	snprintf(dr.department, sizeof(dr.department), "%s", t.issuer[0] ? t.issuer : s.dept);
 	if ((rc = cert_issuer_of(d, dr.department, dr.issuer, sizeof(dr.issuer), dr.issuer_code,

@@ -269,14 +269,19 @@ int cert_key_current(db *d, const struct cert_ctx *c, const char *owner, char ki
 	return key_make(d, c, owner, kid, err);
 }
 
+int cert_signing_key(db *d, const struct cert_ctx *c, const char *owner, char kid[17],
+		     yc_sm2_key **key, bool *owned, yc_err *err)
+{
+	int rc = cert_key_current(d, c, owner, kid, err);
+	return rc ? rc : key_open(d, c, kid, key, owned, err);
+}
+
 int cert_sign(db *d, const struct cert_ctx *c, const char *owner, const void *p, size_t n,
 	      char kid[17], yc_buf *sig, yc_err *err)
 {
-	int rc = cert_key_current(d, c, owner, kid, err);
 	yc_sm2_key *k = NULL;
 	bool owned = false;
-	if (!rc)
-		rc = key_open(d, c, kid, &k, &owned, err);
+	int rc = cert_signing_key(d, c, owner, kid, &k, &owned, err);
 	unsigned char der[YC_SM2_SIG_MAX];
 	size_t len = 0;
 	if (!rc)

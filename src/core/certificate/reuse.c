@@ -34,6 +34,9 @@ static bool stands_for(const char *materials, const char *name)
 /* The stored signature over the stored bytes, under the key that made it. */
 static int signature_holds(db *d, const struct cert_row *r, yc_err *err)
 {
+	/* issued by this very transaction, signed as it ends (sign.c): nothing else sees it */
+	if (!r->signature[0] && db_writing(d))
+		return 0;
 	char pem[4096] = "";
 	int rc = db_get(d, err, "SELECT cert_pem FROM cert_keys WHERE kid = ?", "s", "t", r->kid,
 			pem, sizeof(pem));
