@@ -53,8 +53,9 @@ static const struct command commands[] = {
 	{"cert", "bench", cmd_cert_bench, "[--seconds N]",
 	 "SM2 signatures and verifications a second, as issuing and checking make them"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
-	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI",
-	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify"},
+	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI [--from-keyring F] [--keyring F]",
+	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify;"
+	 " the certificate keys sealed again for the target's keyring"},
 	{"backup", NULL, cmd_backup, "--db PATH OUT", "a consistent online copy of a SQLite database"},
 	{"routes", NULL, cmd_routes, "", "list the HTTP routes with the roles allowed"},
 	{"version", NULL, cmd_version, "", "print the version"},

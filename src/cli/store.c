@@ -240,7 +240,7 @@ static int open_copy_target(const char *uri, db **out, yc_err *err)
 int cmd_copy(int argc, char **argv)
 {
 	struct args a;
-	int rc = cli_parse_args(argc, argv, "from,to", NULL, &a);
+	int rc = cli_parse_args(argc, argv, "from,to,from-keyring,keyring", NULL, &a);
 	if (rc || !cli_opt(&a, "from") || !cli_opt(&a, "to") || a.npos)
 		return EXIT_USAGE;
 	yc_err err;
@@ -249,9 +249,31 @@ int cmd_copy(int argc, char **argv)
 	yc_buf report;
 	yc_buf_init(&report, 0);
 	struct audit_report audit;
+	/* the signing keys travel encrypted: opened with the source's keyring, sealed with the target's */
+	yc_config src, dst;
+	yc_config_defaults(&src);
+	yc_config_defaults(&dst);
+	struct cert_ctx old_ring = {0}, new_ring = {0};
+	int rekeyed = 0;
+	if ((rc = yc_config_set(&src, "db", cli_opt(&a, "from"), &err)) ||
+	    (rc = yc_config_set(&dst, "db", cli_opt(&a, "to"), &err)) ||
+	    (cli_opt(&a, "from-keyring") &&
+	     (rc = yc_config_set(&src, "keyring", cli_opt(&a, "from-keyring"), &err))) ||
+	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&dst, "keyring", cli_opt(&a, "keyring"), &err))))
+		return cli_fail(&err);
 	if (!(rc = cli_open_existing(cli_opt(&a, "from"), &from, &err)) &&
 	    !(rc = open_copy_target(cli_opt(&a, "to"), &to, &err)))
 		rc = db_copy(from, to, &report, &err);
+	int64_t keys = 0;
+	if (!rc && db_get(to, &err, "SELECT COUNT(*) FROM cert_keys", "", "i", &keys) < 0)
+		rc = err.code;
+	if (!rc && keys && !(rc = cli_certs_open(&src, &old_ring, false, &err)) &&
+	    !(rc = cli_certs_open(&dst, &new_ring, true, &err)) && !(rc = db_begin(to, &err))) {
+		rc = cert_keys_rekey(to, old_ring.passphrase, new_ring.passphrase, &rekeyed, &err);
+		rc = rc ? (db_rollback(to), rc) : db_commit(to, &err);
+	}
+	cert_keycache_free(old_ring.cache);
+	cert_keycache_free(new_ring.cache);
 	if (!rc)
 		rc = audit_verify(to, &audit, &err);
 	fputs(report.data, stdout);
@@ -260,6 +282,8 @@ int cmd_copy(int argc, char **argv)
 	db_close(to);
 	if (rc)
 		return cli_fail(&err);
+	if (rekeyed)
+		printf("certificate keys: %d sealed again for the target's keyring\n", rekeyed);
 	printf("copied; audit chain on the target intact: %lld events\n", (long long)audit.count);
 	return 0;
 }

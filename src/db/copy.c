@@ -22,6 +22,7 @@ const char *const db_copy_tables[] = {
 	"processes", "process_runs", "materials", "material_uploads", "cases", "case_events", "post_checks", "assign_cursors", "notifications",
 	"hall_zones", "hall_categories", "hall_windows", "ticket_numbers", "tickets", "appointments",
 	"review_keys", "reviews", "review_visits", "review_orders", "review_callbacks", "review_figures",
+	"cert_issuers", "cert_types", "cert_type_items", "cert_keys", "cert_serials", "certificates",
 	NULL,
 };
 

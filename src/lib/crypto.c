@@ -1,4 +1,4 @@
-/* crypto.c — SHA-256, CSPRNG and argon2id password hashing (see crypto.h). */
+/* crypto.c — SHA-256 and SM3, CSPRNG and argon2id password hashing (see crypto.h). */
 #include "crypto.h"
 
 #include <argon2.h>
@@ -17,17 +17,28 @@
  */
 enum { YC_ARGON2_T = 2, YC_ARGON2_M_KIB = 19456, YC_ARGON2_P = 1, YC_ARGON2_HASHLEN = 32 };
 
-void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX])
+/* A 32-byte digest of p[0..n) as lower-case hex. */
+static void digest_hex(const EVP_MD *type, const void *p, size_t n, char out[YC_SHA256_HEX])
 {
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[32];
 	unsigned int len = 0;
-	EVP_Digest(p, n, md, &len, EVP_sha256(), NULL);
+	EVP_Digest(p, n, md, &len, type, NULL);
 	for (unsigned i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX])
+{
+	digest_hex(EVP_sha256(), p, n, out);
+}
+
+void yc_sm3_hex(const void *p, size_t n, char out[YC_SHA256_HEX])
+{
+	digest_hex(EVP_sm3(), p, n, out);
 }
 
 int yc_random_bytes(void *p, size_t n)

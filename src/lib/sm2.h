@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
+#include "lib/crypto.h"
 #include "lib/errors.h"
 
 #define YC_SM2_SIG_MAX 80

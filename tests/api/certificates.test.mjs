@@ -126,29 +126,41 @@ describe('issued on approval', () => {
 });
 
 describe('stock tools verify it', () => {
-  test('openssl: the chain, then the signature over the bytes jq rebuilds; one changed byte fails', async () => {
+  test('openssl: the chain, the data\'s SM3 in the envelope, then the signature over the envelope jq rebuilds; one changed byte fails', async () => {
     const c = await certOf(await foodCase());
     const { path } = await files(c.id, 'openssl');
     let r = run('openssl', ['verify', '-CAfile', path('root.pem'), path('signer.pem')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /: OK/);
-    r = run('sh', ['-c', `jq -jcS .data '${path('cert.json')}' > '${path('data.bin')}' && jq -r .signature '${path('cert.json')}' | base64 -d > '${path('sig.der')}'`]);
+    r = run('sh', ['-c', `jq -jcS .data '${path('cert.json')}' > '${path('data.bin')}' && jq -jcS .envelope '${path('cert.json')}' > '${path('envelope.bin')}' && jq -r .signature '${path('cert.json')}' | base64 -d > '${path('sig.der')}'`]);
     assert.equal(r.status, 0, r.stderr);
-    const verify = (data, sig) => run('openssl', ['pkeyutl', '-verify', '-certin', '-inkey', path('signer.pem'), '-rawin', '-digest', 'sm3',
-      '-pkeyopt', 'distid:1234567812345678', '-in', data, '-sigfile', sig]);
-    r = verify(path('data.bin'), path('sig.der'));
+    const data = readFileSync(path('data.bin'));
+    assert.equal(data.toString(), sql(s.db, `SELECT data FROM certificates WHERE id = '${c.id}'`).trimEnd(), 'jq rebuilt the data\'s bytes');
+    // 1. the envelope names the data by its SM3
+    const sm3 = (file) => run('openssl', ['dgst', '-sm3', '-r', file]).stdout.split(' ')[0];
+    const envelope = JSON.parse(readFileSync(path('envelope.bin'), 'utf8'));
+    assert.equal(sm3(path('data.bin')), envelope.data_sm3);
+    assert.equal(envelope.holder, c.holder);
+    // 2. the signature covers the envelope
+    const verify = (file, sig) => run('openssl', ['pkeyutl', '-verify', '-certin', '-inkey', path('signer.pem'), '-rawin', '-digest', 'sm3',
+      '-pkeyopt', 'distid:1234567812345678', '-in', file, '-sigfile', sig]);
+    r = verify(path('envelope.bin'), path('sig.der'));
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /Signature Verified Successfully/);
-    const data = readFileSync(path('data.bin'));
-    assert.equal(data.toString(), sql(s.db, `SELECT data FROM certificates WHERE id = '${c.id}'`).trimEnd(), 'jq rebuilt the signed bytes');
+    // one changed byte of the data: its SM3 is no longer the envelope's
     const bad = Buffer.from(data);
     bad[bad.indexOf('"holder"') + 11] ^= 1;
     writeFileSync(path('data-bad.bin'), bad);
-    assert.notEqual(verify(path('data-bad.bin'), path('sig.der')).status, 0, 'a changed byte of the data fails');
+    assert.notEqual(sm3(path('data-bad.bin')), envelope.data_sm3, 'a changed byte of the data fails');
+    // one changed byte of the envelope, or of the signature: the signature fails
+    const env = readFileSync(path('envelope.bin'));
+    env[env.indexOf('"holder"') + 11] ^= 1;
+    writeFileSync(path('envelope-bad.bin'), env);
+    assert.notEqual(verify(path('envelope-bad.bin'), path('sig.der')).status, 0, 'a changed byte of the envelope fails');
     const sig = readFileSync(path('sig.der'));
     sig[sig.length - 3] ^= 1;
     writeFileSync(path('sig-bad.der'), sig);
-    assert.notEqual(verify(path('data.bin'), path('sig-bad.der')).status, 0, 'a changed byte of the signature fails');
+    assert.notEqual(verify(path('envelope.bin'), path('sig-bad.der')).status, 0, 'a changed byte of the signature fails');
   });
 
   test('the QR code reads back at print size (zbarimg) and carries the signed summary; pdftotext reads the PDF', async () => {
@@ -162,10 +174,10 @@ describe('stock tools verify it', () => {
     assert.equal(z.status, 0, z.stderr);
     const url = z.stdout.trim();
     assert.equal(url, `${s.url}/verify.html#c=${c.qr}`);
-    // the summary: the canonical bytes of the key fields, the ID masked, signed on their own
+    // the envelope, whole: the key fields (the ID masked) and the data's SM3, the one thing signed
     const [sum, sig, kid] = c.qr.split('.');
     const summary = JSON.parse(Buffer.from(sum, 'base64url').toString('utf8'));
-    assert.deepEqual(Object.keys(summary).sort(), ['holder', 'holder_id', 'id', 'issue_date', 'issuer', 'name', 'number', 'valid_until']);
+    assert.deepEqual(Object.keys(summary).sort(), ['data_sm3', 'holder', 'holder_id', 'id', 'issue_date', 'issuer', 'name', 'number', 'valid_until']);
     assert.equal(summary.id, c.id);
     assert.equal(summary.holder_id, c.holder_id, 'masked');
     assert.equal(kid, c.kid);

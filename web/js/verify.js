@@ -1,11 +1,13 @@
-// 证照核验 in the browser: the SM2 signature of a certificate file or of a QR code's summary,
+// 证照核验 in the browser: the SM2 signature over a certificate's envelope (its key fields and the
+// SM3 of its data), from its file or its QR code,
 // against the trust list and the root-signed status list this page loaded (kept for offline
-// use), with sm-crypto (/vendor/sm2.js). Nothing about the certificate is sent anywhere.
+// use), with sm-crypto (/vendor/sm2.js, sm3.js). Nothing about the certificate is sent anywhere.
 import { $, el, header } from './common.js';
 
 const sm2 = globalThis.sm2;
+const sm3 = globalThis.sm3;
 const enc = new TextEncoder();
-const LABELS = { id: '证照标识', name: '证照名称', number: '证照编号', version: '版本', holder: '持证主体', holder_id_type: '主体证件类型', holder_id: '主体证件号码', issuer: '颁证单位', issuer_code: '颁证单位代码', issue_date: '颁证日期', valid_from: '有效期起', valid_until: '有效期至', jurisdiction: '行政区划', source: '来源办件', type_code: '证照类型代码' };
+const LABELS = { id: '证照标识', name: '证照名称', number: '证照编号', version: '版本', holder: '持证主体', holder_id_type: '主体证件类型', holder_id: '主体证件号码', issuer: '颁证单位', issuer_code: '颁证单位代码', issue_date: '颁证日期', valid_from: '有效期起', valid_until: '有效期至', jurisdiction: '行政区划', source: '来源办件', type_code: '证照类型代码', data_sm3: '内容摘要（SM3）' };
 const ID_TYPES = { 111: '居民身份证', '001': '统一社会信用代码' };
 const VERDICTS = {
   valid: ['有效', '签名有效，证照在有效状态。'],
@@ -66,6 +68,21 @@ function statusOf(id) {
   return status.data.entries[id] || { state: 'issued' };
 }
 
+// The holder's ID as the envelope carries it (core/common/ids.c): 6 + 4 kept of 15 and more.
+const masked = (s) => {
+  const n = s.length, head = n >= 15 ? 6 : n > 2 ? 1 : 0, tail = n >= 15 ? 4 : n > 2 ? 1 : 0;
+  return Array.from(s, (c, i) => (i < head || i >= n - tail ? c : '*')).join('');
+};
+const ENVELOPE = ['id', 'name', 'number', 'holder', 'holder_id', 'issuer', 'issue_date', 'valid_until'];
+
+// The envelope a certificate's data makes: its key fields and the SM3 of its canonical bytes.
+function envelopeOf(data) {
+  const env = {};
+  for (const k of ENVELOPE) env[k] = k === 'holder_id' ? masked(data[k] || '') : (data[k] || '');
+  env.data_sm3 = sm3(canonical(data));
+  return canonical(env);
+}
+
 function verdictFor(data, signed, sigBytes, kid) {
   const key = keyOf(kid);
   if (!key) return { verdict: 'untrusted' };
@@ -116,8 +133,10 @@ function checkFile(content) {
   try {
     doc = JSON.parse(content);
     if (doc.format !== 'yichuang-certificate/1') throw new Error('format');
-    signed = canonical(doc.data);
+    signed = canonical(doc.envelope);
   } catch { return show({ verdict: 'malformed' }); }
+  // the envelope must be the one the data makes: its fields, and the data's SM3
+  if (envelopeOf(doc.data) !== signed) return show({ verdict: 'tampered' });
   show(verdictFor(doc.data, signed, unbase64(doc.signature), doc.kid), doc.data);
 }
 

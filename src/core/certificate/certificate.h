@@ -9,7 +9,8 @@
  * GB/T 36904 identifier (ident.c), the certificate's data (GB/T 36902–36903
  * metadata and the type's own fields), serialises the data canonically
  * (canon.c: keys sorted, no whitespace — the bytes `jq -jcS .data` prints),
- * signs those bytes with the department's SM2 key (keys.c) and stores it all.
+ * makes its envelope (the key fields and the data's SM3) and signs that with
+ * the department's SM2 key (keys.c, sign.c) before the transaction commits.
  *
  * Keys: the district's root signs each issuing department's X.509
  * certificate; private keys are stored encrypted (PKCS#8, AES-256) under the
@@ -101,6 +102,11 @@ int cert_key_compromise(db *d, const struct cert_ctx *c, const yc_user *actor, c
 int cert_trust_json(db *d, yc_buf *out, yc_err *err);
 /* 0 when the keyring opens the root key (or there is none yet); else why not. */
 int cert_keys_usable(db *d, const struct cert_ctx *c, yc_err *err);
+/*
+ * Encrypts every private key again, from old_pass's keyring to new_pass's (a
+ * store copied to where another keyring serves it); n gets how many.
+ */
+int cert_keys_rekey(db *d, const char *old_pass, const char *new_pass, int *n, yc_err *err);
 /* Makes the keys of every issuer that has none yet (init, for the demo). */
 int cert_keys_setup(db *d, const struct cert_ctx *c, int *made, yc_err *err);
 

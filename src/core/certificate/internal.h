@@ -29,14 +29,20 @@ int cert_signing_key(db *d, const struct cert_ctx *c, const char *owner, char ki
 		     yc_sm2_key **key, bool *owned, yc_err *err);
 
 /*
- * Signs a certificate's two texts — the canonical bytes (signature, base64) and
- * the QR summary (the payload, qr.c's form) — and stores them on its row: at
- * once, or (later true, with a cached key) when the transaction ends, every
- * certificate of the transaction signed together on as many threads as the
- * machine has cores (sign.c). Takes neither buffer.
+ * The envelope a certificate's signature covers (issue.c): its key fields (the
+ * holder's ID masked) and data_sm3, the SM3 of its canonical bytes, serialised
+ * canonically. The QR code carries it whole.
  */
-int cert_sign_row(db *d, const char *id, yc_sm2_key *key, const char *kid, const yc_buf *bytes,
-		  const yc_buf *summary, bool later, yc_err *err);
+int cert_envelope(const cJSON *data, const yc_buf *bytes, yc_buf *out, yc_err *err);
+
+/*
+ * Signs a certificate's envelope and stores the signature (base64) and the QR
+ * payload on its row: at once, or (later true, with a cached key) when the
+ * transaction ends, every certificate of the transaction signed together on as
+ * many threads as the machine has cores (sign.c). Takes no buffer.
+ */
+int cert_sign_row(db *d, const char *id, yc_sm2_key *key, const char *kid, const yc_buf *envelope,
+		  bool later, yc_err *err);
 
 /* What a new certificate (or a new version of one) says, before it is signed. */
 struct cert_draft {
@@ -67,7 +73,7 @@ struct cert_row {
 	char subject_kind[8], subject[40];
 	int64_t issued_ms, changed_ms;
 	char valid_until[16], kid[17], state[16], reason[200], replaced_by[CERT_ID_MAX];
-	char *data, *signature, *qr; /* owned: cert_row_free */
+	char *data, *envelope, *signature, *qr; /* owned: cert_row_free */
 };
 int cert_row_load(db *d, const char *id, struct cert_row *r, yc_err *err);
 void cert_row_free(struct cert_row *r);

@@ -286,25 +286,27 @@ static void new_credit_code(const char *region, const char *serial, char out[19]
 	snprintf(out, 19, "%s%c", first, ids_uscc_check(first));
 }
 
-/* The fields the QR code carries: enough to tell the certificate at a glance, the ID masked. */
-static const char *const qr_fields[] = {"id",	     "name",   "number",     "holder",
-					"holder_id", "issuer", "issue_date", "valid_until"};
+/* The key fields the envelope carries (and so the QR code): the certificate at a glance. */
+static const char *const envelope_fields[] = {"id",	   "name",   "number",	   "holder",
+					      "holder_id", "issuer", "issue_date", "valid_until"};
 
-/* The QR code's summary (its canonical bytes): the fields it carries, the ID masked. */
-static int qr_summary(const cJSON *data, yc_buf *out, yc_err *err)
+int cert_envelope(const cJSON *data, const yc_buf *bytes, yc_buf *out, yc_err *err)
 {
-	cJSON *sum = cJSON_CreateObject();
-	for (size_t i = 0; i < sizeof(qr_fields) / sizeof(qr_fields[0]); i++) {
-		const char *v = yc_json_str(data, qr_fields[i]);
+	cJSON *env = cJSON_CreateObject();
+	for (size_t i = 0; i < sizeof(envelope_fields) / sizeof(envelope_fields[0]); i++) {
+		const char *v = yc_json_str(data, envelope_fields[i]);
 		char masked[32];
-		if (!strcmp(qr_fields[i], "holder_id")) {
+		if (!strcmp(envelope_fields[i], "holder_id")) {
 			ids_mask_id(v ? v : "", masked, sizeof(masked));
 			v = masked;
 		}
-		cJSON_AddStringToObject(sum, qr_fields[i], v ? v : "");
+		cJSON_AddStringToObject(env, envelope_fields[i], v ? v : "");
 	}
-	int rc = cert_canonical(sum, out, err);
-	cJSON_Delete(sum);
+	char sm3[65];
+	yc_sm3_hex(bytes->data, bytes->len, sm3);
+	cJSON_AddStringToObject(env, "data_sm3", sm3);
+	int rc = cert_canonical(env, out, err);
+	cJSON_Delete(env);
 	return rc;
 }
 
@@ -336,14 +338,14 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 	cJSON_AddStringToObject(data, "jurisdiction", c->region);
 	cJSON_AddStringToObject(data, "source", dr->source);
 	cJSON_AddItemToObject(data, "fields", cJSON_Duplicate(dr->fields, true));
-	yc_buf bytes, summary;
+	yc_buf bytes, envelope;
 	yc_buf_init(&bytes, 0);
-	yc_buf_init(&summary, 0);
+	yc_buf_init(&envelope, 0);
 	yc_sm2_key *key = NULL;
 	bool owned = false;
 	rc = cert_canonical(data, &bytes, err);
 	if (!rc)
-		rc = qr_summary(data, &summary, err);
+		rc = cert_envelope(data, &bytes, &envelope, err);
 	cJSON_Delete(data);
 	if (!rc)
 		rc = cert_signing_key(d, c, dr->department, kid, &key, &owned, err);
@@ -353,16 +355,15 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 			d, err,
 			"INSERT INTO certificates (id, type, name, number, version, department,"
 			" holder_user, holder_name, holder_id_type, holder_id, subject_kind,"
-			" subject, issued_ms, valid_until, data, signature, kid, qr)"
+			" subject, issued_ms, valid_until, data, envelope, signature, kid, qr)"
 			" VALUES (?, ?, ?, ?, ?, ?, NULLIF(CAST(? AS BIGINT), 0), ?, ?, ?, ?, ?, ?,"
-			" ?, ?, '', ?, '')",
-			"ssssisisssssisss", id, dr->type, dr->name, dr->serial,
+			" ?, ?, ?, '', ?, '')",
+			"ssssisisssssissss", id, dr->type, dr->name, dr->serial,
 			(int64_t)dr->version, dr->department, dr->holder_user, dr->holder,
 			dr->holder_id_type, dr->holder_id, dr->subject_kind, dr->subject,
-			dr->issued_ms, dr->valid_until, bytes.data, kid);
+			dr->issued_ms, dr->valid_until, bytes.data, envelope.data, kid);
 	if (!rc)
-		rc = cert_sign_row(d, id, key, kid, &bytes, &summary, dr->sign_later && !owned,
-				   err);
+		rc = cert_sign_row(d, id, key, kid, &envelope, dr->sign_later && !owned, err);
 	if (owned)
 		yc_sm2_key_free(key);
 	if (!rc) {
@@ -376,7 +377,7 @@ int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_b
 	if (!rc && id_out)
 		yc_buf_adds(id_out, id);
 	yc_buf_release(&bytes);
-	yc_buf_release(&summary);
+	yc_buf_release(&envelope);
 	return rc;
 }
 

@@ -465,3 +465,54 @@ int cert_keys_usable(db *d, const struct cert_ctx *c, yc_err *err)
 		yc_sm2_key_free(k);
 	return 0;
 }
+
+int cert_keys_rekey(db *d, const char *old_pass, const char *new_pass, int *n, yc_err *err)
+{
+	*n = 0;
+	if (!strcmp(old_pass, new_pass))
+		return 0;
+	db_stmt *st = db_prepare(d, "SELECT kid, private_pem FROM cert_keys ORDER BY kid", err);
+	if (!st)
+		return db_failed(err);
+	struct rekeyed {
+		char kid[17];
+		yc_buf pem;
+	} *all = NULL;
+	size_t count = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		yc_sm2_key *k = NULL;
+		if ((rc = yc_sm2_private_load(db_col_text(st, 1), old_pass, &k, err)))
+			break;
+		if (count == cap) {
+			cap = cap ? 2 * cap : 64;
+			struct rekeyed *grown = realloc(all, cap * sizeof(*all));
+			if (!grown) {
+				yc_sm2_key_free(k);
+				rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+				break;
+			}
+			all = grown;
+		}
+		db_col_copy(st, 0, all[count].kid, sizeof(all[count].kid));
+		yc_buf_init(&all[count].pem, 0);
+		rc = yc_sm2_private_pem(k, new_pass, &all[count].pem, err);
+		yc_sm2_key_free(k);
+		count++;
+		if (rc)
+			break;
+	}
+	db_done(st);
+	for (size_t i = 0; i < count; i++) {
+		if (rc >= 0 && rc != DB_ROW)
+			rc = db_run(d, err, "UPDATE cert_keys SET private_pem = ? WHERE kid = ?",
+				    "ss", all[i].pem.data, all[i].kid);
+		yc_buf_release(&all[i].pem);
+	}
+	free(all);
+	if (rc == DB_DONE)
+		rc = 0;
+	if (!rc)
+		*n = (int)count;
+	return rc;
+}

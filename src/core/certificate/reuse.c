@@ -42,10 +42,14 @@ static int signature_holds(db *d, const struct cert_row *r, yc_err *err)
 			pem, sizeof(pem));
 	if (rc < 0)
 		return rc;
+	/* the envelope names the data by its SM3, and the signature covers the envelope */
+	char sm3[65], want[80];
+	yc_sm3_hex(r->data, strlen(r->data), sm3);
+	snprintf(want, sizeof(want), "\"data_sm3\":\"%s\"", sm3);
 	unsigned char der[YC_SM2_SIG_MAX + 8];
 	long n = yc_base64_decode(r->signature, der, sizeof(der));
-	if (rc != DB_ROW || n <= 0 ||
-	    yc_sm2_verify(pem, r->data, strlen(r->data), der, (size_t)n, err))
+	if (rc != DB_ROW || n <= 0 || !strstr(r->envelope, want) ||
+	    yc_sm2_verify(pem, r->envelope, strlen(r->envelope), der, (size_t)n, err))
 		return yc_err_set(err, YC_ECONFLICT, "certificate",
 				  "the certificate's signature does not verify");
 	return 0;

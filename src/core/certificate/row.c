@@ -85,7 +85,8 @@ int cert_row_load(db *d, const char *id, struct cert_row *r, yc_err *err)
 		"SELECT id, type, name, number, version, department, COALESCE(holder_user, 0),"
 		" holder_name, holder_id_type, holder_id, subject_kind, subject, issued_ms,"
 		" COALESCE(changed_ms, 0), valid_until, kid, state, COALESCE(reason, ''),"
-		" COALESCE(replaced_by, ''), data, signature, qr FROM certificates WHERE id = ?",
+		" COALESCE(replaced_by, ''), data, signature, qr, envelope FROM certificates"
+		" WHERE id = ?",
 		err);
 	if (!st)
 		return db_failed(err);
@@ -114,7 +115,8 @@ int cert_row_load(db *d, const char *id, struct cert_row *r, yc_err *err)
 		r->data = strdup(db_col_text(st, 19));
 		r->signature = strdup(db_col_text(st, 20));
 		r->qr = strdup(db_col_text(st, 21));
-		if (!r->data || !r->signature || !r->qr)
+		r->envelope = strdup(db_col_text(st, 22));
+		if (!r->data || !r->signature || !r->qr || !r->envelope)
 			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	}
 	db_done(st);
@@ -128,7 +130,8 @@ void cert_row_free(struct cert_row *r)
 	free(r->data);
 	free(r->signature);
 	free(r->qr);
-	r->data = r->signature = r->qr = NULL;
+	free(r->envelope);
+	r->data = r->signature = r->qr = r->envelope = NULL;
 }
 
 bool cert_may_see(const yc_user *u, const struct cert_row *r)

@@ -2,15 +2,17 @@
  * verify.c — checking a certificate file with nothing but the trust list and
  * a status list, as `yichuang cert verify` does offline:
  *
- *   1. the file's data is serialised canonically (canon.c) again;
+ *   1. the file's data is serialised canonically (canon.c) again, and the
+ *      envelope it makes (its key fields and the SM3 of those bytes) must be
+ *      the file's envelope;
  *   2. the signing key is found on the trust list by its id, and its X.509
  *      certificate must chain to the list's root on the day of issue;
- *   3. the SM2 signature must verify over the bytes of 1 with that key;
+ *   3. the SM2 signature must verify over the envelope's canonical bytes;
  *   4. the status list must carry the root's valid signature and be before
  *      its next update; then it says whether the certificate was revoked or
  *      superseded. Without a current list the answer is "unknown".
  */
-#include "core/certificate/certificate.h"
+#include "core/certificate/internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +75,32 @@ static int signed_ok(const cJSON *doc, const char *pem, yc_buf *bytes, yc_err *e
 	return rc ? rc : yc_sm2_verify(pem, bytes->data, bytes->len, sig, (size_t)n, err);
 }
 
+/*
+ * A certificate file's signature: the envelope must be the one its data makes
+ * (the key fields, data_sm3 the SM3 of the data's canonical bytes) and the
+ * signature must verify over the envelope's canonical bytes.
+ */
+static bool envelope_ok(const cJSON *doc, const char *pem, yc_err *err)
+{
+	const cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
+	yc_buf bytes, want, have;
+	yc_buf_init(&bytes, 0);
+	yc_buf_init(&want, 0);
+	yc_buf_init(&have, 0);
+	const char *sig64 = yc_json_str(doc, "signature");
+	unsigned char sig[YC_SM2_SIG_MAX + 8];
+	long n = sig64 ? yc_base64_decode(sig64, sig, sizeof(sig)) : -1;
+	bool ok = n > 0 && !cert_canonical(data, &bytes, err) &&
+		  !cert_envelope(data, &bytes, &want, err) &&
+		  !cert_canonical(cJSON_GetObjectItemCaseSensitive(doc, "envelope"), &have, err) &&
+		  want.len == have.len && !memcmp(want.data, have.data, want.len) &&
+		  !yc_sm2_verify(pem, have.data, have.len, sig, (size_t)n, err);
+	yc_buf_release(&bytes);
+	yc_buf_release(&want);
+	yc_buf_release(&have);
+	return ok;
+}
+
 int cert_verify(const char *file, const char *trust_text, const char *status_text, int64_t now_ms,
 		struct cert_check *out, yc_err *err)
 {
@@ -111,7 +139,7 @@ int cert_verify(const char *file, const char *trust_text, const char *status_tex
 		verdict(out, CV_UNTRUSTED, e2.message);
 		goto out;
 	}
-	if (signed_ok(doc, pem, &bytes, &e2) || !cert_ident_valid(out->id)) {
+	if (!envelope_ok(doc, pem, &e2) || !cert_ident_valid(out->id)) {
 		verdict(out, CV_TAMPERED, "the signature does not verify over the data");
 		goto out;
 	}

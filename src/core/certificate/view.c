@@ -174,10 +174,13 @@ int cert_file_json(db *d, const yc_user *actor, const char *id, yc_buf *out, yc_
 				r.kid, pem, sizeof(pem))) == DB_ROW)
 		rc = 0;
 	if (!rc) {
-		/* the signed bytes go in as they are: `jq -jcS .data` gives them back */
+		/* data and envelope go in as they are: `jq -jcS .data` and `.envelope` give them
+		 * back */
 		yc_buf_adds(out, "{\"format\":\"yichuang-certificate/1\",\"algorithm\":"
 				 "\"SM2-with-SM3\",\"sm2_id\":\"" YC_SM2_ID "\",\"data\":");
 		yc_buf_adds(out, r.data);
+		yc_buf_adds(out, ",\"envelope\":");
+		yc_buf_adds(out, r.envelope);
 		yc_buf_addf(out, ",\"kid\":\"%s\",\"signature\":\"%s\",\"signer_cert\":", r.kid,
 			    r.signature);
 		yc_json_add_str(out, pem);

@@ -164,31 +164,36 @@ static struct {
 	size_t len;
 } status_cache = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-int api_certificates_status(yc_req *r)
+/* The status list into b: this node's copy while fresh, else signed anew (and kept). */
+static int status_list(yc_req *r, yc_buf *b)
 {
 	int64_t now = yc_mono_us() / 1000, ttl = r->app->cfg.public_cache_ms;
 	pthread_mutex_lock(&status_cache.lock);
 	if (ttl && status_cache.json && now - status_cache.at_ms < ttl) {
-		http_reply_bytes(r, 200, status_cache.json, status_cache.len);
+		yc_buf_add(b, status_cache.json, status_cache.len);
 		pthread_mutex_unlock(&status_cache.lock);
 		return 0;
 	}
 	pthread_mutex_unlock(&status_cache.lock);
+	int rc = cert_status_json(r->db, r->app->certs, b, &r->err);
+	char *copy = !rc && ttl ? malloc(b->len + 1) : NULL;
+	if (copy) {
+		memcpy(copy, b->data, b->len + 1);
+		pthread_mutex_lock(&status_cache.lock);
+		free(status_cache.json);
+		status_cache.json = copy;
+		status_cache.len = b->len;
+		status_cache.at_ms = now;
+		pthread_mutex_unlock(&status_cache.lock);
+	}
+	return rc;
+}
+
+int api_certificates_status(yc_req *r)
+{
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = cert_status_json(r->db, r->app->certs, &b, &r->err);
-	if (!rc && ttl) {
-		char *copy = malloc(b.len + 1);
-		if (copy) {
-			memcpy(copy, b.data, b.len + 1);
-			pthread_mutex_lock(&status_cache.lock);
-			free(status_cache.json);
-			status_cache.json = copy;
-			status_cache.len = b.len;
-			status_cache.at_ms = now;
-			pthread_mutex_unlock(&status_cache.lock);
-		}
-	}
+	int rc = status_list(r, &b);
 	return http_reply_read(r, rc, &b);
 }
 
@@ -201,8 +206,10 @@ int api_certificates_verify(yc_req *r)
 	yc_buf_init(&status, 0);
 	int rc = file ? cert_trust_json(r->db, &trust, &r->err)
 		      : yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
-	yc_err ignored;
-	bool have_status = !rc && !cert_status_json(r->db, r->app->certs, &status, &ignored);
+	/* no list (no key has signed anything yet): the verdict says unknown */
+	bool have_status = !rc && !status_list(r, &status);
+	if (!have_status)
+		yc_err_clear(&r->err);
 	struct cert_check v;
 	if (!rc)
 		rc = cert_verify(file, trust.data, have_status ? status.data : NULL, yc_now_ms(),

@@ -3,8 +3,9 @@
 -- 不动产登记证明…) has its GB/T 36904 type code and is bound to the items and
 -- processes whose approval issues it. Keys: the district's root and each
 -- issuing department's, SM2, the private half encrypted under the keyring
--- (never stored here in the clear). A certificate keeps the exact bytes its
--- signature covers (data) and the key that signed them.
+-- (never stored here in the clear). A certificate keeps its canonical bytes
+-- (data), the envelope its signature covers (the key fields and the data's SM3)
+-- and the key that signed it.
 CREATE TABLE cert_issuers (
   department TEXT PRIMARY KEY REFERENCES departments (code),
   credit_code TEXT NOT NULL UNIQUE          -- the issuer code of identifiers
@@ -62,9 +63,10 @@ CREATE TABLE certificates (
   subject TEXT NOT NULL,
   issued_ms BIGINT NOT NULL,
   valid_until TEXT NOT NULL,                -- "YYYY-MM-DD" or "长期"
-  data TEXT NOT NULL,                       -- the canonical bytes the signature covers
-  signature TEXT NOT NULL,                  -- base64 DER
-  qr TEXT NOT NULL,                         -- the QR code's signed summary (docs/certificates.md)
+  data TEXT NOT NULL,                       -- the certificate's canonical bytes
+  envelope TEXT NOT NULL,                   -- what is signed: key fields and the data's SM3, canonical
+  signature TEXT NOT NULL,                  -- base64 DER over the envelope
+  qr TEXT NOT NULL,                         -- the QR code's payload: envelope, signature, key id
   kid TEXT NOT NULL REFERENCES cert_keys (kid),
   state TEXT NOT NULL DEFAULT 'issued',
   changed_ms BIGINT,
