@@ -36,6 +36,12 @@ void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX])
 	digest_hex(EVP_sha256(), p, n, out);
 }
 
+void yc_sm3(const void *p, size_t n, unsigned char out[32])
+{
+	unsigned int len = 0;
+	EVP_Digest(p, n, out, &len, EVP_sm3(), NULL);
+}
+
 void yc_sm3_hex(const void *p, size_t n, char out[YC_SHA256_HEX])
 {
 	digest_hex(EVP_sm3(), p, n, out);

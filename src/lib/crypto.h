@@ -12,7 +12,9 @@
 
 /* Hex SHA-256 of p[0..n) into out (65 bytes with the NUL). */
 void yc_sha256_hex(const void *p, size_t n, char out[YC_SHA256_HEX]);
-/* Hex SM3 (GB/T 32905) of p[0..n) into out, the same length. */
+/* SM3 (GB/T 32905) of p[0..n): the 32 raw bytes. */
+void yc_sm3(const void *p, size_t n, unsigned char out[32]);
+/* Hex SM3 of p[0..n) into out, the same length as SHA-256's. */
 void yc_sm3_hex(const void *p, size_t n, char out[YC_SHA256_HEX]);
 /* Hex HMAC-SHA-256 of p[0..n) under key (a text), cut to hexlen digits (≤ 64) into out. */
 void yc_hmac_sha256_hex(const char *key, const void *p, size_t n, char *out, size_t hexlen);

@@ -1,0 +1,51 @@
+/*
+ * draw.h — the random draw of 双随机 (docs/draw.md is the algorithm, exactly):
+ * a seed from the organiser's secret, the frozen lists' hashes and the
+ * witnesses' public inputs; an SM3 counter stream; unbiased integers by
+ * rejection; partial Fisher–Yates picks, stratified by risk class. Pure
+ * functions: the store, the rosters and the record come with issue 16's rest.
+ */
+#ifndef YC_DRAW_H
+#define YC_DRAW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+
+enum { DRAW_CLASSES = 4 }; /* A B C D */
+
+struct draw_stream {
+	unsigned char seed[32];
+	uint64_t block;	       /* the next block's counter */
+	unsigned char buf[32]; /* the current block */
+	int at;		       /* bytes of buf consumed */
+};
+
+/*
+ * The seed (docs/draw.md §2): SM3 of "yichuang-draw/1", the secret, the two
+ * lists' hashes and the inputs, each after a "\n"; raw into seed, hex into hex.
+ */
+void draw_seed(const char *secret, const char *entities_hash, const char *inspectors_hash,
+	       const char *const *inputs, int ninputs, unsigned char seed[32], char hex[65]);
+void draw_stream_init(struct draw_stream *s, const unsigned char seed[32]);
+/* The stream's next 64-bit big-endian value (§3). */
+uint64_t draw_next64(struct draw_stream *s);
+/* A uniform integer in [0, n), n ≥ 1, by rejection (§3). */
+uint64_t draw_uniform(struct draw_stream *s, uint64_t n);
+/*
+ * Partial Fisher–Yates (§4): order holds 0 … n−1 on entry (the caller's list
+ * order); afterwards its first k are the picks in pick order.
+ */
+void draw_pick(struct draw_stream *s, size_t *order, size_t n, size_t k);
+/* How many of n a ratio in per mille draws: ceil(n × permille / 1000), at most n. */
+size_t draw_count(size_t n, int permille);
+/*
+ * The entities (§4): classes[i] is entity i's class (0 = A … 3 = D), the list
+ * sorted by credit code; permille the ratio per class. out gets the picked
+ * indices in selection order (room for n); returns how many.
+ */
+size_t draw_entities(struct draw_stream *s, const int *classes, size_t n,
+		     const int permille[DRAW_CLASSES], size_t *out, yc_err *err);
+
+#endif
