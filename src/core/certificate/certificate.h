@@ -167,8 +167,8 @@ int cert_list_json(db *d, const struct cert_ctx *c, const yc_user *actor,
 int cert_json(db *d, const struct cert_ctx *c, const yc_user *actor, const char *id, yc_buf *out,
 	      yc_err *err);
 /*
- * The certificate file (yichuang-certificate/1): data, signature, key id and
- * the signing key's certificate, everything a verifier needs but the trust
+ * The certificate file (yichuang-certificate/1): data, envelope, signature, key
+ * id and the signing key's certificate, everything a verifier needs but the trust
  * list. The holder's alone: it carries their ID number unmasked.
  */
 int cert_file_json(db *d, const yc_user *actor, const char *id, yc_buf *out, yc_err *err);

@@ -107,8 +107,6 @@ int cert_verify(const char *file, const char *trust_text, const char *status_tex
 	memset(out, 0, sizeof(*out));
 	cJSON *doc = parse(file), *trust = parse(trust_text), *status = parse(status_text);
 	const cJSON *data = cJSON_GetObjectItemCaseSensitive(doc, "data");
-	yc_buf bytes;
-	yc_buf_init(&bytes, 0);
 	yc_err e2;
 	int rc = 0;
 	if (!trust) {
@@ -183,7 +181,6 @@ int cert_verify(const char *file, const char *trust_text, const char *status_tex
 	else
 		verdict(out, CV_VALID, "the signature is valid and the certificate in force");
 out:
-	yc_buf_release(&bytes);
 	cJSON_Delete(doc);
 	cJSON_Delete(trust);
 	cJSON_Delete(status);
