@@ -52,6 +52,9 @@ static const struct command commands[] = {
 	 "print a signed status list of the certificates no longer good"},
 	{"cert", "bench", cmd_cert_bench, "[--seconds N]",
 	 "SM2 signatures and verifications a second, as issuing and checking make them"},
+	{"draw", "verify", cmd_draw_verify, "RECORD",
+	 "recompute a spot-check draw from its published record (docs/draw.md; exit 0 only when it "
+	 "matches)"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
 	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI [--from-keyring F] [--keyring F]",
 	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify;"

@@ -82,6 +82,8 @@ int app_open(struct app *a, yc_err *err)
 	h->hall = &a->hall;
 	h->reviews = &a->reviews;
 	h->certs = &a->certs;
+	cli_inspection_settings(&h->cfg, &a->cases, &a->insp);
+	h->insp = &a->insp;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))
@@ -101,7 +103,8 @@ int app_open(struct app *a, yc_err *err)
 		goto fail;
 	}
 	db_pipeline_on_commit(h->pipe, kick_dispatcher, h);
-	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, h->pipe, &a->jobs, err)))
+	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, h->pipe,
+				   &a->jobs, err)))
 		goto fail;
 	return 0;
 fail:

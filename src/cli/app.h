@@ -9,6 +9,7 @@
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
 #include "core/hall/hall.h"
+#include "core/inspection/inspection.h"
 #include "core/review/review.h"
 #include "http/http.h"
 #include "lib/config.h"
@@ -20,6 +21,7 @@ struct app {
 	struct hall_ctx hall;  /* the hall's */
 	struct review_ctx reviews; /* 好差评's (its calendar is the cases') */
 	struct cert_ctx certs;	   /* 电子证照's: the keyring's passphrase, the opened keys */
+	struct insp_ctx insp;	   /* 双随机's (its calendar is the cases') */
 	struct scheduler *jobs;
 };
 

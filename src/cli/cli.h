@@ -37,6 +37,9 @@ int cli_parse_local_minute(const char *s, int64_t *out);
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
 			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs);
 /* Opens the keyring the certificate keys are encrypted under (made when create is set). */
+struct insp_ctx;
+void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
+			     struct insp_ctx *insp);
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err);
 
 /* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */
@@ -56,7 +59,8 @@ int cmd_hall_import(int argc, char **argv);	      /* catalog.c */
 int cmd_cert_verify(int argc, char **argv);	      /* cert.c */
 int cmd_cert_trust(int argc, char **argv);	      /* cert.c */
 int cmd_cert_status(int argc, char **argv);	      /* cert.c */
-int cmd_cert_bench(int argc, char **argv);	      /* cert.c */
+int cmd_cert_bench(int argc, char **argv);
+int cmd_draw_verify(int argc, char **argv);	      /* draw.c */	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
 int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
 int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */

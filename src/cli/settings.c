@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/certificate/certificate.h"
+#include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
 #include "lib/banned.h"
@@ -83,6 +84,28 @@ static void cert_settings(const yc_config *cfg, struct cert_ctx *c)
 	snprintf(c->region, sizeof(c->region), "%s", cfg->region_code);
 }
 
+/*
+ * An approval issues its certificate, then a business registration's new
+ * licence enters the market entities' roster (名录库) the spot checks draw from.
+ */
+static int approved(db *d, void *certs, const char *kind, const char *no, yc_err *err)
+{
+	int rc = cert_issue_approved(d, certs, kind, no, err);
+	return rc ? rc : insp_entity_registered(d, NULL, kind, no, err);
+}
+
+/* 双随机、一公开: the publication limit and the least share drawn; cases give the calendar. */
+void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
+			     struct insp_ctx *insp)
+{
+	*insp = (struct insp_ctx){
+		.cases = cases,
+		.publish_days = (int)cfg->inspection_publish_days,
+		.min_permille = (int)cfg->inspection_min_permille,
+		.leniency_days = (int)cfg->leniency_days,
+	};
+}
+
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
 			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs)
 {
@@ -94,7 +117,7 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 	cases->decided = review_invite;
 	cases->decided_arg = reviews;
 	/* an approved case or run issues the certificate its item or process is bound to */
-	cases->approved = cert_issue_approved;
+	cases->approved = approved;
 	cases->approved_arg = certs;
 	/* and a certificate the district issued stands for the paper an item asks for (免提交) */
 	cases->material_cert = cert_material_attach;

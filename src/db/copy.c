@@ -23,6 +23,8 @@ const char *const db_copy_tables[] = {
 	"hall_zones", "hall_categories", "hall_windows", "ticket_numbers", "tickets", "appointments",
 	"review_keys", "reviews", "review_visits", "review_orders", "review_callbacks", "review_figures",
 	"cert_issuers", "cert_types", "cert_type_items", "cert_keys", "cert_serials", "certificates",
+	"insp_items", "insp_entities", "insp_inspectors", "insp_conflicts", "insp_plans", "insp_tasks",
+	"insp_minor", "insp_decisions",
 	NULL,
 };
 

@@ -25,6 +25,7 @@ struct case_ctx;
 struct hall_ctx;
 struct review_ctx;
 struct cert_ctx;
+struct insp_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -50,6 +51,7 @@ struct yc_app {
 	const struct hall_ctx *hall;
 	const struct review_ctx *reviews;
 	const struct cert_ctx *certs;
+	const struct insp_ctx *insp;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

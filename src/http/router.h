@@ -132,4 +132,21 @@ int api_events_get(yc_req *r);
 /* Streams the outbox's events of these topics (and object prefix) to r, replaying from Last-Event-ID. */
 int api_events_stream(yc_req *r, unsigned topics, const char *prefix);
 
+/* 双随机、一公开 (api/inspections.c) */
+int api_inspection_items(yc_req *r);
+int api_inspection_results(yc_req *r);
+int api_market_entity_get(yc_req *r);
+int api_inspection_record(yc_req *r);
+int api_inspection_verify(yc_req *r);
+int api_inspection_roster_import(yc_req *r);
+int api_inspection_entities(yc_req *r);
+int api_inspection_inspectors(yc_req *r);
+int api_inspection_plans_list(yc_req *r);
+int api_inspection_plans_get(yc_req *r);
+int api_inspection_plans_create(yc_req *r);
+int api_inspection_plans_act(yc_req *r);
+int api_inspection_leniency(yc_req *r);
+int api_inspection_tasks_list(yc_req *r);
+int api_inspection_tasks_act(yc_req *r);
+
 #endif

@@ -14,6 +14,7 @@
 #include "core/common/notify.h"
 #include "core/common/idempotency.h"
 #include "core/common/lease.h"
+#include "core/inspection/inspection.h"
 #include "jobs/notify.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -42,6 +43,7 @@ struct scheduler {
 	struct case_ctx cases;
 	struct hall_ctx hall;
 	struct review_ctx reviews; /* its .cases points at cases above */
+	struct insp_ctx insp;	   /* and so does this */
 	char sms_url[256];
 	char node[80];
 };
@@ -94,6 +96,11 @@ static int job_review_lights(db *d, struct scheduler *s, int64_t *count, yc_err 
 	return review_order_lights(d, &s->reviews, count, err);
 }
 
+static int job_inspection_overdue(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return insp_escalate_overdue(d, &s->insp, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
@@ -103,6 +110,7 @@ static const struct job jobs[] = {
 	{"ticket-expiry", job_ticket_expiry, PERIOD_CASES},
 	{"appointments", job_appointments, PERIOD_CASES},
 	{"review-lights", job_review_lights, PERIOD_CASES},
+	{"inspection-overdue", job_inspection_overdue, PERIOD_CASES},
 };
 
 struct mark {
@@ -188,7 +196,8 @@ static void *scheduler_main(void *arg)
 }
 
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
-		    const struct hall_ctx *hall, const struct review_ctx *reviews, db_pipeline *pipe, struct scheduler **out,
+		    const struct hall_ctx *hall, const struct review_ctx *reviews,
+		    const struct insp_ctx *insp, db_pipeline *pipe, struct scheduler **out,
 		    yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
@@ -208,6 +217,8 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 	s->hall = *hall;
 	s->reviews = *reviews;
 	s->reviews.cases = &s->cases;
+	s->insp = *insp;
+	s->insp.cases = &s->cases;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

@@ -23,8 +23,10 @@ struct scheduler;
  * (lights, lapses) every case-job-interval, sending notifications every
  * notify-interval; writes go through pipe.
  */
+struct insp_ctx;
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
-		    const struct hall_ctx *hall, const struct review_ctx *reviews, db_pipeline *pipe, struct scheduler **out,
+		    const struct hall_ctx *hall, const struct review_ctx *reviews,
+		    const struct insp_ctx *insp, db_pipeline *pipe, struct scheduler **out,
 		    yc_err *err);
 void scheduler_stop(struct scheduler *s);
 

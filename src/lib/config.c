@@ -128,6 +128,13 @@ static const struct yc_setting yc_settings[] = {
 	 "hours a signed certificate status list is current (its next update)"},
 	{"cert-key-years", YC_CT_INT, S(cert_key_years), "3", 1, 20, false,
 	 "years an issuing department's signing key is certified for"},
+	{"inspection-publish-days", YC_CT_INT, S(inspection_publish_days), "20", 1, 60, false,
+	 "working days after an inspection by which its result is published (双随机、一公开)"},
+	{"inspection-min-permille", YC_CT_INT, S(inspection_min_permille), "30", 1, 1000, false,
+	 "the least share of the entities in scope a spot-check plan draws, per mille (3%)"},
+	{"leniency-days", YC_CT_INT, S(leniency_days), "365", 1, 3650, false,
+	 "首次不罚: a minor violation is a first one when the entity had no decision on it this many "
+	 "days before"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

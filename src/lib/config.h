@@ -71,6 +71,9 @@ typedef struct yc_config {
 	int64_t public_cache_ms;
 	int64_t cert_status_hours;
 	int64_t cert_key_years;
+	int64_t inspection_publish_days;
+	int64_t inspection_min_permille;
+	int64_t leniency_days;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

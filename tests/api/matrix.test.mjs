@@ -98,6 +98,8 @@ const phone = () => `139${String(10000000 + seq++).padStart(8, '0')}`;
 const ALL = WHO.filter((w) => w !== 'anon');
 const STAFF_SCOPE_OF_CASE = ['applicant1', 'clerk1', 'clerk-1', 'supervisor1', 'admin'];
 
+const REGULATORS = ['supervisor1', 'admin'];
+
 // "METHOD pattern" → how to call it and who may.
 const MATRIX = {
   'GET /api/v1/health': { allow: WHO },
@@ -194,7 +196,32 @@ const MATRIX = {
   'POST /api/v1/certificate-keys/{kid}/compromise': { path: () => `/api/v1/certificate-keys/${ctx.spareKid}/compromise`, body: () => ({ since_ms: Date.now() - 1000 }), allow: ['admin'], deny: WHO.filter((w) => w !== 'admin') },
   'GET /api/v1/audit/verify': { allow: ['supervisor1', 'admin'] },
   'GET /api/v1/events': { stream: true, allow: WHO },
+  // 双随机: the lists, records and results are public; rosters and plans the regulators'
+  // (approvers of a department with spot-check items: none among WHO), tasks their teams'
+  'GET /api/v1/inspection/items': { allow: WHO },
+  'GET /api/v1/inspection/results': { allow: WHO },
+  'GET /api/v1/market-entities/{code}': { path: () => `/api/v1/market-entities/${ctx.entity}`, allow: WHO },
+  'GET /api/v1/inspection/plans/{id}/record': { path: () => `/api/v1/inspection/plans/${ctx.plan}/record`, allow: WHO },
+  'POST /api/v1/inspection/records/verify': { body: () => JSON.stringify(ctx.record), allow: WHO },
+  'POST /api/v1/inspection/rosters/{kind}': { path: () => '/api/v1/inspection/rosters/entities', body: () => ENTITY_CSV, headers: { 'Content-Type': 'text/csv' }, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/entities': { allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/inspectors': { allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/plans': { allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'POST /api/v1/inspection/plans': { body: () => PLAN, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/plans/{id}': { path: () => `/api/v1/inspection/plans/${ctx.plan}`, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'POST /api/v1/inspection/plans/{id}/actions/{action}': { setup: async () => ({ id: await newPlan() }), path: (o) => `/api/v1/inspection/plans/${o.id}/actions/cancel`, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/leniency': { path: () => `/api/v1/inspection/leniency?credit_code=${ctx.entity}&violation=scjg-m-01`, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/inspection/tasks': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
+  'POST /api/v1/inspection/tasks/{id}/actions/{action}': { path: () => `/api/v1/inspection/tasks/${ctx.task}/actions/publish`, allow: REGULATORS, deny: ['anon', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1'] },
 };
+const ENTITY_CSV = 'credit_code,name,type,industry,address,region,class\n91371000MA3000000X,矩阵餐饮有限公司,有限责任公司,H6210,青岛路1号,皇冠街道,D\n'
+  .replace('91371000MA3000000X', (() => { const C = '0123456789ABCDEFGHJKLMNPQRTUWXY'; const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]; const f = '91371000MA3000000'; let n = 0; for (let i = 0; i < 17; i++) n += C.indexOf(f[i]) * W[i]; return f + C[(31 - (n % 31)) % 31]; })());
+const PLAN = { name: '矩阵抽查', departments: ['scjg'], items: ['scjg-food-02'], industries: ['H62'], ratios: { A: 1000, B: 1000, C: 1000, D: 1000 } };
+async function newPlan() {
+  const r = await s.api('POST', '/api/v1/inspection/plans', { token: tok.admin, body: PLAN });
+  assert.equal(r.status, 201, r.text);
+  return r.json.id;
+}
 
 before(async () => {
   s = await startServer({ args: OPEN_ALL_DAY });
@@ -218,6 +245,16 @@ before(async () => {
   ctx.cert = await newCert();
   ctx.certFile = (await s.api('GET', `/api/v1/certificates/${ctx.cert}/file`, { token: tok.applicant1 })).json;
   ctx.spareKid = (await s.api('GET', '/api/v1/certificates/trust')).json.keys.find((k) => k.owner === 'rl').kid;
+  // a drawn plan over one entity: its record and its task
+  const imp = await s.api('POST', '/api/v1/inspection/rosters/entities', { token: tok.admin, body: ENTITY_CSV, headers: { 'Content-Type': 'text/csv' } });
+  assert.equal(imp.status, 200, imp.text);
+  ctx.entity = ENTITY_CSV.split('\n')[1].split(',')[0];
+  ctx.plan = await newPlan();
+  assert.equal((await s.api('POST', `/api/v1/inspection/plans/${ctx.plan}/actions/commit`, { token: tok.admin })).status, 200);
+  const drawn = await s.api('POST', `/api/v1/inspection/plans/${ctx.plan}/actions/draw`, { token: tok.admin, body: { witnesses: [{ name: '矩阵', input: '1' }] } });
+  assert.equal(drawn.status, 200, drawn.text);
+  ctx.record = (await s.api('GET', `/api/v1/inspection/plans/${ctx.plan}/record`)).json;
+  ctx.task = `${ctx.plan}-1`;
   // the catalog's codes are 18 digits too: they are no ID numbers
   for (let cursor = ''; ;) {
     const page = (await s.api('GET', `/api/v1/items?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json;

@@ -210,7 +210,7 @@ int demo_install(db *d, yc_err *err)
 				       codes[i], "jq", err)))
 			return rc;
 	}
-	if ((rc = demo_bank_seats(d, hash, err)))
+	if ((rc = demo_bank_seats(d, hash, err)) || (rc = demo_inspections(d, hash, err)))
 		return rc;
 	return demo_hall(d, hash, err);
 }

@@ -13,4 +13,7 @@ int demo_account(db *d, const char *hash, const char *username, const char *role
 		 const char *kind, const char *id_number, const char *phone, const char *department,
 		 const char *office, yc_err *err);
 
+/* 双随机: the lists, the enforcement officers (accounts and roster) — inspections.c. */
+int demo_inspections(db *d, const char *hash, yc_err *err);
+
 #endif

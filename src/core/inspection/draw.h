@@ -2,8 +2,9 @@
  * draw.h — the random draw of 双随机 (docs/draw.md is the algorithm, exactly):
  * a seed from the organiser's secret, the frozen lists' hashes and the
  * witnesses' public inputs; an SM3 counter stream; unbiased integers by
- * rejection; partial Fisher–Yates picks, stratified by risk class. Pure
- * functions: the store, the rosters and the record come with issue 16's rest.
+ * rejection; partial Fisher–Yates picks, stratified by risk class; the
+ * teams. Pure functions over the frozen lists' text: a plan's draw and a
+ * record's verification run the same code.
  */
 #ifndef YC_DRAW_H
 #define YC_DRAW_H
@@ -47,5 +48,52 @@ size_t draw_count(size_t n, int permille);
  */
 size_t draw_entities(struct draw_stream *s, const int *classes, size_t n,
 		     const int permille[DRAW_CLASSES], size_t *out, yc_err *err);
+
+
+/*
+ * The frozen lists (§1), parsed from their text (the lines joined by "\n",
+ * what is hashed): an entity's line "credit_code,class[,cert;cert…]" (the
+ * inspectors it excludes: declared conflicts and its last team), an
+ * inspector's "cert_no,field;field…". Pointers into the parser's own copy.
+ */
+struct draw_lists {
+	size_t nentities, ninspectors;
+	const char **entity;	  /* credit codes */
+	int *cls;		  /* 0 = A … 3 = D */
+	const char **excluded;	  /* "cert;cert" or "" */
+	const char **inspector;	  /* certificate numbers */
+	const char **fields;	  /* "field;field" */
+	char *text;		  /* the copy the pointers point into */
+};
+/*
+ * Parses and checks both lists: every line's shape, byte order, no key twice
+ * (a fault names the list and its line, from 1). NULL texts are empty lists.
+ */
+int draw_lists_parse(const char *entities, const char *inspectors, struct draw_lists *l,
+		     yc_err *err);
+void draw_lists_free(struct draw_lists *l);
+/* Whether the ";"-separated list holds word. */
+int draw_list_has(const char *list, const char *word);
+
+enum { DRAW_FIELDS_MAX = 8, DRAW_TEAM_MAX = 8 };
+struct draw_plan {
+	int permille[DRAW_CLASSES];
+	const char *fields[DRAW_FIELDS_MAX]; /* byte order, distinct */
+	int nfields;
+	int team_size; /* per field, at least 2 */
+};
+struct draw_result {
+	size_t n;	  /* entities picked */
+	size_t *entity;	  /* their indices in the list, selection order */
+	int team_len;	  /* team_size × nfields */
+	size_t *team;	  /* n × team_len inspector indices, pick order */
+};
+/*
+ * The whole draw (§4, §5) from a seed: YC_EINVAL naming the entity and field
+ * when too few inspectors are eligible. out is freed with draw_result_free.
+ */
+int draw_run(const unsigned char seed[32], const struct draw_lists *l, const struct draw_plan *p,
+	     struct draw_result *out, yc_err *err);
+void draw_result_free(struct draw_result *r);
 
 #endif
