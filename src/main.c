@@ -55,6 +55,8 @@ static const struct command commands[] = {
 	{"draw", "verify", cmd_draw_verify, "RECORD",
 	 "recompute a spot-check draw from its published record (docs/draw.md; exit 0 only when it "
 	 "matches)"},
+	{"draw", "bench", cmd_draw_bench, "[--entities N] [--inspectors M]",
+	 "a stratified 3% draw with teams over N entities, and its record's verification, timed"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
 	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI [--from-keyring F] [--keyring F]",
 	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify;"

@@ -60,7 +60,8 @@ int cmd_cert_verify(int argc, char **argv);	      /* cert.c */
 int cmd_cert_trust(int argc, char **argv);	      /* cert.c */
 int cmd_cert_status(int argc, char **argv);	      /* cert.c */
 int cmd_cert_bench(int argc, char **argv);
-int cmd_draw_verify(int argc, char **argv);	      /* draw.c */	      /* cert.c */
+int cmd_draw_verify(int argc, char **argv);	      /* draw.c */
+int cmd_draw_bench(int argc, char **argv);	      /* draw.c */	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
 int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
 int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */

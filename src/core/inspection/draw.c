@@ -195,7 +195,8 @@ static int parse_entities(struct draw_lists *l, char **lines, size_t n, yc_err *
 		if (!word_ok(code) || strlen(cls) != 1 || cls[0] < 'A' || cls[0] > 'D' ||
 		    (c2 && !word_list_ok(excl, 0)))
 			return yc_err_set(err, YC_EINVAL, "entities",
-					  "entities line %zu is not credit_code,class[,cert;…]", i + 1);
+					  "entities line %zu is not credit_code,class[,cert;…]",
+					  i + 1);
 		if (i && strcmp(l->entity[i - 1], code) >= 0)
 			return yc_err_set(err, YC_EINVAL, "entities",
 					  "entities line %zu is out of order or twice", i + 1);
@@ -226,19 +227,17 @@ static int parse_inspectors(struct draw_lists *l, char **lines, size_t n, yc_err
 	return 0;
 }
 
-int draw_lists_parse(const char *entities, const char *inspectors, struct draw_lists *l,
-		     yc_err *err)
+int draw_lists_take(char *entities, char *inspectors, struct draw_lists *l, yc_err *err)
 {
 	memset(l, 0, sizeof(*l));
-	size_t ne = entities ? strlen(entities) : 0, ni = inspectors ? strlen(inspectors) : 0;
-	l->text = malloc(ne + ni + 2);
-	if (!l->text)
+	l->etext = entities;
+	l->itext = inspectors;
+	if (!entities || !inspectors) {
+		draw_lists_free(l);
 		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
-	char *et = l->text, *it = l->text + ne + 1;
-	memcpy(et, ne ? entities : "", ne + 1);
-	memcpy(it, ni ? inspectors : "", ni + 1);
+	}
 	char **el = NULL, **il = NULL;
-	size_t n = split_lines(et, &el), m = split_lines(it, &il);
+	size_t n = split_lines(entities, &el), m = split_lines(inspectors, &il);
 	int rc = 0;
 	if (n == (size_t)-1 || m == (size_t)-1)
 		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
@@ -266,6 +265,13 @@ int draw_lists_parse(const char *entities, const char *inspectors, struct draw_l
 	return rc;
 }
 
+int draw_lists_parse(const char *entities, const char *inspectors, struct draw_lists *l,
+		     yc_err *err)
+{
+	return draw_lists_take(strdup(entities ? entities : ""),
+			       strdup(inspectors ? inspectors : ""), l, err);
+}
+
 void draw_lists_free(struct draw_lists *l)
 {
 	free(l->entity);
@@ -273,7 +279,8 @@ void draw_lists_free(struct draw_lists *l)
 	free(l->excluded);
 	free(l->inspector);
 	free(l->fields);
-	free(l->text);
+	free(l->etext);
+	free(l->itext);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -284,16 +291,35 @@ void draw_result_free(struct draw_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Whether inspector k may join entity e's team for field f, beside the ones picked. */
-static int eligible(const struct draw_lists *l, size_t e, size_t k, const char *f,
-		    const size_t *picked, int npicked)
+/*
+ * Whether inspector k (who holds the field) may join entity e's team beside
+ * the ones picked: not excluded by the entity, not on its team already.
+ */
+static int eligible(const struct draw_lists *l, size_t e, size_t k, const size_t *picked,
+		    int npicked)
 {
-	if (!draw_list_has(l->fields[k], f) || draw_list_has(l->excluded[e], l->inspector[k]))
+	if (l->excluded[e][0] && draw_list_has(l->excluded[e], l->inspector[k]))
 		return 0;
 	for (int i = 0; i < npicked; i++)
 		if (picked[i] == k)
 			return 0;
 	return 1;
+}
+
+/* Each field's holders, in list order: by_field[f] has holders[f] of them. */
+static int field_holders(const struct draw_lists *l, const struct draw_plan *p, size_t **by_field,
+			 size_t *holders)
+{
+	size_t m = l->ninspectors;
+	for (int f = 0; f < p->nfields; f++) {
+		holders[f] = 0;
+		if (!(by_field[f] = malloc((m ? m : 1) * sizeof(**by_field))))
+			return YC_ENOMEM;
+		for (size_t k = 0; k < m; k++)
+			if (draw_list_has(l->fields[k], p->fields[f]))
+				by_field[f][holders[f]++] = k;
+	}
+	return 0;
 }
 
 int draw_run(const unsigned char seed[32], const struct draw_lists *l, const struct draw_plan *p,
@@ -309,26 +335,30 @@ int draw_run(const unsigned char seed[32], const struct draw_lists *l, const str
 	out->team_len = p->team_size * p->nfields;
 	out->entity = malloc((n ? n : 1) * sizeof(*out->entity));
 	size_t *pool = malloc((m ? m : 1) * sizeof(*pool));
-	if (!out->entity || !pool) {
-		free(pool);
-		draw_result_free(out);
-		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	size_t *by_field[DRAW_FIELDS_MAX] = {NULL}, holders[DRAW_FIELDS_MAX];
+	int rc = 0;
+	if (!out->entity || !pool || field_holders(l, p, by_field, holders))
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	if (!rc) {
+		out->n = draw_entities(&s, l->cls, n, p->permille, out->entity, err);
+		out->team =
+			malloc((out->n ? out->n : 1) * (size_t)out->team_len * sizeof(*out->team));
+		if (!out->team)
+			rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	}
-	out->n = draw_entities(&s, l->cls, n, p->permille, out->entity, err);
-	out->team = malloc((out->n ? out->n : 1) * (size_t)out->team_len * sizeof(*out->team));
-	int rc = out->team ? 0 : yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	for (size_t i = 0; !rc && i < out->n; i++) {
 		size_t e = out->entity[i], *team = out->team + i * (size_t)out->team_len;
 		int picked = 0;
 		for (int f = 0; !rc && f < p->nfields; f++) {
+			/* the field's holders in list order, less those who may not go */
 			size_t eligible_n = 0;
-			for (size_t k = 0; k < m; k++)
-				if (eligible(l, e, k, p->fields[f], team, picked))
-					pool[eligible_n++] = k;
+			for (size_t h = 0; h < holders[f]; h++)
+				if (eligible(l, e, by_field[f][h], team, picked))
+					pool[eligible_n++] = by_field[f][h];
 			if (eligible_n < (size_t)p->team_size) {
 				rc = yc_err_set(err, YC_EINVAL, "inspectors",
-						"only %zu inspectors of %s may inspect %s", eligible_n,
-						p->fields[f], l->entity[e]);
+						"only %zu inspectors of %s may inspect %s",
+						eligible_n, p->fields[f], l->entity[e]);
 				break;
 			}
 			/* the eligible list's positions, picked by partial Fisher–Yates */
@@ -337,6 +367,8 @@ int draw_run(const unsigned char seed[32], const struct draw_lists *l, const str
 				team[picked++] = pool[t];
 		}
 	}
+	for (int f = 0; f < DRAW_FIELDS_MAX; f++)
+		free(by_field[f]);
 	free(pool);
 	if (rc)
 		draw_result_free(out);

@@ -63,7 +63,7 @@ struct draw_lists {
 	const char **excluded;	  /* "cert;cert" or "" */
 	const char **inspector;	  /* certificate numbers */
 	const char **fields;	  /* "field;field" */
-	char *text;		  /* the copy the pointers point into */
+	char *etext, *itext;	  /* the texts the pointers point into (the lists') */
 };
 /*
  * Parses and checks both lists: every line's shape, byte order, no key twice
@@ -71,6 +71,8 @@ struct draw_lists {
  */
 int draw_lists_parse(const char *entities, const char *inspectors, struct draw_lists *l,
 		     yc_err *err);
+/* The same over texts the lists take (malloc'd; freed with them, even on failure). */
+int draw_lists_take(char *entities, char *inspectors, struct draw_lists *l, yc_err *err);
 void draw_lists_free(struct draw_lists *l);
 /* Whether the ";"-separated list holds word. */
 int draw_list_has(const char *list, const char *word);

@@ -141,21 +141,6 @@ static int mismatch(struct insp_check *v, const char *fmt, ...)
 	return 0;
 }
 
-/* A list's lines joined by "\n" into out; 0, or -1 when an entry is not a one-line text. */
-static int join_lines(const cJSON *lines, yc_buf *out)
-{
-	const cJSON *l;
-	int i = 0;
-	cJSON_ArrayForEach (l, lines) {
-		if (!cJSON_IsString(l) || strchr(l->valuestring, '\n'))
-			return -1;
-		if (i++)
-			yc_buf_adds(out, "\n");
-		yc_buf_adds(out, l->valuestring);
-	}
-	return 0;
-}
-
 static bool hex64(const char *s)
 {
 	return s && strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
@@ -231,11 +216,10 @@ static void compare(const struct draw_lists *l, const struct draw_result *r, con
 	}
 }
 
-static void verify_tree(const cJSON *rec, struct insp_check *v, yc_err *err)
+static void verify_tree(struct insp_record_read *rd, struct insp_check *v, yc_err *err)
 {
-	const cJSON *ents = cJSON_GetObjectItemCaseSensitive(rec, "entities");
-	const cJSON *insps = cJSON_GetObjectItemCaseSensitive(rec, "inspectors");
-	const char *eh = yc_json_str(ents, "hash"), *ih = yc_json_str(insps, "hash");
+	const cJSON *rec = rd->rest;
+	const char *eh = rd->hash[0], *ih = rd->hash[1];
 	const char *commitment = yc_json_str(rec, "commitment"),
 		   *secret = yc_json_str(rec, "secret");
 	const cJSON *inputs = cJSON_GetObjectItemCaseSensitive(rec, "inputs");
@@ -245,29 +229,23 @@ static void verify_tree(const cJSON *rec, struct insp_check *v, yc_err *err)
 		return;
 	if (!hex64(eh) || !hex64(ih) || !hex64(commitment))
 		return (void)mismatch(v, "a hash or the commitment is not 64 hex digits");
+	if (!rd->have_lines[0] || !rd->have_lines[1] || rd->line_break)
+		return (void)mismatch(v, "a list's lines are missing or not one-line texts");
 	if (!hex64(secret) || !cJSON_IsArray(inputs) || !cJSON_IsArray(result))
 		return (void)mismatch(v,
 				      "the record is not drawn yet: no secret, inputs or result");
-	yc_buf et, it;
-	yc_buf_init(&et, 0);
-	yc_buf_init(&it, 0);
 	char hex[65];
 	struct draw_lists l = {0};
 	struct draw_result r = {0};
 	const char *in[16];
 	int nin = 0;
 	const cJSON *w;
-	if (join_lines(cJSON_GetObjectItemCaseSensitive(ents, "lines"), &et) ||
-	    join_lines(cJSON_GetObjectItemCaseSensitive(insps, "lines"), &it)) {
-		mismatch(v, "a list's lines are not one-line texts");
-		goto done;
-	}
-	yc_sm3_hex(et.data, et.len, hex);
+	yc_sm3_hex(rd->lines[0].data, rd->lines[0].len, hex);
 	if (strcmp(hex, eh)) {
 		mismatch(v, "the entities' lines hash to %s, not the published %s", hex, eh);
 		goto done;
 	}
-	yc_sm3_hex(it.data, it.len, hex);
+	yc_sm3_hex(rd->lines[1].data, rd->lines[1].len, hex);
 	if (strcmp(hex, ih)) {
 		mismatch(v, "the inspectors' lines hash to %s, not the published %s", hex, ih);
 		goto done;
@@ -294,7 +272,9 @@ static void verify_tree(const cJSON *rec, struct insp_check *v, yc_err *err)
 	}
 	yc_err perr;
 	yc_err_clear(&perr);
-	if (draw_lists_parse(et.data, it.data, &l, &perr)) {
+	/* the lists take the joined texts over: no second copy of a province's lines */
+	if (draw_lists_take(yc_buf_detach(&rd->lines[0], NULL), yc_buf_detach(&rd->lines[1], NULL),
+			    &l, &perr)) {
 		if (perr.code == YC_ENOMEM)
 			yc_err_set(err, YC_ENOMEM, NULL, NULL);
 		mismatch(v, "%s", perr.message);
@@ -309,26 +289,24 @@ static void verify_tree(const cJSON *rec, struct insp_check *v, yc_err *err)
 done:
 	draw_result_free(&r);
 	draw_lists_free(&l);
-	yc_buf_release(&et);
-	yc_buf_release(&it);
 }
 
 int insp_record_verify(const char *json, size_t len, struct insp_check *v, yc_err *err)
 {
 	memset(v, 0, sizeof(*v));
-	cJSON *rec = NULL;
-	int rc = yc_json_parse(json, len, &rec, err);
+	struct insp_record_read rd;
+	int rc = insp_record_read(json, len, &rd, err);
 	if (rc)
 		return rc;
-	const char *format = yc_json_str(rec, "format");
-	if (!cJSON_IsObject(rec) || !format || strcmp(format, record_format)) {
-		cJSON_Delete(rec);
+	const char *format = yc_json_str(rd.rest, "format");
+	if (!format || strcmp(format, record_format)) {
+		insp_record_read_free(&rd);
 		return yc_err_set(err, YC_EINVAL, "format", "not a draw record (%s)",
 				  record_format);
 	}
 	v->verdict = IV_MATCH;
 	yc_err_clear(err);
-	verify_tree(rec, v, err);
-	cJSON_Delete(rec);
+	verify_tree(&rd, v, err);
+	insp_record_read_free(&rd);
 	return err && err->code ? err->code : 0;
 }
