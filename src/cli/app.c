@@ -82,7 +82,7 @@ int app_open(struct app *a, yc_err *err)
 	h->hall = &a->hall;
 	h->reviews = &a->reviews;
 	h->certs = &a->certs;
-	cli_inspection_settings(&h->cfg, &a->cases, &a->insp);
+	cli_inspection_settings(&h->cfg, &a->cases, &a->certs, &a->insp);
 	h->insp = &a->insp;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||

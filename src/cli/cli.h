@@ -39,7 +39,7 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 /* Opens the keyring the certificate keys are encrypted under (made when create is set). */
 struct insp_ctx;
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
-			     struct insp_ctx *insp);
+			     const struct cert_ctx *certs, struct insp_ctx *insp);
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err);
 
 /* The commands (main.c's table): each returns 0, 1 (a failure, said on stderr) or EXIT_USAGE. */

@@ -96,10 +96,11 @@ static int approved(db *d, void *certs, const char *kind, const char *no, yc_err
 
 /* 双随机、一公开: the publication limit and the least share drawn; cases give the calendar. */
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
-			     struct insp_ctx *insp)
+			     const struct cert_ctx *certs, struct insp_ctx *insp)
 {
 	*insp = (struct insp_ctx){
 		.cases = cases,
+		.certs = certs,
 		.publish_days = (int)cfg->inspection_publish_days,
 		.min_permille = (int)cfg->inspection_min_permille,
 		.leniency_days = (int)cfg->leniency_days,

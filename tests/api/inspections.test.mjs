@@ -7,8 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { cli, expectError, sql, startServer } from './helper.mjs';
+import { verifyRecord } from '../../web/js/draw-verify.js';
+
+const { sm2, sm3 } = createRequire(import.meta.url)('sm-crypto');
 
 const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
@@ -171,6 +176,16 @@ describe('a plan, its draw and the record anyone recomputes', () => {
     let v = await api('POST', '/inspection/records/verify', null, JSON.stringify(record));
     assert.equal(v.status, 200, v.text);
     assert.equal(v.json.verdict, 'match');
+    // the public page's verifier (web/js/draw-verify.js, written from docs/draw.md) agrees
+    assert.equal(verifyRecord(record, sm3).verdict, 'match');
+    // any JSON layout: indented, keys reordered, text escaped
+    const relaid = JSON.stringify({ result: record.result, ...record }, null, 2).replace(/"91371000/g, '"\\u0039\\u0031371000');
+    v = await api('POST', '/inspection/records/verify', null, relaid);
+    assert.equal(v.json.verdict, 'match', v.text);
+    for (const bad of ['{"format":"yichuang-draw/1","format":"x"}', `${JSON.stringify(record)} x`, '{"format":"yichuang-draw/1","secret":"\\ud800"}', '[1,2', '']) {
+      v = await api('POST', '/inspection/records/verify', null, bad);
+      assert.ok([400, 422].includes(v.status), `${bad.slice(0, 40)}: ${v.status} ${v.text}`);
+    }
     const tampered = [
       (x) => { x.result[0].entity = x.result[1].entity; },
       (x) => { x.result[0].team.reverse(); },
@@ -189,6 +204,7 @@ describe('a plan, its draw and the record anyone recomputes', () => {
       assert.match(r.stdout, /^mismatch: /);
       v = await api('POST', '/inspection/records/verify', null, JSON.stringify(t));
       assert.equal(v.json.verdict, 'mismatch', change.toString());
+      assert.equal(verifyRecord(t, sm3).verdict, 'mismatch', change.toString());
     }
     v = await api('POST', '/inspection/records/verify', null, '{"format":"other"}');
     expectError(assert, v, 422, 'invalid', 'format');
@@ -275,6 +291,7 @@ describe('joint plans, late publication, 首次不罚', () => {
     const file = join(s.dir, 'joint.json');
     writeFileSync(file, JSON.stringify(rec));
     assert.equal(cli(['draw', 'verify', file]).status, 0);
+    assert.equal(verifyRecord(rec, sm3).verdict, 'match');
   });
 
   test('a publication past 20 working days turns red and escalates once', async () => {
@@ -330,5 +347,38 @@ describe('joint plans, late publication, 首次不罚', () => {
     assert.equal(r.status, 200);
     assert.ok(r.json.items.find((i) => i.code === 'scjg-food-01').basis.includes('食品安全法'));
     assert.ok(r.json.minor.some((m) => m.kind === 'no-penalty'));
+  });
+});
+
+describe('credit QR codes', () => {
+  test('a regulator signs an entity\'s code; a stock scanner reads the page\'s address; the signature holds', async () => {
+    const entity = code(3);
+    let r = await api('GET', `/market-entities/${entity}/qr.png`);
+    expectError(assert, r, 404, 'not_found', 'code');
+    r = await api('POST', `/market-entities/${entity}/credit-code`, 'approver1');
+    assert.equal(r.status, 403);
+    r = await api('POST', `/market-entities/${entity}/credit-code`, 'approver-scjg');
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.issuer, 'scjg');
+    const png = await fetch(`${s.url}/api/v1/market-entities/${entity}/qr.png`);
+    assert.equal(png.headers.get('content-type'), 'image/png');
+    const file = join(s.dir, 'credit.png');
+    writeFileSync(file, Buffer.from(await png.arrayBuffer()));
+    const scanned = spawnSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).stdout.trim();
+    const url = new URL(scanned);
+    assert.equal(url.pathname, '/entity.html');
+    assert.equal(url.searchParams.get('code'), entity);
+    const [payload, sig, kid] = new URLSearchParams(url.hash.slice(1)).get('q').split('.');
+    const text = Buffer.from(payload, 'base64url').toString('utf8');
+    const data = JSON.parse(text);
+    assert.equal(data.code, entity);
+    assert.equal(data.name, '威海测试3号餐饮有限公司');
+    const key = (await api('GET', '/certificates/trust')).json.keys.find((k) => k.kid === kid);
+    assert.equal(key.owner, 'scjg');
+    const hexSig = Buffer.from(sig, 'base64url').toString('hex');
+    assert.ok(sm2.doVerifySignature(text, hexSig, key.public_key, { der: true, hash: true }));
+    assert.ok(!sm2.doVerifySignature(text.replace('3号', '4号'), hexSig, key.public_key, { der: true, hash: true }));
+    const page = (await api('GET', `/market-entities/${entity}`)).json;
+    assert.ok(page.entity.credit_issued > 0);
   });
 });

@@ -200,7 +200,10 @@ const MATRIX = {
   // (approvers of a department with spot-check items: none among WHO), tasks their teams'
   'GET /api/v1/inspection/items': { allow: WHO },
   'GET /api/v1/inspection/results': { allow: WHO },
+  'GET /api/v1/inspection/draws': { allow: WHO },
   'GET /api/v1/market-entities/{code}': { path: () => `/api/v1/market-entities/${ctx.entity}`, allow: WHO },
+  'GET /api/v1/market-entities/{code}/qr.png': { raw: true, path: () => `/api/v1/market-entities/${ctx.entity}/qr.png`, allow: WHO },
+  'POST /api/v1/market-entities/{code}/credit-code': { path: () => `/api/v1/market-entities/${ctx.entity}/credit-code`, body: () => ({ department: 'scjg' }), allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
   'GET /api/v1/inspection/plans/{id}/record': { path: () => `/api/v1/inspection/plans/${ctx.plan}/record`, allow: WHO },
   'POST /api/v1/inspection/records/verify': { body: () => JSON.stringify(ctx.record), allow: WHO },
   'POST /api/v1/inspection/rosters/{kind}': { path: () => '/api/v1/inspection/rosters/entities', body: () => ENTITY_CSV, headers: { 'Content-Type': 'text/csv' }, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
@@ -255,6 +258,7 @@ before(async () => {
   assert.equal(drawn.status, 200, drawn.text);
   ctx.record = (await s.api('GET', `/api/v1/inspection/plans/${ctx.plan}/record`)).json;
   ctx.task = `${ctx.plan}-1`;
+  assert.equal((await s.api('POST', `/api/v1/market-entities/${ctx.entity}/credit-code`, { token: tok.admin, body: { department: 'scjg' } })).status, 201);
   // the catalog's codes are 18 digits too: they are no ID numbers
   for (let cursor = ''; ;) {
     const page = (await s.api('GET', `/api/v1/items?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json;

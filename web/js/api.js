@@ -9,6 +9,7 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code;
     this.field = e.field;
+    this.rows = e.rows; // a roster's bad rows
   }
 }
 
@@ -20,6 +21,17 @@ export async function api(method, path, body) {
     method, headers, body: body === undefined ? undefined : JSON.stringify(body),
     credentials: 'same-origin',
   });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!res.ok) throw new ApiError(res.status, json);
+  return json;
+}
+
+// A write whose body is not JSON (a CSV roster): the bytes as they are, with their type.
+export async function apiRaw(method, path, body, type) {
+  const headers = { 'Content-Type': type };
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  const res = await fetch('/api/v1' + path, { method, headers, body, credentials: 'same-origin' });
   const text = await res.text();
   const json = text ? JSON.parse(text) : null;
   if (!res.ok) throw new ApiError(res.status, json);

@@ -38,13 +38,13 @@ export const $ = (sel) => document.querySelector(sel);
 // Fills the page header; resolves to the signed-in user (or null).
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验']];
+  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示']];
   const seats = {
     applicant: [['my', '/my.html', '我的办件'], ['runs', '/runs.html', '我的一件事'], ['certs', '/certs.html', '我的证照'], ['appointments', '/hall/appointments.html', '预约取号']],
-    clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号'], ['reviews', '/reviews.html', '好差评整改']],
-    approver: [['inbox', '/inbox.html', '审批待办'], ['runs', '/runs.html', '一件事协同'], ['certs', '/certs.html', '证照管理'], ['reviews', '/reviews.html', '好差评整改']],
-    supervisor: [['board', '/board.html', '效能监察'], ['runs', '/runs.html', '一件事监察'], ['hall-stats', '/hall/stats.html', '大厅统计'], ['reviews', '/reviews.html', '好差评监察'], ['visit', '/visit.html', '监督查评'], ['certs', '/certs.html', '证照管理']],
-    admin: [['admin', '/admin/items.html', '事项管理'], ['certs', '/certs.html', '证照管理']],
+    clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号'], ['reviews', '/reviews.html', '好差评整改'], ['inspections', '/inspections.html', '检查任务']],
+    approver: [['inbox', '/inbox.html', '审批待办'], ['runs', '/runs.html', '一件事协同'], ['certs', '/certs.html', '证照管理'], ['reviews', '/reviews.html', '好差评整改'], ['inspect', '/inspect.html', '双随机监管']],
+    supervisor: [['board', '/board.html', '效能监察'], ['runs', '/runs.html', '一件事监察'], ['hall-stats', '/hall/stats.html', '大厅统计'], ['reviews', '/reviews.html', '好差评监察'], ['visit', '/visit.html', '监督查评'], ['certs', '/certs.html', '证照管理'], ['inspect', '/inspect.html', '双随机监管']],
+    admin: [['admin', '/admin/items.html', '事项管理'], ['certs', '/certs.html', '证照管理'], ['inspect', '/inspect.html', '双随机监管']],
     bank: [['runs', '/runs.html', '网点代办']],
     monitor: [['visit', '/visit.html', '监督查评'], ['certs', '/certs.html', '证照管理']],
     assessor: [['visit', '/visit.html', '第三方评估']],

@@ -3,10 +3,11 @@
 // against the trust list and the root-signed status list this page loaded (kept for offline
 // use), with sm-crypto (/vendor/sm2.js, sm3.js). Nothing about the certificate is sent anywhere.
 import { $, el, header } from './common.js';
+import { canonical, sigOk, unbase64 } from './signed.js';
 
-const sm2 = globalThis.sm2;
+export { canonical };
+
 const sm3 = globalThis.sm3;
-const enc = new TextEncoder();
 const LABELS = { id: '证照标识', name: '证照名称', number: '证照编号', version: '版本', holder: '持证主体', holder_id_type: '主体证件类型', holder_id: '主体证件号码', issuer: '颁证单位', issuer_code: '颁证单位代码', issue_date: '颁证日期', valid_from: '有效期起', valid_until: '有效期至', jurisdiction: '行政区划', source: '来源办件', type_code: '证照类型代码', data_sm3: '内容摘要（SM3）' };
 const ID_TYPES = { 111: '居民身份证', '001': '统一社会信用代码' };
 const VERDICTS = {
@@ -22,22 +23,6 @@ const VERDICTS = {
 let trust = null;
 let status = null;
 
-// The canonical bytes (docs/certificates.md): keys in UTF-8 byte order, texts and objects only.
-const bytesCmp = (a, b) => {
-  const x = enc.encode(a), y = enc.encode(b);
-  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
-};
-const text = (s) => {
-  if (/[\u0000-\u001f\u007f]/.test(s)) throw new Error('control character');
-  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
-};
-export function canonical(o) {
-  if (typeof o === 'string') return text(o);
-  if (!o || typeof o !== 'object' || Array.isArray(o)) throw new Error('not a text');
-  return '{' + Object.keys(o).sort(bytesCmp).map((k) => text(k) + ':' + canonical(o[k])).join(',') + '}';
-}
-
 // ISO/IEC 7064 MOD 37,36 over type code, issuer code, serial and version (GB/T 36904).
 export function identifierValid(id) {
   const m = /^1\.2\.156\.3005\.2\.([0-9A-Z]{21})\.([0-9A-Z]+)\.([0-9A-Z]+)\.([0-9]{3})\.([0-9A-Z])$/.exec(id || '');
@@ -51,12 +36,7 @@ export function identifierValid(id) {
   return '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'[(37 - p) % 36] === m[5];
 }
 
-const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-const unbase64 = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
 const keyOf = (kid) => trust && trust.keys.find((k) => k.kid === kid);
-const sigOk = (msg, sigBytes, key) => {
-  try { return sm2.doVerifySignature(msg, hex(sigBytes), key.public_key, { der: true, hash: true }); } catch { return false; }
-};
 
 // The status list holds only when the root signed it and it is before its next update.
 function statusOf(id) {

@@ -34,8 +34,10 @@
 #include "lib/buf.h"
 
 struct case_ctx;
+struct cert_ctx;
 struct insp_ctx {
 	const struct case_ctx *cases; /* the calendar, the time zone, the light's warning */
+	const struct cert_ctx *certs; /* the signing keys of credit QR codes (NULL: none here) */
 	int publish_days;	      /* results are published within this many working days */
 	int min_permille;	      /* a plan draws at least this share overall */
 	int leniency_days; /* 首次不罚: no decision on the same violation this many days before */
@@ -122,6 +124,9 @@ int insp_plan_json(db *d, const yc_user *u, const char *id, yc_buf *out, yc_err 
  */
 int insp_record_json(db *d, const struct insp_ctx *c, const char *id, yc_buf *out, yc_err *err);
 
+/* The plans whose commitment is published (public): newest first, with their state. */
+int insp_draws_json(db *d, const struct insp_ctx *c, int limit, yc_buf *out, yc_err *err);
+
 enum insp_verdict { IV_MATCH, IV_MISMATCH };
 struct insp_check {
 	enum insp_verdict verdict;
@@ -174,6 +179,19 @@ int insp_escalate_overdue(db *d, const struct insp_ctx *c, int64_t *count, yc_er
 /* An entity's public page: its class, licences, published results. */
 int insp_entity_public_json(db *d, const struct insp_ctx *c, const char *code, yc_buf *out,
 			    yc_err *err);
+
+/* ---- credit QR codes (credit.c) ---------------------------------------------- */
+
+/*
+ * Signs an entity's credit QR code with department's key (NULL or "": the
+ * caller's department), a regulator's act: {code, issuer, kid, payload}.
+ */
+int insp_credit_issue(db *d, const struct insp_ctx *c, const yc_user *u, const char *code,
+		      const char *department, yc_buf *out, yc_err *err);
+/* The address the code holds: the public page under base, the payload in its fragment. */
+int insp_credit_url(db *d, const char *code, const char *base, yc_buf *out, yc_err *err);
+/* The code as a PNG to print (6 pixels a module). */
+int insp_credit_qr_png(db *d, const char *code, const char *base, yc_buf *out, yc_err *err);
 
 /* ---- 首次不罚 / 首次轻罚 (leniency.c) ----------------------------------------- */
 

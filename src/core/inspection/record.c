@@ -310,3 +310,32 @@ int insp_record_verify(const char *json, size_t len, struct insp_check *v, yc_er
 	insp_record_read_free(&rd);
 	return err && err->code ? err->code : 0;
 }
+
+int insp_draws_json(db *d, const struct insp_ctx *c, int limit, yc_buf *out, yc_err *err)
+{
+	db_stmt *st = db_prepare(
+		d,
+		"SELECT id, name, departments, state, commitment, committed_ms, drawn_ms,"
+		" (SELECT COUNT(*) FROM insp_tasks t WHERE t.plan = p.id) FROM insp_plans p"
+		" WHERE commitment IS NOT NULL ORDER BY committed_ms DESC, id DESC LIMIT ?",
+		err);
+	if (!st)
+		return db_failed(err);
+	db_bind_int(st, 1, limit);
+	yc_buf_adds(out, "{\"draws\":[");
+	int rc, n = 0;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		yc_buf_adds(out, n++ ? ",{\"id\":" : "{\"id\":");
+		yc_json_add_str(out, db_col_text(st, 0));
+		yc_buf_adds(out, ",\"name\":");
+		yc_json_add_str(out, db_col_text(st, 1));
+		yc_buf_addf(out, ",\"departments\":%s,\"state\":\"%s\",\"commitment\":\"%s\"",
+			    db_col_text(st, 2), db_col_text(st, 3), db_col_text(st, 4));
+		yc_json_add_time(out, "committed_at", db_col_int(st, 5), insp_tz(c));
+		yc_json_add_time(out, "drawn_at", db_col_int(st, 6), insp_tz(c));
+		yc_buf_addf(out, ",\"selected\":%lld}", (long long)db_col_int(st, 7));
+	}
+	db_done(st);
+	yc_buf_adds(out, "]}");
+	return rc < 0 ? rc : 0;
+}

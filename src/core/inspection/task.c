@@ -382,14 +382,15 @@ int insp_entity_public_json(db *d, const struct insp_ctx *c, const char *code, y
 	db_stmt *st =
 		db_prepare(d,
 			   "SELECT credit_code, name, type, industry, region, class, abnormal,"
-			   " serious, state FROM insp_entities WHERE credit_code = ?",
+			   " serious, state, credit_issued_ms AS credit_issued FROM insp_entities"
+			   " WHERE credit_code = ?",
 			   err);
 	if (!st)
 		return db_failed(err);
 	db_bind_text(st, 1, code);
 	yc_buf one;
 	yc_buf_init(&one, 0);
-	int rc = db_rows_json(st, "ssssssiis", &one, err);
+	int rc = db_rows_json(st, "ssssssiisi", &one, err);
 	if (!rc && one.len <= 2)
 		rc = yc_err_set(err, YC_ENOTFOUND, "code", "no market entity %s", code);
 	if (!rc) {

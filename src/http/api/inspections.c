@@ -79,8 +79,8 @@ static int entities_view(db *d, const yc_app *app, const yc_user *u, const struc
 	return insp_entities_json(d, u, q, out, err);
 }
 
-static int inspectors_view(db *d, const yc_app *app, const yc_user *u,
-			   const struct insp_query *q, yc_buf *out, yc_err *err)
+static int inspectors_view(db *d, const yc_app *app, const yc_user *u, const struct insp_query *q,
+			   yc_buf *out, yc_err *err)
 {
 	(void)app;
 	return insp_inspectors_json(d, u, q, out, err);
@@ -117,16 +117,75 @@ int api_inspection_results(yc_req *r)
 	return reply_list(r, results_view);
 }
 
-/* GET /market-entities/{code}: the public page a credit QR code opens. */
-int api_market_entity_get(yc_req *r)
+static int check_code(yc_req *r)
 {
 	if (strlen(r->params[0]) != CODE_LEN)
 		return yc_err_set(&r->err, YC_ENOTFOUND, "code", "no market entity %s",
 				  r->params[0]);
+	return 0;
+}
+
+/* GET /market-entities/{code}: the public page a credit QR code opens. */
+int api_market_entity_get(yc_req *r)
+{
+	int rc = check_code(r);
+	if (rc)
+		return rc;
 	yc_buf b;
 	yc_buf_init(&b, 0);
-	int rc = insp_entity_public_json(r->db, r->app->insp, r->params[0], &b, &r->err);
+	rc = insp_entity_public_json(r->db, r->app->insp, r->params[0], &b, &r->err);
 	return http_reply_read(r, rc, &b);
+}
+
+/* GET /inspection/draws: every published commitment, and the draws made. */
+int api_inspection_draws(yc_req *r)
+{
+	int64_t limit;
+	int rc = http_query_int(r, "limit", 1, 500, 100, &limit);
+	if (rc)
+		return rc;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = insp_draws_json(r->db, r->app->insp, (int)limit, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
+/* GET /market-entities/{code}/qr.png: the credit QR code to print (public, as the door is). */
+int api_market_entity_qr(yc_req *r)
+{
+	int rc = check_code(r);
+	char base[YC_PUBLIC_URL_MAX];
+	if (!rc)
+		rc = api_public_url(r, base, sizeof(base));
+	if (rc)
+		return rc;
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = insp_credit_qr_png(r->db, r->params[0], base, &b, &r->err);
+	if (!rc) {
+		http_header(r, "Content-Type", "image/png");
+		http_reply_bytes(r, 200, b.data, b.len);
+	}
+	yc_buf_release(&b);
+	return rc;
+}
+
+static int credit_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	out->status = 201;
+	return insp_credit_issue(d, c->app->insp, &c->user, c->params[0],
+				 c->body ? yc_json_str(c->body, "department") : NULL, &out->body,
+				 err);
+}
+
+/* POST /market-entities/{code}/credit-code: a regulator signs the entity's credit QR code. */
+int api_market_entity_credit(yc_req *r)
+{
+	static const yc_jfield spec[] = {{"department", YC_JT_STRING, false, 31}};
+	int rc = check_code(r);
+	if (!rc && r->body)
+		rc = yc_json_check(r->body, spec, 1, &r->err);
+	return rc ? rc : http_call(r, credit_write, 0, true);
 }
 
 int api_inspection_record(yc_req *r)

@@ -28,6 +28,8 @@ CREATE TABLE insp_entities (
   foreign_invested INTEGER NOT NULL DEFAULT 0,
   state TEXT NOT NULL DEFAULT 'active',     -- active, deregistered
   source TEXT NOT NULL,                     -- import, or the registration's case number
+  credit_qr TEXT,                           -- the signed credit QR code's payload (信用二维码)
+  credit_issued_ms INTEGER,
   created_ms INTEGER NOT NULL,
   updated_ms INTEGER NOT NULL
 );
