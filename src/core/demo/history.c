@@ -385,6 +385,7 @@ static void history_release(struct hist *h)
 	cJSON_Delete(h->district);
 	hist_hall_free(h);
 	hist_reviews_free(h);
+	hist_inspections_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -412,11 +413,11 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 }
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
-		       struct demo_history *o, yc_err *err)
+		       struct insp_ctx *ic, struct demo_history *o, yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .o = o, .err = err};
+	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .o = o, .err = err};
 	h.rng.s = o->seed;
 	/* the callback sampler draws from the seed too: the same seed, the same callbacks */
 	uint64_t draws = o->seed ^ 0x6a09e667f3bcc908ULL;
@@ -438,6 +439,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		rc = hist_hall_setup(&h);
 	if (!rc)
 		rc = hist_reviews_setup(&h);
+	if (!rc)
+		rc = hist_inspections_setup(&h);
 	if (!rc)
 		rc = db_commit(d, err);
 	else
@@ -468,6 +471,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 好差评: yesterday's services rated, the departments' steps on their orders */
 		if (!rc)
 			rc = hist_reviews_day(&h, day, work);
+		/* 双随机: the month's draw, the teams' results, publication */
+		if (!rc)
+			rc = hist_inspections_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {

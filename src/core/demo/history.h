@@ -67,6 +67,9 @@ struct hist {
 	struct hist_floor *floor;
 	/* 好差评: the orders and callbacks being worked through (history_reviews.c) */
 	struct hist_reviews *reviews;
+	/* 双随机: the plans' tasks on their way to publication (history_inspections.c) */
+	struct insp_ctx *ic; /* NULL: no inspections in this history */
+	struct hist_insp *insp;
 };
 
 /*
@@ -137,5 +140,14 @@ int hist_run_step(struct hist *h, int r);
 int hist_reviews_setup(struct hist *h);
 void hist_reviews_free(struct hist *h);
 int hist_reviews_day(struct hist *h, int32_t day, bool work);
+
+/*
+ * history_inspections.c: the rosters and the pilot's credit codes the evening before; on
+ * `day` the month's plan (and the quarter's joint one), results entered, results published,
+ * the night's escalation of late publications.
+ */
+int hist_inspections_setup(struct hist *h);
+void hist_inspections_free(struct hist *h);
+int hist_inspections_day(struct hist *h, int32_t day, bool work);
 
 #endif

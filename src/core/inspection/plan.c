@@ -452,8 +452,11 @@ static int draw(db *d, const struct insp_ctx *c, const yc_user *u, struct plan_r
 			    : yc_err_set(err, YC_ENOMEM, NULL, NULL);
 	if (!rc) {
 		rc = draw_run(seed, &l, &dp, &r, err);
-		if (rc == YC_EINVAL) /* a team that cannot be made: the plan stays committed */
-			rc = yc_err_conflict(err, "inspectors", "committed", "%s", err->message);
+		if (rc == YC_EINVAL) { /* a team that cannot be made: the plan stays committed */
+			char why[sizeof(err->message)];
+			snprintf(why, sizeof(why), "%s", err->message);
+			rc = yc_err_conflict(err, "inspectors", "committed", "%s", why);
+		}
 		if (!rc)
 			rc = insert_tasks(d, p->id, &l, &r, err);
 		draw_result_free(&r);

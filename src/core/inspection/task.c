@@ -163,6 +163,12 @@ static int enter_result(db *d, const struct insp_ctx *c, const yc_user *u, struc
 	const struct insp_result *r = insp_result_find(yc_json_str(body, "result"));
 	struct case_deadline dl;
 	int rc = insp_publish_deadline(c, day, &dl, err);
+	if (rc == YC_ENOTLOADED) {
+		/* next year's holidays are not loaded: the limit is counted once they are */
+		yc_err_clear(err);
+		dl.text[0] = '\0';
+		rc = 0;
+	}
 	if (rc)
 		return rc;
 	char on[12], after[2] = {insp_class_after(t->cls[0], r->class_step), 0};
@@ -172,7 +178,7 @@ static int enter_result(db *d, const struct insp_ctx *c, const yc_user *u, struc
 		     d, err,
 		     "UPDATE insp_tasks SET state = 'inspected', inspected_on = ?, result = ?,"
 		     " findings = ?, class_after = ?, publish_by = ?, entered_by = ? WHERE id = ?",
-		     "sssssss", on, r->code, findings ? findings : "", after, dl.text, u->username,
+		     "sssssss", on, r->code, findings ? findings : "", after, dl.text[0] ? dl.text : NULL, u->username,
 		     t->id)))
 		return rc;
 	if ((rc = db_run(
@@ -422,9 +428,45 @@ int insp_entity_public_json(db *d, const struct insp_ctx *c, const char *code, y
 
 /* ---- overdue publications ----------------------------------------------------------- */
 
+/* Limits that waited for next year's calendar, counted now where it is loaded. */
+static int fill_limits(db *d, const struct insp_ctx *c, int64_t *count, yc_err *err)
+{
+	db_stmt *st = db_prepare(d,
+				 "SELECT id, inspected_on FROM insp_tasks WHERE state = 'inspected' AND"
+				 " publish_by IS NULL ORDER BY id LIMIT 200",
+				 err);
+	if (!st)
+		return db_failed(err);
+	char ids[200][48], dates[200][12];
+	int n = 0, rc;
+	while (n < 200 && (rc = db_step(st, err)) == DB_ROW) {
+		db_col_copy(st, 0, ids[n], sizeof(ids[n]));
+		db_col_copy(st, 1, dates[n], sizeof(dates[n]));
+		n++;
+	}
+	db_done(st);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < n; i++) {
+		int32_t day;
+		struct case_deadline dl;
+		yc_err quiet;
+		if (yc_date_parse(dates[i], &day) || insp_publish_deadline(c, day, &dl, &quiet))
+			continue; /* not yet */
+		if ((rc = db_run(d, err, "UPDATE insp_tasks SET publish_by = ? WHERE id = ?", "ss",
+				 dl.text, ids[i])))
+			return rc;
+		(*count)++;
+	}
+	return 0;
+}
+
 int insp_escalate_overdue(db *d, const struct insp_ctx *c, int64_t *count, yc_err *err)
 {
 	*count = 0;
+	int filled = fill_limits(d, c, count, err);
+	if (filled)
+		return filled;
 	char today[12];
 	yc_date_format(insp_day(c, insp_now(c)), today, sizeof(today));
 	db_stmt *st =
