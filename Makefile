@@ -11,7 +11,7 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-missing-fiel
 PANGO_CFLAGS = $(shell pkg-config --cflags pangocairo 2>/dev/null)
 PANGO_LIBS   = $(shell pkg-config --libs pangocairo 2>/dev/null)
 CPPFLAGS  = -std=c11 -D_GNU_SOURCE -DYC_VERSION='"$(VERSION)"' -Isrc -I/usr/include/postgresql $(PANGO_CFLAGS) -MMD -MP
-LIBS      = -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode $(PANGO_LIBS) -lpthread -lm
+LIBS      = -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -lqrencode -lz $(PANGO_LIBS) -lpthread -lm
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/core/*/*.c src/http/*.c src/http/*/*.c src/jobs/*.c)

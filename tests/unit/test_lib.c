@@ -6,6 +6,8 @@
 #include "lib/buf.h"
 #include "lib/json.h"
 #include "lib/crypto.h"
+#include "lib/csv.h"
+#include "lib/xlsx.h"
 #include "lib/throttle.h"
 #include "lib/timeutil.h"
 
@@ -267,4 +269,60 @@ Test(json, text_that_hides_what_it_holds)
 	cr_assert_eq(yc_json_parse("{\"a\":\"x\\\\u0000y\"}", 17, &j, &err), 0, "an escaped backslash");
 	cr_assert_str_eq(yc_json_str(j, "a"), "x\\u0000y");
 	cJSON_Delete(j);
+}
+
+Test(csv, quotes_line_breaks_and_the_lines_they_start_on)
+{
+	static const char text[] = "\xEF\xBB\xBF" "a,b,c\r\n"
+				   "\"x, y\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n"
+				   "\n"
+				   ",,last";
+	struct yc_csv c;
+	yc_csv_init(&c, text, sizeof(text) - 1);
+	cr_assert_eq(yc_csv_next(&c), 1);
+	cr_assert_eq(c.nfields, 3);
+	cr_assert_str_eq(c.fields[0], "a");
+	cr_assert_eq(c.line, 1);
+	cr_assert_eq(yc_csv_next(&c), 1);
+	cr_assert_str_eq(c.fields[0], "x, y");
+	cr_assert_str_eq(c.fields[1], "say \"hi\"");
+	cr_assert_str_eq(c.fields[2], "two\nlines");
+	cr_assert_eq(c.line, 2);
+	cr_assert_eq(yc_csv_next(&c), 1); /* the empty line is skipped, still counted */
+	cr_assert_eq(c.line, 5);
+	cr_assert_eq(c.nfields, 3);
+	cr_assert_str_eq(c.fields[2], "last");
+	cr_assert_eq(yc_csv_next(&c), 0);
+	yc_csv_free(&c);
+	static const char *const bad[] = {"\"open", "\"x\"y", "a\"b"};
+	for (int i = 0; i < 3; i++) {
+		yc_csv_init(&c, bad[i], strlen(bad[i]));
+		cr_assert_eq(yc_csv_next(&c), YC_EINVAL, "%s", bad[i]);
+		yc_csv_free(&c);
+	}
+}
+
+Test(xlsx, what_the_writer_makes_reads_back_as_csv)
+{
+	yc_xlsx x;
+	yc_xlsx_init(&x, "名录");
+	yc_xlsx_row(&x);
+	yc_xlsx_cell(&x, "名称");
+	yc_xlsx_cell(&x, "数量");
+	yc_xlsx_row(&x);
+	yc_xlsx_cell(&x, "A & B, <公司>");
+	yc_xlsx_number(&x, 42);
+	yc_buf book, csv;
+	yc_buf_init(&book, 0);
+	yc_buf_init(&csv, 0);
+	cr_assert_eq(yc_xlsx_finish(&x, &book), 0);
+	cr_assert(yc_xlsx_is(book.data, book.len));
+	yc_err err;
+	cr_assert_eq(yc_xlsx_to_csv(book.data, book.len, &csv, &err), 0, "%s", err.message);
+	cr_assert_str_eq(csv.data, "名称,数量\n\"A & B, <公司>\",42\n");
+	/* a cut workbook is refused, not read past its end */
+	yc_buf_clear(&csv);
+	cr_assert_eq(yc_xlsx_to_csv(book.data, book.len / 2, &csv, &err), YC_EINVAL);
+	yc_buf_release(&book);
+	yc_buf_release(&csv);
 }

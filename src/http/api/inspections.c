@@ -11,6 +11,7 @@
 #include "core/inspection/inspection.h"
 #include "http/router.h"
 #include "lib/json.h"
+#include "lib/xlsx.h"
 #include "lib/banned.h"
 
 enum { PLAN_ID_MAX = 31, TASK_ID_MAX = 47, CODE_LEN = 18, QUERY_MAX = 60 };
@@ -241,8 +242,10 @@ static int roster_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *e
 	return insp_roster_import(d, &c->user, (int)c->n, csv->data, csv->len, &out->body, err);
 }
 
+static int roster_import(yc_req *r, int kind, const char *p, size_t len);
+
 /*
- * POST /inspection/rosters/{kind} with the CSV as the body: checked whole on
+ * POST /inspection/rosters/{kind} with the CSV (or an .xlsx workbook) as the body: checked whole on
  * this thread (422 listing every bad row, nothing imported), then written.
  */
 int api_inspection_roster_import(yc_req *r)
@@ -252,6 +255,26 @@ int api_inspection_roster_import(yc_req *r)
 		return yc_err_set(&r->err, YC_ENOTFOUND, "kind", "no roster %s", r->params[0]);
 	size_t len;
 	const char *p = (const char *)http_body(r, &len);
+	/* a workbook (Excel, WPS) is read as the CSV of its first sheet */
+	yc_buf sheet;
+	yc_buf_init(&sheet, 0);
+	if (yc_xlsx_is(p, len)) {
+		int rc = yc_xlsx_to_csv(p, len, &sheet, &r->err);
+		if (rc) {
+			yc_buf_release(&sheet);
+			return rc;
+		}
+		p = sheet.data;
+		len = sheet.len;
+	}
+	int rc = roster_import(r, kind, p, len);
+	yc_buf_release(&sheet);
+	return rc;
+}
+
+/* The import of a roster's CSV text: checked whole here, then written. */
+static int roster_import(yc_req *r, int kind, const char *p, size_t len)
+{
 	yc_buf problems;
 	yc_buf_init(&problems, 0);
 	int rows = 0;
