@@ -451,3 +451,29 @@ describe('credit QR codes', () => {
     assert.ok(page.entity.credit_issued > 0);
   });
 });
+
+describe('the roster grows with registrations', () => {
+  test('an approved business registration adds its new firm, with the licence\'s credit code', async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.4\n% a registration\n');
+    const up = await s.api('POST', '/api/v1/materials', { body: pdf, token: await token('applicant1'), headers: { 'Content-Type': 'application/pdf' } });
+    const sha = up.json.sha256;
+    let r = await api('POST', '/cases', 'applicant1', {
+      item: '371091011001007000',
+      form: { company_name: '威海双随机测试有限公司', legal_person: '张三', registered_capital: 100, address: '威海经区海滨路9号' },
+      materials: [{ id: 'm1', sha256: sha }, { id: 'm2', sha256: sha }],
+    });
+    assert.equal(r.status, 201, r.text);
+    const no = r.json.no;
+    assert.equal((await api('POST', `/cases/${no}/actions/accept`, 'clerk1')).status, 200);
+    const c = (await api('GET', `/cases/${no}`, 'supervisor1')).json;
+    r = await api('POST', `/cases/${no}/actions/approve`, c.current_step.assignee || 'approver1');
+    assert.equal(r.status, 200, r.text);
+    const licence = (await api('GET', `/certificates?subject=${no}`, 'applicant1')).json.certificates[0];
+    const found = (await api('GET', `/inspection/entities?q=${encodeURIComponent('威海双随机测试')}`, 'approver-scjg')).json.entities;
+    assert.equal(found.length, 1);
+    assert.equal(found[0].source, no);
+    assert.equal(found[0].address, '威海经区海滨路9号');
+    assert.equal(found[0].class, 'B');
+    assert.equal(sql(s.db, `SELECT holder_id FROM certificates WHERE id = '${licence.id}'`).trim(), found[0].credit_code);
+  });
+});

@@ -90,6 +90,8 @@ struct pending {
 };
 
 struct hist_insp {
+	struct rng rng; /* its own stream: the draws' sizes never move the cases' */
+	uint64_t draws; /* the plans' secrets, from the seed too */
 	struct pending *p;
 	int n;
 	int month; /* the last month a monthly plan ran */
@@ -100,7 +102,7 @@ static char *credit_code(struct hist *h, int i, char out[19])
 {
 	/* 91 企业 / 92 个体工商户, the district's registration office, a serial */
 	snprintf(out, 19, "9%c371091MA3%06d", i % 3 == 2 ? '2' : '1',
-		 100000 + i * 7 + rng_below(&h->rng, 7));
+		 100000 + i * 7 + rng_below(&h->insp->rng, 7));
 	out[17] = '\0';
 	char c = ids_uscc_check(out);
 	out[17] = c;
@@ -128,6 +130,9 @@ int hist_inspections_setup(struct hist *h)
 	    !(h->insp->p = calloc(PENDING_MAX, sizeof(*h->insp->p))))
 		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
 	h->insp->month = -1;
+	h->insp->rng.s = h->o->seed ^ 0xbb67ae8584caa73bULL;
+	h->insp->draws = h->o->seed ^ 0x3c6ef372fe94f82bULL;
+	h->ic->draws = &h->insp->draws;
 	yc_buf csv;
 	yc_buf_init(&csv, 0);
 	yc_buf_adds(&csv, "统一社会信用代码,名称,类型,行业,住所,区域,风险等级,投诉较多,经营异常,"
@@ -139,11 +144,12 @@ int hist_inspections_setup(struct hist *h)
 	for (int i = 0; i < ENTITIES; i++) {
 		char code[19], name[160];
 		credit_code(h, i, code);
-		int w = rng_below(&h->rng, total), k = 0;
+		int w = rng_below(&h->insp->rng, total), k = 0;
 		while (w >= industries[k].weight)
 			w -= industries[k++].weight;
 		bool pilot = i < PILOT;
-		const char *type = pilot ? "个体工商户" : types[rng_below(&h->rng, COUNT(types))];
+		const char *type =
+			pilot ? "个体工商户" : types[rng_below(&h->insp->rng, COUNT(types))];
 		if (pilot) {
 			k = i % 3 ? 0 : 1; /* the street's restaurants */
 			snprintf(name, sizeof(name), "威海经区韩乐坊%s%s", hist_firm_words[i % 18],
@@ -155,25 +161,25 @@ int hist_inspections_setup(struct hist *h)
 			hist_person_name(h, person, sizeof(person));
 			if (strstr(type, "个体"))
 				snprintf(name, sizeof(name), "威海经区%s%s经营部", person,
-					 hist_firm_trades[rng_below(&h->rng, 12)]);
+					 hist_firm_trades[rng_below(&h->insp->rng, 12)]);
 			else
 				snprintf(name, sizeof(name), "威海%s%s%s%s",
-					 hist_firm_words[rng_below(&h->rng, 18)],
-					 hist_firm_words[rng_below(&h->rng, 18)],
-					 hist_firm_trades[rng_below(&h->rng, 12)],
+					 hist_firm_words[rng_below(&h->insp->rng, 18)],
+					 hist_firm_words[rng_below(&h->insp->rng, 18)],
+					 hist_firm_trades[rng_below(&h->insp->rng, 12)],
 					 strcmp(type, "有限责任公司") ? "股份有限公司"
 								      : "有限公司");
 		}
-		int r = rng_below(&h->rng, 100);
+		int r = rng_below(&h->insp->rng, 100);
 		char cls = r < 25 ? 'A' : r < 80 ? 'B' : r < 95 ? 'C' : 'D';
 		yc_buf_addf(&csv, "%s,%s,%s,%s,%s%d号,%s,%c,%s,%s,%s,%s\n", code, name, type,
 			    industries[k].code,
-			    pilot ? "韩乐坊步行街" : hist_streets[rng_below(&h->rng, 10)],
-			    1 + rng_below(&h->rng, 300),
-			    pilot ? "皇冠街道" : regions[rng_below(&h->rng, 6)], cls,
-			    rng_chance(&h->rng, 20) ? "是" : "否",
-			    rng_chance(&h->rng, 15) ? "是" : "否",
-			    rng_chance(&h->rng, 5) ? "是" : "否",
+			    pilot ? "韩乐坊步行街" : hist_streets[rng_below(&h->insp->rng, 10)],
+			    1 + rng_below(&h->insp->rng, 300),
+			    pilot ? "皇冠街道" : regions[rng_below(&h->insp->rng, 6)], cls,
+			    rng_chance(&h->insp->rng, 20) ? "是" : "否",
+			    rng_chance(&h->insp->rng, 15) ? "是" : "否",
+			    rng_chance(&h->insp->rng, 5) ? "是" : "否",
 			    i >= ENTITIES - FOREIGN ? "是" : "否");
 	}
 	int rc = import(h, INSP_ENTITIES, &csv);
@@ -213,6 +219,8 @@ int hist_inspections_setup(struct hist *h)
 
 void hist_inspections_free(struct hist *h)
 {
+	if (h->ic)
+		h->ic->draws = NULL;
 	if (h->insp)
 		free(h->insp->p);
 	free(h->insp);
@@ -255,7 +263,7 @@ static int run_plan(struct hist *h, int32_t day, const char *name, const char *c
 	yc_buf out;
 	yc_buf_init(&out, 0);
 	char id[32] = "";
-	hist_at(h, hist_ms(h, day, 8 * 60 + 40 + rng_below(&h->rng, 20)));
+	hist_at(h, hist_ms(h, day, 8 * 60 + 40 + rng_below(&h->insp->rng, 20)));
 	rc = insp_plan_check(body, h->err);
 	if (!rc)
 		rc = insp_plan_create(h->d, h->ic, reg, body, &out, h->err);
@@ -265,16 +273,16 @@ static int run_plan(struct hist *h, int32_t day, const char *name, const char *c
 	cJSON_Delete(body);
 	if (!rc) {
 		yc_buf_clear(&out);
-		hist_at(h, hist_ms(h, day, 9 * 60 + rng_below(&h->rng, 10)));
+		hist_at(h, hist_ms(h, day, 9 * 60 + rng_below(&h->insp->rng, 10)));
 		rc = insp_plan_act(h->d, h->ic, reg, id, "commit", NULL, &out, h->err);
 	}
 	if (!rc) {
 		/* the witnesses: a deputy and a business owner, inputs only they chose */
 		char a[64], b[64];
-		snprintf(a, sizeof(a), "上证指数 %d.%02d", 3000 + rng_below(&h->rng, 500),
-			 rng_below(&h->rng, 100));
-		snprintf(b, sizeof(b), "骰子 %d %d %d", 1 + rng_below(&h->rng, 6),
-			 1 + rng_below(&h->rng, 6), 1 + rng_below(&h->rng, 6));
+		snprintf(a, sizeof(a), "上证指数 %d.%02d", 3000 + rng_below(&h->insp->rng, 500),
+			 rng_below(&h->insp->rng, 100));
+		snprintf(b, sizeof(b), "骰子 %d %d %d", 1 + rng_below(&h->insp->rng, 6),
+			 1 + rng_below(&h->insp->rng, 6), 1 + rng_below(&h->insp->rng, 6));
 		cJSON *w = cJSON_CreateObject(), *ws = cJSON_AddArrayToObject(w, "witnesses");
 		cJSON *w1 = cJSON_CreateObject(), *w2 = cJSON_CreateObject();
 		cJSON_AddStringToObject(w1, "name", "区人大代表");
@@ -284,7 +292,7 @@ static int run_plan(struct hist *h, int32_t day, const char *name, const char *c
 		cJSON_AddItemToArray(ws, w1);
 		cJSON_AddItemToArray(ws, w2);
 		yc_buf_clear(&out);
-		hist_at(h, hist_ms(h, day, 10 * 60 + rng_below(&h->rng, 20)));
+		hist_at(h, hist_ms(h, day, 10 * 60 + rng_below(&h->insp->rng, 20)));
 		rc = insp_plan_act_check("draw", w, h->err);
 		if (!rc)
 			rc = insp_plan_act(h->d, h->ic, reg, id, "draw", w, &out, h->err);
@@ -309,9 +317,9 @@ static int run_plan(struct hist *h, int32_t day, const char *name, const char *c
 		memset(p, 0, sizeof(*p));
 		db_col_copy(st, 0, p->task, sizeof(p->task));
 		db_col_copy(st, 1, p->member, sizeof(p->member));
-		int after = 2 + rng_below(&h->rng, 30);
-		int publish = rng_chance(&h->rng, LATE) ? 21 + rng_below(&h->rng, 6)
-							: 2 + rng_below(&h->rng, 15);
+		int after = 2 + rng_below(&h->insp->rng, 30);
+		int publish = rng_chance(&h->insp->rng, LATE) ? 21 + rng_below(&h->insp->rng, 6)
+							      : 2 + rng_below(&h->insp->rng, 15);
 		rc = calendar_add_workdays(h->cc->cal, day, after, &p->inspect_day, h->err);
 		if (!rc)
 			rc = calendar_add_workdays(h->cc->cal, p->inspect_day, publish,
@@ -337,7 +345,7 @@ static int result(struct hist *h, struct pending *p, int32_t day)
 	int total = 0, k = 0;
 	for (int i = 0; i < COUNT(outcomes); i++)
 		total += outcomes[i].weight;
-	int w = rng_below(&h->rng, total);
+	int w = rng_below(&h->insp->rng, total);
 	while (w >= outcomes[k].weight)
 		w -= outcomes[k++].weight;
 	cJSON *body = cJSON_CreateObject();
@@ -347,14 +355,15 @@ static int result(struct hist *h, struct pending *p, int32_t day)
 	cJSON_AddStringToObject(body, "result", outcomes[k].code);
 	if (outcomes[k].findings[0])
 		cJSON_AddStringToObject(body, "findings", outcomes[k].findings);
-	if (!strcmp(outcomes[k].code, "rectify") && rng_chance(&h->rng, MINOR)) {
+	if (!strcmp(outcomes[k].code, "rectify") && rng_chance(&h->insp->rng, MINOR)) {
 		cJSON *v = cJSON_AddArrayToObject(body, "violations");
 		cJSON_AddItemToArray(
-			v, cJSON_CreateString(minor_codes[rng_below(&h->rng, COUNT(minor_codes))]));
+			v, cJSON_CreateString(
+				   minor_codes[rng_below(&h->insp->rng, COUNT(minor_codes))]));
 	}
 	yc_buf out;
 	yc_buf_init(&out, 0);
-	hist_at(h, hist_ms(h, day, 9 * 60 + rng_below(&h->rng, 7 * 60)));
+	hist_at(h, hist_ms(h, day, 9 * 60 + rng_below(&h->insp->rng, 7 * 60)));
 	rc = insp_task_act_check("result", body, h->err);
 	if (!rc)
 		rc = insp_task_act(h->d, h->ic, who, p->task, "result", body, &out, h->err);
@@ -369,7 +378,7 @@ static int publish(struct hist *h, struct pending *p, int32_t day)
 	int rc = hist_staff_user(h, "approver-scjg", &reg);
 	yc_buf out;
 	yc_buf_init(&out, 0);
-	hist_at(h, hist_ms(h, day, 16 * 60 + rng_below(&h->rng, 60)));
+	hist_at(h, hist_ms(h, day, 16 * 60 + rng_below(&h->insp->rng, 60)));
 	if (!rc)
 		rc = insp_task_act(h->d, h->ic, reg, p->task, "publish", NULL, &out, h->err);
 	yc_buf_release(&out);

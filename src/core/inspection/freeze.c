@@ -144,7 +144,8 @@ static int load_entities(db *d, struct work *w, const cJSON *ind, const cJSON *r
 	db_done(st);
 	if (rc == YC_ENOMEM)
 		return yc_err_set(err, rc, NULL, NULL);
-	qsort(w->e, w->ne, sizeof(*w->e), cmp_ent);
+	if (w->ne > 1)
+		qsort(w->e, w->ne, sizeof(*w->e), cmp_ent);
 	return rc < 0 ? rc : 0;
 }
 
@@ -196,7 +197,8 @@ static int load_inspectors(db *d, struct work *w, const cJSON *depts, const char
 	db_done(st);
 	if (rc == YC_ENOMEM)
 		return yc_err_set(err, rc, NULL, NULL);
-	qsort(w->s, w->ns, sizeof(*w->s), cmp_insp);
+	if (w->ns > 1)
+		qsort(w->s, w->ns, sizeof(*w->s), cmp_insp);
 	return rc < 0 ? rc : 0;
 }
 
@@ -265,7 +267,8 @@ static int load_exclusions(db *d, struct work *w, yc_err *err)
 			p = e + 1;
 		}
 	}
-	qsort(w->x, w->nx, sizeof(*w->x), cmp_excl);
+	if (w->nx > 1)
+		qsort(w->x, w->nx, sizeof(*w->x), cmp_excl);
 	return 0;
 }
 

@@ -42,6 +42,8 @@ struct insp_ctx {
 	int min_permille;	      /* a plan draws at least this share overall */
 	int leniency_days; /* 首次不罚: no decision on the same violation this many days before */
 	int64_t now_ms;	   /* 0: the clock; tests and the demo set it */
+	uint64_t *draws; /* NULL: secrets from the system's random source; else a splitmix64
+			    state they come from (the demo's, for a repeatable past) */
 };
 
 /* ---- the lists (roster.c) --------------------------------------------------- */

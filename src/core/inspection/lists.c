@@ -215,20 +215,39 @@ int insp_entity_registered(db *d, void *arg, const char *kind, const char *no, y
 	(void)arg;
 	if (strcmp(kind, "case") && strcmp(kind, "run"))
 		return 0;
-	char code[24] = "", name[200] = "";
-	/* the business licence the approval just issued carries the new credit code */
-	int rc = db_get(d, err,
-			"SELECT holder_id, holder_name FROM certificates WHERE subject = ?"
-			" AND subject_kind = ? AND type = 'business-licence' AND state = 'issued'",
-			"ss", "tt", no, kind, code, sizeof(code), name, sizeof(name));
+	char code[24] = "";
+	db_stmt *st = db_prepare(d,
+				 "SELECT holder_id, holder_name, data FROM certificates WHERE subject = ?"
+				 " AND subject_kind = ? AND type = 'business-licence' AND state = 'issued'",
+				 err);
+	if (!st)
+		return db_failed(err);
+	db_bind_text(st, 1, no);
+	db_bind_text(st, 2, kind);
+	int rc = db_step(st, err);
+	char name[200] = "", type[64] = "企业", address[200] = "";
+	if (rc == DB_ROW) {
+		db_col_copy(st, 0, code, sizeof(code));
+		db_col_copy(st, 1, name, sizeof(name));
+		/* the licence's own fields: 类型, 住所 */
+		cJSON *data = cJSON_Parse(db_col_text(st, 2));
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(data, "fields");
+		const char *t = yc_json_str(f, "类型"), *a = yc_json_str(f, "住所");
+		if (t && t[0])
+			snprintf(type, sizeof(type), "%s", t);
+		if (a)
+			snprintf(address, sizeof(address), "%s", a);
+		cJSON_Delete(data);
+	}
+	db_done(st);
 	if (rc != DB_ROW || !ids_uscc_valid(code))
 		return rc < 0 ? rc : 0;
 	int64_t now = yc_now_ms();
-	return db_run(
-		d, err,
-		"INSERT INTO insp_entities (credit_code, name, type, industry, address, region,"
-		" class, source, created_ms, updated_ms) VALUES (?, ?, '企业', '', '', '', 'B',"
-		" ?, ?, ?) ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name,"
-		" updated_ms = excluded.updated_ms",
-		"sssii", code, name, no, now, now);
+	/* new firms start in class B; the industry and region are the bureau's to complete */
+	return db_run(d, err,
+		      "INSERT INTO insp_entities (credit_code, name, type, industry, address, region,"
+		      " class, source, created_ms, updated_ms) VALUES (?, ?, ?, '', ?, '', 'B', ?, ?, ?)"
+		      " ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name,"
+		      " address = excluded.address, updated_ms = excluded.updated_ms",
+		      "sssssii", code, name, type, address, no, now, now);
 }

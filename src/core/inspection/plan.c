@@ -147,7 +147,8 @@ static int plan_fields(db *d, const cJSON *body, char *fields, size_t size, yc_e
 		}
 		i++;
 	}
-	qsort(f, (size_t)n, sizeof(f[0]), cmp_str);
+	if (n > 1)
+		qsort(f, (size_t)n, sizeof(f[0]), cmp_str);
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	for (int k = 0; k < n; k++) {
@@ -333,8 +334,17 @@ static int commit(db *d, const struct insp_ctx *c, const yc_user *u, struct plan
 				"team of %d",
 				fz.per_field[f], dp.fields[f], dp.team_size);
 	char secret[65], commitment[65];
-	if (!rc && yc_random_hex(secret, 32))
+	if (!rc && c->draws) { /* the demo's repeatable past */
+		for (int i = 0; i < 4; i++) {
+			uint64_t z = (*c->draws += 0x9e3779b97f4a7c15ULL);
+			z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+			z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+			snprintf(secret + 16 * i, 17, "%016llx",
+				 (unsigned long long)(z ^ (z >> 31)));
+		}
+	} else if (!rc && yc_random_hex(secret, 32)) {
 		rc = yc_err_set(err, YC_EIO, NULL, "no randomness for the secret");
+	}
 	if (!rc) {
 		yc_sm3_hex(secret, 64, commitment);
 		rc = db_run(d, err,

@@ -327,7 +327,8 @@ static void check_twice(struct sheet *s, struct problems *p)
 		if (s->rows[i].v[0] && s->rows[i].v[0][0])
 			sorted[m++] = s->rows[i];
 	if (s->kind != INSP_CONFLICTS) {
-		qsort(sorted, m, sizeof(*sorted), cmp_key);
+		if (m > 1)
+			qsort(sorted, m, sizeof(*sorted), cmp_key);
 		for (size_t i = 1; i < m; i++)
 			if (!strcmp(sorted[i].v[0], sorted[i - 1].v[0]))
 				problem(p,
