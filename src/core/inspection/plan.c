@@ -531,8 +531,8 @@ int insp_plan_act(db *d, const struct insp_ctx *c, const yc_user *u, const char 
 
 int insp_plans_json(db *d, const yc_user *u, const struct insp_query *q, yc_buf *out, yc_err *err)
 {
-	if (!insp_regulator_of(d, u, NULL))
-		return yc_err_set(err, YC_EFORBIDDEN, NULL, "plans are the regulators'");
+	if (!insp_regulator_of(d, u, NULL)) /* a department that runs no spot checks: none */
+		return yc_buf_adds(out, "{\"plans\":[]}") ? YC_ENOMEM : 0;
 	db_stmt *st = db_prepare(
 		d,
 		"SELECT p.id, p.name, p.departments, p.fields, p.state, p.commitment, p.team_size,"
