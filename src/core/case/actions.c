@@ -302,6 +302,8 @@ static int do_supplement(db *d, const struct case_ctx *c, const yc_user *actor,
 			cJSON_AddItemToObject(merged, v->string, cJSON_Duplicate(v, true));
 		}
 		rc = case_check_form(row->rule, merged, err); /* the form as it was at submission */
+		if (!rc && c->form_rules)
+			rc = c->form_rules(d, c->form_rules_arg, row->item, merged, err);
 		if (rc) {
 			cJSON_Delete(merged);
 		} else {

@@ -141,6 +141,15 @@ typedef int (*case_cert_hook)(db *d, void *arg, int64_t owner, const char *owner
 			      const char *name, const char *certificate, cJSON *entry,
 			      yc_err *err);
 
+/*
+ * Asked while a submission's form is checked (and a returned form corrected),
+ * after the item's own field checks: the rules of the capability that runs the
+ * item (core/finance's fin_form_rules: a bridge loan's amount, days and limit).
+ * 0 when the item is none of its own; errors name form.<field>.
+ */
+typedef int (*case_form_hook)(db *d, void *arg, const char *item, const cJSON *form,
+			      yc_err *err);
+
 /* What every case operation needs besides the store. */
 struct case_ctx {
 	calendar *cal;
@@ -161,6 +170,8 @@ struct case_ctx {
 	void *approved_arg;
 	case_cert_hook material_cert; /* NULL: every material is an upload */
 	void *material_cert_arg;
+	case_form_hook form_rules; /* NULL: the item's field checks only */
+	void *form_rules_arg;
 };
 
 /* Whether a case in state s is still open (not decided, refused, withdrawn or lapsed). */

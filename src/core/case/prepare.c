@@ -190,7 +190,6 @@ static int item_cached(db *d, const char *code, const cJSON **out, struct case_n
 int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJSON *body,
 		 struct case_new *n, yc_err *err)
 {
-	(void)c;
 	memset(n, 0, sizeof(*n));
 	static const yc_jfield spec[] = {
 		{"item", YC_JT_STRING, true, 40},	    {"form", YC_JT_OBJECT, false, 0},
@@ -211,6 +210,9 @@ int case_prepare(db *d, const struct case_ctx *c, const yc_user *actor, const cJ
 	const cJSON *form = cJSON_GetObjectItemCaseSensitive(body, "form");
 	cJSON *empty = cJSON_CreateObject();
 	rc = case_check_form(item, form ? form : empty, err);
+	/* and the rules of the capability that runs the item (the bridge-loan fund's) */
+	if (!rc && c->form_rules)
+		rc = c->form_rules(d, c->form_rules_arg, code, form ? form : empty, err);
 	/* the channel, and who may use it */
 	const char *channel = yc_json_str(body, "channel");
 	if (!channel)
