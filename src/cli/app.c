@@ -84,6 +84,8 @@ int app_open(struct app *a, yc_err *err)
 	h->certs = &a->certs;
 	cli_inspection_settings(&h->cfg, &a->cases, &a->certs, &a->insp);
 	h->insp = &a->insp;
+	cli_finance_settings(&h->cfg, &a->cases, &a->fin);
+	h->fin = &a->fin;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))
@@ -103,7 +105,7 @@ int app_open(struct app *a, yc_err *err)
 		goto fail;
 	}
 	db_pipeline_on_commit(h->pipe, kick_dispatcher, h);
-	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, h->pipe,
+	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, &a->fin, h->pipe,
 				   &a->jobs, err)))
 		goto fail;
 	return 0;

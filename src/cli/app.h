@@ -8,6 +8,7 @@
 
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
+#include "core/finance/finance.h"
 #include "core/hall/hall.h"
 #include "core/inspection/inspection.h"
 #include "core/review/review.h"
@@ -22,6 +23,7 @@ struct app {
 	struct review_ctx reviews; /* 好差评's (its calendar is the cases') */
 	struct cert_ctx certs;	   /* 电子证照's: the keyring's passphrase, the opened keys */
 	struct insp_ctx insp;	   /* 双随机's (its calendar is the cases') */
+	struct fin_ctx fin;	   /* the bridge-loan fund's (its calendar is the cases') */
 	struct scheduler *jobs;
 };
 

@@ -38,6 +38,9 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs);
 /* Opens the keyring the certificate keys are encrypted under (made when create is set). */
 struct insp_ctx;
+struct fin_ctx;
+/* After cli_settings_apply: the bridge-loan fund's rules and its hooks into the cases. */
+void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct fin_ctx *fin);
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
 			     const struct cert_ctx *certs, struct insp_ctx *insp);
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err);

@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/certificate/certificate.h"
+#include "core/finance/finance.h"
 #include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
@@ -105,6 +106,29 @@ void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
 		.min_permille = (int)cfg->inspection_min_permille,
 		.leniency_days = (int)cfg->leniency_days,
 	};
+}
+
+/*
+ * 企业贷款支持: the bridge-loan fund's rules; its application's form is checked
+ * by them, and its approval (after the certificate and the roster) opens the loan.
+ */
+void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct fin_ctx *fin)
+{
+	*fin = (struct fin_ctx){
+		.cases = cases,
+		.limit_fen = cfg->bridge_limit_yuan * 100,
+		.max_days = (int)cfg->bridge_max_days,
+		.fee_rate = (int)cfg->bridge_fee_rate,
+		.overdue_rate = (int)cfg->bridge_overdue_rate,
+		.then = cases->approved,
+		.then_arg = cases->approved_arg,
+	};
+	snprintf(fin->item, sizeof(fin->item), "%s", cfg->bridge_item);
+	snprintf(fin->department, sizeof(fin->department), "%s", cfg->bridge_department);
+	cases->form_rules = fin_form_rules;
+	cases->form_rules_arg = fin;
+	cases->approved = fin_approved_chain;
+	cases->approved_arg = fin;
 }
 
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,

@@ -25,6 +25,7 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "cli/cli.h"
+#include "core/finance/finance.h"
 #include "core/inspection/inspection.h"
 #include "lib/banned.h"
 
@@ -86,6 +87,7 @@ int cmd_init(int argc, char **argv)
 	struct hall_ctx hall;
 	struct review_ctx reviews;
 	struct insp_ctx insp;
+	struct fin_ctx fin;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -95,6 +97,7 @@ int cmd_init(int argc, char **argv)
 		goto out;
 	cli_settings_apply(&cfg, cal, &cases, &hall, &reviews, &certs);
 	cli_inspection_settings(&cfg, &cases, &certs, &insp);
+	cli_finance_settings(&cfg, &cases, &fin);
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;
@@ -140,7 +143,7 @@ int cmd_init(int argc, char **argv)
 	/* the demo's past, written as the server would have written it */
 	if (!rc && past) {
 		int64_t t0 = yc_mono_us();
-		rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &hist, &err);
+		rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
 			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "

@@ -632,7 +632,9 @@ static int pg_reset_ids(void *conn, yc_err *err)
 		       "SELECT setval(pg_get_serial_sequence('outbox', 'id'),"
 		       " GREATEST((SELECT MAX(id) FROM outbox), 1));"
 		       "SELECT setval(pg_get_serial_sequence('notifications', 'id'),"
-		       " GREATEST((SELECT MAX(id) FROM notifications), 1))",
+		       " GREATEST((SELECT MAX(id) FROM notifications), 1));"
+		       "SELECT setval(pg_get_serial_sequence('fin_entries', 'id'),"
+		       " GREATEST((SELECT MAX(id) FROM fin_entries), 1))",
 		       err);
 }
 

@@ -26,6 +26,7 @@ struct hall_ctx;
 struct review_ctx;
 struct cert_ctx;
 struct insp_ctx;
+struct fin_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -52,6 +53,7 @@ struct yc_app {
 	const struct review_ctx *reviews;
 	const struct cert_ctx *certs;
 	const struct insp_ctx *insp;
+	const struct fin_ctx *fin;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

@@ -14,6 +14,7 @@
 #include "core/common/notify.h"
 #include "core/common/idempotency.h"
 #include "core/common/lease.h"
+#include "core/finance/finance.h"
 #include "core/inspection/inspection.h"
 #include "jobs/notify.h"
 #include "lib/log.h"
@@ -44,6 +45,7 @@ struct scheduler {
 	struct hall_ctx hall;
 	struct review_ctx reviews; /* its .cases points at cases above */
 	struct insp_ctx insp;	   /* and so does this */
+	struct fin_ctx fin;	   /* and this */
 	char sms_url[256];
 	char node[80];
 };
@@ -101,6 +103,11 @@ static int job_inspection_overdue(db *d, struct scheduler *s, int64_t *count, yc
 	return insp_escalate_overdue(d, &s->insp, count, err);
 }
 
+static int job_bridge_overdue(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return fin_mark_overdue(d, &s->fin, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
@@ -111,6 +118,7 @@ static const struct job jobs[] = {
 	{"appointments", job_appointments, PERIOD_CASES},
 	{"review-lights", job_review_lights, PERIOD_CASES},
 	{"inspection-overdue", job_inspection_overdue, PERIOD_CASES},
+	{"bridge-overdue", job_bridge_overdue, PERIOD_CASES},
 };
 
 struct mark {
@@ -197,8 +205,8 @@ static void *scheduler_main(void *arg)
 
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 		    const struct hall_ctx *hall, const struct review_ctx *reviews,
-		    const struct insp_ctx *insp, db_pipeline *pipe, struct scheduler **out,
-		    yc_err *err)
+		    const struct insp_ctx *insp, const struct fin_ctx *fin, db_pipeline *pipe,
+		    struct scheduler **out, yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -219,6 +227,8 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 	s->reviews.cases = &s->cases;
 	s->insp = *insp;
 	s->insp.cases = &s->cases;
+	s->fin = *fin;
+	s->fin.cases = &s->cases;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

@@ -135,6 +135,18 @@ static const struct yc_setting yc_settings[] = {
 	{"leniency-days", YC_CT_INT, S(leniency_days), "365", 1, 3650, false,
 	 "首次不罚: a minor violation is a first one when the entity had no decision on it this many "
 	 "days before"},
+	{"bridge-item", YC_CT_STR, S(bridge_item), "371091051005035000", 0, 0, false,
+	 "the catalog item through which firms apply for the emergency bridge-loan fund (应急转贷)"},
+	{"bridge-department", YC_CT_STR, S(bridge_department), "czjr", 0, 0, false,
+	 "the department that runs the bridge-loan fund: its approvers disburse and collect"},
+	{"bridge-limit-yuan", YC_CT_INT, S(bridge_limit_yuan), "20000000", 1, 1000000000, false,
+	 "the bridge money one firm may have out or approved at once, in yuan (2000万)"},
+	{"bridge-max-days", YC_CT_INT, S(bridge_max_days), "15", 1, 365, false,
+	 "days a bridge loan may be used at most"},
+	{"bridge-fee-rate", YC_CT_INT, S(bridge_fee_rate), "10", 0, 10000, false,
+	 "a bridge loan's fee per day of use, in 1/100000 of the amount (10 = 0.01% a day)"},
+	{"bridge-overdue-rate", YC_CT_INT, S(bridge_overdue_rate), "50", 0, 10000, false,
+	 "the fee per day past a bridge loan's due day, in 1/100000 of the amount (0.05% a day)"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

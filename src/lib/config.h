@@ -74,6 +74,12 @@ typedef struct yc_config {
 	int64_t inspection_publish_days;
 	int64_t inspection_min_permille;
 	int64_t leniency_days;
+	char bridge_item[24];
+	char bridge_department[16];
+	int64_t bridge_limit_yuan;
+	int64_t bridge_max_days;
+	int64_t bridge_fee_rate;
+	int64_t bridge_overdue_rate;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

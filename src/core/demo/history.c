@@ -20,6 +20,7 @@
  */
 #include "history.h"
 
+#include "core/finance/finance.h"
 #include "core/review/review.h"
 
 #include <stdio.h>
@@ -251,6 +252,8 @@ int hist_staff_user(struct hist *h, const char *username, const yc_user **out)
 static int item_weight(const cJSON *doc)
 {
 	const char *code = yc_json_str(doc, "code"), *dept = yc_json_str(doc, "department");
+	if (!strcmp(code, "371091051005035000"))
+		return 0; /* 应急转贷: the fund's few firms apply on their days (history_finance.c) */
 	if (!strcmp(code, "371091011001007000"))
 		return 12; /* 企业设立登记 alone: 3 a day; 12 more come with 企业开办 (hist_plan_runs) */
 	if (!strcmp(dept, "bdc"))
@@ -377,7 +380,7 @@ static int plan_day(struct hist *h, int32_t day)
 static void history_release(struct hist *h)
 {
 	free(h->people);
-	free(h->cases);
+	hist_cases_free(h);
 	free(h->heap);
 	free(h->runs);
 	cJSON_Delete(h->processes);
@@ -386,6 +389,7 @@ static void history_release(struct hist *h)
 	hist_hall_free(h);
 	hist_reviews_free(h);
 	hist_inspections_free(h);
+	hist_finance_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -413,11 +417,13 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 }
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
-		       struct insp_ctx *ic, struct demo_history *o, yc_err *err)
+		       struct insp_ctx *ic, struct fin_ctx *fc, struct demo_history *o,
+		       yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .o = o, .err = err};
+	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .fc = fc, .o = o,
+			 .err = err};
 	h.rng.s = o->seed;
 	/* the callback sampler draws from the seed too: the same seed, the same callbacks */
 	uint64_t draws = o->seed ^ 0x6a09e667f3bcc908ULL;
@@ -441,6 +447,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		rc = hist_reviews_setup(&h);
 	if (!rc)
 		rc = hist_inspections_setup(&h);
+	if (!rc)
+		rc = hist_finance_setup(&h, first, last);
 	if (!rc)
 		rc = db_commit(d, err);
 	else
@@ -474,6 +482,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 双随机: the month's draw, the teams' results, publication */
 		if (!rc)
 			rc = hist_inspections_day(&h, day, work);
+		/* 应急转贷: applications on their days, then disbursement, renewal, repayment */
+		if (!rc)
+			rc = hist_finance_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {
@@ -486,6 +497,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 				rc = hall_sweep_appointments(d, hc, &count, err);
 			if (!rc)
 				rc = review_order_lights(d, rvc, &count, err);
+			if (!rc && fc)
+				rc = fin_mark_overdue(d, fc, &count, err);
 		}
 		if (!rc)
 			rc = notify_settle(d, h.now_ms + 1, err);

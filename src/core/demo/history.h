@@ -70,6 +70,9 @@ struct hist {
 	/* 双随机: the plans' tasks on their way to publication (history_inspections.c) */
 	struct insp_ctx *ic; /* NULL: no inspections in this history */
 	struct hist_insp *insp;
+	/* 应急转贷: the fund's firms and their applications (history_finance.c) */
+	struct fin_ctx *fc; /* NULL: no bridge loans in this history */
+	struct hist_fin *fin;
 };
 
 /*
@@ -117,6 +120,10 @@ int hist_staff_user(struct hist *h, const char *username, const yc_user **out);
 
 /* history_cases.c: a new case filed, and every event due before until (cases' and runs'). */
 int hist_case_new(struct hist *h, int64_t t, bool online);
+/* A case planned by another part of the history: its item (code), applicant (a person's
+ * index) and form (taken over), filed online at t and decided on time. */
+int hist_case_planned(struct hist *h, int64_t t, const char *item, int person, cJSON *form);
+void hist_cases_free(struct hist *h);
 int hist_step_cases(struct hist *h, int64_t until);
 /* One of the clerks who take applications in (the 综合受理 windows, clerk1). */
 const char *hist_clerk(struct hist *h);
@@ -148,6 +155,15 @@ int hist_reviews_day(struct hist *h, int32_t day, bool work);
  */
 int hist_inspections_setup(struct hist *h);
 void hist_inspections_free(struct hist *h);
+
+/*
+ * history_finance.c: the treasury's capital the evening before; the seed's four firms
+ * apply for bridge money on days spread over the span (first..last); the fund disburses
+ * what is approved, the banks confirm their renewals, the firms repay (one late).
+ */
+int hist_finance_setup(struct hist *h, int32_t first, int32_t last);
+void hist_finance_free(struct hist *h);
+int hist_finance_day(struct hist *h, int32_t day, bool work);
 int hist_inspections_day(struct hist *h, int32_t day, bool work);
 
 #endif

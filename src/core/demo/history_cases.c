@@ -59,6 +59,7 @@ struct hist_case {
 	bool asked;	    /* correction, suspension or return done once */
 	bool supplied;
 	int64_t submitted_ms;
+	cJSON *form; /* a planned case's form as its applicant fills it; NULL: form_fill makes one */
 };
 
 struct hist_event {
@@ -160,6 +161,37 @@ int hist_case_new(struct hist *h, int64_t t, bool online)
 	return rc;
 }
 
+int hist_case_planned(struct hist *h, int64_t t, const char *item, int person, cJSON *form)
+{
+	int i = 0;
+	while (i < h->nitems && strcmp(yc_json_str(h->items[i].doc, "code"), item))
+		i++;
+	int rc = i < h->nitems ? hist_reserve(h, &h->cases, h->ncases, &h->cases_cap,
+					      sizeof(*h->cases))
+			       : yc_err_set(h->err, YC_EINTERNAL, NULL, "no item %s", item);
+	if (rc) {
+		cJSON_Delete(form);
+		return rc;
+	}
+	struct hist_case *c = &h->cases[h->ncases];
+	*c = (struct hist_case){.state = -1, .item = i, .person = person, .fate = F_ON_TIME,
+				.form = form};
+	snprintf(c->channel, sizeof(c->channel), "online");
+	rc = hist_event_push(h, t, h->ncases);
+	if (!rc)
+		h->ncases++;
+	else
+		cJSON_Delete(form);
+	return rc;
+}
+
+void hist_cases_free(struct hist *h)
+{
+	for (int i = 0; i < h->ncases; i++)
+		cJSON_Delete(h->cases[i].form);
+	free(h->cases);
+}
+
 const char *hist_clerk(struct hist *h)
 {
 	static char name[16];
@@ -174,6 +206,8 @@ const char *hist_clerk(struct hist *h)
 /* The form as the applicant fills it. */
 static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 {
+	if (c->form)
+		return cJSON_Duplicate(c->form, true);
 	cJSON *form = cJSON_CreateObject();
 	const struct hist_person *p = &h->people[c->person];
 	const cJSON *f;

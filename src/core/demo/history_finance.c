@@ -1,0 +1,229 @@
+/*
+ * history_finance.c — the emergency bridge-loan fund's year in the demo
+ * (the seed: 4 firms, 41.5 million yuan of bridge money).
+ *
+ * The evening before the history, the treasury pays 50 million yuan into
+ * the fund. The four firms apply online on days spread over the span; the
+ * case engine takes each application through acceptance and approval as
+ * any case (its approval opens the loan). The next working day the fund
+ * disburses; three days later the firm's bank confirms the renewal of its
+ * loan; the day after, the firm repays with its fee. One firm repays two
+ * days past its due day and pays the overdue rate for them. Everything goes
+ * through core/finance's own calls, as the fund's pages would make them.
+ */
+#include "history.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/common/ids.h"
+#include "core/finance/finance.h"
+#include "lib/json.h"
+#include "lib/timeutil.h"
+#include "lib/banned.h"
+
+#define BRIDGE_ITEM "371091051005035000"
+
+static const struct {
+	const char *name, *bank;
+	int wan, days, loan_wan;
+	bool late; /* repays two days past its due day */
+} firms[] = {
+	{"腾森橡胶轮胎(威海)有限公司", "中国工商银行", 1500, 10, 3000, false},
+	{"威海煜丰服装有限公司", "威海市商业银行", 650, 7, 800, false},
+	{"威海经区海盛精密机械有限公司", "中国建设银行", 1200, 10, 1500, true},
+	{"威海经区蓝海食品有限公司", "威海农商银行", 800, 7, 1000, false},
+};
+enum { NFIRMS = sizeof(firms) / sizeof(firms[0]) };
+
+/* The banks in the order of the outlets B01…B06, whose seats are bank-1…bank-6. */
+static const char *const banks[] = {"中国工商银行", "中国建设银行",   "中国农业银行",
+				    "中国银行",	    "威海市商业银行", "威海农商银行"};
+
+struct hist_fin {
+	int32_t apply_day[NFIRMS];
+	bool applied[NFIRMS];
+	char code[NFIRMS][20];
+};
+
+void hist_finance_free(struct hist *h)
+{
+	free(h->fin);
+	h->fin = NULL;
+}
+
+static int fund_user(struct hist *h, const yc_user **u)
+{
+	char name[40];
+	snprintf(name, sizeof(name), "approver-%s", h->fc->department);
+	return hist_staff_user(h, name, u);
+}
+
+int hist_finance_setup(struct hist *h, int32_t first, int32_t last)
+{
+	if (!h->fc)
+		return 0;
+	if (!(h->fin = calloc(1, sizeof(*h->fin))))
+		return yc_err_set(h->err, YC_ENOMEM, NULL, NULL);
+	for (int i = 0; i < NFIRMS; i++) {
+		/* spread over the span: a tenth in, then every 28%: the last still out near the end
+		 */
+		h->fin->apply_day[i] = first + (int32_t)((last - first) * (10 + 28 * i) / 100);
+		/* 91 3710 00 MA3 + six digits: a legal person's code of the district, checked */
+		char first17[18];
+		snprintf(first17, sizeof(first17), "91371000MA3%06d", 104729 * (i + 3) % 1000000);
+		snprintf(h->fin->code[i], sizeof(h->fin->code[i]), "%s%c", first17,
+			 ids_uscc_check(first17));
+	}
+	const yc_user *u;
+	int rc = fund_user(h, &u);
+	if (rc)
+		return rc;
+	char on[12];
+	yc_date_format(first - 1, on, sizeof(on));
+	cJSON *body = cJSON_CreateObject();
+	cJSON_AddNumberToObject(body, "amount", 5000);
+	cJSON_AddStringToObject(body, "on", on);
+	cJSON_AddStringToObject(body, "memo", "区财政注入企业应急转贷专项资金");
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	rc = fin_capital_check(body, h->err);
+	if (!rc)
+		rc = fin_capital_add(h->d, h->fc, u, body, &out, h->err);
+	yc_buf_release(&out);
+	cJSON_Delete(body);
+	return rc;
+}
+
+static int apply(struct hist *h, int i, int32_t day)
+{
+	/* the firms' own accounts among the demo's businesses */
+	int person = 2 + HIST_PERSONS + 7 * i;
+	char due[12];
+	yc_date_format(day + 12, due, sizeof(due));
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "credit_code", h->fin->code[i]);
+	cJSON_AddStringToObject(f, "firm_name", firms[i].name);
+	cJSON_AddStringToObject(f, "bank", firms[i].bank);
+	cJSON_AddNumberToObject(f, "loan_amount", firms[i].loan_wan);
+	cJSON_AddStringToObject(f, "loan_due", due);
+	cJSON_AddNumberToObject(f, "amount", firms[i].wan);
+	cJSON_AddNumberToObject(f, "days", firms[i].days);
+	cJSON_AddStringToObject(f, "contact_phone", h->people[person].phone);
+	cJSON_AddStringToObject(f, "note", "银行贷款即将到期，申请过桥资金还贷续贷");
+	/* filed online early the next morning (the day's own events have all run) */
+	return hist_case_planned(h, hist_ms(h, day + 1, 8 * 60 + 5 * i), BRIDGE_ITEM, person, f);
+}
+
+static int act(struct hist *h, const yc_user *u, const char *no, const char *action, cJSON *body)
+{
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	int rc = fin_loan_act_check(action, body, h->err);
+	if (!rc)
+		rc = fin_loan_act(h->d, h->fc, u, no, action, body, &out, h->err);
+	if (rc)
+		yc_err_prefix(rc, h->err, "demo history, bridge loan %s, %s", no, action);
+	yc_buf_release(&out);
+	cJSON_Delete(body);
+	return rc;
+}
+
+static cJSON *on_body(const char *on)
+{
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "on", on);
+	return b;
+}
+
+/* Which of the planned firms a loan is (by its credit code); -1 for none. */
+static int firm_of(const struct hist *h, const char *code)
+{
+	for (int i = 0; i < NFIRMS; i++)
+		if (!strcmp(h->fin->code[i], code))
+			return i;
+	return -1;
+}
+
+static int bank_user(struct hist *h, const char *bank, const yc_user **u)
+{
+	char name[16] = "bank-1";
+	for (int i = 0; i < 6; i++)
+		if (!strcmp(banks[i], bank))
+			snprintf(name, sizeof(name), "bank-%d", i + 1);
+	return hist_staff_user(h, name, u);
+}
+
+/* The fund's and the banks' steps on the loans that are open, on a working day. */
+static int loans_step(struct hist *h, int32_t day)
+{
+	db_stmt *st =
+		db_prepare(h->d,
+			   "SELECT case_no, credit_code, bank, state, COALESCE(disbursed_on, ''),"
+			   " COALESCE(due_on, ''), COALESCE(renewed_on, '') FROM fin_loans"
+			   " WHERE state IN ('approved', 'disbursed', 'renewed', 'overdue')"
+			   " ORDER BY case_no",
+			   h->err);
+	if (!st)
+		return db_failed(h->err);
+	struct {
+		char no[32], code[20], bank[64], state[16], out[12], due[12], renewed[12];
+	} l[NFIRMS * 2];
+	int n = 0, rc;
+	while (n < NFIRMS * 2 && (rc = db_step(st, h->err)) == DB_ROW) {
+		db_col_copy(st, 0, l[n].no, sizeof(l[n].no));
+		db_col_copy(st, 1, l[n].code, sizeof(l[n].code));
+		db_col_copy(st, 2, l[n].bank, sizeof(l[n].bank));
+		db_col_copy(st, 3, l[n].state, sizeof(l[n].state));
+		db_col_copy(st, 4, l[n].out, sizeof(l[n].out));
+		db_col_copy(st, 5, l[n].due, sizeof(l[n].due));
+		db_col_copy(st, 6, l[n].renewed, sizeof(l[n].renewed));
+		n++;
+	}
+	db_done(st);
+	char today[12];
+	yc_date_format(day, today, sizeof(today));
+	const yc_user *fund;
+	if ((rc = fund_user(h, &fund)))
+		return rc;
+	for (int i = 0; !rc && i < n; i++) {
+		int k = firm_of(h, l[i].code);
+		int32_t out = 0, due = 0, renewed = 0;
+		yc_date_parse(l[i].out, &out);
+		yc_date_parse(l[i].due, &due);
+		yc_date_parse(l[i].renewed, &renewed);
+		hist_at(h, hist_ms(h, day, 16 * 60 + 30 + i));
+		if (!strcmp(l[i].state, "approved")) {
+			rc = act(h, fund, l[i].no, "disburse", on_body(today));
+		} else if (!l[i].renewed[0] && day >= out + 3) {
+			const yc_user *b;
+			char contract[40];
+			snprintf(contract, sizeof(contract), "续贷%s-%d", today, i + 1);
+			cJSON *body = on_body(today);
+			cJSON_AddStringToObject(body, "contract_no", contract);
+			cJSON_AddNumberToObject(body, "amount", k >= 0 ? firms[k].loan_wan : 1000);
+			if (!(rc = bank_user(h, l[i].bank, &b)))
+				rc = act(h, b, l[i].no, "confirm-renewal", body);
+			else
+				cJSON_Delete(body);
+		} else if (l[i].renewed[0] && day > renewed &&
+			   (k < 0 || !firms[k].late || day >= due + 2)) {
+			rc = act(h, fund, l[i].no, "repay", on_body(today));
+		}
+	}
+	return rc;
+}
+
+int hist_finance_day(struct hist *h, int32_t day, bool work)
+{
+	if (!h->fin || !work)
+		return 0;
+	int rc = 0;
+	for (int i = 0; !rc && i < NFIRMS; i++)
+		if (!h->fin->applied[i] && day >= h->fin->apply_day[i]) {
+			h->fin->applied[i] = true;
+			rc = apply(h, i, day);
+		}
+	return rc ? rc : loans_step(h, day);
+}
