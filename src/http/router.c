@@ -171,6 +171,17 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/inspection/tasks/{id}/actions/{action}", api_inspection_tasks_act,
 	 .roles = ROLE_STAFF, .body_limit = 16 * KiB, .body_kind = BODY_JSON_OPTIONAL},
 
+	{M_GET, "/api/v1/finance/fund", api_finance_fund, .roles = ROLE_STAFF},
+	{M_POST, "/api/v1/finance/fund/capital", api_finance_capital,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 1 * KiB},
+	{M_GET, "/api/v1/finance/journal", api_finance_journal,
+	 .roles = ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN},
+	{M_GET, "/api/v1/finance/bridge-loans", api_finance_loans_list, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/finance/bridge-loans/{no}", api_finance_loan_get, .roles = ROLE_ANY},
+	{M_POST, "/api/v1/finance/bridge-loans/{no}/actions/{action}", api_finance_loan_act,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN | ROLE_BANK, .body_limit = 4 * KiB},
+	{M_GET, "/api/v1/finance/statements/{code}", api_finance_statement, .roles = ROLE_ANY},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, .roles = ROLE_ADMIN | ROLE_SUPERVISOR},
 
 	{M_GET, "/api/v1/events", api_events_get, .roles = PUBLIC},

@@ -133,6 +133,13 @@ int api_events_get(yc_req *r);
 int api_events_stream(yc_req *r, unsigned topics, const char *prefix);
 
 /* 双随机、一公开 (api/inspections.c) */
+int api_finance_fund(yc_req *r);
+int api_finance_capital(yc_req *r);
+int api_finance_journal(yc_req *r);
+int api_finance_loans_list(yc_req *r);
+int api_finance_loan_get(yc_req *r);
+int api_finance_loan_act(yc_req *r);
+int api_finance_statement(yc_req *r);
 int api_inspection_items(yc_req *r);
 int api_inspection_results(yc_req *r);
 int api_market_entity_get(yc_req *r);

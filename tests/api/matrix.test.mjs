@@ -99,6 +99,9 @@ const ALL = WHO.filter((w) => w !== 'anon');
 const STAFF_SCOPE_OF_CASE = ['applicant1', 'clerk1', 'clerk-1', 'supervisor1', 'admin'];
 
 const REGULATORS = ['supervisor1', 'admin'];
+// 应急转贷: a loan of business1's (its bank 中国工商银行, bank-1's), approved by the fund
+const FUND_SCOPE = ['business1', 'supervisor1', 'admin', 'bank-1'];
+
 
 // "METHOD pattern" → how to call it and who may.
 const MATRIX = {
@@ -216,7 +219,28 @@ const MATRIX = {
   'GET /api/v1/inspection/leniency': { path: () => `/api/v1/inspection/leniency?credit_code=${ctx.entity}&violation=scjg-m-01`, allow: REGULATORS, deny: ['anon', 'approver1', 'approver-bdc'] },
   'GET /api/v1/inspection/tasks': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
   'POST /api/v1/inspection/tasks/{id}/actions/{action}': { path: () => `/api/v1/inspection/tasks/${ctx.task}/actions/publish`, allow: REGULATORS, deny: ['anon', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1'] },
+  'GET /api/v1/finance/fund': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
+  'POST /api/v1/finance/fund/capital': { body: () => ({ amount: 1, on: ctx.today, memo: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/finance/journal': { allow: ['approver1', 'approver-bdc', 'supervisor1', 'admin'] /* another department's: none */ },
+  'GET /api/v1/finance/bridge-loans': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
+  'GET /api/v1/finance/bridge-loans/{no}': { path: () => `/api/v1/finance/bridge-loans/${ctx.loan}`, allow: FUND_SCOPE, deny: ['anon', 'applicant1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc'] },
+  'POST /api/v1/finance/bridge-loans/{no}/actions/{action}': { setup: async () => ({ no: await newLoan() }), path: (o) => `/api/v1/finance/bridge-loans/${o.no}/actions/cancel`, body: () => ({ reason: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1'] },
+  'GET /api/v1/finance/statements/{code}': { path: () => `/api/v1/finance/statements/${BRIDGE_FIRM}`, allow: FUND_SCOPE, deny: ['anon', 'applicant1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc'] },
 };
+const BRIDGE_FIRM = (() => { const C = '0123456789ABCDEFGHJKLMNPQRTUWXY'; const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]; const f = '91371000MA3M00001'; let n = 0; for (let i = 0; i < 17; i++) n += C.indexOf(f[i]) * W[i]; return f + C[(31 - (n % 31)) % 31]; })();
+async function newLoan() {
+  const due = new Date(Date.now() + 8 * 3600e3 + 10 * 86400e3).toISOString().slice(0, 10);
+  let r = await s.api('POST', '/api/v1/cases', { token: tok.business1, body: { item: '371091051005035000',
+    form: { credit_code: BRIDGE_FIRM, firm_name: '矩阵转贷有限公司', bank: '中国工商银行', loan_amount: 100, loan_due: due, amount: 1, days: 5, contact_phone: '13900005678' },
+    materials: ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, sha256: ctx.sha })) } });
+  assert.equal(r.status, 201, r.text);
+  const no = r.json.no;
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: tok.clerk1 })).status, 200);
+  tok.fund ||= await s.login('approver-czjr');
+  r = await s.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: tok.fund, body: { opinion: '同意' } });
+  assert.equal(r.status, 200, r.text);
+  return no;
+}
 const ENTITY_CSV = 'credit_code,name,type,industry,address,region,class\n91371000MA3000000X,矩阵餐饮有限公司,有限责任公司,H6210,青岛路1号,皇冠街道,D\n'
   .replace('91371000MA3000000X', (() => { const C = '0123456789ABCDEFGHJKLMNPQRTUWXY'; const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]; const f = '91371000MA3000000'; let n = 0; for (let i = 0; i < 17; i++) n += C.indexOf(f[i]) * W[i]; return f + C[(31 - (n % 31)) % 31]; })());
 const PLAN = { name: '矩阵抽查', departments: ['scjg'], items: ['scjg-food-02'], industries: ['H62'], ratios: { A: 1000, B: 1000, C: 1000, D: 1000 } };
@@ -244,6 +268,8 @@ before(async () => {
   const signIn = await s.api('POST', '/api/v1/windows/1/actions/sign_in', { token: tok['clerk-1'] });
   assert.equal(signIn.status, 200, signIn.text);
   ctx.day = await nextWorkday();
+  ctx.today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+  ctx.loan = await newLoan();
   ctx.order = (await newOrder()).order;
   ctx.cert = await newCert();
   ctx.certFile = (await s.api('GET', `/api/v1/certificates/${ctx.cert}/file`, { token: tok.applicant1 })).json;

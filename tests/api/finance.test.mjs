@@ -1,0 +1,188 @@
+// 应急转贷 (the bridge-loan fund) through the HTTP API, on both backends: an application
+// filed as a case and refused by the fund's rules naming the field; approval opens the loan;
+// the fund disburses only money it holds; the firm's bank confirms the renewal, no other
+// bank sees the loan; repayment with the fee by the day; the firm's statement and the
+// journal balance to the fen against sums this test makes itself; a loan past its due
+// day turns overdue through the job; bad input and scope.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { expectError, sql, startServer } from './helper.mjs';
+
+const ITEM = '371091051005035000';
+const CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const uscc = (first17) => {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += CHARS.indexOf(first17[i]) * W[i];
+  return first17 + CHARS[(31 - (sum % 31)) % 31];
+};
+const FIRM = uscc('91371000MA3F00001');
+const FIRM2 = uscc('91371000MA3F00002');
+const day = (d = 0) => new Date(Date.now() + 8 * 3600e3 + d * 86400e3).toISOString().slice(0, 10);
+
+let s;
+let sha;
+const tok = {};
+const token = async (u) => (tok[u] ||= await s.login(u));
+const api = async (method, path, who, body) => s.api(method, `/api/v1${path}`, { token: who ? await token(who) : undefined, body });
+
+before(async () => {
+  s = await startServer({ args: ['--case-job-interval', '1'] });
+  const pdf = new TextEncoder().encode('%PDF-1.4\n% yichuang bridge loan test\n');
+  const r = await s.api('POST', '/api/v1/materials', { body: pdf, token: await token('business1'), headers: { 'Content-Type': 'application/pdf' } });
+  assert.equal(r.status, 201, r.text);
+  sha = r.json.sha256;
+});
+after(async () => { await s.stop(); });
+
+const form = (o = {}) => ({ credit_code: FIRM, firm_name: '威海桥测试有限公司', bank: '中国工商银行', loan_amount: 1500, loan_due: day(10), amount: 1000, days: 10, contact_phone: '13900005678', ...o });
+const file = (f) => api('POST', '/cases', 'business1', { item: ITEM, form: f, materials: ['m1', 'm2', 'm3', 'm4'].map((id) => ({ id, sha256: sha })) });
+
+// Filed by business1, accepted, approved by the fund's department: its number.
+async function approvedLoan(f) {
+  let r = await file(f);
+  assert.equal(r.status, 201, r.text);
+  const no = r.json.no;
+  assert.equal((await api('POST', `/cases/${no}/actions/accept`, 'clerk1')).status, 200);
+  for (let i = 0; i < 5; i++) {
+    const c = (await api('GET', `/cases/${no}`, 'supervisor1')).json;
+    if (c.state === 'approved') break;
+    const step = c.current_step || {};
+    r = await api('POST', `/cases/${no}/actions/approve`, step.assignee || 'approver-czjr', { opinion: '同意' });
+    assert.equal(r.status, 200, r.text);
+  }
+  return no;
+}
+const act = (no, action, who, body) => api('POST', `/finance/bridge-loans/${no}/actions/${action}`, who, body);
+const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+
+describe('the fund', () => {
+  let no;
+
+  test('the fund\'s rules refuse an application naming the field', async () => {
+    expectError(assert, await file(form({ amount: 2500, loan_amount: 3000 })), 422, 'invalid', 'form.amount');
+    expectError(assert, await file(form({ amount: 1600 })), 422, 'invalid', 'form.amount');
+    expectError(assert, await file(form({ days: 16 })), 422, 'invalid', 'form.days');
+    expectError(assert, await file(form({ days: 2.5 })), 422, 'invalid', 'form.days');
+    expectError(assert, await file(form({ amount: 0.00001 })), 422, 'invalid', 'form.amount');
+    expectError(assert, await file(form({ loan_due: day(-1) })), 422, 'invalid', 'form.loan_due');
+    expectError(assert, await file(form({ credit_code: FIRM.slice(0, 17) + (FIRM[17] === '0' ? '1' : '0') })), 422, 'invalid', 'form.credit_code');
+    expectError(assert, await file(form({ bank: '某某银行' })), 422, 'invalid', 'form.bank');
+  });
+
+  test('approval opens the loan; its applicant, the fund and the bank see it, nobody else', async () => {
+    no = await approvedLoan(form());
+    const mine = (await api('GET', '/finance/bridge-loans', 'business1')).json.loans;
+    assert.deepEqual(mine.map((l) => [l.no, l.state, l.amount_fen]), [[no, 'approved', 1000e6]]);
+    assert.equal((await api('GET', '/finance/bridge-loans', 'applicant1')).json.loans.length, 0);
+    assert.equal((await api('GET', '/finance/bridge-loans', 'approver1')).json.loans.length, 0, 'another department');
+    assert.equal((await api('GET', '/finance/bridge-loans', 'bank-2')).json.loans.length, 0, 'another bank');
+    assert.equal((await api('GET', '/finance/bridge-loans', 'bank-1')).json.loans.length, 1, 'the loan\'s bank');
+    assert.equal((await api('GET', '/finance/bridge-loans', 'supervisor1')).json.loans.length, 1);
+    expectError(assert, await api('GET', `/finance/bridge-loans/${no}`, 'applicant1'), 404, 'not_found');
+    expectError(assert, await act(no, 'disburse', 'approver1', { on: day() }), 404, 'not_found');
+    expectError(assert, await act(no, 'disburse', 'bank-1', { on: day() }), 403, 'forbidden');
+  });
+
+  test('the fund lends only money it holds; the treasury pays in', async () => {
+    const e = expectError(assert, await act(no, 'disburse', 'approver-czjr', { on: day() }), 409, 'conflict');
+    assert.match(e.message, /¥0\.00/);
+    expectError(assert, await api('POST', '/finance/fund/capital', 'approver-czjr', { amount: -5, on: day(), memo: '注资' }), 422, 'invalid', 'amount');
+    expectError(assert, await api('POST', '/finance/fund/capital', 'approver-czjr', { amount: 5000, on: day(1), memo: '注资' }), 422, 'invalid', 'on');
+    expectError(assert, await api('POST', '/finance/fund/capital', 'approver-czjr', { amount: 5000, on: day() }), 422, 'invalid', 'memo');
+    expectError(assert, await api('POST', '/finance/fund/capital', 'approver1', { amount: 5000, on: day(), memo: '注资' }), 403, 'forbidden');
+    const r = await api('POST', '/finance/fund/capital', 'approver-czjr', { amount: 5000, on: day(), memo: '区财政注资' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.cash_fen, 5000e6);
+  });
+
+  test('disburse, the bank\'s renewal, repayment with its fee; the statement and the journal balance', async () => {
+    expectError(assert, await act(no, 'disburse', 'approver-czjr', {}), 422, 'invalid', 'on');
+    expectError(assert, await act(no, 'disburse', 'approver-czjr', { on: day(1) }), 422, 'invalid', 'on');
+    expectError(assert, await act(no, 'lend', 'approver-czjr', { on: day() }), 404, 'not_found');
+    expectError(assert, await act(no, 'overdue', 'approver-czjr', { on: day() }), 404, 'not_found');
+    let r = await act(no, 'disburse', 'approver-czjr', { on: day() });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.state, 'disbursed');
+    assert.equal(r.json.due_on, day(9));
+    expectError(assert, await act(no, 'confirm-renewal', 'bank-2', { contract_no: 'X', amount: 1500, on: day() }), 404, 'not_found');
+    expectError(assert, await act(no, 'confirm-renewal', 'bank-1', { amount: 1500, on: day() }), 422, 'invalid', 'contract_no');
+    expectError(assert, await act(no, 'confirm-renewal', 'bank-1', { contract_no: 'X', amount: 'lots', on: day() }), 422, 'invalid', 'amount');
+    r = await act(no, 'confirm-renewal', 'bank-1', { contract_no: '工银续贷2026-001', amount: 1500, on: day() });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.state, 'renewed');
+    expectError(assert, await act(no, 'repay', 'bank-1', { on: day() }), 403, 'forbidden');
+    r = await act(no, 'repay', 'approver-czjr', { on: day() });
+    assert.equal(r.status, 200, r.text);
+    // one day at 0.01%: 10,000,000 yuan → 1,000 yuan
+    assert.equal(r.json.fee_fen, 100000);
+    assert.deepEqual(r.json.entries.map((e) => [e.kind, e.account, e.amount_fen]), [
+      ['disburse', 'receivable', 1000e6], ['disburse', 'cash', -1000e6],
+      ['repay', 'cash', 1000e6 + 100000], ['repay', 'fee', -100000], ['repay', 'receivable', -1000e6]]);
+    expectError(assert, await act(no, 'repay', 'approver-czjr', { on: day() }), 409, 'conflict');
+
+    const st = (await api('GET', `/finance/statements/${FIRM}`, 'business1')).json;
+    assert.equal(st.lent_fen, 1000e6);
+    assert.equal(st.owed_fen, 0);
+    assert.equal(st.fees_fen, 100000);
+    expectError(assert, await api('GET', `/finance/statements/${FIRM}`, 'applicant1'), 404, 'not_found');
+    expectError(assert, await api('GET', `/finance/statements/${FIRM}`, 'bank-2'), 404, 'not_found');
+    assert.equal((await api('GET', `/finance/statements/${FIRM}`, 'bank-1')).status, 200);
+
+    const j = (await api('GET', '/finance/journal', 'approver-czjr')).json;
+    assert.equal(j.balanced, true);
+    assert.equal(sum(j.entries, (e) => sum(e.lines, (l) => l.amount_fen)), 0);
+    for (const e of j.entries) assert.equal(sum(e.lines, (l) => l.amount_fen), 0, `entry ${e.id}`);
+    assert.equal(sum(j.accounts, (a) => a.balance_fen), 0);
+    assert.equal((await api('GET', '/finance/journal', 'approver1')).json.entries.length, 0);
+    const f = (await api('GET', '/finance/fund', 'clerk1')).json;
+    assert.equal(f.cash_fen, 5000e6 + 100000);
+    assert.equal(f.cash_fen, f.capital_fen + f.fees_fen - f.outstanding_fen);
+    assert.equal(f.outstanding_fen, 0);
+  });
+
+  test('a firm\'s limit counts what it already has out, at filing and again at approval', async () => {
+    const a = await approvedLoan(form({ credit_code: FIRM2, amount: 1500, loan_amount: 2000 }));
+    expectError(assert, await file(form({ credit_code: FIRM2, amount: 600 })), 422, 'invalid', 'form.amount');
+    // filed under the limit, then another approved before it: its approval is refused
+    let r = await file(form({ credit_code: FIRM2, amount: 500 }));
+    assert.equal(r.status, 201, r.text);
+    const b = r.json.no;
+    assert.equal((await act(a, 'cancel', 'approver-czjr', { reason: '企业放弃' })).status, 200);
+    await approvedLoan(form({ credit_code: FIRM2, amount: 1600, loan_amount: 2000 }));
+    assert.equal((await api('POST', `/cases/${b}/actions/accept`, 'clerk1')).status, 200);
+    const c = (await api('GET', `/cases/${b}`, 'supervisor1')).json;
+    r = await api('POST', `/cases/${b}/actions/approve`, (c.current_step || {}).assignee || 'approver-czjr', { opinion: '同意' });
+    expectError(assert, r, 409, 'conflict', 'form.amount');
+    expectError(assert, await act(a, 'cancel', 'approver-czjr', { reason: 'again' }), 409, 'conflict');
+    expectError(assert, await act(a, 'cancel', 'approver-czjr', { reason: '' }), 422, 'invalid', 'reason');
+  });
+
+  test('a loan past its due day turns overdue through the job, red; the late days cost more', async () => {
+    const n = await approvedLoan(form({ credit_code: uscc('91371000MA3F00003'), amount: 200 }));
+    assert.equal((await act(n, 'disburse', 'approver-czjr', { on: day() })).status, 200);
+    // lent twelve days ago for ten: two days late
+    sql(s.db, `UPDATE fin_loans SET disbursed_on = '${day(-11)}', due_on = '${day(-2)}' WHERE case_no = '${n}'`);
+    let l;
+    for (let i = 0; i < 50; i++) {
+      l = (await api('GET', `/finance/bridge-loans/${n}`, 'approver-czjr')).json;
+      if (l.state === 'overdue') break;
+      await new Promise((ok) => setTimeout(ok, 200));
+    }
+    assert.equal(l.state, 'overdue');
+    assert.equal(l.light, 'red');
+    const r = await act(n, 'repay', 'approver-czjr', { on: day() });
+    assert.equal(r.status, 200, r.text);
+    // 2,000,000 yuan: ten days at 0.01% and two at 0.05%
+    assert.equal(r.json.fee_fen, 200e6 * (10 * 10 + 2 * 50) / 100000);
+  });
+
+  test('queries are checked', async () => {
+    expectError(assert, await api('GET', '/finance/bridge-loans?state=lost', 'approver-czjr'), 422, 'invalid', 'state');
+    expectError(assert, await api('GET', '/finance/bridge-loans?credit_code=12', 'approver-czjr'), 422, 'invalid', 'credit_code');
+    expectError(assert, await api('GET', '/finance/bridge-loans/abc', 'approver-czjr'), 404, 'not_found');
+    expectError(assert, await api('GET', '/finance/statements/123', 'approver-czjr'), 404, 'not_found');
+    const by = (await api('GET', `/finance/bridge-loans?credit_code=${FIRM2}&state=cancelled`, 'approver-czjr')).json.loans;
+    assert.equal(by.length, 1);
+  });
+});
