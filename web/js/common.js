@@ -49,6 +49,10 @@ export async function header(active) {
     monitor: [['visit', '/visit.html', '监督查评'], ['certs', '/certs.html', '证照管理']],
     assessor: [['visit', '/visit.html', '第三方评估']],
   };
+  // 应急转贷: the fund's department (财政金融局), the banks, the overseers and firms
+  if (user && (['supervisor', 'admin', 'bank'].includes(user.role) || (user.role === 'approver' && user.department === 'czjr') || user.kind === 'business')) {
+    seats[user.role] = [...(seats[user.role] || []), ['finance', '/finance.html', user.role === 'applicant' ? '应急转贷' : '转贷资金']];
+  }
   if (user && seats[user.role]) nav.push(...seats[user.role]);
   const bar = el('div', { class: 'bar' },
     el('a', { class: 'brand', href: '/' }, '一窗', el('small', {}, '经区政务服务 · 一窗受理 一网通办')),
