@@ -86,6 +86,8 @@ int app_open(struct app *a, yc_err *err)
 	h->insp = &a->insp;
 	cli_finance_settings(&h->cfg, &a->cases, &a->fin);
 	h->fin = &a->fin;
+	cli_procurement_settings(&h->cfg, &a->cases, &a->proc);
+	h->proc = &a->proc;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))
@@ -105,7 +107,7 @@ int app_open(struct app *a, yc_err *err)
 		goto fail;
 	}
 	db_pipeline_on_commit(h->pipe, kick_dispatcher, h);
-	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, &a->fin, h->pipe,
+	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, &a->fin, &a->proc, h->pipe,
 				   &a->jobs, err)))
 		goto fail;
 	return 0;

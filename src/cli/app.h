@@ -9,6 +9,7 @@
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
 #include "core/finance/finance.h"
+#include "core/procurement/procurement.h"
 #include "core/hall/hall.h"
 #include "core/inspection/inspection.h"
 #include "core/review/review.h"
@@ -24,6 +25,7 @@ struct app {
 	struct cert_ctx certs;	   /* 电子证照's: the keyring's passphrase, the opened keys */
 	struct insp_ctx insp;	   /* 双随机's (its calendar is the cases') */
 	struct fin_ctx fin;	   /* the bridge-loan fund's (its calendar is the cases') */
+	struct proc_ctx proc;	   /* 政府采购's (its calendar is the cases') */
 	struct scheduler *jobs;
 };
 

@@ -41,6 +41,9 @@ struct insp_ctx;
 struct fin_ctx;
 /* After cli_settings_apply: the bridge-loan fund's rules and its hooks into the cases. */
 void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct fin_ctx *fin);
+struct proc_ctx;
+void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases,
+			      struct proc_ctx *proc);
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
 			     const struct cert_ctx *certs, struct insp_ctx *insp);
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err);

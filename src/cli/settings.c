@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "core/certificate/certificate.h"
 #include "core/finance/finance.h"
+#include "core/procurement/procurement.h"
 #include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
@@ -129,6 +130,18 @@ void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct f
 	cases->form_rules_arg = fin;
 	cases->approved = fin_approved_chain;
 	cases->approved_arg = fin;
+}
+
+/* 政府采购: the contract's two limits and the department contracts are filed with. */
+void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases,
+			      struct proc_ctx *proc)
+{
+	*proc = (struct proc_ctx){
+		.cases = cases,
+		.sign_days = (int)cfg->procurement_sign_days,
+		.file_days = (int)cfg->procurement_file_days,
+	};
+	snprintf(proc->finance, sizeof(proc->finance), "%s", cfg->procurement_department);
 }
 
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,

@@ -26,6 +26,7 @@
 #include "lib/timeutil.h"
 #include "cli/cli.h"
 #include "core/finance/finance.h"
+#include "core/procurement/procurement.h"
 #include "core/inspection/inspection.h"
 #include "lib/banned.h"
 
@@ -88,6 +89,7 @@ int cmd_init(int argc, char **argv)
 	struct review_ctx reviews;
 	struct insp_ctx insp;
 	struct fin_ctx fin;
+	struct proc_ctx proc;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -98,6 +100,7 @@ int cmd_init(int argc, char **argv)
 	cli_settings_apply(&cfg, cal, &cases, &hall, &reviews, &certs);
 	cli_inspection_settings(&cfg, &cases, &certs, &insp);
 	cli_finance_settings(&cfg, &cases, &fin);
+	cli_procurement_settings(&cfg, &cases, &proc);
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;
@@ -143,7 +146,7 @@ int cmd_init(int argc, char **argv)
 	/* the demo's past, written as the server would have written it */
 	if (!rc && past) {
 		int64_t t0 = yc_mono_us();
-		rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &hist, &err);
+		rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &proc, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
 			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "

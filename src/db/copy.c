@@ -24,7 +24,7 @@ const char *const db_copy_tables[] = {
 	"review_keys", "reviews", "review_visits", "review_orders", "review_callbacks", "review_figures",
 	"cert_issuers", "cert_types", "cert_type_items", "cert_keys", "cert_serials", "certificates",
 	"insp_items", "insp_entities", "insp_inspectors", "insp_conflicts", "insp_plans", "insp_tasks",
-	"insp_minor", "insp_decisions", "fin_loans", "fin_entries", "fin_lines",
+	"insp_minor", "insp_decisions", "fin_loans", "fin_entries", "fin_lines", "proc_contracts",
 	NULL,
 };
 

@@ -27,6 +27,7 @@ struct review_ctx;
 struct cert_ctx;
 struct insp_ctx;
 struct fin_ctx;
+struct proc_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -54,6 +55,7 @@ struct yc_app {
 	const struct cert_ctx *certs;
 	const struct insp_ctx *insp;
 	const struct fin_ctx *fin;
+	const struct proc_ctx *proc;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

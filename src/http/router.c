@@ -182,6 +182,15 @@ const struct yc_route yc_routes[] = {
 	 .roles = ROLE_APPROVER | ROLE_ADMIN | ROLE_BANK, .body_limit = 4 * KiB},
 	{M_GET, "/api/v1/finance/statements/{code}", api_finance_statement, .roles = ROLE_ANY},
 
+	{M_GET, "/api/v1/procurement/deposit", api_procurement_deposit, .roles = PUBLIC},
+	{M_GET, "/api/v1/procurement/figures", api_procurement_figures, .roles = ROLE_STAFF},
+	{M_GET, "/api/v1/procurement/contracts", api_procurement_list, .roles = ROLE_STAFF},
+	{M_POST, "/api/v1/procurement/contracts", api_procurement_create,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 8 * KiB},
+	{M_GET, "/api/v1/procurement/contracts/{id}", api_procurement_get, .roles = ROLE_STAFF},
+	{M_POST, "/api/v1/procurement/contracts/{id}/actions/{action}", api_procurement_act,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 4 * KiB},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, .roles = ROLE_ADMIN | ROLE_SUPERVISOR},
 
 	{M_GET, "/api/v1/events", api_events_get, .roles = PUBLIC},

@@ -133,6 +133,12 @@ int api_events_get(yc_req *r);
 int api_events_stream(yc_req *r, unsigned topics, const char *prefix);
 
 /* 双随机、一公开 (api/inspections.c) */
+int api_procurement_deposit(yc_req *r);
+int api_procurement_figures(yc_req *r);
+int api_procurement_list(yc_req *r);
+int api_procurement_create(yc_req *r);
+int api_procurement_get(yc_req *r);
+int api_procurement_act(yc_req *r);
 int api_finance_fund(yc_req *r);
 int api_finance_capital(yc_req *r);
 int api_finance_journal(yc_req *r);

@@ -15,6 +15,7 @@
 #include "core/common/idempotency.h"
 #include "core/common/lease.h"
 #include "core/finance/finance.h"
+#include "core/procurement/procurement.h"
 #include "core/inspection/inspection.h"
 #include "jobs/notify.h"
 #include "lib/log.h"
@@ -46,6 +47,7 @@ struct scheduler {
 	struct review_ctx reviews; /* its .cases points at cases above */
 	struct insp_ctx insp;	   /* and so does this */
 	struct fin_ctx fin;	   /* and this */
+	struct proc_ctx proc;	   /* and this */
 	char sms_url[256];
 	char node[80];
 };
@@ -108,6 +110,11 @@ static int job_bridge_overdue(db *d, struct scheduler *s, int64_t *count, yc_err
 	return fin_mark_overdue(d, &s->fin, count, err);
 }
 
+static int job_procurement_escalate(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return proc_escalate(d, &s->proc, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
@@ -119,6 +126,7 @@ static const struct job jobs[] = {
 	{"review-lights", job_review_lights, PERIOD_CASES},
 	{"inspection-overdue", job_inspection_overdue, PERIOD_CASES},
 	{"bridge-overdue", job_bridge_overdue, PERIOD_CASES},
+	{"procurement-escalate", job_procurement_escalate, PERIOD_CASES},
 };
 
 struct mark {
@@ -205,8 +213,9 @@ static void *scheduler_main(void *arg)
 
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 		    const struct hall_ctx *hall, const struct review_ctx *reviews,
-		    const struct insp_ctx *insp, const struct fin_ctx *fin, db_pipeline *pipe,
-		    struct scheduler **out, yc_err *err)
+		    const struct insp_ctx *insp, const struct fin_ctx *fin,
+		    const struct proc_ctx *proc, db_pipeline *pipe, struct scheduler **out,
+		    yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -229,6 +238,8 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 	s->insp.cases = &s->cases;
 	s->fin = *fin;
 	s->fin.cases = &s->cases;
+	s->proc = *proc;
+	s->proc.cases = &s->cases;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

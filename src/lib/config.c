@@ -147,6 +147,12 @@ static const struct yc_setting yc_settings[] = {
 	 "a bridge loan's fee per day of use, in 1/100000 of the amount (10 = 0.01% a day)"},
 	{"bridge-overdue-rate", YC_CT_INT, S(bridge_overdue_rate), "50", 0, 10000, false,
 	 "the fee per day past a bridge loan's due day, in 1/100000 of the amount (0.05% a day)"},
+	{"procurement-sign-days", YC_CT_INT, S(procurement_sign_days), "10", 1, 60, false,
+	 "working days from a procurement's award notice by which its contract is signed"},
+	{"procurement-file-days", YC_CT_INT, S(procurement_file_days), "7", 1, 60, false,
+	 "working days from a procurement contract's signing by which it is filed with finance"},
+	{"procurement-department", YC_CT_STR, S(procurement_department), "czjr", 0, 0, false,
+	 "the department procurement contracts are filed with"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

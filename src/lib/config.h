@@ -80,6 +80,9 @@ typedef struct yc_config {
 	int64_t bridge_max_days;
 	int64_t bridge_fee_rate;
 	int64_t bridge_overdue_rate;
+	int64_t procurement_sign_days;
+	int64_t procurement_file_days;
+	char procurement_department[16];
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

@@ -21,6 +21,7 @@
 #include "history.h"
 
 #include "core/finance/finance.h"
+#include "core/procurement/procurement.h"
 #include "core/review/review.h"
 
 #include <stdio.h>
@@ -390,6 +391,7 @@ static void history_release(struct hist *h)
 	hist_reviews_free(h);
 	hist_inspections_free(h);
 	hist_finance_free(h);
+	hist_procurement_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -417,12 +419,12 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 }
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
-		       struct insp_ctx *ic, struct fin_ctx *fc, struct demo_history *o,
-		       yc_err *err)
+		       struct insp_ctx *ic, struct fin_ctx *fc, struct proc_ctx *pc,
+		       struct demo_history *o, yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .fc = fc, .o = o,
+	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .fc = fc, .pc = pc, .o = o,
 			 .err = err};
 	h.rng.s = o->seed;
 	/* the callback sampler draws from the seed too: the same seed, the same callbacks */
@@ -449,6 +451,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		rc = hist_inspections_setup(&h);
 	if (!rc)
 		rc = hist_finance_setup(&h, first, last);
+	if (!rc)
+		rc = hist_procurement_setup(&h);
 	if (!rc)
 		rc = db_commit(d, err);
 	else
@@ -485,6 +489,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 应急转贷: applications on their days, then disbursement, renewal, repayment */
 		if (!rc)
 			rc = hist_finance_day(&h, day, work);
+		/* 政府采购: award notices, signing, filing */
+		if (!rc)
+			rc = hist_procurement_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {
@@ -499,6 +506,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 				rc = review_order_lights(d, rvc, &count, err);
 			if (!rc && fc)
 				rc = fin_mark_overdue(d, fc, &count, err);
+			if (!rc && pc)
+				rc = proc_escalate(d, pc, &count, err);
 		}
 		if (!rc)
 			rc = notify_settle(d, h.now_ms + 1, err);

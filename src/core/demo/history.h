@@ -73,6 +73,9 @@ struct hist {
 	/* 应急转贷: the fund's firms and their applications (history_finance.c) */
 	struct fin_ctx *fc; /* NULL: no bridge loans in this history */
 	struct hist_fin *fin;
+	/* 政府采购: the units' contracts on their way to filing (history_procurement.c) */
+	struct proc_ctx *pc; /* NULL: no procurement in this history */
+	struct hist_proc *proc;
 };
 
 /*
@@ -164,6 +167,12 @@ void hist_inspections_free(struct hist *h);
 int hist_finance_setup(struct hist *h, int32_t first, int32_t last);
 void hist_finance_free(struct hist *h);
 int hist_finance_day(struct hist *h, int32_t day, bool work);
+
+/* history_procurement.c: award notices, signing (a few late, with reasons), filing,
+ * advance payments, on working days; suppliers from the roster. */
+int hist_procurement_setup(struct hist *h);
+void hist_procurement_free(struct hist *h);
+int hist_procurement_day(struct hist *h, int32_t day, bool work);
 int hist_inspections_day(struct hist *h, int32_t day, bool work);
 
 #endif
