@@ -226,7 +226,20 @@ const MATRIX = {
   'GET /api/v1/finance/bridge-loans/{no}': { path: () => `/api/v1/finance/bridge-loans/${ctx.loan}`, allow: FUND_SCOPE, deny: ['anon', 'applicant1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc'] },
   'POST /api/v1/finance/bridge-loans/{no}/actions/{action}': { setup: async () => ({ no: await newLoan() }), path: (o) => `/api/v1/finance/bridge-loans/${o.no}/actions/cancel`, body: () => ({ reason: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1'] },
   'GET /api/v1/finance/statements/{code}': { path: () => `/api/v1/finance/statements/${BRIDGE_FIRM}`, allow: FUND_SCOPE, deny: ['anon', 'applicant1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc'] },
+  'GET /api/v1/procurement/deposit': { path: () => `/api/v1/procurement/deposit?credit_code=${BRIDGE_FIRM}`, allow: WHO },
+  'GET /api/v1/procurement/figures': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
+  'GET /api/v1/procurement/contracts': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own unit's */ },
+  'POST /api/v1/procurement/contracts': { body: () => CONTRACT(), allow: ['approver1', 'approver-bdc', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/procurement/contracts/{id}': { path: () => `/api/v1/procurement/contracts/${ctx.contract}`, allow: ['clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/procurement/contracts/{id}/actions/{action}': { setup: async () => ({ id: await newContract() }), path: (o) => `/api/v1/procurement/contracts/${o.id}/actions/cancel`, body: () => ({ reason: '矩阵' }), allow: ['approver1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
 };
+// 政府采购: a contract of xzsp's (approver1's unit; clerk1 is xzsp's too)
+const CONTRACT = () => ({ project: '矩阵采购', project_no: `JZ-${++seq}`, method: '询价', supplier_code: BRIDGE_FIRM, supplier: '矩阵供应商有限公司', amount: 1000, awarded_on: ctx.today });
+async function newContract() {
+  const r = await s.api('POST', '/api/v1/procurement/contracts', { token: tok.approver1, body: CONTRACT() });
+  assert.equal(r.status, 201, r.text);
+  return r.json.id;
+}
 const BRIDGE_FIRM = (() => { const C = '0123456789ABCDEFGHJKLMNPQRTUWXY'; const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]; const f = '91371000MA3M00001'; let n = 0; for (let i = 0; i < 17; i++) n += C.indexOf(f[i]) * W[i]; return f + C[(31 - (n % 31)) % 31]; })();
 async function newLoan() {
   const due = new Date(Date.now() + 8 * 3600e3 + 10 * 86400e3).toISOString().slice(0, 10);
@@ -270,6 +283,7 @@ before(async () => {
   ctx.day = await nextWorkday();
   ctx.today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   ctx.loan = await newLoan();
+  ctx.contract = await newContract();
   ctx.order = (await newOrder()).order;
   ctx.cert = await newCert();
   ctx.certFile = (await s.api('GET', `/api/v1/certificates/${ctx.cert}/file`, { token: tok.applicant1 })).json;
