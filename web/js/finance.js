@@ -113,6 +113,7 @@ async function saveCapital(e) {
 }
 
 async function refresh() {
+  $('#error').classList.add('hidden');
   if (user.role !== 'applicant') await fund();
   await loans();
   if (officer()) await journal();
