@@ -171,6 +171,10 @@ describe('the fund', () => {
     }
     assert.equal(l.state, 'overdue');
     assert.equal(l.light, 'red');
+    // the firm (its application's phone) and the fund are told, once
+    for (const to of [`case:${n}`, 'user:approver-czjr']) {
+      assert.equal(Number(sql(s.db, `SELECT COUNT(*) FROM notifications WHERE recipient = '${to}' AND text LIKE '%${n}%已过到期日%'`).trim()), 1, to);
+    }
     const r = await act(n, 'repay', 'approver-czjr', { on: day() });
     assert.equal(r.status, 200, r.text);
     // 2,000,000 yuan: ten days at 0.01% and two at 0.05%

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "core/common/audit.h"
+#include "core/common/notify.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -349,6 +350,18 @@ int fin_mark_overdue(db *d, const struct fin_ctx *c, int64_t *count, yc_err *err
 		if (!rc)
 			rc = audit_append(d, &audit_system_actor, "finance.loan.overdue", nos[i],
 					  NULL, NULL, NULL, err);
+		/* the firm is told (the phone its application gave), and so is the fund */
+		char text[200], firm[48], fund[48];
+		snprintf(text, sizeof(text),
+			 "【一窗】应急转贷资金（%s）已过到期日，请尽快归还；逾期每日按金额的%d/"
+			 "100000计费。",
+			 nos[i], c->overdue_rate);
+		snprintf(firm, sizeof(firm), "case:%s", nos[i]);
+		snprintf(fund, sizeof(fund), "user:approver-%s", c->department);
+		if (!rc)
+			rc = notify_queue(d, "sms", firm, text, err);
+		if (!rc)
+			rc = notify_queue(d, "sms", fund, text, err);
 		if (!rc)
 			(*count)++;
 	}
