@@ -299,6 +299,27 @@ Test(certificate, verification_against_the_lists, .init = setup, .fini = teardow
 	free(status);
 }
 
+/*
+ * A key made in the afternoon (its X.509 notBefore after noon) must verify what it signed
+ * that day: the verifier once checked the key at noon of the issue day and refused every
+ * such certificate whenever the tests ran after 12:00 Beijing time.
+ */
+Test(certificate, a_key_made_in_the_afternoon_verifies_what_it_signed_that_day, .init = setup,
+     .fini = teardown)
+{
+	int64_t t = ((int64_t)yc_days_from_civil(2026, 6, 15) * 1440 + 15 * 60 - 480) * 60000;
+	yc_clock_set(t);
+	char id[CERT_ID_MAX];
+	issue(id);
+	char *file, *trust, *status;
+	lists(id, &file, &trust, &status);
+	cr_assert_eq(verdict_of(file, trust, status, t + 60000), CV_VALID);
+	yc_clock_set(0);
+	free(file);
+	free(trust);
+	free(status);
+}
+
 Test(certificate, a_revoked_one_reads_revoked_with_a_valid_signature, .init = setup,
      .fini = teardown)
 {
