@@ -181,6 +181,12 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/finance/bridge-loans/{no}/actions/{action}", api_finance_loan_act,
 	 .roles = ROLE_APPROVER | ROLE_ADMIN | ROLE_BANK, .body_limit = 4 * KiB},
 	{M_GET, "/api/v1/finance/statements/{code}", api_finance_statement, .roles = ROLE_ANY},
+	{M_GET, "/api/v1/finance/grant-schemes", api_finance_schemes, .roles = PUBLIC},
+	{M_POST, "/api/v1/finance/grants/quote", api_finance_grant_quote, .roles = ROLE_ANY,
+	 .body_limit = 8 * KiB},
+	{M_GET, "/api/v1/finance/grants", api_finance_grants_list, .roles = ROLE_ANY},
+	{M_POST, "/api/v1/finance/grants/{no}/actions/pay", api_finance_grant_pay,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 1 * KiB},
 
 	{M_GET, "/api/v1/procurement/deposit", api_procurement_deposit, .roles = PUBLIC},
 	{M_GET, "/api/v1/procurement/figures", api_procurement_figures, .roles = ROLE_STAFF},

@@ -190,3 +190,70 @@ describe('the fund', () => {
     assert.equal(by.length, 1);
   });
 });
+
+// 惠企资金: the schemes' rules compute the amount (interest, premium, IP awards), held to the
+// firm's cap for the year; the application is a case; its approval opens the grant; the
+// scheme's department pays it as a journal entry.
+describe('grants', () => {
+  const IP = '371091051005038000';
+  const INTEREST = '371091051005036000';
+  const PREMIUM = '371091051005037000';
+  const GFIRM = uscc('91371000MA3G00001');
+  const ipForm = (o = {}) => ({ credit_code: GFIRM, firm_name: '威海知识产权测试有限公司', inventions: 3, utility_models: 10, designs: 2, trademarks: 1, pct: 1, contact_phone: '13900005678', ...o });
+  const quote = (item, f) => api('POST', '/finance/grants/quote', 'business1', { item, form: f });
+
+  test('the rules give the amounts, with their basis; the cap holds', async () => {
+    const schemes = (await api('GET', '/finance/grant-schemes')).json.schemes;
+    assert.deepEqual(schemes.map((x) => x.kind), ['interest', 'premium', 'ip']);
+    let q = (await quote(INTEREST, { credit_code: GFIRM, firm_name: 'x', bank: '中国银行', loan_amount: 1000, rate: 4.35, start: '2026-01-01', end: '2026-12-31', contact_phone: '13900005678' })).json;
+    // 10,000,000 × 4.35% × 365/365 × 50% = 217,500 yuan
+    assert.equal(q.computed_fen, 21750000);
+    assert.match(q.basis, /年利率4\.35%.*365\/365天.*50%/);
+    q = (await quote(PREMIUM, { credit_code: GFIRM, firm_name: 'x', loan_amount: 300, premium: 45000.5, contact_phone: '13900005678' })).json;
+    assert.equal(q.computed_fen, 2250025);
+    q = (await quote(IP, ipForm())).json;
+    // 3×5000 + 10×500 + 2×300 + 1×1000 + 1×10000 = 31,600 yuan
+    assert.equal(q.computed_fen, 3160000);
+    assert.equal(q.amount_fen, 3160000);
+    q = (await quote(IP, ipForm({ inventions: 50 }))).json;
+    assert.equal(q.computed_fen, (250000 + 5000 + 600 + 1000 + 10000) * 100);
+    assert.equal(q.amount_fen, 200000 * 100, 'held to the cap of 200,000 yuan');
+    assert.match(q.basis, /已按上限核减/);
+    expectError(assert, await quote(IP, ipForm({ inventions: 1.5 })), 422, 'invalid', 'form.inventions');
+    expectError(assert, await quote(IP, ipForm({ inventions: 0, utility_models: 0, designs: 0, trademarks: 0, pct: 0 })), 422, 'invalid', 'form.inventions');
+    expectError(assert, await quote(INTEREST, { credit_code: GFIRM, loan_amount: 10, rate: 4.35, start: '2026-05-01', end: '2026-04-01' }), 422, 'invalid', 'form.end');
+    expectError(assert, await quote('371091011001007000', ipForm()), 404, 'not_found', 'item');
+  });
+
+  test('an application, its approval, the grant paid by the scheme\'s department', async () => {
+    expectError(assert, await api('POST', '/cases', 'business1', { item: IP, form: ipForm({ pct: -1 }), materials: ['m1', 'm2', 'm3'].map((id) => ({ id, sha256: sha })) }), 422, 'invalid', 'form.pct');
+    let r = await api('POST', '/cases', 'business1', { item: IP, form: ipForm(), materials: ['m1', 'm2', 'm3'].map((id) => ({ id, sha256: sha })) });
+    assert.equal(r.status, 201, r.text);
+    const no = r.json.no;
+    assert.equal((await api('POST', `/cases/${no}/actions/accept`, 'clerk1')).status, 200);
+    const c = (await api('GET', `/cases/${no}`, 'supervisor1')).json;
+    r = await api('POST', `/cases/${no}/actions/approve`, (c.current_step || {}).assignee || 'approver-scjg', { opinion: '同意' });
+    assert.equal(r.status, 200, r.text);
+    const mine = (await api('GET', '/finance/grants', 'business1')).json.grants;
+    assert.deepEqual(mine.map((g) => [g.no, g.state, g.amount_fen]), [[no, 'approved', 3160000]]);
+    assert.equal((await api('GET', '/finance/grants', 'approver-scjg')).json.grants.length, 1);
+    assert.equal((await api('GET', '/finance/grants', 'approver-czjr')).json.grants.length, 0, 'another scheme\'s department');
+    assert.equal((await api('GET', '/finance/grants', 'applicant1')).json.grants.length, 0);
+    expectError(assert, await api('POST', `/finance/grants/${no}/actions/pay`, 'approver-czjr', { on: day(), voucher: 'V1' }), 404, 'not_found');
+    expectError(assert, await api('POST', `/finance/grants/${no}/actions/pay`, 'approver-scjg', { on: day() }), 422, 'invalid', 'voucher');
+    expectError(assert, await api('POST', `/finance/grants/${no}/actions/pay`, 'approver-scjg', { on: day(1), voucher: 'V1' }), 422, 'invalid', 'on');
+    r = await api('POST', `/finance/grants/${no}/actions/pay`, 'approver-scjg', { on: day(), voucher: '国库支付2026-118' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.state, 'paid');
+    expectError(assert, await api('POST', `/finance/grants/${no}/actions/pay`, 'approver-scjg', { on: day(), voucher: 'again' }), 409, 'conflict');
+    const j = (await api('GET', '/finance/journal', 'supervisor1')).json;
+    const e = j.entries.find((x) => x.kind === 'grant');
+    assert.deepEqual(e.lines.map((l) => [l.account, l.firm, l.amount_fen]), [['subsidy', GFIRM, 3160000], ['budget', '', -3160000]]);
+    assert.equal(j.balanced, true);
+    const s = (await api('GET', '/finance/grant-schemes')).json.schemes.find((x) => x.item === IP);
+    assert.deepEqual([s.firms, s.grants, s.approved_fen, s.paid_fen], [1, 1, 3160000, 3160000]);
+    // the year's cap counts what the firm has: 200,000 − 31,600 left
+    const q = (await quote(IP, ipForm({ inventions: 50 }))).json;
+    assert.equal(q.amount_fen, (200000 - 31600) * 100);
+  });
+});

@@ -232,7 +232,25 @@ const MATRIX = {
   'POST /api/v1/procurement/contracts': { body: () => CONTRACT(), allow: ['approver1', 'approver-bdc', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/procurement/contracts/{id}': { path: () => `/api/v1/procurement/contracts/${ctx.contract}`, allow: ['clerk1', 'clerk-1', 'approver1', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/procurement/contracts/{id}/actions/{action}': { setup: async () => ({ id: await newContract() }), path: (o) => `/api/v1/procurement/contracts/${o.id}/actions/cancel`, body: () => ({ reason: '矩阵' }), allow: ['approver1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/finance/grant-schemes': { allow: WHO },
+  'POST /api/v1/finance/grants/quote': { body: () => ({ item: IP_AWARD, form: GRANT_FORM }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'], deny: ['anon', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/finance/grants': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
+  'POST /api/v1/finance/grants/{no}/actions/pay': { setup: async () => ({ no: await newGrant() }), path: (o) => `/api/v1/finance/grants/${o.no}/actions/pay`, body: () => ({ on: ctx.today, voucher: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
 };
+// 惠企资金: an IP award of business1's, approved by 市场监管 (approver-scjg)
+const IP_AWARD = '371091051005038000';
+const GRANT_FORM = { credit_code: '', firm_name: '矩阵知识产权有限公司', inventions: 0, utility_models: 0, designs: 0, trademarks: 1, pct: 0, contact_phone: '13900005678' };
+async function newGrant() {
+  GRANT_FORM.credit_code = BRIDGE_FIRM;
+  let r = await s.api('POST', '/api/v1/cases', { token: tok.business1, body: { item: IP_AWARD, form: GRANT_FORM, materials: ['m1', 'm2', 'm3'].map((id) => ({ id, sha256: ctx.sha })) } });
+  assert.equal(r.status, 201, r.text);
+  const no = r.json.no;
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: tok.clerk1 })).status, 200);
+  tok.scjg ||= await s.login('approver-scjg');
+  r = await s.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: tok.scjg, body: { opinion: '同意' } });
+  assert.equal(r.status, 200, r.text);
+  return no;
+}
 // 政府采购: a contract of xzsp's (approver1's unit; clerk1 is xzsp's too)
 const CONTRACT = () => ({ project: '矩阵采购', project_no: `JZ-${++seq}`, method: '询价', supplier_code: BRIDGE_FIRM, supplier: '矩阵供应商有限公司', amount: 1000, awarded_on: ctx.today });
 async function newContract() {
@@ -284,6 +302,7 @@ before(async () => {
   ctx.today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   ctx.loan = await newLoan();
   ctx.contract = await newContract();
+  GRANT_FORM.credit_code = BRIDGE_FIRM;
   ctx.order = (await newOrder()).order;
   ctx.cert = await newCert();
   ctx.certFile = (await s.api('GET', `/api/v1/certificates/${ctx.cert}/file`, { token: tok.applicant1 })).json;

@@ -377,3 +377,66 @@ Test(finance, every_row_moves_and_every_other_pair_refuses, .init = setup, .fini
 			    loan_state,		 NULL};
 	lc_walk(&w);
 }
+
+/* ---- 惠企资金 ------------------------------------------------------------------------- */
+
+static int64_t quote(const char *item, const char *form, int64_t *amount, yc_err *err)
+{
+	cJSON *f = cJSON_Parse(form);
+	struct fin_quote q;
+	int rc = fin_grant_quote(d, &c, item, f, &q, err);
+	cJSON_Delete(f);
+	if (amount)
+		*amount = rc ? -1 : q.amount_fen;
+	return rc ? rc : q.computed_fen;
+}
+
+Test(finance, the_grant_rules_compute_to_the_fen_and_the_cap_holds, .init = setup, .fini = teardown)
+{
+	yc_err err;
+	int64_t amount;
+	/* 8,000,000 × 3.85% × 181/365 × 50%: 76,367.12… → 7,636,712 fen (half up) */
+	cr_assert_eq(quote("371091051005036000",
+			   "{\"credit_code\":\"" FIRM "\",\"loan_amount\":800,\"rate\":3.85,"
+			   "\"start\":\"2026-01-01\",\"end\":\"2026-06-30\"}",
+			   &amount, &err),
+		     7636712, "%s", err.message);
+	/* a premium of 12,345.67 at 50%: 6,172.835 → 6,172.84 */
+	cr_assert_eq(quote("371091051005037000",
+			   "{\"credit_code\":\"" FIRM
+			   "\",\"loan_amount\":300,\"premium\":12345.67}",
+			   &amount, &err),
+		     617284);
+	/* IP: 41 inventions → 205,000 yuan, held to the 200,000 cap */
+	cr_assert_eq(quote("371091051005038000",
+			   "{\"credit_code\":\"" FIRM "\",\"inventions\":41,\"utility_models\":0,"
+			   "\"designs\":0,\"trademarks\":0,\"pct\":0}",
+			   &amount, &err),
+		     20500000);
+	cr_assert_eq(amount, 20000000);
+	/* a rate with three decimals, an item with no scheme */
+	cr_assert_eq(quote("371091051005036000",
+			   "{\"credit_code\":\"" FIRM "\",\"loan_amount\":800,\"rate\":3.855,"
+			   "\"start\":\"2026-01-01\",\"end\":\"2026-06-30\"}",
+			   NULL, &err),
+		     YC_EINVAL);
+	cr_assert_str_eq(err.field, "form.rate");
+	cr_assert_eq(quote(ITEM, "{\"credit_code\":\"" FIRM "\"}", NULL, &err), YC_ENOTFOUND);
+}
+
+Test(finance, schemes_load_whole_or_not_at_all, .init = setup, .fini = teardown)
+{
+	yc_err err;
+	cr_assert_eq(db_begin(d, NULL), 0);
+	cr_assert_eq(
+		fin_schemes_load(d,
+				 "{\"schemes\":[{\"item\":\"371091051005038000\",\"name\":\"x\","
+				 "\"kind\":\"lottery\",\"cap_yuan\":1,\"budget_yuan\":1}]}",
+				 &err),
+		YC_EINVAL);
+	db_rollback(d);
+	int64_t n = 0;
+	cr_assert_eq(db_get(d, NULL, "SELECT COUNT(*) FROM fin_grant_schemes", "", "i", &n),
+		     DB_ROW);
+	cr_assert_eq(n, 3);
+}

@@ -12,6 +12,7 @@
 #include "core/common/account.h"
 #include "core/catalog/catalog.h"
 #include "core/certificate/certificate.h"
+#include "core/finance/finance.h"
 #include "core/process/process.h"
 #include "core/hall/hall.h"
 #include "lib/embed.h"
@@ -211,6 +212,12 @@ int demo_install(db *d, yc_err *err)
 			return rc;
 	}
 	if ((rc = demo_bank_seats(d, hash, err)) || (rc = demo_inspections(d, hash, err)))
+		return rc;
+	/* 惠企资金: the district's schemes (科技支行补助, 政银保补贴, 知识产权奖励资助) */
+	const char *grants = demo_file("grants.json");
+	if (!grants)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo grant schemes are not built in");
+	if ((rc = fin_schemes_load(d, grants, err)))
 		return rc;
 	return demo_hall(d, hash, err);
 }

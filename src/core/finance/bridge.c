@@ -70,8 +70,17 @@ int fin_bridge_approved(db *d, void *arg, const char *kind, const char *no, yc_e
 			"s", "tti", no, item, sizeof(item), formtext, sizeof(formtext), &applicant);
 	if (rc < 0)
 		return rc;
-	if (rc == DB_DONE || strcmp(item, c->item))
+	if (rc == DB_DONE)
 		return 0;
+	if (strcmp(item, c->item)) {
+		/* 惠企资金: an approved application for a scheme becomes its grant */
+		if (!fin_has_scheme(d, item))
+			return 0;
+		cJSON *form = cJSON_Parse(formtext);
+		rc = fin_grant_open(d, c, no, item, form, applicant, err);
+		cJSON_Delete(form);
+		return rc;
+	}
 	cJSON *form = cJSON_Parse(formtext);
 	const char *code = yc_json_str(form, "credit_code"), *firm = yc_json_str(form, "firm_name");
 	const char *bank = yc_json_str(form, "bank"), *due = yc_json_str(form, "loan_due");

@@ -46,6 +46,8 @@ struct fin_ctx {
 #define FIN_CAPITAL    "capital"    /* 财政注资: the treasury's money in the fund */
 #define FIN_RECEIVABLE "receivable" /* 应收垫资款: bridge money lent, per firm (asset) */
 #define FIN_FEE	       "fee"	    /* 转贷费收入: fees earned, per firm */
+#define FIN_SUBSIDY    "subsidy"    /* 惠企资金支出: grants paid, per firm */
+#define FIN_BUDGET     "budget" /* 财政预算拨款: the year's appropriation they are paid from */
 
 extern const struct lc_table fin_loan_lifecycle;
 
@@ -97,12 +99,42 @@ int64_t fin_fee(int64_t amount_fen, int32_t from, int32_t to, int32_t due, int f
 /* Money as 万元 in a form (4 decimals at most) → fen; -1 when not such a number. */
 int64_t fin_wan_to_fen(double wan);
 
-/* Views. Who sees what: the fund's department, supervisors and the admin all; a bank
- * seat its bank's loans; an applicant the loans it applied for; anyone else none. */
 struct fin_query {
-	const char *state, *credit_code;
+	const char *state, *credit_code, *item;
 	int limit;
 };
+
+/*
+ * 惠企资金 (grant.c): subsidies and awards whose amounts a rule computes. A scheme is bound
+ * to a catalog item; fin_form_rules and the approval hook serve its applications as they
+ * serve the bridge fund's. fin_schemes_load replaces the schemes from a JSON document
+ * ({"schemes":[{item, name, kind interest|premium|ip, share_percent, unit_yuan, cap_yuan,
+ * budget_yuan}]}), every bad entry named.
+ */
+int fin_schemes_load(db *d, const char *json, yc_err *err);
+struct fin_quote {
+	int64_t computed_fen; /* what the rule gives */
+	int64_t amount_fen;   /* after the firm's cap for the year */
+	int64_t cap_left_fen; /* the firm's cap left before this one */
+	int64_t budget_left_fen;
+	int year;
+	char basis[400];
+};
+/* YC_ENOTFOUND (field item) when the item has no scheme; form errors name form.<field>. */
+int fin_grant_quote(db *d, const struct fin_ctx *c, const char *item, const cJSON *form,
+		    struct fin_quote *q, yc_err *err);
+int fin_grant_quote_json(db *d, const struct fin_ctx *c, const cJSON *body, yc_buf *out,
+			 yc_err *err);
+int fin_schemes_json(db *d, const struct fin_ctx *c, yc_buf *out, yc_err *err);
+int fin_grants_json(db *d, const struct fin_ctx *c, const yc_user *u, const struct fin_query *q,
+		    yc_buf *out, yc_err *err);
+/* Paying an approved grant (the scheme's department): {"on", "voucher"}; a journal entry. */
+int fin_grant_pay_check(const cJSON *body, yc_err *err);
+int fin_grant_pay(db *d, const struct fin_ctx *c, const yc_user *u, const char *no,
+		  const cJSON *body, yc_buf *out, yc_err *err);
+
+/* Views. Who sees what: the fund's department, supervisors and the admin all; a bank
+ * seat its bank's loans; an applicant the loans it applied for; anyone else none. */
 int fin_fund_json(db *d, const struct fin_ctx *c, yc_buf *out, yc_err *err);
 int fin_loans_json(db *d, const struct fin_ctx *c, const yc_user *u, const struct fin_query *q,
 		   yc_buf *out, yc_err *err);

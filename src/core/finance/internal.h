@@ -18,5 +18,11 @@ void fin_bank_of(db *d, const yc_user *u, char *bank, size_t size);
 int fin_outstanding(db *d, const char *credit_code, int64_t *fen, yc_err *err);
 /* "12,345.67" from fen, for messages. */
 void fin_yuan(int64_t fen, char *out, size_t size);
+/* The grant side of the case engine's hooks (grant.c): 1 when the item has a scheme. */
+int fin_grant_form_rules(db *d, const struct fin_ctx *c, const char *item, const cJSON *form,
+			 yc_err *err);
+int fin_grant_open(db *d, const struct fin_ctx *c, const char *no, const char *item,
+		   const cJSON *form, int64_t applicant, yc_err *err);
+bool fin_has_scheme(db *d, const char *item);
 
 #endif

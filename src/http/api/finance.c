@@ -115,3 +115,58 @@ int api_finance_capital(yc_req *r)
 	int rc = fin_capital_check(r->body, &r->err);
 	return rc ? rc : http_call(r, capital_write, 0, true);
 }
+
+/* ---- 惠企资金 ----------------------------------------------------------------------------- */
+
+int api_finance_schemes(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = fin_schemes_json(r->db, r->app->fin, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
+/* POST /finance/grants/quote {item, form}: what the scheme's rule gives; a read. */
+int api_finance_grant_quote(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = fin_grant_quote_json(r->db, r->app->fin, r->body, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
+int api_finance_grants_list(yc_req *r)
+{
+	static const char *const states[] = {"approved", "paid", NULL};
+	int64_t limit;
+	int rc = http_query_int(r, "limit", 1, 500, 200, &limit);
+	if (rc)
+		return rc;
+	const char *state = http_query(r, "state"), *code = http_query(r, "credit_code");
+	const char *item = http_query(r, "item");
+	if (state && !yc_one_of(state, states))
+		return yc_err_set(&r->err, YC_EINVAL, "state", "state is approved or paid");
+	if (code && strlen(code) != CODE_LEN)
+		return yc_err_set(&r->err, YC_EINVAL, "credit_code",
+				  "credit_code is an 18-character credit code");
+	if (item && strlen(item) > CASE_NO_MAX)
+		return yc_err_set(&r->err, YC_EINVAL, "item", "item is too long");
+	struct fin_query q = {.state = state, .credit_code = code, .item = item, .limit = (int)limit};
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	rc = fin_grants_json(r->db, r->app->fin, &r->user, &q, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
+static int grant_pay_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	return fin_grant_pay(d, c->app->fin, &c->user, c->params[0], c->body, &out->body, err);
+}
+
+int api_finance_grant_pay(yc_req *r)
+{
+	int rc = check_no(r);
+	if (!rc)
+		rc = fin_grant_pay_check(r->body, &r->err);
+	return rc ? rc : http_call(r, grant_pay_write, 0, true);
+}
