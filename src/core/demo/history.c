@@ -129,13 +129,12 @@ static const char *const given[] = {"伟",   "芳",   "娜",   "秀英", "敏", 
 				    "海燕", "志强", "晓东", "玉兰", "文博", "子涵", "浩然", "雨桐",
 				    "欣怡", "俊杰", "梓萱", "宇航", "思远", "佳怡", "振华", "德胜"};
 const char *const hist_firm_words[] = {"海洋", "蓝天", "华信", "鑫源", "恒泰", "瑞丰",
-					 "宏达", "远航", "金桥", "博远", "泰和", "新城",
-					 "融通", "嘉禾", "盛世", "启明", "东港", "齐鲁"};
-const char *const hist_firm_trades[] = {"科技", "食品", "机械", "商贸",     "建材", "医疗器械",
-					  "水产", "电子", "物流", "文化传媒", "轮胎", "服装"};
+				       "宏达", "远航", "金桥", "博远", "泰和", "新城",
+				       "融通", "嘉禾", "盛世", "启明", "东港", "齐鲁"};
+const char *const hist_firm_trades[] = {"科技", "食品", "机械", "商贸",	    "建材", "医疗器械",
+					"水产", "电子", "物流", "文化传媒", "轮胎", "服装"};
 const char *const hist_streets[] = {"齐鲁大道", "青岛路", "海滨路", "珠海路", "香港路",
-				      "深圳路",	  "崮山路", "泊于路", "皇冠路", "凤林路"};
-
+				    "深圳路",	"崮山路", "泊于路", "皇冠路", "凤林路"};
 
 void hist_person_name(struct hist *h, char *out, size_t size)
 {
@@ -247,16 +246,18 @@ int hist_staff_user(struct hist *h, const char *username, const yc_user **out)
 
 /* ---- items ------------------------------------------------------------------------ */
 
-
 /* How often each item is asked for, by its department (the seed's year: real estate and
  * enterprise establishment lead, 3,821 new businesses in the year). */
 static int item_weight(const cJSON *doc)
 {
 	const char *code = yc_json_str(doc, "code"), *dept = yc_json_str(doc, "department");
-	if (!strcmp(code, "371091051005035000"))
-		return 0; /* 应急转贷: the fund's few firms apply on their days (history_finance.c) */
+	if (!strncmp(code, "371091051005035", 15) || !strncmp(code, "371091051005036", 15) ||
+	    !strncmp(code, "371091051005037", 15) || !strncmp(code, "371091051005038", 15))
+		return 0; /* 应急转贷 and 惠企资金: their firms apply on their days
+			     (history_finance.c) */
 	if (!strcmp(code, "371091011001007000"))
-		return 12; /* 企业设立登记 alone: 3 a day; 12 more come with 企业开办 (hist_plan_runs) */
+		return 12; /* 企业设立登记 alone: 3 a day; 12 more come with 企业开办
+			      (hist_plan_runs) */
 	if (!strcmp(dept, "bdc"))
 		return 6;
 	if (!strcmp(dept, "xzsp") || !strcmp(dept, "rs") || !strcmp(dept, "yb") ||
@@ -334,15 +335,18 @@ static int materials_store(struct hist *h)
 		}
 		for (int k = 0; k < INTAKE_CLERKS + HIST_OUTLETS; k++) {
 			char username[16];
-			if (k >= INTAKE_CLERKS) /* the bank outlets' seats scan what they file too */
-				snprintf(username, sizeof(username), "bank-%d", k - INTAKE_CLERKS + 1);
+			if (k >=
+			    INTAKE_CLERKS) /* the bank outlets' seats scan what they file too */
+				snprintf(username, sizeof(username), "bank-%d",
+					 k - INTAKE_CLERKS + 1);
 			else
-				snprintf(username, sizeof(username), k ? "clerk-%d" : "clerk1", 30 + k);
+				snprintf(username, sizeof(username), k ? "clerk-%d" : "clerk1",
+					 30 + k);
 			const yc_user *clerk;
 			int rc = hist_staff_user(h, username, &clerk);
 			if (!rc)
-				rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n, "pdf",
-						    clerk->id, h->pdf_sha[i], h->err);
+				rc = material_store(h->d, (const unsigned char *)pdf, (size_t)n,
+						    "pdf", clerk->id, h->pdf_sha[i], h->err);
 			if (rc)
 				return rc;
 		}
@@ -424,7 +428,14 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
-	struct hist h = {.d = d, .cc = cc, .hc = hc, .rc = rvc, .ic = ic, .fc = fc, .pc = pc, .o = o,
+	struct hist h = {.d = d,
+			 .cc = cc,
+			 .hc = hc,
+			 .rc = rvc,
+			 .ic = ic,
+			 .fc = fc,
+			 .pc = pc,
+			 .o = o,
 			 .err = err};
 	h.rng.s = o->seed;
 	/* the callback sampler draws from the seed too: the same seed, the same callbacks */
