@@ -53,6 +53,10 @@ export async function header(active) {
   if (user && (['supervisor', 'admin', 'bank'].includes(user.role) || (user.role === 'approver' && user.department === 'czjr') || user.kind === 'business')) {
     seats[user.role] = [...(seats[user.role] || []), ['finance', '/finance.html', user.role === 'applicant' ? '应急转贷' : '转贷资金']];
   }
+  // 惠企资金: firms, the schemes' departments, the overseers
+  if (user && (['supervisor', 'admin'].includes(user.role) || (user.role === 'approver' && ['czjr', 'scjg'].includes(user.department)) || user.kind === 'business')) {
+    seats[user.role] = [...(seats[user.role] || []), ['grants', '/grants.html', '惠企资金']];
+  }
   // 政府采购: every budget unit's approvers, the overseers
   if (user && ['approver', 'supervisor', 'admin'].includes(user.role)) seats[user.role] = [...seats[user.role], ['procurement', '/procurement.html', '政府采购']];
   if (user && seats[user.role]) nav.push(...seats[user.role]);

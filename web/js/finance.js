@@ -6,8 +6,8 @@ import { $, el, page, showError, showFormError } from './common.js';
 
 const STATES = { approved: '已批准待放款', disbursed: '已放款', renewed: '银行已续贷', overdue: '已逾期', repaid: '已归还', cancelled: '已撤销' };
 const ACTIONS = { disburse: '放款', 'confirm-renewal': '确认续贷', repay: '归还', cancel: '撤销' };
-const KINDS = { capital: '财政注资', disburse: '放款', repay: '归还' };
-const ACCOUNTS = { cash: '基金专户存款', capital: '财政注资', receivable: '应收转贷款', fee: '转贷费收入' };
+const KINDS = { capital: '财政注资', disburse: '放款', repay: '归还', grant: '惠企资金兑付' };
+const ACCOUNTS = { cash: '基金专户存款', capital: '财政注资', receivable: '应收转贷款', fee: '转贷费收入', subsidy: '惠企资金支出', budget: '财政预算拨款' };
 const LIGHTS = { green: '正常', yellow: '临近到期', red: '逾期' };
 
 let user = null;
