@@ -88,6 +88,8 @@ int app_open(struct app *a, yc_err *err)
 	h->fin = &a->fin;
 	cli_procurement_settings(&h->cfg, &a->cases, &a->proc);
 	h->proc = &a->proc;
+	cli_training_settings(&h->cfg, &a->hall, &a->train);
+	h->train = &a->train;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))

@@ -10,6 +10,7 @@
 #include "core/certificate/certificate.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
+#include "core/training/training.h"
 #include "core/hall/hall.h"
 #include "core/inspection/inspection.h"
 #include "core/review/review.h"
@@ -26,6 +27,7 @@ struct app {
 	struct insp_ctx insp;	   /* 双随机's (its calendar is the cases') */
 	struct fin_ctx fin;	   /* the bridge-loan fund's (its calendar is the cases') */
 	struct proc_ctx proc;	   /* 政府采购's (its calendar is the cases') */
+	struct train_ctx train;	   /* 全能岗's (the hall's sign-in asks it) */
 	struct scheduler *jobs;
 };
 

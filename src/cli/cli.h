@@ -42,6 +42,9 @@ struct fin_ctx;
 /* After cli_settings_apply: the bridge-loan fund's rules and its hooks into the cases. */
 void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct fin_ctx *fin);
 struct proc_ctx;
+struct train_ctx;
+/* After cli_settings_apply: the training quiz's settings; the hall's sign-in asks them. */
+void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct train_ctx *train);
 void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases,
 			      struct proc_ctx *proc);
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,

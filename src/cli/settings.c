@@ -12,6 +12,7 @@
 #include "core/certificate/certificate.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
+#include "core/training/training.h"
 #include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
@@ -142,6 +143,18 @@ void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases
 		.file_days = (int)cfg->procurement_file_days,
 	};
 	snprintf(proc->finance, sizeof(proc->finance), "%s", cfg->procurement_department);
+}
+
+/* 全能岗: the quiz's size and pass mark; the hall's sign-in asks the clerk's passes. */
+void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct train_ctx *train)
+{
+	*train = (struct train_ctx){
+		.quiz_size = (int)cfg->training_quiz_size,
+		.pass_percent = (int)cfg->training_pass_percent,
+		.required = cfg->training_required,
+	};
+	hall->may_staff = train_may_staff;
+	hall->may_staff_arg = train;
 }
 
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,

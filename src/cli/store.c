@@ -27,6 +27,7 @@
 #include "cli/cli.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
+#include "core/training/training.h"
 #include "core/inspection/inspection.h"
 #include "lib/banned.h"
 
@@ -90,6 +91,7 @@ int cmd_init(int argc, char **argv)
 	struct insp_ctx insp;
 	struct fin_ctx fin;
 	struct proc_ctx proc;
+	struct train_ctx train;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -101,6 +103,7 @@ int cmd_init(int argc, char **argv)
 	cli_inspection_settings(&cfg, &cases, &certs, &insp);
 	cli_finance_settings(&cfg, &cases, &fin);
 	cli_procurement_settings(&cfg, &cases, &proc);
+	cli_training_settings(&cfg, &hall, &train);
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;

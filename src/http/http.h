@@ -28,6 +28,7 @@ struct cert_ctx;
 struct insp_ctx;
 struct fin_ctx;
 struct proc_ctx;
+struct train_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -56,6 +57,7 @@ struct yc_app {
 	const struct insp_ctx *insp;
 	const struct fin_ctx *fin;
 	const struct proc_ctx *proc;
+	const struct train_ctx *train;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

@@ -197,6 +197,15 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/procurement/contracts/{id}/actions/{action}", api_procurement_act,
 	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 4 * KiB},
 
+	{M_GET, "/api/v1/training/categories", api_training_categories, .roles = ROLE_STAFF},
+	{M_POST, "/api/v1/training/quizzes", api_training_quiz_draw,
+	 .roles = ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN, .body_limit = 1 * KiB},
+	{M_POST, "/api/v1/training/quizzes/{id}/answers", api_training_quiz_answer,
+	 .roles = ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN, .body_limit = 16 * KiB},
+	{M_GET, "/api/v1/training/record", api_training_record, .roles = ROLE_STAFF},
+	{M_GET, "/api/v1/training/questions", api_training_questions,
+	 .roles = ROLE_SUPERVISOR | ROLE_ADMIN},
+
 	{M_GET, "/api/v1/audit/verify", api_audit_verify, .roles = ROLE_ADMIN | ROLE_SUPERVISOR},
 
 	{M_GET, "/api/v1/events", api_events_get, .roles = PUBLIC},

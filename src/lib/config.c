@@ -153,6 +153,12 @@ static const struct yc_setting yc_settings[] = {
 	 "working days from a procurement contract's signing by which it is filed with finance"},
 	{"procurement-department", YC_CT_STR, S(procurement_department), "czjr", 0, 0, false,
 	 "the department procurement contracts are filed with"},
+	{"training-quiz-size", YC_CT_INT, S(training_quiz_size), "20", 1, 200, false,
+	 "questions a 全能岗 training quiz draws from its category"},
+	{"training-pass-percent", YC_CT_INT, S(training_pass_percent), "80", 1, 100, false,
+	 "the quiz score (percent right) that passes a category"},
+	{"training-required", YC_CT_BOOL, S(training_required), "true", 0, 0, false,
+	 "a clerk signs in only at a window whose every category the clerk has passed (全能岗)"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

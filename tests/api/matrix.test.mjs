@@ -236,6 +236,11 @@ const MATRIX = {
   'POST /api/v1/finance/grants/quote': { body: () => ({ item: IP_AWARD, form: GRANT_FORM }), allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'], deny: ['anon', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/finance/grants': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
   'POST /api/v1/finance/grants/{no}/actions/pay': { setup: async () => ({ no: await newGrant() }), path: (o) => `/api/v1/finance/grants/${o.no}/actions/pay`, body: () => ({ on: ctx.today, voucher: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/training/categories': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
+  'POST /api/v1/training/quizzes': { body: () => ({ category: 'C' }), allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/training/quizzes/{id}/answers': { setup: async () => ({ id: (await s.api('POST', '/api/v1/training/quizzes', { token: tok.clerk1, body: { category: 'C' } })).json.id }), path: (o) => `/api/v1/training/quizzes/${o.id}/answers`, body: () => ({ answers: {} }), allow: ['clerk1'], deny: ['anon', 'applicant1', 'business1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'GET /api/v1/training/record': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
+  'GET /api/v1/training/questions': { allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
 };
 // 惠企资金: an IP award of business1's, approved by 市场监管 (approver-scjg)
 const IP_AWARD = '371091051005038000';

@@ -219,5 +219,8 @@ int demo_install(db *d, yc_err *err)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo grant schemes are not built in");
 	if ((rc = fin_schemes_load(d, grants, err)))
 		return rc;
-	return demo_hall(d, hash, err);
+	if ((rc = demo_hall(d, hash, err)))
+		return rc;
+	/* 全能岗: the bank from the catalog, and the clerks' passes of their windows' categories */
+	return demo_training(d, err);
 }

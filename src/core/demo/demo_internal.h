@@ -15,5 +15,8 @@ int demo_account(db *d, const char *hash, const char *username, const char *role
 
 /* 双随机: the lists, the enforcement officers (accounts and roster) — inspections.c. */
 int demo_inspections(db *d, const char *hash, yc_err *err);
+/* 全能岗 (training.c): the bank made from the catalog; each clerk's quiz of the categories of
+ * the windows it may staff, taken and passed (every tenth after a first failed try). */
+int demo_training(db *d, yc_err *err);
 
 #endif

@@ -40,6 +40,13 @@ struct hall_ctx {
 	int penalty_days;	 /* … bar booking for this many days */
 	char call_text[128];	 /* "请 {number} 号到 {window} 号窗口办理" */
 	int64_t now_ms;		 /* 0: the clock; tests set it */
+	/*
+	 * Asked at a sign-in, after the window's allowed list: whether u may staff its
+	 * categories (a JSON array). The wiring sets it to core/training's train_may_staff
+	 * (全能岗: the categories the clerk has passed); NULL: the allowed list alone.
+	 */
+	int (*may_staff)(db *d, void *arg, const yc_user *u, const char *categories, yc_err *err);
+	void *may_staff_arg;
 };
 
 /* ---- the calling rule ---------------------------------------------------- */

@@ -334,6 +334,9 @@ int hall_window_act(db *d, const struct hall_ctx *c, const yc_user *u, int no, c
 		if (!allowed_at(&w, u))
 			return yc_err_set(err, YC_EFORBIDDEN, "no",
 					  "%s may not sign in at window %d", u->username, no);
+		if (c->may_staff &&
+		    (rc = c->may_staff(d, c->may_staff_arg, u, w.categories, err)))
+			return rc;
 		if (w.staff[0] && strcmp(w.staff, u->username)) {
 			rc = yc_err_conflict(err, "no", w.state, "%s is signed in at window %d",
 					     w.staff, no);
