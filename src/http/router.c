@@ -197,6 +197,7 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/procurement/contracts/{id}/actions/{action}", api_procurement_act,
 	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 4 * KiB},
 
+	{M_GET, "/api/v1/tax/indicators", api_tax_indicators, .roles = PUBLIC},
 	{M_GET, "/api/v1/training/categories", api_training_categories, .roles = ROLE_STAFF},
 	{M_POST, "/api/v1/training/quizzes", api_training_quiz_draw,
 	 .roles = ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN, .body_limit = 1 * KiB},

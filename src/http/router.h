@@ -139,6 +139,7 @@ int api_procurement_list(yc_req *r);
 int api_procurement_create(yc_req *r);
 int api_procurement_get(yc_req *r);
 int api_procurement_act(yc_req *r);
+int api_tax_indicators(yc_req *r);
 int api_training_categories(yc_req *r);
 int api_training_quiz_draw(yc_req *r);
 int api_training_quiz_answer(yc_req *r);

@@ -69,6 +69,9 @@ int catalog_outlets_json(db *d, yc_buf *out, yc_err *err);
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err);
 /* Appends the whole catalog in the import format. */
 int catalog_export(db *d, yc_buf *out, yc_err *err);
+/* 纳税 (tax.c): the tax items, which are non-contact, and the payments and hours a year
+ * before and after, summed from the filings' own figures (docs/tax.md). */
+int catalog_tax_json(db *d, yc_buf *out, yc_err *err);
 /* The item's largest material in KiB (0: no limit of its own); YC_EINVAL naming item when absent. */
 int catalog_item_material_limit(db *d, const char *code, int64_t *max_kb, yc_err *err);
 /* A synthetic catalog of n items over the given departments, for benchmarks. */

@@ -98,19 +98,23 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"post_check_days", YC_JT_INT, false, 0, .min = 1, .max = 365},
 		{"assignment", YC_JT_STRING, false, 16, .one_of = assignment_rules},
 		{"material_max_kb", YC_JT_INT, false, 0, .min = 1, .max = 20 * 1024},
+		{"tax", YC_JT_OBJECT, false, 0},
 	};
 	static const yc_jfield limit_spec[] = {
 		{"value", YC_JT_INT, true, 0, .min = 0, .max = 3650},
 		{"unit", YC_JT_STRING, true, 16, .one_of = limit_units},
 	};
 	static const yc_jfield material_spec[] = {
-		{"id", YC_JT_STRING, true, 40},	      {"name", YC_JT_STRING, true, 300},
-		{"required", YC_JT_BOOL, true, 0},    {"condition", YC_JT_STRING, false, 500},
+		{"id", YC_JT_STRING, true, 40},
+		{"name", YC_JT_STRING, true, 300},
+		{"required", YC_JT_BOOL, true, 0},
+		{"condition", YC_JT_STRING, false, 500},
 		{"form", YC_JT_STRING, false, 16, .one_of = material_forms},
 		{"source", YC_JT_STRING, false, 16, .one_of = material_sources},
 		{"copies", YC_JT_INT, false, 0, .min = 0, .max = 99},
 		{"blank_form", YC_JT_STRING, false, 500},
-		{"sample", YC_JT_STRING, false, 500}, {"note", YC_JT_STRING, false, 1000},
+		{"sample", YC_JT_STRING, false, 500},
+		{"note", YC_JT_STRING, false, 1000},
 	};
 	static const yc_jfield fee_spec[] = {
 		{"name", YC_JT_STRING, true, 200},
@@ -125,10 +129,12 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"signatures", YC_JT_INT, false, 0, .min = 0, .max = 50},
 	};
 	static const yc_jfield form_spec[] = {
-		{"name", YC_JT_STRING, true, 40},      {"label", YC_JT_STRING, true, 200},
+		{"name", YC_JT_STRING, true, 40},
+		{"label", YC_JT_STRING, true, 200},
 		{"type", YC_JT_STRING, true, 16, .one_of = field_types},
 		{"required", YC_JT_BOOL, false, 0},
-		{"pattern", YC_JT_STRING, false, 200}, {"options", YC_JT_ARRAY, false, 100},
+		{"pattern", YC_JT_STRING, false, 200},
+		{"options", YC_JT_ARRAY, false, 100},
 		{"max_length", YC_JT_INT, false, 0},
 	};
 	static const yc_jfield step_spec[] = {
@@ -202,6 +208,30 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 				    yc_json_int(approval, "signatures", 0), 50, err)))
 			return rc;
 	}
+	/* a tax item's facts (docs/tax.md): non-contact, and for a filing, its payments and
+	 * hours a year before and after the reform, and the relief it applies */
+	static const yc_jfield tax_spec[] = {
+		{"non_contact", YC_JT_BOOL, true, 0},
+		{"payments", YC_JT_OBJECT, false, 0},
+		{"hours", YC_JT_OBJECT, false, 0},
+		{"relief", YC_JT_STRING, false, 500},
+	};
+	static const yc_jfield before_after[] = {
+		{"before", YC_JT_NUMBER, true, 0, .min = 0, .max = 1000},
+		{"after", YC_JT_NUMBER, true, 0, .min = 0, .max = 1000},
+	};
+	const cJSON *tax = cJSON_GetObjectItemCaseSensitive(doc, "tax");
+	if (tax &&
+	    ((rc = yc_err_prefix(yc_json_check(tax, tax_spec, N(tax_spec), err), err, "tax")) ||
+	     (cJSON_GetObjectItemCaseSensitive(tax, "payments") &&
+	      (rc = yc_err_prefix(yc_json_check(cJSON_GetObjectItemCaseSensitive(tax, "payments"),
+						before_after, N(before_after), err),
+				  err, "tax.payments"))) ||
+	     (cJSON_GetObjectItemCaseSensitive(tax, "hours") &&
+	      (rc = yc_err_prefix(yc_json_check(cJSON_GetObjectItemCaseSensitive(tax, "hours"),
+						before_after, N(before_after), err),
+				  err, "tax.hours")))))
+		return rc;
 	if ((rc = yc_json_check_each(doc, "form", form_spec, N(form_spec), err)) ||
 	    (rc = yc_json_check_each(doc, "steps", step_spec, N(step_spec), err)))
 		return rc;

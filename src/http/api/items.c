@@ -137,3 +137,12 @@ int api_catalog_stats(yc_req *r)
 {
 	return reply_read(r, catalog_stats_json);
 }
+
+/* GET /tax/indicators: the tax items and what they sum to (public). */
+int api_tax_indicators(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = catalog_tax_json(r->db, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
