@@ -90,6 +90,8 @@ int app_open(struct app *a, yc_err *err)
 	h->proc = &a->proc;
 	cli_training_settings(&h->cfg, &a->hall, &a->train);
 	h->train = &a->train;
+	cli_court_settings(&h->cfg, &a->cases, &a->court);
+	h->court = &a->court;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))

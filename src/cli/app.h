@@ -8,6 +8,7 @@
 
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
+#include "core/court/court.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -28,6 +29,7 @@ struct app {
 	struct fin_ctx fin;	   /* the bridge-loan fund's (its calendar is the cases') */
 	struct proc_ctx proc;	   /* 政府采购's (its calendar is the cases') */
 	struct train_ctx train;	   /* 全能岗's (the hall's sign-in asks it) */
+	struct court_ctx court;	   /* 分调裁审's (its hooks go before the fund's) */
 	struct scheduler *jobs;
 };
 

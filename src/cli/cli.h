@@ -43,6 +43,9 @@ struct fin_ctx;
 void cli_finance_settings(const yc_config *cfg, struct case_ctx *cases, struct fin_ctx *fin);
 struct proc_ctx;
 struct train_ctx;
+struct court_ctx;
+/* After cli_finance_settings: the court's rules and hooks go before the ones wired. */
+void cli_court_settings(const yc_config *cfg, struct case_ctx *cases, struct court_ctx *court);
 /* After cli_settings_apply: the training quiz's settings; the hall's sign-in asks them. */
 void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct train_ctx *train);
 void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases,

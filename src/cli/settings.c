@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "core/certificate/certificate.h"
+#include "core/court/court.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -143,6 +144,27 @@ void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases
 		.file_days = (int)cfg->procurement_file_days,
 	};
 	snprintf(proc->finance, sizeof(proc->finance), "%s", cfg->procurement_department);
+}
+
+/*
+ * 分调裁审: the filing item and the court; its form rules and its approval hook go first,
+ * then the ones already wired (the bridge fund's, the certificate's).
+ */
+void cli_court_settings(const yc_config *cfg, struct case_ctx *cases, struct court_ctx *court)
+{
+	*court = (struct court_ctx){
+		.cases = cases,
+		.approved_then = cases->approved,
+		.approved_then_arg = cases->approved_arg,
+		.form_then = cases->form_rules,
+		.form_then_arg = cases->form_rules_arg,
+	};
+	snprintf(court->item, sizeof(court->item), "%s", cfg->court_item);
+	snprintf(court->department, sizeof(court->department), "%s", cfg->court_department);
+	cases->approved = court_approved;
+	cases->approved_arg = court;
+	cases->form_rules = court_form_rules;
+	cases->form_rules_arg = court;
 }
 
 /* 全能岗: the quiz's size and pass mark; the hall's sign-in asks the clerk's passes. */

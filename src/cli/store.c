@@ -25,6 +25,7 @@
 #include "lib/log.h"
 #include "lib/timeutil.h"
 #include "cli/cli.h"
+#include "core/court/court.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -92,6 +93,7 @@ int cmd_init(int argc, char **argv)
 	struct fin_ctx fin;
 	struct proc_ctx proc;
 	struct train_ctx train;
+	struct court_ctx court;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -104,6 +106,7 @@ int cmd_init(int argc, char **argv)
 	cli_finance_settings(&cfg, &cases, &fin);
 	cli_procurement_settings(&cfg, &cases, &proc);
 	cli_training_settings(&cfg, &hall, &train);
+	cli_court_settings(&cfg, &cases, &court);
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;

@@ -29,6 +29,7 @@ struct insp_ctx;
 struct fin_ctx;
 struct proc_ctx;
 struct train_ctx;
+struct court_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -58,6 +59,7 @@ struct yc_app {
 	const struct fin_ctx *fin;
 	const struct proc_ctx *proc;
 	const struct train_ctx *train;
+	const struct court_ctx *court;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

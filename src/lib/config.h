@@ -83,6 +83,8 @@ typedef struct yc_config {
 	int64_t procurement_sign_days;
 	int64_t procurement_file_days;
 	char procurement_department[16];
+	char court_item[24];
+	char court_department[16];
 	int64_t training_quiz_size;
 	int64_t training_pass_percent;
 	bool training_required;

@@ -237,6 +237,12 @@ const MATRIX = {
   'GET /api/v1/finance/grants': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
   'POST /api/v1/finance/grants/{no}/actions/pay': { setup: async () => ({ no: await newGrant() }), path: (o) => `/api/v1/finance/grants/${o.no}/actions/pay`, body: () => ({ on: ctx.today, voucher: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/tax/indicators': { allow: WHO },
+  'GET /api/v1/court/rules': { allow: WHO },
+  'GET /api/v1/court/figures': { allow: WHO },
+  'GET /api/v1/court/cases': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
+  'GET /api/v1/court/cases/{no}': { path: () => `/api/v1/court/cases/${ctx.court}`, allow: ['applicant1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1'] },
+  'POST /api/v1/court/cases/{no}/actions/{action}': { path: () => `/api/v1/court/cases/${ctx.court}/actions/reassign`, body: () => ({ team: 'S1', judge: '王建华', reason: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/court/cases/{no}/elements': { path: () => `/api/v1/court/cases/${ctx.court}/elements`, body: () => ({ party: 'plaintiff', fields: { repaid: 1 } }), allow: ['applicant1', 'admin'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/training/categories': { allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] },
   'POST /api/v1/training/quizzes': { body: () => ({ category: 'C' }), allow: ['clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/training/quizzes/{id}/answers': { setup: async () => ({ id: (await s.api('POST', '/api/v1/training/quizzes', { token: tok.clerk1, body: { category: 'C' } })).json.id }), path: (o) => `/api/v1/training/quizzes/${o.id}/answers`, body: () => ({ answers: {} }), allow: ['clerk1'], deny: ['anon', 'applicant1', 'business1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'] },
@@ -254,6 +260,19 @@ async function newGrant() {
   assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: tok.clerk1 })).status, 200);
   tok.scjg ||= await s.login('approver-scjg');
   r = await s.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: tok.scjg, body: { opinion: '同意' } });
+  assert.equal(r.status, 200, r.text);
+  return no;
+}
+// 分调裁审: applicant1's filing (a 金融借款 case, registered at once)
+async function newCourtCase() {
+  let r = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: '371091201011077000',
+    form: { dispute_type: '金融借款合同纠纷', claim_amount: 20000, parties: 2, defendant: '矩阵', mediate: '不同意，直接立案', community: '海埠社区', contact_phone: '13800001234' },
+    materials: [{ id: 'm1', sha256: ctx.own }, { id: 'm2', sha256: ctx.own }] } });
+  assert.equal(r.status, 201, r.text);
+  const no = r.json.no;
+  assert.equal((await s.api('POST', `/api/v1/cases/${no}/actions/accept`, { token: tok.clerk1 })).status, 200);
+  tok.fy ||= await s.login('approver-fy');
+  r = await s.api('POST', `/api/v1/cases/${no}/actions/approve`, { token: tok.fy, body: { opinion: '准予立案' } });
   assert.equal(r.status, 200, r.text);
   return no;
 }
@@ -308,6 +327,7 @@ before(async () => {
   ctx.today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
   ctx.loan = await newLoan();
   ctx.contract = await newContract();
+  ctx.court = await newCourtCase();
   GRANT_FORM.credit_code = BRIDGE_FIRM;
   ctx.order = (await newOrder()).order;
   ctx.cert = await newCert();

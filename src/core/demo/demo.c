@@ -12,6 +12,7 @@
 #include "core/common/account.h"
 #include "core/catalog/catalog.h"
 #include "core/certificate/certificate.h"
+#include "core/court/court.h"
 #include "core/finance/finance.h"
 #include "core/process/process.h"
 #include "core/hall/hall.h"
@@ -218,6 +219,12 @@ int demo_install(db *d, yc_err *err)
 	if (!grants)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo grant schemes are not built in");
 	if ((rc = fin_schemes_load(d, grants, err)))
+		return rc;
+	/* 分调裁审: the court's rules, teams and the 15 grid courts over the 37 communities */
+	const char *courts = demo_file("courts.json");
+	if (!courts)
+		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo court rules are not built in");
+	if ((rc = court_rules_load(d, courts, err)))
 		return rc;
 	if ((rc = demo_hall(d, hash, err)))
 		return rc;

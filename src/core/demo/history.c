@@ -251,6 +251,8 @@ int hist_staff_user(struct hist *h, const char *username, const yc_user **out)
 static int item_weight(const cJSON *doc)
 {
 	const char *code = yc_json_str(doc, "code"), *dept = yc_json_str(doc, "department");
+	if (!strcmp(code, "371091201011077000"))
+		return 0; /* 网上立案: the court's filings have their own history (history_courts.c) */
 	if (!strncmp(code, "371091051005035", 15) || !strncmp(code, "371091051005036", 15) ||
 	    !strncmp(code, "371091051005037", 15) || !strncmp(code, "371091051005038", 15))
 		return 0; /* 应急转贷 and 惠企资金: their firms apply on their days
