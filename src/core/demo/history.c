@@ -252,7 +252,8 @@ static int item_weight(const cJSON *doc)
 {
 	const char *code = yc_json_str(doc, "code"), *dept = yc_json_str(doc, "department");
 	if (!strcmp(code, "371091201011077000"))
-		return 0; /* 网上立案: the court's filings have their own history (history_courts.c) */
+		return 0; /* 网上立案: the court's filings have their own history (history_courts.c)
+			   */
 	if (!strncmp(code, "371091051005035", 15) || !strncmp(code, "371091051005036", 15) ||
 	    !strncmp(code, "371091051005037", 15) || !strncmp(code, "371091051005038", 15))
 		return 0; /* 应急转贷 and 惠企资金: their firms apply on their days
@@ -398,6 +399,7 @@ static void history_release(struct hist *h)
 	hist_inspections_free(h);
 	hist_finance_free(h);
 	hist_procurement_free(h);
+	hist_courts_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -426,7 +428,7 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
 		       struct insp_ctx *ic, struct fin_ctx *fc, struct proc_ctx *pc,
-		       struct demo_history *o, yc_err *err)
+		       struct court_ctx *kc, struct demo_history *o, yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
@@ -437,6 +439,7 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 			 .ic = ic,
 			 .fc = fc,
 			 .pc = pc,
+			 .kc = kc,
 			 .o = o,
 			 .err = err};
 	h.rng.s = o->seed;
@@ -466,6 +469,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		rc = hist_finance_setup(&h, first, last);
 	if (!rc)
 		rc = hist_procurement_setup(&h);
+	if (!rc)
+		rc = hist_courts_setup(&h, first, last);
 	if (!rc)
 		rc = db_commit(d, err);
 	else
@@ -505,6 +510,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 政府采购: award notices, signing, filing */
 		if (!rc)
 			rc = hist_procurement_day(&h, day, work);
+		/* 分调裁审: filings, mediations ended, cases closed */
+		if (!rc)
+			rc = hist_courts_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {

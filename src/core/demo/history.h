@@ -76,6 +76,9 @@ struct hist {
 	/* 政府采购: the units' contracts on their way to filing (history_procurement.c) */
 	struct proc_ctx *pc; /* NULL: no procurement in this history */
 	struct hist_proc *proc;
+	/* 分调裁审: the filings planned over the span (history_courts.c) */
+	struct court_ctx *kc; /* NULL: no court filings in this history */
+	struct hist_courts *courts;
 };
 
 /*
@@ -173,6 +176,11 @@ int hist_finance_day(struct hist *h, int32_t day, bool work);
 int hist_procurement_setup(struct hist *h);
 void hist_procurement_free(struct hist *h);
 int hist_procurement_day(struct hist *h, int32_t day, bool work);
+
+/* history_courts.c: filings through 网上立案 over the span, mediations ended, cases closed. */
+int hist_courts_setup(struct hist *h, int32_t first, int32_t last);
+void hist_courts_free(struct hist *h);
+int hist_courts_day(struct hist *h, int32_t day, bool work);
 int hist_inspections_day(struct hist *h, int32_t day, bool work);
 
 #endif
