@@ -38,7 +38,7 @@ export const $ = (sel) => document.querySelector(sel);
 // Fills the page header; resolves to the signed-in user (or null).
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示'], ['tax', '/tax.html', '纳税服务']];
+  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示'], ['tax', '/tax.html', '纳税服务'], ['court', '/court.html', '分调裁审']];
   const seats = {
     applicant: [['my', '/my.html', '我的办件'], ['runs', '/runs.html', '我的一件事'], ['certs', '/certs.html', '我的证照'], ['appointments', '/hall/appointments.html', '预约取号']],
     clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号'], ['reviews', '/reviews.html', '好差评整改'], ['inspections', '/inspections.html', '检查任务']],
