@@ -26,7 +26,7 @@ const char *const db_copy_tables[] = {
 	"insp_items", "insp_entities", "insp_inspectors", "insp_conflicts", "insp_plans", "insp_tasks",
 	"insp_minor", "insp_decisions", "fin_loans", "fin_entries", "fin_lines", "proc_contracts",
 	"fin_grant_schemes", "fin_grants", "train_questions", "train_quizzes", "train_passes",
-	"court_rules", "court_cases",
+	"court_rules", "court_cases", "report_stated",
 	NULL,
 };
 

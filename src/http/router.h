@@ -140,6 +140,7 @@ int api_procurement_create(yc_req *r);
 int api_procurement_get(yc_req *r);
 int api_procurement_act(yc_req *r);
 int api_tax_indicators(yc_req *r);
+int api_report_year(yc_req *r);
 int api_court_rules(yc_req *r);
 int api_court_figures(yc_req *r);
 int api_court_cases_list(yc_req *r);

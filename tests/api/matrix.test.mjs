@@ -237,6 +237,7 @@ const MATRIX = {
   'GET /api/v1/finance/grants': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },
   'POST /api/v1/finance/grants/{no}/actions/pay': { setup: async () => ({ no: await newGrant() }), path: (o) => `/api/v1/finance/grants/${o.no}/actions/pay`, body: () => ({ on: ctx.today, voucher: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/tax/indicators': { allow: WHO },
+  'GET /api/v1/report/year': { path: () => '/api/v1/report/year?year=2026', allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/court/rules': { allow: WHO },
   'GET /api/v1/court/figures': { allow: WHO },
   'GET /api/v1/court/cases': { allow: ['applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1'] /* each its own */ },

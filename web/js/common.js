@@ -53,6 +53,8 @@ export async function header(active) {
   if (user && (['supervisor', 'admin', 'bank'].includes(user.role) || (user.role === 'approver' && user.department === 'czjr') || user.kind === 'business')) {
     seats[user.role] = [...(seats[user.role] || []), ['finance', '/finance.html', user.role === 'applicant' ? '应急转贷' : '转贷资金']];
   }
+  // 年度数据: the overseers
+  if (user && ['supervisor', 'admin'].includes(user.role)) seats[user.role] = [...seats[user.role], ['report', '/report.html', '年度数据']];
   // 全能岗培训: the hall's clerks, and those who oversee them
   if (user && ['clerk', 'supervisor'].includes(user.role)) seats[user.role] = [...seats[user.role], ['training', '/training.html', '全能岗培训']];
   // 惠企资金: firms, the schemes' departments, the overseers

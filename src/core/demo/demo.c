@@ -13,6 +13,7 @@
 #include "core/catalog/catalog.h"
 #include "core/certificate/certificate.h"
 #include "core/court/court.h"
+#include "core/report/report.h"
 #include "core/finance/finance.h"
 #include "core/process/process.h"
 #include "core/hall/hall.h"
@@ -123,7 +124,8 @@ static int demo_processes(db *d, yc_err *err)
 	int rc = yc_json_parse(text, strlen(text), &all, err);
 	if (!rc)
 		rc = process_import(d, &audit_system_actor,
-				    cJSON_GetObjectItemCaseSensitive(all, "processes"), &count, err);
+				    cJSON_GetObjectItemCaseSensitive(all, "processes"), &count,
+				    err);
 	cJSON_Delete(all);
 	return rc;
 }
@@ -133,7 +135,8 @@ static int demo_certificates(db *d, yc_err *err)
 {
 	const char *text = demo_file("certificates.json");
 	if (!text)
-		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo certificates are not built in");
+		return yc_err_set(err, YC_EINTERNAL, NULL,
+				  "the demo certificates are not built in");
 	cJSON *all = NULL;
 	int count = 0;
 	int rc = yc_json_parse(text, strlen(text), &all, err);
@@ -217,7 +220,8 @@ int demo_install(db *d, yc_err *err)
 	/* 惠企资金: the district's schemes (科技支行补助, 政银保补贴, 知识产权奖励资助) */
 	const char *grants = demo_file("grants.json");
 	if (!grants)
-		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo grant schemes are not built in");
+		return yc_err_set(err, YC_EINTERNAL, NULL,
+				  "the demo grant schemes are not built in");
 	if ((rc = fin_schemes_load(d, grants, err)))
 		return rc;
 	/* 分调裁审: the court's rules, teams and the 15 grid courts over the 37 communities */
@@ -225,6 +229,13 @@ int demo_install(db *d, yc_err *err)
 	if (!courts)
 		return yc_err_set(err, YC_EINTERNAL, NULL, "the demo court rules are not built in");
 	if ((rc = court_rules_load(d, courts, err)))
+		return rc;
+	/* the year report's stated figures, shown beside the computed ones */
+	const char *stated = demo_file("year_stated.json");
+	if (!stated)
+		return yc_err_set(err, YC_EINTERNAL, NULL,
+				  "the demo's stated figures are not built in");
+	if ((rc = report_stated_load(d, stated, err)))
 		return rc;
 	if ((rc = demo_hall(d, hash, err)))
 		return rc;
