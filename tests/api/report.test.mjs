@@ -48,6 +48,8 @@ test('every figure is what the data says', async () => {
   const qykb = (await s.api('GET', '/api/v1/processes/P-QYKB')).json;
   const rules = (await s.api('GET', '/api/v1/court/rules')).json;
   const filed = one(`SELECT COUNT(*) FROM court_cases WHERE ${days('filed_on')}`);
+  const pledges = sql(s.db, `SELECT form FROM cases WHERE item = '371091051005039000' AND state IN ('approved', 'delivered', 'closed') AND ${ms('decided_ms')}`)
+    .trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const round2 = (x) => Math.round(x * 100) / 100;
   const want = {
     new_businesses: one(`SELECT COUNT(*) FROM cases WHERE item = '371091011001007000' AND state IN ('approved', 'delivered', 'closed') AND ${ms('decided_ms')}`),
@@ -75,6 +77,8 @@ test('every figure is what the data says', async () => {
     subsidy_yuan: one(`SELECT COALESCE(SUM(amount_fen), 0) FROM fin_grants WHERE item <> '371091051005038000' AND ${ms('approved_ms')}`) / 100,
     ip_award_firms: one(`SELECT COUNT(*) FROM (SELECT DISTINCT credit_code FROM fin_grants WHERE item = '371091051005038000' AND ${ms('approved_ms')}) AS x`),
     ip_award_yuan: one(`SELECT COALESCE(SUM(amount_fen), 0) FROM fin_grants WHERE item = '371091051005038000' AND ${ms('approved_ms')}`) / 100,
+    patent_pledges: pledges.length,
+    patent_pledge_yuan: pledges.reduce((a, f) => a + f.amount * 10000, 0),
     procurement_contracts: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('awarded_on')}`),
     procurement_signed_on_time: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('signed_on')} AND signed_on <= sign_by`),
     procurement_filed_on_time: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('filed_on')} AND filed_on <= file_by`),
@@ -93,7 +97,7 @@ test('every figure is what the data says', async () => {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
   for (const [k, v] of Object.entries(want)) assert.equal(got[k], v, k);
   // the demo's past made some of each
-  for (const k of ['new_businesses', 'e_certificates', 'reviews', 'bridge_firms', 'subsidy_firms', 'ip_award_firms', 'procurement_contracts', 'court_mediated']) assert.ok(got[k] > 0, k);
+  for (const k of ['new_businesses', 'e_certificates', 'reviews', 'bridge_firms', 'subsidy_firms', 'ip_award_firms', 'patent_pledges', 'procurement_contracts', 'court_mediated']) assert.ok(got[k] > 0, k);
   // the stated ones beside
   const stated = Object.fromEntries(r.json.figures.filter((f) => 'stated' in f).map((f) => [f.key, f.stated]));
   assert.equal(stated.court_mediated, 5757);

@@ -255,7 +255,8 @@ static int item_weight(const cJSON *doc)
 		return 0; /* 网上立案: the court's filings have their own history (history_courts.c)
 			   */
 	if (!strncmp(code, "371091051005035", 15) || !strncmp(code, "371091051005036", 15) ||
-	    !strncmp(code, "371091051005037", 15) || !strncmp(code, "371091051005038", 15))
+	    !strncmp(code, "371091051005037", 15) || !strncmp(code, "371091051005038", 15) ||
+	    !strncmp(code, "371091051005039", 15))
 		return 0; /* 应急转贷 and 惠企资金: their firms apply on their days
 			     (history_finance.c) */
 	if (!strcmp(code, "371091011001007000"))

@@ -52,12 +52,19 @@ static const char *const banks[] = {"中国工商银行", "中国建设银行", 
 #define IP_ITEM	      "371091051005038000"
 enum { NINTEREST = 20, NPREMIUM = 4, NIP = 54, NGRANTS = NINTEREST + NPREMIUM + NIP };
 
+/* 专利权质押登记 (the seed: 4 completed, ¥20.59 million): applied for as cases, 2,059万 in all. */
+#define PLEDGE_ITEM "371091051005039000"
+static const int pledge_wan[] = {520, 610, 480, 449};
+enum { NPLEDGES = sizeof(pledge_wan) / sizeof(pledge_wan[0]) };
+
 struct hist_fin {
 	int32_t apply_day[NFIRMS];
 	bool applied[NFIRMS];
 	char code[NFIRMS][20];
 	int32_t grant_day[NGRANTS];
 	bool granted[NGRANTS];
+	int32_t pledge_day[NPLEDGES];
+	bool pledged[NPLEDGES];
 };
 
 void hist_finance_free(struct hist *h)
@@ -89,6 +96,9 @@ int hist_finance_setup(struct hist *h, int32_t first, int32_t last)
 		snprintf(h->fin->code[i], sizeof(h->fin->code[i]), "%s%c", first17,
 			 ids_uscc_check(first17));
 	}
+	for (int k = 0; k < NPLEDGES; k++)
+		h->fin->pledge_day[k] =
+			first + (int32_t)((int64_t)(last - first) * (2 * k + 1) / (2 * NPLEDGES));
 	for (int k = 0; k < NGRANTS; k++)
 		h->fin->grant_day[k] =
 			first + (int32_t)((int64_t)(last - first) * (k + 1) / (NGRANTS + 2));
@@ -275,6 +285,26 @@ static int apply_grant(struct hist *h, int k, int32_t day)
 	return hist_case_planned(h, hist_ms(h, day + 1, 8 * 60 + 30 + k % 60), item, person, f);
 }
 
+/* A pledge of patents for a bank loan, registered through the case engine. */
+static int apply_pledge(struct hist *h, int k, int32_t day)
+{
+	int person = 2 + HIST_PERSONS + (k * 17 + 5) % HIST_FIRMS;
+	char first17[18], code[20], patents[80];
+	snprintf(first17, sizeof(first17), "91371000MA3P%05d", 3571 * (k + 1) % 100000);
+	snprintf(code, sizeof(code), "%s%c", first17, ids_uscc_check(first17));
+	snprintf(patents, sizeof(patents), "ZL2019%07d.%d;ZL2020%07d.%d", 1000003 + 7919 * k,
+		 k % 10, 2000011 + 104729 * k % 1000000, (k + 3) % 10);
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "credit_code", code);
+	cJSON_AddStringToObject(f, "firm_name",
+				k ? "威海经区科技成果转化有限公司" : "迪沙药业集团有限公司");
+	cJSON_AddStringToObject(f, "patents", patents);
+	cJSON_AddStringToObject(f, "bank", banks[(k * 2) % 6]);
+	cJSON_AddNumberToObject(f, "amount", pledge_wan[k]);
+	cJSON_AddStringToObject(f, "contact_phone", h->people[person].phone);
+	return hist_case_planned(h, hist_ms(h, day + 1, 9 * 60 + k), PLEDGE_ITEM, person, f);
+}
+
 /* Grants approved three days or more ago are paid by their scheme's department. */
 static int grants_pay(struct hist *h, int32_t day)
 {
@@ -333,6 +363,11 @@ int hist_finance_day(struct hist *h, int32_t day, bool work)
 		if (!h->fin->applied[i] && day >= h->fin->apply_day[i]) {
 			h->fin->applied[i] = true;
 			rc = apply(h, i, day);
+		}
+	for (int k = 0; !rc && k < NPLEDGES; k++)
+		if (!h->fin->pledged[k] && day >= h->fin->pledge_day[k]) {
+			h->fin->pledged[k] = true;
+			rc = apply_pledge(h, k, day);
 		}
 	for (int k = 0; !rc && k < NGRANTS; k++)
 		if (!h->fin->granted[k] && day >= h->fin->grant_day[k]) {

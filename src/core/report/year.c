@@ -106,6 +106,8 @@ static const struct figure figures[] = {
 	 "SELECT COALESCE(SUM(amount_fen), 0) FROM fin_grants WHERE item = '371091051005038000'"
 	 " AND approved_ms >= ? AND approved_ms < ?",
 	 100},
+	{"patent_pledges", "知识产权", "专利权质押登记", "笔", 'M', NULL, 1},
+	{"patent_pledge_yuan", "知识产权", "专利权质押融资", "元", 'M', NULL, 1},
 	{"procurement_contracts", "政府采购", "登记采购合同", "份", 'D',
 	 "SELECT COUNT(*) FROM proc_contracts WHERE awarded_on >= ? AND awarded_on < ?", 1},
 	{"procurement_signed_on_time", "政府采购", "10个工作日内签订", "份", 'D',
@@ -230,6 +232,30 @@ static int derive(db *d, const char *key, const struct span *s, double *v, yc_er
 		}
 		db_done(st);
 		*v = sum;
+		return rc < 0 ? rc : 0;
+	}
+	if (!strncmp(key, "patent_pledge", 13)) {
+		/* 专利权质押登记 cases decided in the year, and the amounts their forms state
+		 * (万元) */
+		db_stmt *st = db_prepare(
+			d,
+			"SELECT form FROM cases WHERE item = '371091051005039000' AND"
+			" state IN " DONE_STATES " AND decided_ms >= ? AND decided_ms < ?",
+			err);
+		if (!st)
+			return db_failed(err);
+		db_bind_int(st, 1, s->from_ms);
+		db_bind_int(st, 2, s->to_ms);
+		double n = 0, yuan = 0;
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			cJSON *form = cJSON_Parse(db_col_text(st, 0));
+			const cJSON *a = cJSON_GetObjectItemCaseSensitive(form, "amount");
+			n++;
+			yuan += cJSON_IsNumber(a) ? a->valuedouble * 10000 : 0;
+			cJSON_Delete(form);
+		}
+		db_done(st);
+		*v = strstr(key, "yuan") ? yuan : n;
 		return rc < 0 ? rc : 0;
 	}
 	if (!strcmp(key, "court_fast_track_percent")) {
