@@ -19,7 +19,7 @@ GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
 SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
-DEMOFILES:= data/demo/district.json data/demo/hall.json data/demo/processes.json data/demo/certificates.json data/demo/inspections.json data/demo/grants.json data/demo/courts.json data/demo/year_stated.json
+DEMOFILES:= data/demo/district.json data/demo/hall.json data/demo/processes.json data/demo/certificates.json data/demo/inspections.json data/demo/grants.json data/demo/courts.json data/demo/year_stated.json data/demo/advisory.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # The commands (src/cli/, with main.c's table) go into the binary only.
 CLI      := $(wildcard src/cli/*.c)

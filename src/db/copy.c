@@ -27,6 +27,7 @@ const char *const db_copy_tables[] = {
 	"insp_minor", "insp_decisions", "fin_loans", "fin_entries", "fin_lines", "proc_contracts",
 	"fin_grant_schemes", "fin_grants", "train_questions", "train_quizzes", "train_passes",
 	"court_rules", "court_cases", "report_stated",
+	"fin_advisory_teams", "fin_advisory_firms", "fin_advisory_visits", "fin_platform_loans",
 	NULL,
 };
 

@@ -634,7 +634,11 @@ static int pg_reset_ids(void *conn, yc_err *err)
 		       "SELECT setval(pg_get_serial_sequence('notifications', 'id'),"
 		       " GREATEST((SELECT MAX(id) FROM notifications), 1));"
 		       "SELECT setval(pg_get_serial_sequence('fin_entries', 'id'),"
-		       " GREATEST((SELECT MAX(id) FROM fin_entries), 1))",
+		       " GREATEST((SELECT MAX(id) FROM fin_entries), 1));"
+		       "SELECT setval(pg_get_serial_sequence('fin_advisory_visits', 'id'),"
+		       " GREATEST((SELECT MAX(id) FROM fin_advisory_visits), 1));"
+		       "SELECT setval(pg_get_serial_sequence('fin_platform_loans', 'id'),"
+		       " GREATEST((SELECT MAX(id) FROM fin_platform_loans), 1))",
 		       err);
 }
 

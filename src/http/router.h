@@ -160,6 +160,8 @@ int api_finance_loan_get(yc_req *r);
 int api_finance_loan_act(yc_req *r);
 int api_finance_statement(yc_req *r);
 int api_finance_schemes(yc_req *r);
+int api_finance_advisory(yc_req *r);
+int api_finance_advisory_record(yc_req *r);
 int api_finance_grant_quote(yc_req *r);
 int api_finance_grants_list(yc_req *r);
 int api_finance_grant_pay(yc_req *r);

@@ -257,3 +257,43 @@ describe('grants', () => {
     assert.equal(q.amount_fen, (200000 - 31600) * 100);
   });
 });
+
+// 金融辅导队 and the 信财银保 platform: pairs, visits (only with the paired team; a bank seat for
+// its own bank's team), platform registrations and loans; the figures are the rows' sums.
+describe('advisory teams and the platform', () => {
+  const A = uscc('91371000MA3W00001');
+  const rec = (kind, who, body) => api('POST', `/finance/advisory/${kind}`, who, body);
+
+  test('pairs and visits, checked; the figures add up', async () => {
+    const teams = (await api('GET', '/finance/advisory', 'clerk1')).json.teams;
+    assert.equal(teams.length, 7);
+    expectError(assert, await rec('pairs', 'approver-czjr', { team: 'T9', credit_code: A, firm: '辅导测试有限公司', on: day() }), 422, 'invalid', 'team');
+    expectError(assert, await rec('pairs', 'approver-czjr', { team: 'T1', credit_code: A.slice(0, 17) + '0', firm: 'x', on: day() }), 422, 'invalid', 'credit_code');
+    expectError(assert, await rec('pairs', 'approver1', { team: 'T1', credit_code: A, firm: 'x', on: day() }), 403, 'forbidden');
+    expectError(assert, await rec('lunches', 'approver-czjr', {}), 404, 'not_found');
+    let r = await rec('pairs', 'approver-czjr', { team: 'T1', credit_code: A, firm: '辅导测试有限公司', on: day() });
+    assert.equal(r.status, 201, r.text);
+    expectError(assert, await rec('visits', 'approver-czjr', { team: 'T2', credit_code: A, on: day(), note: '走访' }), 422, 'invalid', 'credit_code');
+    expectError(assert, await rec('visits', 'approver-czjr', { team: 'T1', credit_code: A, on: day(1), note: '走访' }), 422, 'invalid', 'on');
+    expectError(assert, await rec('visits', 'approver-czjr', { team: 'T1', credit_code: A, on: day(), note: '' }), 422, 'invalid', 'note');
+    // T1 is 中国工商银行's: bank-1 records its visits, bank-2 may not
+    expectError(assert, await rec('visits', 'bank-2', { team: 'T1', credit_code: A, on: day(), note: '走访' }), 403, 'forbidden');
+    r = await rec('visits', 'bank-1', { team: 'T1', credit_code: A, on: day(), note: '制定融资方案', financing: 800 });
+    assert.equal(r.status, 201, r.text);
+    r = await rec('visits', 'approver-czjr', { team: 'T1', credit_code: A, on: day(), note: '回访' });
+    const t1 = r.json.teams.find((t) => t.code === 'T1');
+    assert.deepEqual([t1.firms, t1.visits, t1.financing_fen], [1, 2, 800e6]);
+  });
+
+  test('the platform\'s registrations and loans', async () => {
+    expectError(assert, await rec('platform', 'approver-czjr', { kind: 'loan', credit_code: A, firm: 'x', on: day() }), 422, 'invalid', 'bank');
+    expectError(assert, await rec('platform', 'approver-czjr', { kind: 'loan', credit_code: A, firm: 'x', bank: '中国工商银行', on: day() }), 422, 'invalid', 'amount');
+    expectError(assert, await rec('platform', 'approver-czjr', { kind: 'gift', credit_code: A, firm: 'x', on: day() }), 422, 'invalid', 'kind');
+    expectError(assert, await rec('platform', 'bank-2', { kind: 'loan', credit_code: A, firm: 'x', bank: '中国工商银行', amount: 10, on: day() }), 403, 'forbidden');
+    assert.equal((await rec('platform', 'approver-czjr', { kind: 'registered', credit_code: A, firm: '辅导测试有限公司', on: day() })).status, 201);
+    assert.equal((await rec('platform', 'approver-czjr', { kind: 'registered', credit_code: A, firm: '辅导测试有限公司', on: day() })).status, 201);
+    const r = await rec('platform', 'bank-1', { kind: 'loan', credit_code: A, firm: '辅导测试有限公司', bank: '中国工商银行', amount: 300, on: day() });
+    assert.equal(r.status, 201, r.text);
+    assert.deepEqual(r.json.platform, { firms: 1, loans: 1, loan_fen: 300e6 });
+  });
+});

@@ -99,6 +99,17 @@ test('a firm applies; the fund disburses, the bank confirms, the firm repays; th
   await page.waitForSelector('#balanced-flag');
   assert.match(await page.textContent('#balanced-flag'), /账务平衡：3 张凭证/);
   assert.equal(await page.textContent('#trial-total'), '0.00');
+  // 金融辅导队: a visit recorded for a firm the team is paired with
+  const firm = '91371000MA3W00002';
+  const code = firm + CHARS[(31 - ([...firm].reduce((a, ch, i) => a + CHARS.indexOf(ch) * W[i], 0) % 31)) % 31];
+  assert.equal((await api('POST', '/finance/advisory/pairs', 'approver-czjr', { team: 'T3', credit_code: code, firm: '辅导浏览器测试有限公司', on: day() })).status, 201);
+  await page.waitForSelector('#advisory-card:not(.hidden) #teams tr[data-team="T3"]');
+  await page.selectOption('#visit-team', 'T3');
+  await page.fill('#visit-code', code);
+  await page.fill('#visit-note', '制定融资方案');
+  await page.fill('#visit-financing', '500');
+  await page.click('#visit-save');
+  await page.waitForFunction(() => document.querySelector('#teams tr[data-team="T3"]').textContent.includes('5,000,000.00'));
   await page.screenshot({ path: join(SHOTS, 'finance.png'), fullPage: true });
   assert.deepEqual(page.problems.filter((p) => !/status of (401|409|422)/.test(p)), []);
   await page.close();

@@ -101,6 +101,34 @@ async function journal() {
     el('td', {}, x.actor))));
 }
 
+async function advisory() {
+  const a = await api('GET', '/finance/advisory');
+  const p = a.platform;
+  const financing = a.teams.reduce((s, t) => s + t.financing_fen, 0);
+  const firms = a.teams.reduce((s, t) => s + t.firms, 0);
+  $('#platform').replaceChildren(...[[`${a.teams.length} 支`, '金融辅导队'], [`${firms} 家`, '结对企业'], [`¥${yuan(financing)}`, '帮助融资'],
+    [`${p.firms} 家`, '平台注册企业'], [`${p.loans} 笔`, '平台发放贷款'], [`¥${yuan(p.loan_fen)}`, '平台贷款金额']]
+    .map(([v, k]) => el('div', { class: 'figure' }, el('b', {}, v), el('span', {}, k))));
+  $('#teams tbody').replaceChildren(...a.teams.map((t) => el('tr', { 'data-team': t.code },
+    el('td', {}, t.name), el('td', {}, t.bank), el('td', {}, t.members.join('、')), el('td', {}, String(t.firms)),
+    el('td', {}, String(t.visits)), el('td', {}, yuan(t.financing_fen)))));
+  if (!$('#visit-team').children.length) $('#visit-team').replaceChildren(...a.teams.map((t) => el('option', { value: t.code }, `${t.name}（${t.bank}）`)));
+}
+
+async function saveVisit(e) {
+  e.preventDefault();
+  const body = { team: $('#visit-team').value, credit_code: $('#visit-code').value.trim(), on: today(), note: $('#visit-note').value.trim() };
+  if ($('#visit-financing').value) body.financing = Number($('#visit-financing').value);
+  try {
+    await api('POST', '/finance/advisory/visits', body);
+    $('#visit-form').reset();
+    $('#error').classList.add('hidden');
+    await advisory();
+  } catch (x) {
+    showFormError(x, $('#visit-save'));
+  }
+}
+
 async function saveCapital(e) {
   e.preventDefault();
   try {
@@ -117,6 +145,7 @@ async function refresh() {
   if (user.role !== 'applicant') await fund();
   await loans();
   if (officer()) await journal();
+  if (user.role !== 'applicant') await advisory();
 }
 
 async function main() {
@@ -139,6 +168,9 @@ async function main() {
   $('#act-form').addEventListener('submit', saveAct);
   $('#act-close').addEventListener('click', () => $('#act-card').classList.add('hidden'));
   $('#capital-form').addEventListener('submit', saveCapital);
+  if (user.role !== 'applicant') $('#advisory-card').classList.remove('hidden');
+  if (officer() && user.role !== 'supervisor') $('#visit-form').classList.remove('hidden');
+  $('#visit-form').addEventListener('submit', saveVisit);
   await refresh();
 }
 

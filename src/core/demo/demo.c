@@ -224,6 +224,13 @@ int demo_install(db *d, yc_err *err)
 				  "the demo grant schemes are not built in");
 	if ((rc = fin_schemes_load(d, grants, err)))
 		return rc;
+	/* 金融辅导队: the seven teams */
+	const char *advisory = demo_file("advisory.json");
+	if (!advisory)
+		return yc_err_set(err, YC_EINTERNAL, NULL,
+				  "the demo advisory teams are not built in");
+	if ((rc = fin_advisory_teams_load(d, advisory, err)))
+		return rc;
 	/* 分调裁审: the court's rules, teams and the 15 grid courts over the 37 communities */
 	const char *courts = demo_file("courts.json");
 	if (!courts)

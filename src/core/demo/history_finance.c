@@ -52,6 +52,14 @@ static const char *const banks[] = {"中国工商银行", "中国建设银行", 
 #define IP_ITEM	      "371091051005038000"
 enum { NINTEREST = 20, NPREMIUM = 4, NIP = 54, NGRANTS = NINTEREST + NPREMIUM + NIP };
 
+/*
+ * 金融辅导队 (the seed: 7 teams paired with 97 firms, ¥600 million of financing arranged) and
+ * the 信财银保 platform (174 firms registered, 118 loans, ¥780 million): the pairs the evening
+ * before, 150 visits over the span (one in three arranging financing, 50 × 1,200万), the
+ * registrations and loans spread over it (118 loans of about 661万, summing to 78,000万).
+ */
+enum { NPAIRED = 97, NVISITS = 150, NREGISTERED = 174, NPLATFORM_LOANS = 118 };
+
 /* 专利权质押登记 (the seed: 4 completed, ¥20.59 million): applied for as cases, 2,059万 in all. */
 #define PLEDGE_ITEM "371091051005039000"
 static const int pledge_wan[] = {520, 610, 480, 449};
@@ -65,7 +73,11 @@ struct hist_fin {
 	bool granted[NGRANTS];
 	int32_t pledge_day[NPLEDGES];
 	bool pledged[NPLEDGES];
+	int visits, registered, loans; /* advisory visits and platform records made so far */
+	int32_t first, last;
 };
+
+static int advisory_setup(struct hist *h, int32_t first);
 
 void hist_finance_free(struct hist *h)
 {
@@ -96,6 +108,8 @@ int hist_finance_setup(struct hist *h, int32_t first, int32_t last)
 		snprintf(h->fin->code[i], sizeof(h->fin->code[i]), "%s%c", first17,
 			 ids_uscc_check(first17));
 	}
+	h->fin->first = first;
+	h->fin->last = last;
 	for (int k = 0; k < NPLEDGES; k++)
 		h->fin->pledge_day[k] =
 			first + (int32_t)((int64_t)(last - first) * (2 * k + 1) / (2 * NPLEDGES));
@@ -119,7 +133,7 @@ int hist_finance_setup(struct hist *h, int32_t first, int32_t last)
 		rc = fin_capital_add(h->d, h->fc, u, body, &out, h->err);
 	yc_buf_release(&out);
 	cJSON_Delete(body);
-	return rc;
+	return rc ? rc : advisory_setup(h, first);
 }
 
 static int apply(struct hist *h, int i, int32_t day)
@@ -285,6 +299,110 @@ static int apply_grant(struct hist *h, int k, int32_t day)
 	return hist_case_planned(h, hist_ms(h, day + 1, 8 * 60 + 30 + k % 60), item, person, f);
 }
 
+/* The k-th firm the teams and the platform know (a code of its own, a name from the words). */
+static void advised_firm(int k, char code[20], char *name, size_t size)
+{
+	char first17[18];
+	snprintf(first17, sizeof(first17), "91371000MA3A%05d", 6007 * (k + 1) % 100000);
+	snprintf(code, 20, "%s%c", first17, ids_uscc_check(first17));
+	snprintf(name, size, "威海经区%s%s有限公司", hist_firm_words[(k * 7) % 18],
+		 hist_firm_trades[(k * 5 + k / 18) % 12]);
+}
+
+static int advisory_call(struct hist *h, const char *what, cJSON *body)
+{
+	const yc_user *u;
+	int rc = fund_user(h, &u);
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	if (!rc)
+		rc = fin_advisory_record_check(what, body, h->err);
+	if (!rc)
+		rc = fin_advisory_record(h->d, h->fc, u, what, body, &out, h->err);
+	if (rc)
+		yc_err_prefix(rc, h->err, "demo history, finance %s", what);
+	yc_buf_release(&out);
+	cJSON_Delete(body);
+	return rc;
+}
+
+/* The pairs, made the evening before the history. */
+static int advisory_setup(struct hist *h, int32_t first)
+{
+	char on[12], code[20], name[120];
+	yc_date_format(first - 1, on, sizeof(on));
+	int rc = 0;
+	for (int k = 0; !rc && k < NPAIRED; k++) {
+		advised_firm(k, code, name, sizeof(name));
+		cJSON *b = cJSON_CreateObject();
+		char team[4];
+		snprintf(team, sizeof(team), "T%d", k % 7 + 1);
+		cJSON_AddStringToObject(b, "team", team);
+		cJSON_AddStringToObject(b, "credit_code", code);
+		cJSON_AddStringToObject(b, "firm", name);
+		cJSON_AddStringToObject(b, "on", on);
+		rc = advisory_call(h, "pairs", b);
+	}
+	return rc;
+}
+
+/* The visits and platform records due by `day`, evenly over the span. */
+static int advisory_day(struct hist *h, int32_t day)
+{
+	struct hist_fin *f = h->fin;
+	int64_t span = f->last - f->first + 1, at = day - f->first + 1;
+	char on[12], code[20], name[120];
+	yc_date_format(day, on, sizeof(on));
+	hist_at(h, hist_ms(h, day, 15 * 60 + 20));
+	int rc = 0;
+	for (; !rc && f->visits < NVISITS * at / span; f->visits++) {
+		int k = f->visits % NPAIRED;
+		advised_firm(k, code, name, sizeof(name));
+		cJSON *b = cJSON_CreateObject();
+		char team[4];
+		snprintf(team, sizeof(team), "T%d", k % 7 + 1);
+		cJSON_AddStringToObject(b, "team", team);
+		cJSON_AddStringToObject(b, "credit_code", code);
+		cJSON_AddStringToObject(b, "on", on);
+		bool arranged = f->visits % 3 == 0;
+		cJSON_AddStringToObject(b, "note",
+					arranged ? "制定融资方案，对接银行授信"
+						 : "走访了解融资需求，宣讲惠企政策");
+		if (arranged)
+			cJSON_AddNumberToObject(b, "financing", 1200);
+		rc = advisory_call(h, "visits", b);
+	}
+	for (; !rc && f->registered < NREGISTERED * at / span; f->registered++) {
+		advised_firm(NPAIRED + f->registered, code, name, sizeof(name));
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "kind", "registered");
+		cJSON_AddStringToObject(b, "credit_code", code);
+		cJSON_AddStringToObject(b, "firm", name);
+		cJSON_AddStringToObject(b, "on", on);
+		rc = advisory_call(h, "platform", b);
+	}
+	for (; !rc && f->loans < NPLATFORM_LOANS * at / span; f->loans++) {
+		int k = f->loans;
+		advised_firm(NPAIRED + k, code, name, sizeof(name));
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddStringToObject(b, "kind", "loan");
+		cJSON_AddStringToObject(b, "credit_code", code);
+		cJSON_AddStringToObject(b, "firm", name);
+		cJSON_AddStringToObject(b, "bank", banks[k % 6]);
+		/* 661万 ± (k mod 5 − 2) × 10万; the last carries the rest of 78,000万 */
+		int wan = 661 + (k % 5 - 2) * 10;
+		if (k == NPLATFORM_LOANS - 1) {
+			wan = 78000;
+			for (int j = 0; j < k; j++)
+				wan -= 661 + (j % 5 - 2) * 10;
+		}
+		cJSON_AddNumberToObject(b, "amount", wan);
+		cJSON_AddStringToObject(b, "on", on);
+		rc = advisory_call(h, "platform", b);
+	}
+	return rc;
+}
+
 /* A pledge of patents for a bank loan, registered through the case engine. */
 static int apply_pledge(struct hist *h, int k, int32_t day)
 {
@@ -376,5 +494,7 @@ int hist_finance_day(struct hist *h, int32_t day, bool work)
 		}
 	if (!rc)
 		rc = loans_step(h, day);
+	if (!rc)
+		rc = advisory_day(h, day);
 	return rc ? rc : grants_pay(h, day);
 }

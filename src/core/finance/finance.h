@@ -133,6 +133,17 @@ int fin_grant_pay_check(const cJSON *body, yc_err *err);
 int fin_grant_pay(db *d, const struct fin_ctx *c, const yc_user *u, const char *no,
 		  const cJSON *body, yc_buf *out, yc_err *err);
 
+/*
+ * 金融辅导队 and the 信财银保 platform (advisory.c): the teams (data, loaded whole), firms
+ * paired with a team, the teams' visits with the financing they helped arrange, and the
+ * platform's registrations and loans. what: "pairs", "visits" or "platform".
+ */
+int fin_advisory_teams_load(db *d, const char *json, yc_err *err);
+int fin_advisory_record_check(const char *what, const cJSON *body, yc_err *err);
+int fin_advisory_record(db *d, const struct fin_ctx *c, const yc_user *u, const char *what,
+			const cJSON *body, yc_buf *out, yc_err *err);
+int fin_advisory_json(db *d, const struct fin_ctx *c, yc_buf *out, yc_err *err);
+
 /* Views. Who sees what: the fund's department, supervisors and the admin all; a bank
  * seat its bank's loans; an applicant the loans it applied for; anyone else none. */
 int fin_fund_json(db *d, const struct fin_ctx *c, yc_buf *out, yc_err *err);

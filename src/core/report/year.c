@@ -90,6 +90,26 @@ static const struct figure figures[] = {
 	 "SELECT COALESCE(SUM(amount_fen), 0) FROM fin_loans WHERE disbursed_on >= ? AND"
 	 " disbursed_on < ?",
 	 100},
+	{"advisory_teams", "企业贷款支持", "金融辅导队", "支", 'N',
+	 "SELECT COUNT(*) FROM fin_advisory_teams", 1},
+	{"advisory_firms", "企业贷款支持", "结对辅导企业", "家", 'D',
+	 "SELECT COUNT(*) FROM fin_advisory_firms WHERE ? <> '' AND paired_on < ?", 1},
+	{"advisory_financing_yuan", "企业贷款支持", "辅导解决融资", "元", 'D',
+	 "SELECT COALESCE(SUM(financing_fen), 0) FROM fin_advisory_visits WHERE on_day >= ?"
+	 " AND on_day < ?",
+	 100},
+	{"platform_firms", "企业贷款支持", "信财银保平台注册企业", "家", 'D',
+	 "SELECT COUNT(DISTINCT credit_code) FROM fin_platform_loans WHERE kind = 'registered'"
+	 " AND on_day >= ? AND on_day < ?",
+	 1},
+	{"platform_loans", "企业贷款支持", "平台发放贷款", "笔", 'D',
+	 "SELECT COUNT(*) FROM fin_platform_loans WHERE kind = 'loan' AND on_day >= ? AND"
+	 " on_day < ?",
+	 1},
+	{"platform_loan_yuan", "企业贷款支持", "平台发放贷款金额", "元", 'D',
+	 "SELECT COALESCE(SUM(amount_fen), 0) FROM fin_platform_loans WHERE kind = 'loan' AND"
+	 " on_day >= ? AND on_day < ?",
+	 100},
 	{"subsidy_firms", "企业贷款支持", "科技支行/政银保补助企业", "家", 'M',
 	 "SELECT COUNT(DISTINCT credit_code) FROM fin_grants WHERE item IN"
 	 " ('371091051005036000', '371091051005037000') AND approved_ms >= ? AND approved_ms < ?",

@@ -151,7 +151,8 @@ int api_finance_grants_list(yc_req *r)
 				  "credit_code is an 18-character credit code");
 	if (item && strlen(item) > CASE_NO_MAX)
 		return yc_err_set(&r->err, YC_EINVAL, "item", "item is too long");
-	struct fin_query q = {.state = state, .credit_code = code, .item = item, .limit = (int)limit};
+	struct fin_query q = {
+		.state = state, .credit_code = code, .item = item, .limit = (int)limit};
 	yc_buf b;
 	yc_buf_init(&b, 0);
 	rc = fin_grants_json(r->db, r->app->fin, &r->user, &q, &b, &r->err);
@@ -169,4 +170,31 @@ int api_finance_grant_pay(yc_req *r)
 	if (!rc)
 		rc = fin_grant_pay_check(r->body, &r->err);
 	return rc ? rc : http_call(r, grant_pay_write, 0, true);
+}
+
+/* ---- 金融辅导队 and the platform ------------------------------------------------------- */
+
+int api_finance_advisory(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = fin_advisory_json(r->db, r->app->fin, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}
+
+static int advisory_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	out->status = 201;
+	return fin_advisory_record(d, c->app->fin, &c->user, c->params[0], c->body, &out->body,
+				   err);
+}
+
+/* POST /finance/advisory/{pairs|visits|platform} */
+int api_finance_advisory_record(yc_req *r)
+{
+	const char *what = r->params[0];
+	if (strcmp(what, "pairs") && strcmp(what, "visits") && strcmp(what, "platform"))
+		return yc_err_set(&r->err, YC_ENOTFOUND, "kind", "no record kind %s", what);
+	int rc = fin_advisory_record_check(what, r->body, &r->err);
+	return rc ? rc : http_call(r, advisory_write, 0, true);
 }
