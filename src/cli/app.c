@@ -92,6 +92,9 @@ int app_open(struct app *a, yc_err *err)
 	h->train = &a->train;
 	cli_court_settings(&h->cfg, &a->cases, &a->court);
 	h->court = &a->court;
+	a->ipmed = (struct ipmed_ctx){.tz_offset_min = (int)h->cfg.tz_offset_min};
+	snprintf(a->ipmed.department, sizeof(a->ipmed.department), "%s", h->cfg.ipmed_department);
+	h->ipmed = &a->ipmed;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))

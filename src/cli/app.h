@@ -9,6 +9,7 @@
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
 #include "core/court/court.h"
+#include "core/ipmed/ipmed.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -30,6 +31,7 @@ struct app {
 	struct proc_ctx proc;	   /* 政府采购's (its calendar is the cases') */
 	struct train_ctx train;	   /* 全能岗's (the hall's sign-in asks it) */
 	struct court_ctx court;	   /* 分调裁审's (its hooks go before the fund's) */
+	struct ipmed_ctx ipmed;	   /* the IP mediation workstation's */
 	struct scheduler *jobs;
 };
 

@@ -30,6 +30,7 @@ struct fin_ctx;
 struct proc_ctx;
 struct train_ctx;
 struct court_ctx;
+struct ipmed_ctx;
 typedef struct yc_app yc_app;
 typedef struct yc_thread yc_thread;
 typedef struct yc_req yc_req;
@@ -60,6 +61,7 @@ struct yc_app {
 	const struct proc_ctx *proc;
 	const struct train_ctx *train;
 	const struct court_ctx *court;
+	const struct ipmed_ctx *ipmed;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

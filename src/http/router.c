@@ -200,6 +200,13 @@ const struct yc_route yc_routes[] = {
 	{M_POST, "/api/v1/procurement/contracts/{id}/actions/{action}", api_procurement_act,
 	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 4 * KiB},
 
+	{M_GET, "/api/v1/ip/disputes/figures", api_ipmed_figures, .roles = PUBLIC},
+	{M_GET, "/api/v1/ip/disputes", api_ipmed_list,
+	 .roles = ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN},
+	{M_POST, "/api/v1/ip/disputes", api_ipmed_receive, .roles = ROLE_APPROVER | ROLE_ADMIN,
+	 .body_limit = 8 * KiB},
+	{M_POST, "/api/v1/ip/disputes/{id}/actions/{action}", api_ipmed_act,
+	 .roles = ROLE_APPROVER | ROLE_ADMIN, .body_limit = 8 * KiB},
 	{M_GET, "/api/v1/report/year", api_report_year, .roles = ROLE_SUPERVISOR | ROLE_ADMIN},
 	{M_GET, "/api/v1/court/rules", api_court_rules, .roles = PUBLIC},
 	{M_GET, "/api/v1/court/figures", api_court_figures, .roles = PUBLIC},

@@ -157,6 +157,8 @@ static const struct yc_setting yc_settings[] = {
 	 "the catalog item parties file civil cases through (网上立案; 分调裁审)"},
 	{"court-department", YC_CT_STR, S(court_department), "fy", 0, 0, false,
 	 "the court: its approvers run the registry, mediation and assignment"},
+	{"ipmed-department", YC_CT_STR, S(ipmed_department), "scjg", 0, 0, false,
+	 "the department that runs the IP people's mediation workstation"},
 	{"training-quiz-size", YC_CT_INT, S(training_quiz_size), "20", 1, 200, false,
 	 "questions a 全能岗 training quiz draws from its category"},
 	{"training-pass-percent", YC_CT_INT, S(training_pass_percent), "80", 1, 100, false,

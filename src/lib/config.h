@@ -85,6 +85,7 @@ typedef struct yc_config {
 	char procurement_department[16];
 	char court_item[24];
 	char court_department[16];
+	char ipmed_department[16];
 	int64_t training_quiz_size;
 	int64_t training_pass_percent;
 	bool training_required;

@@ -85,6 +85,8 @@ test('every figure is what the data says', async () => {
     ip_award_yuan: one(`SELECT COALESCE(SUM(amount_fen), 0) FROM fin_grants WHERE item = '371091051005038000' AND ${ms('approved_ms')}`) / 100,
     patent_pledges: pledges.length,
     patent_pledge_yuan: pledges.reduce((a, f) => a + f.amount * 10000, 0),
+    ip_disputes: one(`SELECT COUNT(*) FROM ip_disputes WHERE ${days('received_on')}`),
+    ip_disputes_settled: one(`SELECT COUNT(*) FROM ip_disputes WHERE state = 'settled' AND ${days('ended_on')}`),
     procurement_contracts: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('awarded_on')}`),
     procurement_signed_on_time: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('signed_on')} AND signed_on <= sign_by`),
     procurement_filed_on_time: one(`SELECT COUNT(*) FROM proc_contracts WHERE ${days('filed_on')} AND filed_on <= file_by`),

@@ -57,6 +57,10 @@ export async function header(active) {
   if (user && ['supervisor', 'admin'].includes(user.role)) seats[user.role] = [...seats[user.role], ['report', '/report.html', '年度数据']];
   // 全能岗培训: the hall's clerks, and those who oversee them
   if (user && ['clerk', 'supervisor'].includes(user.role)) seats[user.role] = [...seats[user.role], ['training', '/training.html', '全能岗培训']];
+  // 知识产权调解: the workstation (市场监管) and the overseers
+  if (user && (['supervisor', 'admin'].includes(user.role) || (user.role === 'approver' && user.department === 'scjg'))) {
+    seats[user.role] = [...(seats[user.role] || []), ['ipmed', '/ipmed.html', '知识产权调解']];
+  }
   // 惠企资金: firms, the schemes' departments, the overseers
   if (user && (['supervisor', 'admin'].includes(user.role) || (user.role === 'approver' && ['czjr', 'scjg'].includes(user.department)) || user.kind === 'business')) {
     seats[user.role] = [...(seats[user.role] || []), ['grants', '/grants.html', '惠企资金']];

@@ -19,6 +19,7 @@
 
 #include "core/common/ids.h"
 #include "core/finance/finance.h"
+#include "core/ipmed/ipmed.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
 #include "lib/banned.h"
@@ -74,6 +75,7 @@ struct hist_fin {
 	int32_t pledge_day[NPLEDGES];
 	bool pledged[NPLEDGES];
 	int visits, registered, loans; /* advisory visits and platform records made so far */
+	int disputes;		       /* IP disputes received so far */
 	int32_t first, last;
 };
 
@@ -403,6 +405,112 @@ static int advisory_day(struct hist *h, int32_t day)
 	return rc;
 }
 
+/*
+ * The IP mediation workstation: 24 disputes over the span; each is taken into mediation a
+ * few days after it arrives, and ends a week or two later — settled for two in three, else
+ * failed and referred to the court; one in six is referred at once (not for mediation).
+ */
+enum { NDISPUTES = 24 };
+static const char *const ip_kinds[] = {"专利", "商标", "著作权", "商业秘密"};
+
+static int ipmed_call(struct hist *h, const char *id, const char *action, cJSON *body, char *made,
+		      size_t size)
+{
+	const yc_user *u;
+	int rc = hist_staff_user(h, "approver-scjg", &u);
+	struct ipmed_ctx c = {.tz_offset_min = h->cc->tz_offset_min};
+	snprintf(c.department, sizeof(c.department), "scjg");
+	yc_buf out;
+	yc_buf_init(&out, 0);
+	if (!rc)
+		rc = id ? ipmed_act_check(action, body, h->err) : ipmed_receive_check(body, h->err);
+	if (!rc)
+		rc = id ? ipmed_act(h->d, &c, u, id, action, body, &out, h->err)
+			: ipmed_receive(h->d, &c, u, body, &out, h->err);
+	if (!rc && made) {
+		cJSON *j = cJSON_ParseWithLength(out.data, out.len);
+		snprintf(made, size, "%s", yc_json_str(j, "id") ? yc_json_str(j, "id") : "");
+		cJSON_Delete(j);
+	}
+	if (rc)
+		yc_err_prefix(rc, h->err, "demo history, IP dispute %s", id ? id : "new");
+	yc_buf_release(&out);
+	cJSON_Delete(body);
+	return rc;
+}
+
+static cJSON *on_body(const char *on);
+
+static int disputes_day(struct hist *h, int32_t day)
+{
+	struct hist_fin *f = h->fin;
+	int64_t span = f->last - f->first + 1, at = day - f->first + 1;
+	char on[12];
+	yc_date_format(day, on, sizeof(on));
+	hist_at(h, hist_ms(h, day, 14 * 60 + 30));
+	int rc = 0;
+	for (; !rc && f->disputes < NDISPUTES * at / span; f->disputes++) {
+		int k = f->disputes;
+		cJSON *b = on_body(on);
+		cJSON_AddStringToObject(b, "kind", ip_kinds[k % 4]);
+		cJSON_AddStringToObject(b, "claimant", "威海经区某科技有限公司");
+		cJSON_AddStringToObject(b, "respondent", "某商贸经营部");
+		cJSON_AddStringToObject(b, "claims", "请求停止侵权并赔偿损失");
+		cJSON_AddNumberToObject(b, "amount", 20000 + 5000 * (k % 7));
+		rc = ipmed_call(h, NULL, NULL, b, NULL, 0);
+	}
+	/* the ones under way: a step when their days have come */
+	db_stmt *st = rc ? NULL
+			 : db_prepare(h->d,
+				      "SELECT id, state, received_on, COALESCE(mediation_on, '')"
+				      " FROM ip_disputes WHERE state IN ('received', 'mediating',"
+				      " 'failed') ORDER BY id",
+				      h->err);
+	if (!rc && !st)
+		return db_failed(h->err);
+	struct step {
+		char id[24], action[12];
+	} steps[NDISPUTES];
+	int n = 0;
+	while (st && n < NDISPUTES && db_step(st, h->err) == DB_ROW) {
+		const char *id = db_col_text(st, 0), *state = db_col_text(st, 1);
+		int32_t rec, med;
+		yc_date_parse(db_col_text(st, 2), &rec);
+		int k = (int)strtol(id + 8, NULL, 10);
+		const char *action = NULL;
+		if (!strcmp(state, "received") && day >= rec + 3)
+			action = k % 6 == 5 ? "refer" : "mediate";
+		else if (!strcmp(state, "mediating") && !yc_date_parse(db_col_text(st, 3), &med) &&
+			 day >= med + 7 + k % 8)
+			action = k % 3 == 2 ? "fail" : "settle";
+		else if (!strcmp(state, "failed"))
+			action = "refer";
+		if (action) {
+			snprintf(steps[n].id, sizeof(steps[n].id), "%s", id);
+			snprintf(steps[n].action, sizeof(steps[n].action), "%s", action);
+			n++;
+		}
+	}
+	if (st)
+		db_done(st);
+	for (int i = 0; !rc && i < n; i++) {
+		cJSON *b = on_body(on);
+		const char *a = steps[i].action;
+		if (!strcmp(a, "mediate"))
+			cJSON_AddStringToObject(b, "mediator", "知识产权调解员 王磊");
+		else if (!strcmp(a, "settle")) {
+			cJSON_AddStringToObject(b, "outcome",
+						"双方达成调解协议：停止销售，一次性赔偿");
+			cJSON_AddNumberToObject(b, "amount", 15000);
+		} else if (!strcmp(a, "fail"))
+			cJSON_AddStringToObject(b, "outcome", "被申请人拒绝调解");
+		else
+			cJSON_AddStringToObject(b, "to", "court");
+		rc = ipmed_call(h, steps[i].id, a, b, NULL, 0);
+	}
+	return rc;
+}
+
 /* A pledge of patents for a bank loan, registered through the case engine. */
 static int apply_pledge(struct hist *h, int k, int32_t day)
 {
@@ -496,5 +604,7 @@ int hist_finance_day(struct hist *h, int32_t day, bool work)
 		rc = loans_step(h, day);
 	if (!rc)
 		rc = advisory_day(h, day);
+	if (!rc)
+		rc = disputes_day(h, day);
 	return rc ? rc : grants_pay(h, day);
 }

@@ -128,6 +128,12 @@ static const struct figure figures[] = {
 	 100},
 	{"patent_pledges", "知识产权", "专利权质押登记", "笔", 'M', NULL, 1},
 	{"patent_pledge_yuan", "知识产权", "专利权质押融资", "元", 'M', NULL, 1},
+	{"ip_disputes", "知识产权", "知识产权纠纷人民调解受理", "件", 'D',
+	 "SELECT COUNT(*) FROM ip_disputes WHERE received_on >= ? AND received_on < ?", 1},
+	{"ip_disputes_settled", "知识产权", "调解成功", "件", 'D',
+	 "SELECT COUNT(*) FROM ip_disputes WHERE state = 'settled' AND ended_on >= ? AND"
+	 " ended_on < ?",
+	 1},
 	{"procurement_contracts", "政府采购", "登记采购合同", "份", 'D',
 	 "SELECT COUNT(*) FROM proc_contracts WHERE awarded_on >= ? AND awarded_on < ?", 1},
 	{"procurement_signed_on_time", "政府采购", "10个工作日内签订", "份", 'D',
