@@ -30,7 +30,9 @@ test('a dispute received, mediated and settled', async () => {
   const onDialog = (d) => d.accept(answers.shift());
   page.on('dialog', onDialog);
   await page.click('#disputes tbody tr .act-settle');
-  await page.waitForFunction(() => document.querySelector('#disputes tbody tr').textContent.includes('调解成功'));
+  // The state cell (the fifth), not the row: a row in mediation carries a button labelled 调解成功.
+  await page.waitForFunction(() => document.querySelector('#disputes tbody tr td:nth-child(5)').textContent === '调解成功');
+  await page.waitForFunction(() => /1调解成功/.test(document.querySelector('#figures').textContent));
   page.off('dialog', onDialog);
   assert.match(await page.textContent('#figures'), /1受理1调解1调解成功/);
   await page.screenshot({ path: join(SHOTS, 'ipmed.png'), fullPage: true });
