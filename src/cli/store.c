@@ -152,7 +152,10 @@ int cmd_init(int argc, char **argv)
 	/* the demo's past, written as the server would have written it */
 	if (!rc && past) {
 		int64_t t0 = yc_mono_us();
-		rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &proc, &court, &hist, &err);
+		rc = db_bulk(d, &err);
+		if (!rc)
+			rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &proc,
+						&court, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
 			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "

@@ -550,6 +550,11 @@ const char *db_col_name(db_stmt *st, int idx)
 	return st->owner->be->col_name(st->impl, idx);
 }
 
+int db_bulk(db *d, yc_err *err)
+{
+	return d->be->bulk ? d->be->bulk(d->conn, err) : 0;
+}
+
 int db_backup(db *d, const char *path, yc_err *err)
 {
 	if (!d->be->backup)

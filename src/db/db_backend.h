@@ -39,6 +39,8 @@ struct db_backend {
 	int (*reset_ids)(void *conn, yc_err *err);
 	/* A consistent copy of the whole database to a file, while others use it (NULL: unsupported). */
 	int (*backup)(void *conn, const char *path, yc_err *err);
+	/* A long bulk load follows on this connection (NULL: nothing to tune). */
+	int (*bulk)(void *conn, yc_err *err);
 	/*
 	 * Queued sends (NULL where statements run at once): send_stmt and send_sql
 	 * queue a statement or one parameterless command without waiting, when
