@@ -23,7 +23,7 @@ static const struct command commands[] = {
 	{"init", NULL, cmd_init,
 	 "--db PATH [--demo [--history none|recent|year] [--seed N] [--until YYYY-MM-DDTHH:MM]]",
 	 "create a database (with --demo: the demo district and its last 60 working days;"
-	 " --history none: no past, year: 250 working days; the same seed, the same past)"},
+	 " --history none: no past, year: the last whole calendar year; the same seed, the same past)"},
 	{"serve", NULL, cmd_serve,
 	 "[--db PATH] [--listen ADDR:PORT] [--threads N] [--web DIR] [...]", "run the server"},
 	{"migrate", NULL, cmd_migrate, "--db PATH", "bring a database to the newest schema"},

@@ -25,7 +25,7 @@ int demo_install(db *d, yc_err *err);
 enum demo_span {
 	DEMO_HISTORY_NONE,   /* today's bare district */
 	DEMO_HISTORY_RECENT, /* the last 60 working days (the default of init --demo) */
-	DEMO_HISTORY_YEAR,   /* the last 250 working days, for load and scale work */
+	DEMO_HISTORY_YEAR,   /* the last whole calendar year: its year report */
 };
 /* "none", "recent" or "year"; -1 when unknown. */
 int demo_span_parse(const char *s);
@@ -47,8 +47,9 @@ struct demo_history {
 /*
  * Plans the history: its end (end_ms, now when 0; moved back to the end of
  * the last calendar year loaded when the end is in a year that is not) and
- * its first day (60 or 250 working days back, the last day counting when it
- * is a working day). Call it before demo_install: the district is set up the
+ * its first day (60 working days back, the last day counting when it is a
+ * working day; for a year, 1 January of the last calendar year to have ended,
+ * the end moved to the midnight after its 31 December). Call it before demo_install: the district is set up the
  * day before its past begins.
  */
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err);

@@ -417,8 +417,22 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 		o->end_ms = ((int64_t)(last + 1) * 1440 - tz_offset_min) * 60000;
 		o->ends_early = true;
 	}
-	/* back to the first of `want` working days, the last day counting when it is one */
-	int want = o->span == DEMO_HISTORY_YEAR ? 250 : 60, n = work;
+	if (!rc && o->span == DEMO_HISTORY_YEAR) {
+		/*
+		 * one whole calendar year, the last to have ended by the end: the year a report
+		 * counts (docs/report.md), from 1 January to the midnight after 31 December
+		 */
+		int32_t end_day = (int32_t)((o->end_ms / 60000 + tz_offset_min) / 1440);
+		int y;
+		unsigned m, dd;
+		yc_civil_from_days(end_day, &y, &m, &dd);
+		o->first_day = yc_days_from_civil(y - 1, 1, 1);
+		o->end_ms = ((int64_t)yc_days_from_civil(y, 1, 1) * 1440 - tz_offset_min) * 60000;
+		o->ends_early = false;
+		return calendar_is_workday(cal, o->first_day, &work, err);
+	}
+	/* back to the first of 60 working days, the last day counting when it is one */
+	int want = 60, n = work;
 	o->first_day = last;
 	while (!rc && n < want) {
 		rc = calendar_is_workday(cal, --o->first_day, &work, err);

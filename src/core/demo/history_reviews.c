@@ -28,7 +28,7 @@
 
 /* Shares, per mille: of the services that ended, those rated; of the reviews, the bad ones. */
 enum {
-	RATE_CASE = 650,   /* cases and runs: asked by SMS, rated by most */
+	RATE_CASE = 525,   /* cases and runs: asked by SMS, rated by half (22,000 a year) */
 	RATE_TICKET = 20,  /* hall services: the device at the window */
 	BAD_SERVICE = 5,   /* 0.5% of service reviews are bad */
 	BAD_OPEN = 150,	   /* the open channels are where complaints go */
