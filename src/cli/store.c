@@ -155,7 +155,7 @@ int cmd_init(int argc, char **argv)
 		rc = db_bulk(d, &err);
 		if (!rc)
 			rc = demo_history_write(d, &cases, &hall, &reviews, &insp, &fin, &proc,
-						&court, &hist, &err);
+						&court, &certs, &hist, &err);
 		if (!rc)
 			printf("demo history (%s, seed %llu): %lld working days, %lld cases and "
 			       "%lld 一件事 runs with %lld actions, %lld hall tickets, %lld "

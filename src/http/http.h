@@ -143,6 +143,12 @@ void http_reply_bytes(yc_req *r, int status, const void *data, size_t len);
  * either way and returns rc (a failure is answered by the dispatcher).
  */
 int http_reply_read(yc_req *r, int rc, yc_buf *b);
+/*
+ * An import refused whole: 422 {"error":{code "invalid", field, message "N of the rows are
+ * bad: nothing was imported", "rows": rows}}, rows a JSON array (each {row, field,
+ * message}). Returns 0.
+ */
+int http_reply_bad_rows(yc_req *r, int bad, const char *field, const yc_buf *rows);
 /* Answers with r->err (or code's default) as {"error":{…}}. Returns 0. */
 int http_reply_error(yc_req *r, int code);
 /* Adds a response header (before replying). */

@@ -16,6 +16,7 @@
 #include "http/conn.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/throttle.h"
 #include "lib/timeutil.h"
@@ -186,6 +187,23 @@ void http_reply_bytes(yc_req *r, int status, const void *data, size_t len)
 	}
 	http_send_reply(r, status, b);
 	evbuffer_free(b);
+}
+
+int http_reply_bad_rows(yc_req *r, int bad, const char *field, const yc_buf *rows)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	yc_buf_addf(&b,
+		    "{\"error\":{\"code\":\"invalid\",\"message\":\"%d of the rows are bad: "
+		    "nothing was imported\",\"field\":",
+		    bad);
+	yc_json_add_str(&b, field);
+	yc_buf_adds(&b, ",\"rows\":");
+	yc_buf_add(&b, rows->data, rows->len);
+	yc_buf_adds(&b, "}}");
+	http_reply(r, 422, &b);
+	yc_buf_release(&b);
+	return 0;
 }
 
 int http_reply_error(yc_req *r, int code)

@@ -125,6 +125,8 @@ int api_certificates_file(yc_req *r);
 int api_certificates_qr(yc_req *r);
 int api_certificates_pdf(yc_req *r);
 int api_certificates_act(yc_req *r);
+int api_certificate_conversions_list(yc_req *r);
+int api_certificate_conversions_post(yc_req *r);
 int api_certificate_keys_rotate(yc_req *r);
 int api_certificate_keys_compromise(yc_req *r);
 int api_audit_verify(yc_req *r);

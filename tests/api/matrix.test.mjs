@@ -93,6 +93,7 @@ async function newCert() {
 }
 const SCORES = { staffing: 90, windows: 90, concentration: 90, handling: 90, online_hall: 90, policy: 90, etiquette: 90 };
 const XZSP_STAFF = ['clerk1', 'clerk-1', 'approver1'];
+let papers = 0; // paper licences converted by the matrix: each a new number
 
 const phone = () => `139${String(10000000 + seq++).padStart(8, '0')}`;
 const ALL = WHO.filter((w) => w !== 'anon');
@@ -195,6 +196,9 @@ const MATRIX = {
   'GET /api/v1/certificates/{id}/qr.png': { raw: true, path: () => `/api/v1/certificates/${ctx.cert}/qr.png`, allow: ['applicant1', ...XZSP_STAFF, 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'GET /api/v1/certificates/{id}/pdf': { raw: true, path: () => `/api/v1/certificates/${ctx.cert}/pdf`, allow: ['applicant1', ...XZSP_STAFF, 'supervisor1', 'admin'], deny: ['anon', 'business1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/certificates/{id}/actions/{action}': { setup: async () => ({ id: await newCert() }), path: (o) => `/api/v1/certificates/${o.id}/actions/revoke`, body: () => ({ reason: '矩阵' }), allow: ['approver1', 'supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
+  // 存量证照电子化: the issuing department's approvers and the administrator; a fresh paper each call
+  'GET /api/v1/certificates/conversions': { allow: ['approver1', 'approver-bdc', 'supervisor1', 'admin'] },
+  'POST /api/v1/certificates/conversions': { body: () => ({ type: 'industry-licence', records: [{ holder: '矩阵便利店', holder_id: '91371000MA3C5X8J11', number: `HY-${++papers}`, issued_on: '2023-01-01', valid_until: '长期', fields: { 行业: '便利店' } }] }), allow: ['approver1', 'admin'] },
   'POST /api/v1/certificate-keys/{owner}/rotate': { path: () => '/api/v1/certificate-keys/gs/rotate', allow: ['admin'], deny: WHO.filter((w) => w !== 'admin') },
   'POST /api/v1/certificate-keys/{kid}/compromise': { path: () => `/api/v1/certificate-keys/${ctx.spareKid}/compromise`, body: () => ({ since_ms: Date.now() - 1000 }), allow: ['admin'], deny: WHO.filter((w) => w !== 'admin') },
   'GET /api/v1/audit/verify': { allow: ['supervisor1', 'admin'] },

@@ -122,6 +122,24 @@ int cert_issue_approved(db *d, void *arg, const char *kind, const char *no, yc_e
 /* The certificate a case or run produced, if any: id into out (CERT_ID_MAX), "" when none. */
 int cert_of_subject(db *d, const char *kind, const char *no, char *out, yc_err *err);
 
+/* ---- 存量证照电子化: paper licences converted (convert.c) ------------------ */
+
+enum { CERT_CONVERT_MAX = 1000 };
+/* The batch's shape before the writer: {type, department?, records: [1..CERT_CONVERT_MAX]}. */
+int cert_convert_check(const cJSON *body, yc_err *err);
+/*
+ * Every record checked against the type and the store: the number of bad records, each
+ * problem appended to problems as a JSON array's items ({row, field, message}); 0 when
+ * the batch may be converted; a negative code (err) when the batch as a whole is refused.
+ */
+int cert_convert_problems(db *d, const struct cert_ctx *c, const yc_user *u, const cJSON *body,
+			  yc_buf *problems, yc_err *err);
+/* Checks again and converts every record, or none: {type, department, converted}. */
+int cert_convert(db *d, const struct cert_ctx *c, const yc_user *u, const cJSON *body,
+		 yc_buf *out, yc_err *err);
+/* What was converted, by type and department (an approver: the own department's). */
+int cert_conversions_json(db *d, const yc_user *u, yc_buf *out, yc_err *err);
+
 /* ---- reuse instead of paper (reuse.c) ---------------------------------- */
 
 /*

@@ -60,6 +60,9 @@ struct cert_draft {
 	const yc_actor *actor;
 	bool sign_later; /* signed with the transaction's others as it ends (approvals) */
 };
+/* The next serial of (department, type) in year: "2026000123", under the row's lock. */
+int cert_next_serial(db *d, const char *dept, const char *type, int year, char out[16],
+		     yc_err *err);
 /* Identifier, data, canonical bytes, signature, row and audit event; id_out gets the id. */
 int cert_make(db *d, const struct cert_ctx *c, const struct cert_draft *dr, yc_buf *id_out,
 	      yc_err *err);

@@ -256,8 +256,8 @@ static void form_text(const cJSON *form, const char *name, char *out, size_t siz
 }
 
 /* The next serial of (department, type) this year: "2026000123", under the row's lock. */
-static int next_serial(db *d, const char *dept, const char *type, int year, char out[16],
-		       yc_err *err)
+int cert_next_serial(db *d, const char *dept, const char *type, int year, char out[16],
+		     yc_err *err)
 {
 	int rc =
 		db_run(d, err,
@@ -414,7 +414,7 @@ int cert_issue_approved(db *d, void *arg, const char *kind, const char *no, yc_e
 	int y;
 	unsigned m, dd;
 	yc_civil_from_days(day, &y, &m, &dd);
-	if ((rc = next_serial(d, dr.department, t.code, y, dr.serial, err)))
+	if ((rc = cert_next_serial(d, dr.department, t.code, y, dr.serial, err)))
 		goto out;
 	/* the holder: the applicant, or a name the form gives (a new firm's) */
 	const char *akind = yc_json_str(s.applicant, "kind");

@@ -63,8 +63,10 @@ struct insp_ctx;
 struct fin_ctx;
 struct proc_ctx;
 struct court_ctx;
+struct cert_ctx;
 int demo_history_write(db *d, struct case_ctx *c, struct hall_ctx *h, struct review_ctx *r,
 		       struct insp_ctx *i, struct fin_ctx *f, struct proc_ctx *p,
-		       struct court_ctx *k, struct demo_history *o, yc_err *err);
+		       struct court_ctx *k, struct cert_ctx *certs, struct demo_history *o,
+		       yc_err *err);
 
 #endif

@@ -152,7 +152,7 @@ static void phone_number(struct hist *h, int n, char out[12])
 }
 
 /* A resident ID of the district (371002…), born 1950–2004, with its check character. */
-static void resident_id(struct hist *h, int n, char out[19])
+void hist_resident_id(struct hist *h, int n, char out[19])
 {
 	char first[18];
 	snprintf(first, sizeof(first), "371002%04d%02d%02d%03d", rng_between(&h->rng, 1950, 2004),
@@ -160,7 +160,7 @@ static void resident_id(struct hist *h, int n, char out[19])
 	snprintf(out, 19, "%s%c", first, ids_resident_check(first));
 }
 
-static void credit_code(struct hist *h, int n, char out[19])
+void hist_credit_code(struct hist *h, int n, char out[19])
 {
 	char first[18];
 	snprintf(first, sizeof(first), "91371000MA%04d%03d", rng_below(&h->rng, 10000), n);
@@ -191,11 +191,11 @@ static int people_create(struct hist *h)
 				snprintf(name, sizeof(name), "威海%s%s有限公司",
 					 hist_firm_words[rng_below(&h->rng, 18)],
 					 hist_firm_trades[rng_below(&h->rng, 12)]);
-				credit_code(h, i, id);
+				hist_credit_code(h, i, id);
 			} else {
 				snprintf(username, sizeof(username), "applicant-%03d", i - 1);
 				hist_person_name(h, name, sizeof(name));
-				resident_id(h, i, id);
+				hist_resident_id(h, i, id);
 			}
 			phone_number(h, i, p->phone);
 			rc = demo_account(h->d, hash, username, "applicant", name,
@@ -443,7 +443,8 @@ int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, 
 
 int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct review_ctx *rvc,
 		       struct insp_ctx *ic, struct fin_ctx *fc, struct proc_ctx *pc,
-		       struct court_ctx *kc, struct demo_history *o, yc_err *err)
+		       struct court_ctx *kc, struct cert_ctx *certs, struct demo_history *o,
+		       yc_err *err)
 {
 	if (o->span == DEMO_HISTORY_NONE)
 		return 0;
@@ -455,6 +456,7 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 			 .fc = fc,
 			 .pc = pc,
 			 .kc = kc,
+			 .certs = certs,
 			 .o = o,
 			 .err = err};
 	h.rng.s = o->seed;
@@ -528,6 +530,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 分调裁审: filings, mediations ended, cases closed */
 		if (!rc)
 			rc = hist_courts_day(&h, day, work);
+		/* 存量证照电子化: the afternoon's batches of paper licences */
+		if (!rc)
+			rc = hist_certs_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {

@@ -79,6 +79,9 @@ struct hist {
 	/* 分调裁审: the filings planned over the span (history_courts.c) */
 	struct court_ctx *kc; /* NULL: no court filings in this history */
 	struct hist_courts *courts;
+	/* 存量证照电子化: the paper stock converted (history_certs.c) */
+	struct cert_ctx *certs; /* NULL: no conversions in this history */
+	int64_t papers;		/* paper licences converted so far: each number's serial */
 };
 
 /*
@@ -123,6 +126,10 @@ int hist_item_pick(struct hist *h);
 int hist_person_contact(struct hist *h, const struct hist_person *p, cJSON *applicant);
 void hist_person_name(struct hist *h, char *out, size_t size);
 int hist_staff_user(struct hist *h, const char *username, const yc_user **out);
+/* A resident ID (371002…, born 1950–2004) and a firm's credit code, each with n (< 1000) in
+ * it and its check character. */
+void hist_resident_id(struct hist *h, int n, char out[19]);
+void hist_credit_code(struct hist *h, int n, char out[19]);
 
 /* history_cases.c: a new case filed, and every event due before until (cases' and runs'). */
 int hist_case_new(struct hist *h, int64_t t, bool online);
@@ -176,6 +183,9 @@ int hist_finance_day(struct hist *h, int32_t day, bool work);
 int hist_procurement_setup(struct hist *h);
 void hist_procurement_free(struct hist *h);
 int hist_procurement_day(struct hist *h, int32_t day, bool work);
+
+/* history_certs.c: 存量证照电子化, each department's batches of a working day. */
+int hist_certs_day(struct hist *h, int32_t day, bool work);
 
 /* history_courts.c: filings through 网上立案 over the span, mediations ended, cases closed. */
 int hist_courts_setup(struct hist *h, int32_t first, int32_t last);

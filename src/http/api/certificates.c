@@ -267,3 +267,40 @@ int api_certificate_keys_compromise(yc_req *r)
 	int rc = yc_json_check(r->body, spec, 1, &r->err);
 	return rc ? rc : http_call(r, compromise_write, yc_json_int(r->body, "since_ms", 0), true);
 }
+
+/* ---- 存量证照电子化 (the issuing department's) ------------------------------ */
+
+static int convert_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	out->status = 201;
+	return cert_convert(d, c->app->certs, &c->user, c->body, &out->body, err);
+}
+
+/* POST /certificates/conversions: checked whole on the reader (every bad record named), then
+ * written, all or nothing. */
+int api_certificate_conversions_post(yc_req *r)
+{
+	int rc = cert_convert_check(r->body, &r->err);
+	if (rc)
+		return rc;
+	yc_buf problems;
+	yc_buf_init(&problems, 0);
+	yc_buf_adds(&problems, "[");
+	int bad = cert_convert_problems(r->db, r->app->certs, &r->user, r->body, &problems,
+					&r->err);
+	yc_buf_adds(&problems, "]");
+	if (bad > 0)
+		http_reply_bad_rows(r, bad, "records", &problems);
+	yc_buf_release(&problems);
+	if (bad)
+		return bad > 0 ? 0 : bad;
+	return http_call(r, convert_write, 0, true);
+}
+
+int api_certificate_conversions_list(yc_req *r)
+{
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	int rc = cert_conversions_json(r->db, &r->user, &b, &r->err);
+	return http_reply_read(r, rc, &b);
+}

@@ -280,17 +280,7 @@ static int roster_import(yc_req *r, int kind, const char *p, size_t len)
 	int rows = 0;
 	int bad = insp_roster_check(r->db, &r->user, kind, p, len, &problems, &rows, &r->err);
 	if (bad > 0) {
-		yc_buf b;
-		yc_buf_init(&b, 0);
-		yc_buf_addf(
-			&b,
-			"{\"error\":{\"code\":\"invalid\",\"message\":\"%d of the rows are bad: "
-			"nothing was imported\",\"field\":\"rows\",\"rows\":",
-			bad);
-		yc_buf_add(&b, problems.data, problems.len);
-		yc_buf_adds(&b, "}}");
-		http_reply(r, 422, &b);
-		yc_buf_release(&b);
+		http_reply_bad_rows(r, bad, "rows", &problems);
 		yc_buf_release(&problems);
 		return 0;
 	}
