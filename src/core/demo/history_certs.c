@@ -63,8 +63,9 @@ static cJSON *paper(struct hist *h, const struct stock *s, int32_t today)
 			 firm_words[rng_below(&h->rng, 12)], firm_trades[rng_below(&h->rng, 8)]);
 		hist_credit_code(h, serial, id);
 	}
-	/* issued some years back: within its validity, so still in force today */
-	int back = s->valid_years ? rng_below(&h->rng, s->valid_years * 365 - 1) + 1
+	/* issued some years back: well within its validity (the day of the month is kept to the
+	 * 28th), so still in force today */
+	int back = s->valid_years ? rng_below(&h->rng, s->valid_years * 365 - 10) + 1
 				  : rng_between(&h->rng, 30, 25 * 365);
 	int32_t issued = today - back;
 	int y;
