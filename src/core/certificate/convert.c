@@ -373,10 +373,11 @@ int cert_conversions_json(db *d, const yc_user *u, yc_buf *out, yc_err *err)
 		return yc_err_set(err, YC_EFORBIDDEN, NULL, "staff only");
 	bool all = u->role != ROLE_APPROVER;
 	db_stmt *st = db_prepare(d,
-				 "SELECT type, MAX(name) AS name, department, COUNT(*) AS converted,"
-				 " MAX(issued_ms) AS last_ms"
-				 " FROM certificates WHERE subject_kind = 'paper' AND (? = 1 OR"
-				 " department = ?) GROUP BY type, department ORDER BY type, department",
+				 "SELECT c.type, MAX(t.name) AS name, c.department, COUNT(*) AS"
+				 " converted, MAX(c.issued_ms) AS last_ms FROM certificates c JOIN"
+				 " cert_types t ON t.code = c.type WHERE c.subject_kind = 'paper' AND"
+				 " (? = 1 OR c.department = ?) GROUP BY c.type, c.department"
+				 " ORDER BY c.type, c.department",
 				 err);
 	if (!st)
 		return db_failed(err);
