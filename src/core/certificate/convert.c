@@ -9,7 +9,7 @@
  * once is not converted again. Each certificate gets its own serial and today's date, keeps
  * the paper's number and date among its fields and the paper's validity, and names the
  * paper as its subject ("paper", number); it is signed as an approval's is. The holder's
- * account, when one carries both the ID and the name, finds it in 我的证照.
+ * account, when a window verified it for that ID and it bears the name, finds it in 我的证照.
  */
 #include "core/certificate/internal.h"
 
@@ -234,13 +234,17 @@ int cert_convert_problems(db *d, const struct cert_ctx *c, const yc_user *u, con
 	return rc;
 }
 
-/* The account a record's holder has: an applicant with both the ID and the name. */
+/*
+ * The account a record's holder has: the one a window verified for that ID number (one at
+ * most: users_verified_identity), under the same name. An unverified account that merely
+ * claims the number gets nothing, as with walk-in cases (docs/security.md, finding 1).
+ */
 static int holder_account(db *d, const char *id, const char *name, int64_t *user, yc_err *err)
 {
 	*user = 0;
 	int rc = db_get(d, err,
-			"SELECT id FROM users WHERE id_number = ? AND name = ? AND role ="
-			" 'applicant' AND disabled = 0 ORDER BY id LIMIT 1",
+			"SELECT id FROM users WHERE id_number = ? AND verified_ms IS NOT NULL AND"
+			" disabled = 0 AND name = ? AND role = 'applicant'",
 			"ss", "i", id, name, user);
 	return rc < 0 ? rc : 0;
 }
