@@ -148,9 +148,9 @@ static int check_record(db *d, const struct cert_type *t, const cJSON *r, int i,
 			}
 		int64_t done = 0;
 		int rc = db_get(d, p->err,
-				/* by its subject ("+type": not through the type's index) */
+				/* by its subject ("type || ''": not through the type's index) */
 				"SELECT COUNT(*) FROM certificates WHERE subject = ? AND"
-				" subject_kind = 'paper' AND +type = ?",
+				" subject_kind = 'paper' AND type || '' = ?",
 				"ss", "i", no, t->code, &done);
 		if (rc < 0)
 			return rc;
