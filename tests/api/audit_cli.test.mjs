@@ -148,6 +148,29 @@ test('CLI catalog export and import round-trip; generate makes catalogs of any s
   const b = cli(['catalog', 'import', '--db', other.db, broken]);
   assert.equal(b.status, 1);
   assert.match(b.stderr, /items\[0\]\.visits/);
+  // 办理项 from a compact list: derived by kind, stored with the rest; a bad one names itself
+  // and nothing of the import is kept
+  const main = exported.items.find((i) => i.code === '371091011002014000'); // 食品经营许可
+  delete main.status;
+  const v = join(dir, 'variants.json');
+  writeFileSync(v, JSON.stringify({ departments: exported.departments, offices: exported.offices, items: [main],
+    variants: [{ of: main.code, kinds: ['change', 'renew', 'cancel'] }] }));
+  const fourth = freshDb({ demo: false });
+  const vi = cli(['catalog', 'import', '--db', fourth.db, v]);
+  assert.equal(vi.status, 0, vi.stderr);
+  assert.match(vi.stdout, /imported 4 items/);
+  writeFileSync(v, JSON.stringify({ variants: [{ of: main.code, kinds: ['replace'] }, { of: main.code, kinds: ['reissue', 'stop'] }] }));
+  const vb = cli(['catalog', 'import', '--db', fourth.db, v]);
+  assert.equal(vb.status, 1);
+  assert.match(vb.stderr, /variants\[1\]\.kinds\[1\]/, 'a licence has no 停发');
+  writeFileSync(v, JSON.stringify({ variants: [{ of: 'NO-SUCH', kinds: ['change'] }] }));
+  assert.match(cli(['catalog', 'import', '--db', fourth.db, v]).stderr, /variants\[0\]\.of/);
+  assert.equal(sql(fourth.db, 'SELECT COUNT(*) FROM items').trim(), '4', 'all or nothing');
+  const renew = JSON.parse(sql(fourth.db, "SELECT doc FROM items WHERE code = '371091011002014002'"));
+  assert.equal(renew.name, `${main.name}（延续）`);
+  assert.equal(renew.variant_of, main.code);
+  assert.deepEqual(renew.legal_limit, main.legal_limit);
+  dropDb(fourth);
   assert.equal(cli(['audit', 'verify', '--db', other.db]).status, 0);
   dropDb(fresh);
   dropDb(other);

@@ -200,6 +200,68 @@ Test(catalog, bad_enums_and_fields_are_named)
 	expect_invalid(doc, "legal_limit.unit");
 }
 
+/* 办理项: derived by the kind's rule, each a valid item of its own */
+Test(catalog, variants_follow_their_kind)
+{
+	cJSON *main = item_doc();
+	cJSON_SetValuestring(cJSON_GetObjectItem(main, "code"), "371091011001007000");
+	cJSON_AddItemToObject(main, "tax", cJSON_Parse("{\"non_contact\":true}"));
+	cJSON *v = NULL;
+	yc_err err;
+	yc_err_clear(&err);
+	cr_assert_eq(catalog_variant(main, "renew", &v, &err), 0, "%s", err.message);
+	cr_assert_str_eq(cJSON_GetObjectItem(v, "code")->valuestring, "371091011001007002");
+	cr_assert_str_eq(cJSON_GetObjectItem(v, "name")->valuestring, "测试事项（延续）");
+	cr_assert_str_eq(cJSON_GetObjectItem(v, "variant_of")->valuestring, "371091011001007000");
+	cr_assert_null(cJSON_GetObjectItem(v, "tax"),
+		       "a variant does not repeat the main item's tax facts");
+	/* the law's limit kept, the promise capped at the kind's 3 days */
+	cr_assert_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(v, "legal_limit"), "value")->valueint,
+		     20);
+	cr_assert_eq(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(v, "promised_limit"), "value")->valueint,
+		3);
+	/* it cuts nothing of its own: before = after */
+	cJSON *ap = cJSON_GetObjectItem(v, "approval");
+	cr_assert_eq(cJSON_GetObjectItem(ap, "levels_before")->valueint, 1);
+	cr_assert_eq(cJSON_GetObjectItem(ap, "signatures_before")->valueint, 1);
+	cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(v, "materials")), 2);
+	cr_assert_eq(catalog_item_validate(v, &err), 0, "%s", err.message);
+	cJSON_Delete(v);
+
+	/* a cancellation is decided at once (即办), without steps */
+	cr_assert_eq(catalog_variant(main, "cancel", &v, &err), 0, "%s", err.message);
+	cr_assert_str_eq(cJSON_GetObjectItem(v, "case_type")->valuestring, "instant");
+	cr_assert_eq(
+		cJSON_GetObjectItem(cJSON_GetObjectItem(v, "promised_limit"), "value")->valueint,
+		0);
+	cr_assert_null(cJSON_GetObjectItem(v, "steps"));
+	/* a variant has no variant; a kind that does not fit the type is refused, named */
+	cJSON *vv = NULL;
+	cr_assert_eq(catalog_variant(v, "change", &vv, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "of");
+	cJSON_Delete(v);
+	cr_assert_eq(catalog_variant(main, "stop", &v, &err), YC_EINVAL);
+	cr_assert_str_eq(err.field, "kind");
+	cr_assert_eq(catalog_variant(main, "merge", &v, &err), YC_EINVAL);
+	cr_assert_null(v);
+	/* a code not of the 18-digit form gets the variant's digits after a hyphen */
+	cJSON_SetValuestring(cJSON_GetObjectItem(main, "code"), "T-1");
+	cr_assert_eq(catalog_variant(main, "change", &v, &err), 0, "%s", err.message);
+	cr_assert_str_eq(cJSON_GetObjectItem(v, "code")->valuestring, "T-1-001");
+	cJSON_Delete(v);
+	cJSON_Delete(main);
+}
+
+Test(catalog, variant_fields_are_checked)
+{
+	cJSON *doc = item_doc();
+	cJSON_AddStringToObject(doc, "variant_of", "T-0");
+	expect_invalid(doc, "variant");
+	doc = item_doc();
+	cJSON_AddItemToObject(doc, "offices", cJSON_Parse("[\"jq\", 7]"));
+	expect_invalid(doc, "offices[1]");
+}
 Test(catalog, store_update_and_stats, .init = open_fresh, .fini = close_fresh)
 {
 	yc_err err;

@@ -61,12 +61,18 @@ int catalog_outlets_json(db *d, yc_buf *out, yc_err *err);
 /*
  * Import: {"departments":[{code,name,short_name?,floor?}],
  *          "offices":[{code,name,level,parent?}], "outlets":[{code,name,bank,
- *          address?,office}], "items":[doc…]}; each part optional; departments,
- *          offices and outlets are upserted, items upserted. *count is
- * the number of items stored. A "processes" list is let through for the
+ *          address?,office}], "items":[doc…], "variants":[{of,kinds}]}; each part
+ *          optional; departments, offices and outlets are upserted, items and
+ *          then the variants of stored items upserted. *count is the number of
+ *          items stored, variants included. A "processes" list is let through for the
  * caller, who imports it after the items it joins (core/process's process_import).
  */
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err);
+/*
+ * An item's 办理项 (variant.c): the variant of kind ("change", "renew", "cancel" … the table
+ * in docs/catalog.md) derived from the main item's document, validated; *out is the caller's. An import's "variants":[{"of":CODE,"kinds":[KIND…]}] stores them.
+ */
+int catalog_variant(const cJSON *main, const char *kind, cJSON **out, yc_err *err);
 /* Appends the whole catalog in the import format. */
 int catalog_export(db *d, yc_buf *out, yc_err *err);
 /* 纳税 (tax.c): the tax items, which are non-contact, and the payments and hours a year

@@ -92,6 +92,7 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 		return rc;
 	const char *code = yc_json_str(doc, "code");
 	char dname[200];
+	db_stmt *st;
 	int i = 0;
 	const cJSON *e;
 	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "steps")) {
@@ -102,12 +103,29 @@ int catalog_item_put(db *d, const yc_actor *actor, const cJSON *doc, enum catalo
 			return rc;
 	}
 
+	/* the places that handle it (实施清单): offices of the district */
+	i = 0;
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "offices")) {
+		char path[32];
+		snprintf(path, sizeof(path), "offices[%d]", i++);
+		st = db_prepare(d, "SELECT 1 FROM offices WHERE code = ?", err);
+		if (!st)
+			return err->code;
+		db_bind_text(st, 1, e->valuestring);
+		rc = db_step(st, err);
+		db_done(st);
+		if (rc == DB_DONE)
+			return yc_err_set(err, YC_EINVAL, path, "no office with code '%s'",
+					  e->valuestring);
+		if (rc < 0)
+			return rc;
+	}
+
 	const char *status = yc_json_str(doc, "status");
 	const char *department = yc_json_str(doc, "department");
 	char *before = NULL;
 	char *text = NULL;
 	bool exists = false;
-	db_stmt *st;
 	/*
 	 * A new item where sends are queued (PostgreSQL's writers) does not wait
 	 * for a read: it assumes the code is free and the department's name is

@@ -194,12 +194,58 @@ static int import_offices(db *d, const yc_actor *actor, const cJSON *arr, yc_err
 	return 0;
 }
 
+/* "variants":[{"of":CODE,"kinds":[KIND…]}]: each main item's 办理项 derived and stored. */
+static int import_variants(db *d, const yc_actor *actor, const cJSON *arr, int *count, yc_err *err)
+{
+	static const yc_jfield spec[] = {
+		{"of", YC_JT_STRING, true, 40},
+		{"kinds", YC_JT_ARRAY, true, 16},
+	};
+	const cJSON *e;
+	int i = 0, rc = 0;
+	cJSON_ArrayForEach (e, arr) {
+		char path[48];
+		snprintf(path, sizeof(path), "variants[%d]", i++);
+		if ((rc = yc_err_prefix(yc_json_check(e, spec, 2, err), err, "%s", path)))
+			return rc;
+		cJSON *main = NULL;
+		bool active;
+		rc = catalog_item_doc(d, yc_json_str(e, "of"), &main, &active, err);
+		if (rc == YC_ENOTFOUND)
+			return yc_err_set(err, YC_EINVAL, path, "%s.of: no item %s", path,
+					  yc_json_str(e, "of"));
+		if (rc)
+			return rc;
+		const cJSON *k;
+		int j = 0;
+		cJSON_ArrayForEach (k, cJSON_GetObjectItemCaseSensitive(e, "kinds")) {
+			cJSON *v = NULL;
+			if (!cJSON_IsString(k))
+				rc = yc_err_set(err, YC_EINVAL, "kind", "a kind is a string");
+			else
+				rc = catalog_variant(main, k->valuestring, &v, err);
+			if (!rc)
+				rc = catalog_item_put(d, actor, v, CATALOG_UPSERT, NULL, err);
+			cJSON_Delete(v);
+			if (rc) {
+				cJSON_Delete(main);
+				return yc_err_prefix(rc, err, "%s.kinds[%d]", path, j);
+			}
+			j++;
+			(*count)++;
+		}
+		cJSON_Delete(main);
+	}
+	return 0;
+}
+
 int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, yc_err *err)
 {
 	static const yc_jfield spec[] = {
 		{"departments", YC_JT_ARRAY, false, 0}, {"offices", YC_JT_ARRAY, false, 0},
 		{"items", YC_JT_ARRAY, false, 0},	{"outlets", YC_JT_ARRAY, false, 0},
 		{"processes", YC_JT_ARRAY, false, 0}, /* the caller's (core/process joins items) */
+		{"variants", YC_JT_ARRAY, false, 0},
 	};
 	*count = 0;
 	int rc = yc_json_check(all, spec, sizeof(spec) / sizeof(spec[0]), err);
@@ -221,6 +267,9 @@ int catalog_import(db *d, const yc_actor *actor, const cJSON *all, int *count, y
 				   "items[%d]", i);
 		i++;
 	}
+	if (!rc)
+		rc = import_variants(d, actor, cJSON_GetObjectItemCaseSensitive(all, "variants"),
+				     &i, err);
 	if (!rc)
 		*count = i;
 	return rc;

@@ -99,6 +99,9 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"assignment", YC_JT_STRING, false, 16, .one_of = assignment_rules},
 		{"material_max_kb", YC_JT_INT, false, 0, .min = 1, .max = 20 * 1024},
 		{"tax", YC_JT_OBJECT, false, 0},
+		{"offices", YC_JT_ARRAY, false, 200},
+		{"variant_of", YC_JT_STRING, false, 40},
+		{"variant", YC_JT_STRING, false, 16, .one_of = catalog_variant_kinds},
 	};
 	static const yc_jfield limit_spec[] = {
 		{"value", YC_JT_INT, true, 0, .min = 0, .max = 3650},
@@ -232,6 +235,20 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 						before_after, N(before_after), err),
 				  err, "tax.hours")))))
 		return rc;
+	i = 0;
+	cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive(doc, "offices")) {
+		if (!cJSON_IsString(e) || !*e->valuestring || strlen(e->valuestring) > 31) {
+			char path[32];
+			snprintf(path, sizeof(path), "offices[%d]", i);
+			return yc_err_set(err, YC_EINVAL, path, "%s must be an office's code",
+					  path);
+		}
+		i++;
+	}
+	if (!yc_json_str(doc, "variant_of") != !yc_json_str(doc, "variant"))
+		return yc_err_set(err, YC_EINVAL,
+				  yc_json_str(doc, "variant") ? "variant_of" : "variant",
+				  "a variant (办理项) names both its kind and its main item");
 	if ((rc = yc_json_check_each(doc, "form", form_spec, N(form_spec), err)) ||
 	    (rc = yc_json_check_each(doc, "steps", step_spec, N(step_spec), err)))
 		return rc;
