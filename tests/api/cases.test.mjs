@@ -102,6 +102,21 @@ describe('journeys', () => {
     assert.equal(p.json.state, 'closed');
   });
 
+  test('a 办理项 is applied for like any item: 注销 decided at acceptance, 延续 within its own promise', async () => {
+    const cancel = await apply(ONE_STEP.replace(/000$/, '003'), { materials: mats('m1', 'v1') });
+    await ok(await act(cancel.no, 'accept', 'clerk1'), 'approved');
+    const renew = await apply(ONE_STEP.replace(/000$/, '002'), { materials: mats('m1', 'v1') });
+    const a = await ok(await act(renew.no, 'accept', 'clerk1'), 'accepted');
+    const item = (await s.api('GET', `/api/v1/items/${ONE_STEP.replace(/000$/, '002')}`)).json;
+    assert.equal(item.variant_of, ONE_STEP);
+    assert.ok(item.promised_limit.value <= 3, 'a renewal promises at most 3 working days');
+    assert.equal(a.current_step.of, 1);
+    // the variant's own material is required
+    const r = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP.replace(/000$/, '002'), form, materials: mats('m1') } });
+    assert.equal(r.status, 201, r.text);
+    expectError(assert, await act(r.json.no, 'accept', 'clerk1'), 422, 'invalid', 'materials');
+  });
+
   test('accepted with deficiencies, then the applicant supplements', async () => {
     const r = await s.api('POST', '/api/v1/cases', { token: tok.applicant1, body: { item: ONE_STEP, form, materials: mats('m1') } });
     assert.equal(r.status, 201, r.text);
