@@ -23,14 +23,14 @@ test('a person searches the guide, browses by department and level, and opens an
 
   await page.fill('#q', '抵押');
   await page.click('#search-form button');
-  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 7 个事项'));
+  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 27 个事项'));
   const names = await page.$$eval('#results .item .name', (els) => els.map((e) => e.textContent));
   assert.ok(names.every((n) => n.includes('抵押')), names.join());
 
   await page.fill('#q', '');
   await page.click('#search-form button');
   await page.click('#departments a[data-department="bdc"]');
-  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 55 个事项'));
+  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 141 个事项'));
   await page.click('#departments a[data-department=""]');
   await page.click('#level-tabs button[data-level="village"]');
   await page.waitForFunction(() => [...document.querySelectorAll('#results .item .meta')].every((m) => m.textContent.includes('村（居）级')));
@@ -39,7 +39,8 @@ test('a person searches the guide, browses by department and level, and opens an
   await page.click('#level-tabs button[data-level=""]');
   await page.fill('#q', '营业执照');
   await page.click('#search-form button');
-  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 1 个事项'));
+  // the main item and its 办理项 (变更, 注销 …), the main item first
+  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 6 个事项'));
   await page.click('#results .item');
   await page.waitForSelector('#item:not(.hidden)');
   assert.match(await page.textContent('#name'), /企业设立登记/);
@@ -47,6 +48,16 @@ test('a person searches the guide, browses by department and level, and opens an
   assert.equal(await page.textContent('#visits'), '0 次');
   assert.ok((await page.$$('#materials tbody tr')).length >= 2);
   assert.match(await page.textContent('#where'), /齐鲁大道66号/);
+  // handled at the centre and the six towns (就近办)
+  assert.match(await page.textContent('#places'), /7 处：.*皇冠街道便民服务中心/);
+  // its 办理项 link to their own guides, and each names its main item
+  await page.waitForSelector('#variants a');
+  assert.match(await page.textContent('#variants'), /变更/);
+  await page.click('#variants a >> nth=0');
+  await page.waitForFunction(() => document.querySelector('#name')?.textContent.includes('（变更）'));
+  assert.match(await page.textContent('#main-item'), /属于 企业设立登记（营业执照核发） 的办理项/);
+  await page.goBack();
+  await page.waitForSelector('#variants a');
   await page.screenshot({ path: join(SHOTS, 'item.png'), fullPage: true });
   assert.deepEqual(real(page.problems), []);
   await page.close();

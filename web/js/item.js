@@ -5,6 +5,21 @@ import { $, el, header, showError, TYPES, LEVELS, CASE_TYPES, DEPTHS, ROLES, lim
 const FORMS = { paper: '纸质', electronic: '电子', both: '纸质或电子' };
 const SOURCES = { applicant: '申请人自备', government: '政府部门核发（可共享免交）', intermediary: '中介机构出具' };
 const DELIVERY = { window: '窗口领取', mail: '快递寄递', electronic: '电子送达' };
+const EVERY = { district: '区政务服务中心', town: '各镇（街道）便民服务中心', village: '各村（社区）便民服务站' };
+
+// 办理项: a main item's handlings (codes sharing its first 15 digits), or a variant's main item
+async function variants(it) {
+  if (it.variant_of) {
+    return el('span', { id: 'main-item' }, '属于 ', el('a', { href: '/item.html?code=' + encodeURIComponent(it.variant_of) },
+      it.name.replace(/（[^（）]*）$/, '')), ' 的办理项');
+  }
+  if (it.code.length !== 18 || !it.code.endsWith('000')) return null;
+  const r = await api('GET', '/items?limit=20&q=' + encodeURIComponent(it.code.slice(0, 15)));
+  const others = r.items.filter((x) => x.code !== it.code);
+  if (!others.length) return null;
+  return el('span', { id: 'variants' }, ...others.flatMap((x, i) => [i ? '、' : '',
+    el('a', { href: '/item.html?code=' + encodeURIComponent(x.code) }, x.name.replace(it.name, '').replace(/^（|）$/g, '') || x.name)]));
+}
 
 function row(label, value) {
   return el('tr', {}, el('th', {}, label), el('td', {}, value ?? '—'));
@@ -15,10 +30,15 @@ async function main() {
   const code = new URLSearchParams(location.search).get('code');
   let it;
   let deptNames = {};
+  let officeNames = {};
+  let handlings = null;
   try {
     it = await api('GET', '/items/' + encodeURIComponent(code || ''));
     const d = await api('GET', '/departments');
     deptNames = Object.fromEntries(d.departments.map((x) => [x.code, x.name]));
+    const o = await api('GET', '/offices');
+    officeNames = Object.fromEntries(o.offices.map((x) => [x.code, x.name]));
+    handlings = await variants(it);
   } catch (e) {
     showError($('#error'), e.status === 404 ? { message: '没有找到这个事项，它可能已停止办理。' } : e);
     return;
@@ -43,6 +63,7 @@ async function main() {
     row('审批层级', ap.levels !== undefined ? `${ap.levels} 级（原 ${ap.levels_before ?? ap.levels} 级）` : null),
     row('审批签字', ap.signatures !== undefined ? `${ap.signatures} 人次（原 ${ap.signatures_before ?? ap.signatures} 人次）` : null),
     row('送达方式', (it.delivery || []).map((d) => DELIVERY[d] || d).join('、') || '窗口领取'),
+    row('办理项', handlings),
     row('关键词', it.keywords || null));
   $('#materials tbody').replaceChildren(...((it.materials || []).length ? [] : [el('tr', { class: 'empty-row' }, el('td', { colspan: 7, class: 'muted' }, '本事项无需提交申请材料。'))]),
     ...(it.materials || []).map((m, i) => el('tr', {},
@@ -59,7 +80,8 @@ async function main() {
   $('#steps tbody').replaceChildren(...((it.steps || []).length
     ? it.steps.map((s) => el('tr', {}, el('td', {}, s.name), el('td', {}, deptNames[s.department] || s.department), el('td', {}, ROLES[s.role] || s.role)))
     : [el('tr', {}, el('td', { colspan: '3' }, '窗口受理后即时办结'))]));
-  $('#where').replaceChildren(row('办理地点', it.where), row('办理时间', it.when), row('咨询电话', it.phone));
+  $('#where').replaceChildren(row('办理地点', it.where),
+    row('可办理网点', it.offices ? el('span', { id: 'places' }, `${it.offices.length} 处：` + it.offices.map((c) => officeNames[c] || c).join('、')) : EVERY[it.level]), row('办理时间', it.when), row('咨询电话', it.phone));
   $('#basis').textContent = it.legal_basis || '—';
   if (it.status === 'active' && it.online_depth >= 3) {
     $('#apply').replaceChildren(el('a', { class: 'button', id: 'apply-link', href: '/apply.html?item=' + encodeURIComponent(it.code) }, '在线申办'),
