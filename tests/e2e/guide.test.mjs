@@ -112,6 +112,9 @@ test('an administrator creates an item (fixing a refused field), retires it and 
   assert.match(await page.textContent('#error'), /promised_limit/);
   assert.ok(await page.$('#f-promised.invalid'), 'the refused field is marked');
   await page.fill('#f-promised', '3');
+  // handled at the centre and one town (实施清单)
+  await page.check('#f-offices input[value="jq"]');
+  await page.check('#f-offices input[value="hg"]');
   await page.click('#add-fee');
   await page.fill('#fees tbody tr .f-name', '工本费');
   await page.click('#save');
@@ -122,6 +125,11 @@ test('an administrator creates an item (fixing a refused field), retires it and 
   const guide = await newPage(browser);
   await guide.goto(s.url + '/?q=浏览器测试');
   await guide.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 1 个事项'));
+  const item = await newPage(browser);
+  await item.goto(s.url + '/item.html?code=E2E-0001');
+  await item.waitForSelector('#places');
+  assert.equal(await item.textContent('#places'), '2 处：经区政务服务中心、皇冠街道便民服务中心');
+  await item.close();
 
   await page.click('#retire');
   await page.waitForSelector('#restore:not(.hidden)');

@@ -43,6 +43,8 @@ function fill(it) {
   set('levels_before', ap.levels_before ?? 0); set('levels', ap.levels ?? 0);
   set('signatures_before', ap.signatures_before ?? 0); set('signatures', ap.signatures ?? 0);
   for (const k of ['keywords', 'where', 'when', 'phone', 'conditions', 'legal_basis']) set(k, it?.[k]);
+  const places = new Set(it?.offices || []);
+  for (const c of document.querySelectorAll('#f-offices input')) c.checked = places.has(c.value);
   $('#f-code').readOnly = Boolean(it);
   $('#materials tbody').replaceChildren(...((it?.materials) || [{ id: 'm1', name: '申请表', required: true }]).map(materialRow));
   $('#fees tbody').replaceChildren(...((it?.fees) || []).map(feeRow));
@@ -75,6 +77,8 @@ function collect() {
   for (const k of ['keywords', 'where', 'when', 'phone', 'conditions', 'legal_basis']) {
     if (v(k)) doc[k] = v(k); else delete doc[k];
   }
+  const places = [...document.querySelectorAll('#f-offices input:checked')].map((c) => c.value);
+  if (places.length) doc.offices = places; else delete doc.offices;
   doc.materials = [...document.querySelectorAll('#materials tbody tr')].map((tr) => {
     const m = { id: tr.querySelector('.m-id').value.trim(), name: tr.querySelector('.m-name').value.trim(), required: tr.querySelector('.m-required').checked };
     const note = tr.querySelector('.m-note').value.trim();
@@ -150,6 +154,9 @@ async function main() {
   $('#admin').classList.remove('hidden');
   const d = await api('GET', '/departments');
   $('#f-department').replaceChildren(...d.departments.map((x) => el('option', { value: x.code }, x.name)));
+  const o = await api('GET', '/offices');
+  $('#f-offices').replaceChildren(...o.offices.map((x) => el('label', { class: 'check' },
+    el('input', { type: 'checkbox', value: x.code }), ' ' + x.name)));
   options($('#f-level'), LEVELS);
   options($('#f-type'), TYPES);
   options($('#f-case_type'), CASE_TYPES);
