@@ -52,3 +52,25 @@ test('an approver converts a CSV of paper licences after correcting the row it n
   await holder.waitForFunction(() => document.body.textContent.includes('JY23710910077001'));
   await holder.close();
 });
+
+test('an administrator converts for a department chosen by name; the figures name it', async () => {
+  const page = await newPage(browser);
+  await logIn(page, s.url, 'admin');
+  await page.goto(s.url + '/certs.html');
+  await page.waitForSelector('#convert-dept-label:not(.hidden) #convert-dept option[value="xzsp"]', { state: 'attached' });
+  await page.selectOption('#convert-type', 'food-business-licence');
+  const head = '持证主体,证件号码,原证编号,发证日期,有效期至,经营项目';
+  const row = '威海经区某便利店,91371000MA3C5X8J11,JY23710910077009,2022-03-01,2027-02-28,预包装食品销售';
+  // without a department the administrator is asked for one
+  await upload(page, `${head}\r\n${row}\r\n`);
+  await page.click('#convert-submit');
+  await page.waitForSelector('#error:not(.hidden)');
+  assert.match(await page.textContent('#error'), /department/);
+  await page.selectOption('#convert-dept', 'xzsp');
+  await upload(page, `${head}\r\n${row}\r\n`);
+  await page.click('#convert-submit');
+  await page.waitForFunction(() => /已转换 1 张食品经营许可证/.test(document.querySelector('#convert-result').textContent));
+  await page.waitForFunction(() => document.querySelector('#conversions tr[data-type="food-business-licence"]')?.textContent.includes('经区行政审批服务局'));
+  assert.deepEqual(page.problems.filter((p) => !/status of (401|422)/.test(p)), []);
+  await page.close();
+});

@@ -54,6 +54,8 @@ function template() {
   $('#convert-template').download = `${t.name}存量证照模板.csv`;
 }
 
+let deptNames = {};
+
 async function conversions() {
   const r = await api('GET', '/certificates/conversions');
   types = r.types;
@@ -61,7 +63,7 @@ async function conversions() {
   if (!sel.options.length) sel.replaceChildren(...types.map((t) => el('option', { value: t.code }, t.name)));
   template();
   $('#conversions tbody').replaceChildren(...r.conversions.map((c) => el('tr', { 'data-type': c.type },
-    el('td', {}, c.name), el('td', {}, c.department), el('td', { class: 'num' }, String(c.converted)),
+    el('td', {}, c.name), el('td', {}, deptNames[c.department] || c.department), el('td', { class: 'num' }, String(c.converted)),
     el('td', {}, new Date(c.last_ms + 8 * 3600e3).toISOString().slice(0, 10)))));
 }
 
@@ -76,7 +78,7 @@ async function convert(e) {
     const file = $('#convert-file').files[0];
     if (!t || !file) throw new Error('请选择证照类型和 CSV 文件');
     const body = { type: t.code, records: records(parseCsv(await file.text()), t) };
-    if ($('#convert-dept').value.trim()) body.department = $('#convert-dept').value.trim();
+    if ($('#convert-dept').value) body.department = $('#convert-dept').value;
     const r = await api('POST', '/certificates/conversions', body);
     $('#convert-result').textContent = `已转换 ${r.converted} 张${t.name}，均已签名，可在下表和证照核验页查验。`;
     $('#convert-result').classList.remove('hidden');
@@ -108,7 +110,12 @@ async function main() {
   }
   if (user.role === 'approver' || user.role === 'admin') {
     $('#convert-card').classList.remove('hidden');
-    if (user.role === 'admin') $('#convert-dept-label').classList.remove('hidden');
+    const d = await api('GET', '/departments').catch(() => ({ departments: [] }));
+    deptNames = Object.fromEntries(d.departments.map((x) => [x.code, x.name]));
+    if (user.role === 'admin') {
+      $('#convert-dept').append(...d.departments.map((x) => el('option', { value: x.code }, x.name)));
+      $('#convert-dept-label').classList.remove('hidden');
+    }
     $('#convert-type').addEventListener('change', template);
     $('#convert-form').addEventListener('submit', convert);
     conversions().catch((e) => showError($('#error'), e));
