@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer } from '../api/helper.mjs';
 import { launch, newPage, SHOTS, logIn } from './browser.mjs';
 
@@ -34,6 +35,21 @@ test('a supervisor reads a year beside the report, changes the year, exports it'
   await page.waitForFunction((y) => document.querySelector('#title').textContent === `${y}年度数据`, year - 1);
   assert.equal(await page.getAttribute('#xlsx', 'href'), `/api/v1/report/year?year=${year - 1}&format=xlsx`);
   await page.screenshot({ path: join(SHOTS, 'report.png'), fullPage: true });
+  // 打印: the button prints; printed, the page is the table alone (no menu, no controls)
+  await page.evaluate(() => { window.print = () => { window.printed = (window.printed || 0) + 1; }; });
+  await page.click('#print');
+  assert.equal(await page.evaluate(() => window.printed), 1);
+  await page.emulateMedia({ media: 'print' });
+  assert.ok(await page.isHidden('header.top'));
+  assert.ok(await page.isHidden('#print'));
+  assert.ok(await page.isVisible('#figures'));
+  const pdf = join(SHOTS, 'report.pdf');
+  await page.pdf({ path: pdf, format: 'A4' });
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  assert.match(text, new RegExp(`${year - 1}年度数据`));
+  assert.match(text, /可全程网办率/);
+  assert.doesNotMatch(text, /导出Excel/);
+  await page.emulateMedia({ media: 'screen' });
   // ?year= opens that year
   await page.goto(s.url + '/report.html?year=2024');
   await page.waitForFunction(() => document.querySelector('#title').textContent === '2024年度数据');
