@@ -9,13 +9,14 @@ const INPUT_TYPES = { number: 'number', date: 'date', phone: 'tel' };
 export function formFields(item) {
   const controls = (item.form || []).map((f) => {
     let c;
-    if (f.type === 'select') c = el('select', { name: `form.${f.name}` }, el('option', { value: '' }, '请选择'), (f.options || []).map((o) => el('option', { value: o }, o)));
-    else if (f.type === 'textarea') c = el('textarea', { name: `form.${f.name}` });
-    else c = el('input', { name: `form.${f.name}`, type: INPUT_TYPES[f.type] || 'text', required: f.required || null, pattern: f.pattern || null });
+    const id = `ff-${f.name}`;
+    if (f.type === 'select') c = el('select', { id, name: `form.${f.name}` }, el('option', { value: '' }, '请选择'), (f.options || []).map((o) => el('option', { value: o }, o)));
+    else if (f.type === 'textarea') c = el('textarea', { id, name: `form.${f.name}` });
+    else c = el('input', { id, name: `form.${f.name}`, type: INPUT_TYPES[f.type] || 'text', required: f.required || null, pattern: f.pattern || null });
     return [f, c];
   });
   const node = el('div', { class: 'grid2' }, controls.map(([f, c]) =>
-    el('div', {}, el('label', {}, f.label, f.required ? el('span', { class: 'req' }, ' *') : null), c)));
+    el('div', {}, el('label', { for: c.id }, f.label, f.required ? el('span', { class: 'req' }, ' *') : null), c)));
   const values = () => {
     const out = {};
     for (const [f, c] of controls) {
@@ -32,7 +33,7 @@ export function formFields(item) {
 // ticked certificate is the applicant's consent and is sent instead of a file.
 export function materialChecklist(item, reusable = {}) {
   const rows = (item.materials || []).map((m) => {
-    const file = el('input', { type: 'file', name: `material.${m.id}`, 'data-material': m.id, accept: '.pdf,.jpg,.jpeg,.png,.ofd' });
+    const file = el('input', { type: 'file', name: `material.${m.id}`, 'data-material': m.id, 'aria-label': `${m.name}：上传文件`, accept: '.pdf,.jpg,.jpeg,.png,.ofd' });
     const certs = reusable[m.id] || [];
     const pick = certs.length ? el('select', { name: `certificate.${m.id}`, 'data-certificate-for': m.id, 'aria-label': `${m.name}：使用电子证照` },
       el('option', { value: '' }, '上传文件'),

@@ -87,7 +87,10 @@ async function main() {
   for (const b of document.querySelectorAll('#level-tabs button')) {
     b.addEventListener('click', () => {
       state.level = b.dataset.level;
-      for (const o of document.querySelectorAll('#level-tabs button')) o.classList.toggle('active', o === b);
+      for (const o of document.querySelectorAll('#level-tabs button')) {
+        o.classList.toggle('active', o === b);
+        o.setAttribute('aria-pressed', String(o === b));
+      }
       search();
     });
   }

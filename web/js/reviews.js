@@ -15,7 +15,10 @@ const lightBadge = (l) => (l && l !== 'none' ? el('span', { class: `light ${l}` 
 const time = (t) => (t ? t.replace('T', ' ').slice(0, 16) : '—');
 
 function tab(name) {
-  for (const b of document.querySelectorAll('#tabs button')) b.classList.toggle('active', b.dataset.tab === name);
+  for (const b of document.querySelectorAll('#tabs button')) {
+    b.classList.toggle('active', b.dataset.tab === name);
+    b.setAttribute('aria-pressed', String(b.dataset.tab === name));
+  }
   for (const p of document.querySelectorAll('[data-pane]')) p.classList.toggle('hidden', p.dataset.pane !== name);
   ({ orders: loadOrders, callbacks: loadCallbacks, reviews: loadReviews, mine: loadMine }[name] || (() => {}))();
 }

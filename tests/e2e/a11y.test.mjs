@@ -1,0 +1,59 @@
+// Accessibility (issue 21, 适老化 and accessibility): every page, as each seat sees it, passes
+// axe-core (the npm package, run inside Debian's Chromium) with no serious or critical
+// violation. axe is evaluated through the debugging protocol, so the pages' CSP stays as served.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, startServer } from '../api/helper.mjs';
+import { launch, newPage, logIn } from './browser.mjs';
+
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+let s;
+let browser;
+before(async () => { s = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await s?.stop(); });
+
+// The serious and critical violations on the page at path, as "rule: targets" lines.
+async function violations(page, path) {
+  await page.goto(s.url + path);
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(500); // the page's own requests fill it in
+  await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
+}
+
+async function pass(who, paths) {
+  const page = await newPage(browser);
+  if (who) await logIn(page, s.url, who);
+  const found = [];
+  for (const p of paths) for (const v of await violations(page, p)) found.push(`${who || 'anyone'} ${p}: ${v}`);
+  await page.close();
+  assert.deepEqual(found, []);
+}
+
+test('the public pages: the guide, an item, progress, verification, the hall screens, the figures', async () => {
+  const cert = (await s.api('GET', '/api/v1/certificates?limit=1', { token: await s.login('approver1') })).json.certificates?.[0];
+  await pass(null, ['/', '/item.html?code=371091011001007000', '/progress.html', '/verify.html', '/login.html',
+    '/things.html', '/tax.html', '/court.html', '/spotcheck.html', '/satisfaction.html', '/draw.html',
+    '/inspections.html', '/poster.html', '/hall/kiosk.html', '/hall/board.html',
+    ...(cert ? [`/cert.html?id=${encodeURIComponent(cert.id)}`] : [])]);
+});
+
+test("an applicant's pages: mine, applying, a case, certificates, rating", async () => {
+  const mine = (await s.api('GET', '/api/v1/cases?applicant=me&limit=1', { token: await s.login('applicant1') })).json.cases?.[0];
+  await pass('applicant1', ['/my.html', '/apply.html?item=371091011002014000', '/certs.html', '/review.html',
+    '/training.html', ...(mine ? [`/case.html?no=${mine.no}`] : [])]);
+});
+
+test("the staff's pages: window, counter, inbox, supervision, the administrator's editor", async () => {
+  await pass('clerk1', ['/window.html', '/inbox.html', '/hall/counter.html', '/hall/ticket.html',
+    '/hall/appointments.html', '/runs.html', '/visit.html']);
+  await pass('approver1', ['/inbox.html', '/certs.html', '/inspect.html', '/entity.html', '/finance.html',
+    '/grants.html', '/procurement.html', '/ipmed.html']);
+  await pass('supervisor1', ['/board.html', '/reviews.html', '/report.html', '/hall/stats.html', '/hall/rate.html']);
+  await pass('admin', ['/admin/items.html']);
+});
