@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startServer } from '../api/helper.mjs';
-import { launch, newPage, logIn } from './browser.mjs';
+import { launch, newPage, logIn, SHOTS } from './browser.mjs';
 
 const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
 
@@ -56,4 +56,56 @@ test("the staff's pages: window, counter, inbox, supervision, the administrator'
     '/grants.html', '/procurement.html', '/ipmed.html']);
   await pass('supervisor1', ['/board.html', '/reviews.html', '/report.html', '/hall/stats.html', '/hall/rate.html']);
   await pass('admin', ['/admin/items.html']);
+});
+
+test('关怀模式: large type and high contrast, kept on the device, and still without violations', async () => {
+  const page = await newPage(browser);
+  await page.goto(s.url + '/');
+  await page.waitForSelector('#care');
+  const size = () => page.evaluate(() => {
+    const q = document.querySelector('#q');
+    return q.getBoundingClientRect().height;
+  });
+  const before = await size();
+  await page.click('#care');
+  assert.equal(await page.getAttribute('#care', 'aria-pressed'), 'true');
+  assert.ok(await page.evaluate(() => document.documentElement.classList.contains('care')));
+  assert.ok(await size() >= before * 1.25, 'the search box grew with the type');
+  // kept: the next page opens in it
+  await page.goto(s.url + '/item.html?code=371091011001007000');
+  await page.waitForSelector('#item:not(.hidden)');
+  assert.ok(await page.evaluate(() => document.documentElement.classList.contains('care')));
+  assert.equal(await page.textContent('#care'), '标准模式');
+  await page.screenshot({ path: join(SHOTS, 'care.png') });
+  const found = [...await violations(page, '/'), ...await violations(page, '/item.html?code=371091011001007000')];
+  assert.deepEqual(found, []);
+  await page.click('#care');
+  assert.ok(!await page.evaluate(() => document.documentElement.classList.contains('care')));
+  await page.close();
+});
+
+test('by keyboard alone: search the guide, open an item, reach 在线申办', async () => {
+  const page = await newPage(browser);
+  await page.goto(s.url + '/');
+  await page.waitForSelector('#results .item');
+  await page.focus('#q');
+  await page.keyboard.type('营业执照');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#count').textContent.includes('共找到 6 个事项'));
+  // Tab from the search box until the first result has focus, then open it
+  let onResult = false;
+  for (let i = 0; i < 40 && !onResult; i++) {
+    await page.keyboard.press('Tab');
+    onResult = await page.evaluate(() => document.activeElement?.matches('#results .item'));
+  }
+  assert.ok(onResult, 'a result is reached by Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#item:not(.hidden)');
+  let onApply = false;
+  for (let i = 0; i < 80 && !onApply; i++) {
+    await page.keyboard.press('Tab');
+    onApply = await page.evaluate(() => document.activeElement?.id === 'apply-link');
+  }
+  assert.ok(onApply, '在线申办 is reached by Tab');
+  await page.close();
 });

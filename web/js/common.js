@@ -36,6 +36,24 @@ export function el(tag, attrs = {}, ...children) {
 export const $ = (sel) => document.querySelector(sel);
 
 // Fills the page header; resolves to the signed-in user (or null).
+// 关怀模式 (the national 适老化 guidance): large type and high contrast, chosen once on this
+// device and kept. Applied as the module loads, before the page draws its content.
+const CARE_KEY = 'yc-care';
+const careOn = () => { try { return localStorage.getItem(CARE_KEY) === '1'; } catch { return false; } };
+document.documentElement.classList.toggle('care', careOn());
+
+function careButton() {
+  const b = el('button', { id: 'care', type: 'button', 'aria-pressed': String(careOn()) }, careOn() ? '标准模式' : '关怀模式');
+  b.addEventListener('click', () => {
+    const on = !document.documentElement.classList.contains('care');
+    document.documentElement.classList.toggle('care', on);
+    try { localStorage.setItem(CARE_KEY, on ? '1' : '0'); } catch { /* private mode: this page only */ }
+    b.textContent = on ? '标准模式' : '关怀模式';
+    b.setAttribute('aria-pressed', String(on));
+  });
+  return b;
+}
+
 export async function header(active) {
   const user = await currentUser().catch(() => null);
   const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示'], ['tax', '/tax.html', '纳税服务'], ['court', '/court.html', '分调裁审']];
@@ -71,7 +89,7 @@ export async function header(active) {
   const bar = el('div', { class: 'bar' },
     el('a', { class: 'brand', href: '/' }, '一窗', el('small', {}, '经区政务服务 · 一窗受理 一网通办')),
     el('nav', {}, nav.map(([key, href, text]) => el('a', { href, 'aria-current': key === active ? 'page' : null }, text))),
-    el('div', { class: 'user' }, user
+    el('div', { class: 'user' }, careButton(), user
       ? [el('span', { id: 'who' }, `${user.name || user.username}（${ROLES[user.role] || user.role}）`),
         el('button', { id: 'logout', onclick: async () => { await logout(); location.href = '/'; } }, '退出')]
       : [el('a', { id: 'login-link', href: '/login.html?next=' + encodeURIComponent(location.pathname + location.search) }, '登录')]));
