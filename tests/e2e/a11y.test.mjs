@@ -46,7 +46,7 @@ test('the public pages: the guide, an item, progress, verification, the hall scr
 test("an applicant's pages: mine, applying, a case, certificates, rating", async () => {
   const mine = (await s.api('GET', '/api/v1/cases?applicant=me&limit=1', { token: await s.login('applicant1') })).json.cases?.[0];
   await pass('applicant1', ['/my.html', '/apply.html?item=371091011002014000', '/certs.html', '/review.html',
-    '/training.html', ...(mine ? [`/case.html?no=${mine.no}`] : [])]);
+    '/training.html', '/runs.html', '/run.html', ...(mine ? [`/case.html?no=${mine.no}`] : [])]);
 });
 
 test("the staff's pages: window, counter, inbox, supervision, the administrator's editor", async () => {
