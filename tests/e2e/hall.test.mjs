@@ -72,6 +72,9 @@ test('kiosk → window → board → e-ticket', async () => {
   // the board shows it at once; the e-ticket tells the person where to go
   await board.waitForFunction((n) => document.querySelector('.board-window[data-window="40"] .ticket').textContent === n, number);
   await board.waitForSelector(`#calls li[data-ticket="${number}"]`);
+  // what the voice says is on the board too, for those who cannot hear it
+  await board.waitForFunction((n) => document.querySelector('#announce').textContent.includes(n), number);
+  assert.match(await board.textContent('#announce'), /40/);
   await board.screenshot({ path: join(SHOTS, 'hall-board.png'), fullPage: true });
   await eticket.waitForFunction(() => document.querySelector('#state').dataset.state === 'called');
   assert.match(await eticket.textContent('#state'), /40 号窗口/);

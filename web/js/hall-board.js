@@ -1,6 +1,7 @@
 // The display board (叫号显示屏) of a floor or zone: every window's current
 // call and the latest calls, live over Server-Sent Events, announced in
-// Chinese by the browser's speech synthesis.
+// Chinese by the browser's speech synthesis and shown as a caption (for those who cannot hear
+// it, whether or not the voice is on).
 import { api } from './api.js';
 import { $, el } from './common.js';
 
@@ -56,6 +57,7 @@ async function main() {
       $('#calls').prepend(el('li', { 'data-event': ev.id, 'data-ticket': p.number },
         el('b', {}, p.number), ` → ${p.window} 号窗口`, el('time', {}, ' ' + p.at.slice(11, 19)), p.type === 'recall' ? '（重呼）' : ''));
       while ($('#calls').children.length > 12) $('#calls').lastChild.remove();
+      $('#announce').textContent = p.text;
       speak(p.text);
     } else if (cell && (p.type === 'finish' || p.type === 'no_show' || p.type === 'sign_out')) {
       cell.querySelector('.ticket').textContent = '—';
