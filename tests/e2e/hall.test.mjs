@@ -43,10 +43,17 @@ test('kiosk → window → board → e-ticket', async () => {
   await kiosk.waitForSelector('#ticket-number');
   const number = await kiosk.textContent('#ticket-number');
   assert.match(number, /^C\d{3}$/);
+  // 朗读: the kiosk reads its screen aloud on request (what it hands the speech synthesis)
+  await kiosk.evaluate(() => { window.spoken = []; window.speechSynthesis.speak = (u) => window.spoken.push(u.text); });
+  await kiosk.click('#read-aloud');
+  assert.match((await kiosk.evaluate(() => window.spoken)).join(), new RegExp(`您的号码.*${number}`));
   await kiosk.screenshot({ path: join(SHOTS, 'hall-kiosk.png'), fullPage: true });
   const link = await kiosk.getAttribute('#e-ticket', 'href');
   // the same phone cannot take a second C ticket
   await kiosk.click('#result button.secondary');
+  await kiosk.evaluate(() => { window.spoken = []; });
+  await kiosk.click('#read-aloud');
+  assert.match((await kiosk.evaluate(() => window.spoken)).join(), /请输入手机号码，再选择办理业务/);
   await kiosk.fill('#phone', '13912345678');
   await kiosk.click('.kiosk-button[data-category="C"]');
   await kiosk.waitForSelector('#error:not(.hidden)');

@@ -19,3 +19,13 @@ export function follow(query, onEvent) {
   es.addEventListener('hall', (m) => onEvent(JSON.parse(m.data), m.lastEventId));
   return es;
 }
+
+// Reads text aloud in Chinese (the browser's speech synthesis), stopping what it was saying.
+export function sayAloud(text) {
+  if (!('speechSynthesis' in window) || !text) return;
+  window.speechSynthesis.cancel();
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = 'zh-CN';
+  u.rate = 0.85;
+  window.speechSynthesis.speak(u);
+}

@@ -6,7 +6,7 @@
 // and does not issue tickets; the server says when that is (GET /hall).
 import { api, currentUser } from './api.js';
 import { $, el, showError } from './common.js';
-import { waitText } from './hall-common.js';
+import { sayAloud, waitText } from './hall-common.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 let status = { issuing: true };
@@ -109,7 +109,18 @@ async function refresh() {
     : [el('p', { class: 'muted', id: 'no-categories' }, '暂无可取号的业务类别，请咨询大厅工作人员。')]));
 }
 
+// 朗读: what the screen says now — the ticket, or the hours and the categories to choose from
+function readAloud() {
+  const shown = (sel) => { const e = $(sel); return e && !e.classList.contains('hidden') ? e.innerText : ''; };
+  const parts = shown('#result')
+    ? [shown('#result')]
+    : ['自助取号', shown('#hours-line'), shown('#hours'), shown('#error'),
+      '请输入手机号码，再选择办理业务：', ...[...document.querySelectorAll('#categories .kiosk-button')].map((b) => b.innerText)];
+  sayAloud(parts.filter(Boolean).join('。').replace(/\n+/g, '，'));
+}
+
 async function main() {
+  $('#read-aloud').addEventListener('click', readAloud);
   // the CSRF token, should someone be signed in; hall staff at the kiosk may grant the green channel
   const user = await currentUser().catch(() => null);
   const staff = user && ['clerk', 'supervisor'].includes(user.role);
