@@ -58,7 +58,7 @@ test("the staff's pages: window, counter, inbox, supervision, the administrator'
   await pass('admin', ['/admin/items.html']);
 });
 
-test('关怀模式: large type and high contrast, kept on the device, and still without violations', async () => {
+test('关怀模式: large type, high contrast and plain words, kept on the device, and still without violations', async () => {
   const page = await newPage(browser);
   await page.goto(s.url + '/');
   await page.waitForSelector('#care');
@@ -76,11 +76,15 @@ test('关怀模式: large type and high contrast, kept on the device, and still 
   await page.waitForSelector('#item:not(.hidden)');
   assert.ok(await page.evaluate(() => document.documentElement.classList.contains('care')));
   assert.equal(await page.textContent('#care'), '标准模式');
+  // and says things plainly beside the domain's words (通俗说明)
+  assert.ok(await page.isVisible('#depth-plain .plain'));
+  assert.equal(await page.textContent('#depth-plain'), '（在网上就能办完，不用跑腿）');
   await page.screenshot({ path: join(SHOTS, 'care.png') });
   const found = [...await violations(page, '/'), ...await violations(page, '/item.html?code=371091011001007000')];
   assert.deepEqual(found, []);
   await page.click('#care');
   assert.ok(!await page.evaluate(() => document.documentElement.classList.contains('care')));
+  assert.ok(await page.isHidden('#depth-plain .plain'), 'in the standard mode the plain words stay out of the way');
   await page.close();
 });
 

@@ -1,6 +1,7 @@
 // One service item's guide page: every national element an applicant needs.
 import { api } from './api.js';
 import { $, el, header, showError, TYPES, LEVELS, CASE_TYPES, DEPTHS, ROLES, limitText } from './common.js';
+import { plain } from './plain.js';
 
 const FORMS = { paper: '纸质', electronic: '电子', both: '纸质或电子' };
 const SOURCES = { applicant: '申请人自备', government: '政府部门核发（可共享免交）', intermediary: '中介机构出具' };
@@ -46,15 +47,16 @@ async function main() {
   document.title = it.name + ' · 一窗';
   $('#name').replaceChildren(el('span', {}, it.name,
     el('span', { class: 'badge' + (it.case_type === 'instant' ? ' instant' : '') }, CASE_TYPES[it.case_type]),
+    plain(CASE_TYPES[it.case_type]),
     it.status === 'retired' ? el('span', { class: 'badge retired' }, '已停止办理') : null));
   const cut = it.legal_limit.unit === it.promised_limit.unit && it.legal_limit.value > 0
     ? Math.round((1 - it.promised_limit.value / it.legal_limit.value) * 100) : null;
   $('#limits').replaceChildren(
-    el('div', {}, '承诺办结时限', el('br'), el('b', { id: 'promised' }, limitText(it.promised_limit, it.case_type))),
-    el('div', {}, '法定办结时限', el('br'), el('b', {}, limitText(it.legal_limit, 'promised')),
+    el('div', {}, '承诺办结时限', plain('承诺办结时限'), el('br'), el('b', { id: 'promised' }, limitText(it.promised_limit, it.case_type))),
+    el('div', {}, '法定办结时限', plain('法定办结时限'), el('br'), el('b', {}, limitText(it.legal_limit, 'promised')),
       cut !== null ? el('div', { class: 'muted' }, `压缩 ${cut}%`) : null),
-    el('div', {}, '到办事现场次数', el('br'), el('b', { id: 'visits' }, `${it.visits} 次`)),
-    el('div', {}, '网上办理深度', el('br'), el('b', {}, DEPTHS[it.online_depth])));
+    el('div', {}, '到办事现场次数', plain('到办事现场次数'), el('br'), el('b', { id: 'visits' }, `${it.visits} 次`)),
+    el('div', {}, '网上办理深度', plain('网上办理深度'), el('br'), el('b', {}, DEPTHS[it.online_depth]), el('div', { id: 'depth-plain' }, plain(DEPTHS[it.online_depth]))));
   const ap = it.approval || {};
   $('#basic').replaceChildren(
     row('实施编码', it.code), row('基本编码', it.basic_code), row('实施主体', it.department_name),

@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { $, el, header, showError } from './common.js';
 import { ACTIONS, lightBadge } from './case-view.js';
+import { plain } from './plain.js';
 
 async function lookup(no, phone4) {
   $('#error').classList.add('hidden');
@@ -11,7 +12,7 @@ async function lookup(no, phone4) {
     const p = await api('GET', `/progress/${encodeURIComponent(no)}?phone4=${encodeURIComponent(phone4)}`);
     $('#result').replaceChildren(
       el('h2', {}, p.item_name),
-      el('p', {}, '办件编号 ', el('b', {}, p.no), '　当前状态 ', el('span', { class: `state ${p.state}`, id: 'progress-state' }, p.state_label),
+      el('p', {}, '办件编号 ', el('b', {}, p.no), '　当前状态 ', el('span', { class: `state ${p.state}`, id: 'progress-state' }, p.state_label), plain(p.state_label),
         '　', p.deadline ? `办理期限 ${p.deadline.replace('T', ' ').replace(/\+.*$/, '')} ` : '', p.light ? lightBadge(p.light) : null),
       el('ol', { class: 'timeline' }, p.timeline.map((e) => el('li', {},
         el('time', {}, e.at.replace('T', ' ').slice(0, 16)), ' ', el('b', {}, ACTIONS[e.action] || e.action), ' → ', e.to_label))));
