@@ -3,27 +3,23 @@
 // violation. axe is evaluated through the debugging protocol, so the pages' CSP stays as served.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, startServer } from '../api/helper.mjs';
-import { launch, newPage, logIn, SHOTS } from './browser.mjs';
-
-const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+import { startServer } from '../api/helper.mjs';
+import { axeViolations, launch, newPage, logIn, SHOTS } from './browser.mjs';
 
 let s;
 let browser;
 before(async () => { s = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await s?.stop(); });
 
-// The serious and critical violations on the page at path, as "rule: targets" lines.
+// The page at path (or the page as it stands), checked.
 async function violations(page, path) {
-  await page.goto(s.url + path);
-  await page.waitForLoadState('load');
-  await page.waitForTimeout(500); // the page's own requests fill it in
-  await page.evaluate(AXE);
-  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
+  if (path) {
+    await page.goto(s.url + path);
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(500); // the page's own requests fill it in
+  }
+  return axeViolations(page);
 }
 
 async function pass(who, paths) {

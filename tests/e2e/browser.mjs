@@ -1,7 +1,7 @@
 // Debian's Chromium, headless, driven by playwright-core. Flags keep it off
 // the network (this machine has none) and fit running as root.
 import { chromium } from 'playwright-core';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, ROOT } from '../api/helper.mjs';
@@ -38,4 +38,14 @@ export async function logIn(page, base, username) {
   await page.fill('#password', DEMO_PASSWORD);
   await page.click('#submit');
   await page.waitForURL((u) => !u.pathname.endsWith('/login.html'));
+}
+
+// axe-core's serious and critical violations on the page as it stands, as "rule (impact):
+// targets" lines. axe is evaluated through the debugging protocol, so the page keeps its CSP.
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+export async function axeViolations(page) {
+  if (!await page.evaluate(() => 'axe' in window)) await page.evaluate(AXE);
+  return page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`));
 }

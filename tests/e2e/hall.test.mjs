@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
 import { OPEN_ALL_DAY, freshDb, openHallToday, startServer, sql } from '../api/helper.mjs';
-import { launch, newPage, SHOTS, logIn } from './browser.mjs';
+import { axeViolations, launch, newPage, SHOTS, logIn } from './browser.mjs';
 
 let s;
 let browser;
@@ -43,6 +43,8 @@ test('kiosk → window → board → e-ticket', async () => {
   await kiosk.waitForSelector('#ticket-number');
   const number = await kiosk.textContent('#ticket-number');
   assert.match(number, /^C\d{3}$/);
+  // the ticket screen passes axe-core too (the kiosk's first screen is in a11y.test.mjs)
+  assert.deepEqual(await axeViolations(kiosk), []);
   // 朗读: the kiosk reads its screen aloud on request (what it hands the speech synthesis)
   await kiosk.evaluate(() => { window.spoken = []; window.speechSynthesis.speak = (u) => window.spoken.push(u.text); });
   await kiosk.click('#read-aloud');
@@ -65,6 +67,7 @@ test('kiosk → window → board → e-ticket', async () => {
   await eticket.waitForSelector('#ticket:not(.hidden)');
   assert.equal(await eticket.textContent('#number'), number);
   assert.equal(await eticket.getAttribute('#state', 'data-state'), 'waiting');
+  assert.deepEqual(await axeViolations(eticket), []);
 
   // the clerk of window 40 signs in and calls
   const counter = await newPage(browser);
