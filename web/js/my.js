@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { $, el, showError, page } from './common.js';
 import { lightBadge } from './case-view.js';
+import { plain } from './plain.js';
 
 async function main() {
   const user = await page('my');
@@ -12,7 +13,7 @@ async function main() {
     const rows = r.cases.map((c) => el('tr', { 'data-no': c.no },
       el('td', {}, el('a', { href: '/case.html?no=' + c.no }, c.no)),
       el('td', {}, c.item_name),
-      el('td', {}, el('span', { class: `state ${c.state}` }, c.state_label)),
+      el('td', {}, el('span', { class: `state ${c.state}` }, c.state_label), plain(c.state_label)),
       el('td', {}, c.deadline || '—', ' ', c.light ? lightBadge(c.light) : null),
       el('td', {}, (c.submitted_at || '').replace('T', ' ').slice(0, 16))));
     $('#cases tbody').replaceChildren(...rows);
