@@ -4,6 +4,7 @@
 import { api, upload } from './api.js';
 import { el, showError, ROLES } from './common.js';
 import { reviewBox } from './review-common.js';
+import { plain } from './plain.js';
 
 export const LIGHTS = { green: '绿灯', yellow: '黄灯', red: '红灯' };
 export const CHANNELS = {
@@ -180,6 +181,7 @@ export function renderCase(container, c, user, onChange) {
     el('div', { class: 'case-meta' },
       el('span', { id: 'case-no' }, `办件编号 ${c.no}`),
       el('span', { class: `state ${c.state}`, id: 'case-state' }, c.state_label),
+      plain(c.state_label),
       lightBadge(c.light)));
   const step = c.current_step
     ? `${c.current_step.name}（第 ${c.current_step.index + 1}/${c.current_step.of} 环节，${dept(c.current_step.department)}${c.current_step.assignee ? '，' + c.current_step.assignee : '，待认领'}）`
