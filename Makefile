@@ -15,10 +15,12 @@ LIBS      = -levent -levent_pthreads -lsqlite3 -lpq -lcrypto -largon2 -lcjson -l
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 SRC      := $(wildcard src/lib/*.c src/db/*.c src/core/*.c src/core/*/*.c src/http/*.c src/http/*/*.c src/jobs/*.c)
-GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c
+GEN      := schema_sqlite.c schema_postgres.c calendar_files.c demo_files.c guide_files.c fdi_files.c
 SCHEMA   := $(sort $(wildcard src/db/schema/sqlite/*.sql))
 SCHEMA_PG:= $(sort $(wildcard src/db/schema/postgres/*.sql))
 CALFILES := $(sort $(wildcard data/calendar/*.json))
+GUIDEFILES:= data/guide/synonyms.json
+FDIFILES := $(sort $(wildcard data/negative-list/*.json))
 DEMOFILES:= data/demo/district.json data/demo/hall.json data/demo/processes.json data/demo/certificates.json data/demo/inspections.json data/demo/grants.json data/demo/courts.json data/demo/year_stated.json data/demo/advisory.json
 UNIT_SRC := $(wildcard tests/unit/*.c)
 # The commands (src/cli/, with main.c's table) go into the binary only.
@@ -40,6 +42,12 @@ build/gen/schema_postgres.c: $(SCHEMA_PG) scripts/embed.sh
 build/gen/calendar_files.c: $(CALFILES) scripts/embed.sh
 	@mkdir -p $(@D)
 	@scripts/embed.sh yc_calendar_files $(CALFILES) > $@
+build/gen/guide_files.c: $(GUIDEFILES) scripts/embed.sh
+	@mkdir -p $(@D)
+	@scripts/embed.sh yc_guide_files $(GUIDEFILES) > $@
+build/gen/fdi_files.c: $(FDIFILES) scripts/embed.sh
+	@mkdir -p $(@D)
+	@scripts/embed.sh yc_fdi_files $(FDIFILES) > $@
 build/gen/demo_files.c: $(DEMOFILES) scripts/embed.sh
 	@mkdir -p $(@D)
 	@scripts/embed.sh yc_demo_files $(DEMOFILES) > $@

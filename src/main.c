@@ -52,6 +52,13 @@ static const struct command commands[] = {
 	 "print a signed status list of the certificates no longer good"},
 	{"cert", "bench", cmd_cert_bench, "[--seconds N]",
 	 "SM2 signatures and verifications a second, as issuing and checking make them"},
+	{"guide", "ask", cmd_guide_ask, "--db PATH QUESTION",
+	 "answer a question as the guide (智能导服) does, as JSON"},
+	{"guide", "eval", cmd_guide_eval, "--db PATH [--set tune|held] [--verbose] FILE",
+	 "the guide's top-1 and top-3 accuracy over a question set (data/guide/questions.json)"},
+	{"negative-list", "import", cmd_fdi_import, "--db PATH FILE",
+	 "import an edition of the foreign-investment negative list (data/negative-list/ shows the "
+	 "shape; all or nothing)"},
 	{"draw", "verify", cmd_draw_verify, "RECORD",
 	 "recompute a spot-check draw from its published record (docs/draw.md; exit 0 only when it "
 	 "matches)"},

@@ -91,10 +91,13 @@ int app_open(struct app *a, yc_err *err)
 	cli_training_settings(&h->cfg, &a->hall, &a->train);
 	h->train = &a->train;
 	cli_court_settings(&h->cfg, &a->cases, &a->court);
+	cli_fdi_settings(&h->cfg, &a->cases, &a->fdi);
 	h->court = &a->court;
 	a->ipmed = (struct ipmed_ctx){.tz_offset_min = (int)h->cfg.tz_offset_min};
 	snprintf(a->ipmed.department, sizeof(a->ipmed.department), "%s", h->cfg.ipmed_department);
 	h->ipmed = &a->ipmed;
+	cli_guide_settings(&h->cfg, &a->guide);
+	h->guide = &a->guide;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))
@@ -148,6 +151,8 @@ void app_close(struct app *a)
 	session_cache_free(h->sessions);
 	calendar_free(h->cal);
 	cert_keycache_free(a->certs.cache);
+	if (h->guide)
+		guide_ctx_free(&a->guide);
 	*a = (struct app){0};
 	h->kick[0] = h->kick[1] = -1;
 }

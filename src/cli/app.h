@@ -10,6 +10,8 @@
 #include "core/certificate/certificate.h"
 #include "core/court/court.h"
 #include "core/ipmed/ipmed.h"
+#include "core/guide/guide.h"
+#include "core/foreign/foreign.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -32,6 +34,8 @@ struct app {
 	struct train_ctx train;	   /* 全能岗's (the hall's sign-in asks it) */
 	struct court_ctx court;	   /* 分调裁审's (its hooks go before the fund's) */
 	struct ipmed_ctx ipmed;	   /* the IP mediation workstation's */
+	struct guide_ctx guide;	   /* 智能导服's: its settings and the index in use */
+	struct fdi_ctx fdi;	   /* the negative list's (its form rule goes before the court's) */
 	struct scheduler *jobs;
 };
 

@@ -48,6 +48,12 @@ struct court_ctx;
 void cli_court_settings(const yc_config *cfg, struct case_ctx *cases, struct court_ctx *court);
 /* After cli_settings_apply: the training quiz's settings; the hall's sign-in asks them. */
 void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct train_ctx *train);
+/* 智能导服: the score an answer needs, how many, the guidance desk; the index starts empty. */
+struct guide_ctx;
+struct fdi_ctx;
+/* After cli_court_settings: the negative list checks the foreign-invested registrations. */
+void cli_fdi_settings(const yc_config *cfg, struct case_ctx *cases, struct fdi_ctx *fdi);
+void cli_guide_settings(const yc_config *cfg, struct guide_ctx *guide);
 void cli_procurement_settings(const yc_config *cfg, const struct case_ctx *cases,
 			      struct proc_ctx *proc);
 void cli_inspection_settings(const yc_config *cfg, const struct case_ctx *cases,
@@ -72,6 +78,9 @@ int cmd_cert_verify(int argc, char **argv);	      /* cert.c */
 int cmd_cert_trust(int argc, char **argv);	      /* cert.c */
 int cmd_cert_status(int argc, char **argv);	      /* cert.c */
 int cmd_cert_bench(int argc, char **argv);
+int cmd_guide_ask(int argc, char **argv);	      /* guide.c */
+int cmd_guide_eval(int argc, char **argv);	      /* guide.c */
+int cmd_fdi_import(int argc, char **argv);	      /* foreign.c */
 int cmd_draw_verify(int argc, char **argv);	      /* draw.c */
 int cmd_draw_bench(int argc, char **argv);	      /* draw.c */	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */

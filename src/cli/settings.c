@@ -14,6 +14,8 @@
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
+#include "core/guide/guide.h"
+#include "core/foreign/foreign.h"
 #include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
@@ -177,6 +179,33 @@ void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct t
 	};
 	hall->may_staff = train_may_staff;
 	hall->may_staff_arg = train;
+}
+
+void cli_fdi_settings(const yc_config *cfg, struct case_ctx *cases, struct fdi_ctx *fdi)
+{
+	*fdi = (struct fdi_ctx){.tz_offset_min = (int)cfg->tz_offset_min,
+				.then = cases->form_rules,
+				.then_arg = cases->form_rules_arg};
+	for (const char *p = cfg->fdi_items; *p && fdi->nitems < FDI_ITEMS_MAX;) {
+		size_t n = strcspn(p, ", ");
+		if (n && n < sizeof(fdi->items[0]))
+			snprintf(fdi->items[fdi->nitems++], sizeof(fdi->items[0]), "%.*s", (int)n, p);
+		p += n;
+		p += strspn(p, ", ");
+	}
+	cases->form_rules = fdi_form_rules;
+	cases->form_rules_arg = fdi;
+}
+
+void cli_guide_settings(const yc_config *cfg, struct guide_ctx *guide)
+{
+	*guide = (struct guide_ctx){
+		.min_score = (double)cfg->guide_min_score / 100,
+		.answers = (int)cfg->guide_answers,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+	};
+	snprintf(guide->desk, sizeof(guide->desk), "%s", cfg->guide_desk);
+	guide_ctx_init(guide);
 }
 
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,

@@ -29,6 +29,8 @@
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
+#include "core/guide/guide.h"
+#include "core/foreign/foreign.h"
 #include "core/inspection/inspection.h"
 #include "lib/banned.h"
 
@@ -94,6 +96,7 @@ int cmd_init(int argc, char **argv)
 	struct proc_ctx proc;
 	struct train_ctx train;
 	struct court_ctx court;
+	struct fdi_ctx fdi;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -107,6 +110,7 @@ int cmd_init(int argc, char **argv)
 	cli_procurement_settings(&cfg, &cases, &proc);
 	cli_training_settings(&cfg, &hall, &train);
 	cli_court_settings(&cfg, &cases, &court);
+	cli_fdi_settings(&cfg, &cases, &fdi);
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;
@@ -138,6 +142,12 @@ int cmd_init(int argc, char **argv)
 		cJSON_Delete(j);
 		yc_buf_release(&b);
 	}
+	/* the guide's synonyms as shipped (data/guide/synonyms.json) */
+	if (!rc)
+		rc = guide_synonyms_seed(d, &err);
+	/* the negative list's shipped editions (data/negative-list/) */
+	if (!rc)
+		rc = fdi_seed(d, &err);
 	if (!rc && cli_opt(&a, "demo"))
 		rc = demo_install(d, &err);
 	/* the demo's issuing departments get their signing keys from the district's root */
@@ -209,6 +219,17 @@ int cmd_migrate(int argc, char **argv)
 	if (!rc)
 		rc = db_migrate(d, &err);
 	int after = rc ? 0 : db_schema_version(d);
+	/* a store that gains the guide's (026) and the negative list's (027) tables gets the
+	 * shipped synonyms and editions */
+	if (!rc && before < FDI_SCHEMA && after >= FDI_SCHEMA && !(rc = db_begin(d, &err))) {
+		rc = before < GUIDE_SCHEMA ? guide_synonyms_seed(d, &err) : 0;
+		if (!rc)
+			rc = fdi_seed(d, &err);
+		if (!rc)
+			rc = db_commit(d, &err);
+		else
+			db_rollback(d);
+	}
 	db_close(d);
 	if (rc)
 		return cli_fail(&err);

@@ -62,6 +62,7 @@ struct yc_app {
 	const struct train_ctx *train;
 	const struct court_ctx *court;
 	const struct ipmed_ctx *ipmed;
+	struct guide_ctx *guide; /* its index is remade as the catalog changes */
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

@@ -35,6 +35,7 @@ struct yc_limits *limits_new(const yc_config *cfg)
 	l->rule[LIM_FAILURES] = (yc_throttle_rule){cfg->failure_budget, minute, minute};
 	l->rule[LIM_TICKETS] = (yc_throttle_rule){cfg->tickets_per_address, hour, hour};
 	l->rule[LIM_REGISTRATIONS] = (yc_throttle_rule){cfg->registrations_per_address, hour, hour};
+	l->rule[LIM_GUIDE_LOG] = (yc_throttle_rule){cfg->guide_log_per_address, hour, hour};
 	for (int i = 0; i < LIM_COUNT; i++)
 		if (!(l->t[i] = yc_throttle_new(i == LIM_FAILURES ? 16 : LIMIT_SLOTS))) {
 			limits_free(l);

@@ -13,6 +13,7 @@
  *   failures          the node               failure-budget per minute         60 s
  *   tickets           address                tickets-per-address per hour      1 h
  *   registrations     address                registrations-per-address/hour    1 h
+ *   guide log         address                guide-log-per-address per hour    1 h
  *
  * When the node's failure budget is spent, an address that failed recently
  * waits; one that has not goes on.
@@ -31,6 +32,7 @@ enum yc_limit {
 	LIM_FAILURES,
 	LIM_TICKETS,
 	LIM_REGISTRATIONS,
+	LIM_GUIDE_LOG,
 	LIM_COUNT
 };
 

@@ -55,6 +55,9 @@ static const struct yc_setting yc_settings[] = {
 	 "wrong phone digits for one case number before each further guess waits longer"},
 	{"progress-max-failures-address", YC_CT_INT, S(progress_max_failures_address), "30", 1,
 	 100000, false, "wrong progress lookups from one address before it waits"},
+	{"guide-log-per-address", YC_CT_INT, S(guide_log_per_address), "30", 0, 1000000, false,
+	 "unanswered questions an address may add to the guide's log in an hour (the rest are "
+	 "answered, not logged)"},
 	{"tickets-per-address", YC_CT_INT, S(tickets_per_address), "120", 1, 1000000, false,
 	 "queue tickets one address takes per hour without waiting (raise for a hall's kiosks)"},
 	{"registrations-per-address", YC_CT_INT, S(registrations_per_address), "10", 1, 1000000,
@@ -165,6 +168,16 @@ static const struct yc_setting yc_settings[] = {
 	 "the quiz score (percent right) that passes a category"},
 	{"training-required", YC_CT_BOOL, S(training_required), "true", 0, 0, false,
 	 "a clerk signs in only at a window whose every category the clerk has passed (全能岗)"},
+	{"guide-min-score", YC_CT_INT, S(guide_min_score), "1400", 0, 100000, false,
+	 "the score (in hundredths) the guide's best answer needs; below it the guide says it "
+	 "does not know, logs the question and offers the guidance desk (智能导服)"},
+	{"guide-answers", YC_CT_INT, S(guide_answers), "3", 1, 10, false,
+	 "answers the guide gives to a question"},
+	{"guide-desk-category", YC_CT_STR, S(guide_desk), "C", 0, 0, false,
+	 "the hall category whose ticket the guide's \"ask a person\" takes"},
+	{"fdi-items", YC_CT_STR, S(fdi_items), "371091011001007000,371091011001007001", 0, 0, false,
+	 "the registrations (item codes, comma-separated) whose foreign-invested applications are "
+	 "checked against the negative list in force (外商投资准入特别管理措施)"},
 	{"public-cache-ms", YC_CT_INT, S(public_cache_ms), "5000", 0, 600000, false,
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},

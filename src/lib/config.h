@@ -42,6 +42,7 @@ typedef struct yc_config {
 	int64_t progress_max_failures;
 	int64_t progress_max_failures_address;
 	int64_t tickets_per_address;
+	int64_t guide_log_per_address;
 	int64_t registrations_per_address;
 	int64_t session_ttl_s;
 	int64_t session_cache_ms;
@@ -89,6 +90,10 @@ typedef struct yc_config {
 	int64_t training_quiz_size;
 	int64_t training_pass_percent;
 	bool training_required;
+	int64_t guide_min_score;
+	int64_t guide_answers;
+	char guide_desk[2];
+	char fdi_items[200];
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

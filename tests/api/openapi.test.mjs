@@ -100,6 +100,13 @@ test('sample responses match the documented schemas', async () => {
     ['get', '/api/v1/reviews/rectified', '/api/v1/reviews/rectified', {}],
     ['get', '/api/v1/items/{code}', '/api/v1/items/NOPE', {}, 404],
     ['get', '/api/v1/calendar/add-workdays', '/api/v1/calendar/add-workdays?date=2030-01-01&n=1', {}, 422],
+    ['post', '/api/v1/guide/ask', '/api/v1/guide/ask', { body: { q: '开个饭店要办什么' } }],
+    ['post', '/api/v1/guide/ask', '/api/v1/guide/ask', { body: { q: '明天天气怎么样' } }],
+    ['get', '/api/v1/guide/synonyms', '/api/v1/guide/synonyms', { token: admin }],
+    ['get', '/api/v1/guide/unanswered', '/api/v1/guide/unanswered', { token: admin }],
+    ['get', '/api/v1/negative-list', '/api/v1/negative-list', {}],
+    ['get', '/api/v1/negative-list/{edition}', '/api/v1/negative-list/current', {}],
+    ['post', '/api/v1/negative-list/check', '/api/v1/negative-list/check', { body: { industries: 'I6319', foreign_share: 60 } }],
   ];
   for (const [method, path, url, opts, want] of samples) {
     const r = await s.api(method.toUpperCase(), url, opts);

@@ -57,6 +57,10 @@ test('every figure is what the data says', async () => {
   const round2 = (x) => Math.round(x * 100) / 100;
   const want = {
     new_businesses: one(`SELECT COUNT(*) FROM cases WHERE item = '371091011001007000' AND state IN ('approved', 'delivered', 'closed') AND ${ms('decided_ms')}`),
+    // foreign-invested: the forms that say so, read and counted here (not by the report's LIKE)
+    ...Object.fromEntries([['fdi_set_up', '007000'], ['fdi_changed', '007001'], ['fdi_cancelled', '007003']].map(([k, tail]) => [k,
+      sql(s.db, `SELECT form FROM cases WHERE item = '371091011001${tail}' AND state IN ('approved', 'delivered', 'closed') AND ${ms('decided_ms')}`)
+        .trim().split('\n').filter(Boolean).filter((l) => JSON.parse(l).investment === '外商投资').length])),
     business_steps_before: qykb.parts.filter((p) => !p.when).length,
     business_steps_after: 1,
     industry_licences: one(`SELECT COUNT(*) FROM certificates WHERE type = 'industry-licence' AND ${ms('issued_ms')}`),
@@ -109,7 +113,7 @@ test('every figure is what the data says', async () => {
   assert.deepEqual(Object.keys(got).sort(), Object.keys(want).sort());
   for (const [k, v] of Object.entries(want)) assert.equal(got[k], v, k);
   // the demo's past made some of each
-  for (const k of ['new_businesses', 'e_certificates', 'reviews', 'bridge_firms', 'subsidy_firms', 'ip_award_firms', 'patent_pledges', 'procurement_contracts', 'court_mediated']) assert.ok(got[k] > 0, k);
+  for (const k of ['new_businesses', 'fdi_set_up', 'fdi_changed', 'e_certificates', 'reviews', 'bridge_firms', 'subsidy_firms', 'ip_award_firms', 'patent_pledges', 'procurement_contracts', 'court_mediated']) assert.ok(got[k] > 0, k);
   // the stated ones beside
   const stated = Object.fromEntries(r.json.figures.filter((f) => 'stated' in f).map((f) => [f.key, f.stated]));
   assert.equal(stated.court_mediated, 5757);

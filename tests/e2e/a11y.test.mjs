@@ -35,7 +35,7 @@ test('the public pages: the guide, an item, progress, verification, the hall scr
   const cert = (await s.api('GET', '/api/v1/certificates?limit=1', { token: await s.login('approver1') })).json.certificates?.[0];
   await pass(null, ['/', '/item.html?code=371091011001007000', '/progress.html', '/verify.html', '/login.html',
     '/things.html', '/tax.html', '/court.html', '/spotcheck.html', '/satisfaction.html', '/draw.html',
-    '/inspections.html', '/poster.html', '/hall/kiosk.html', '/hall/board.html',
+    '/inspections.html', '/poster.html', '/hall/kiosk.html', '/hall/board.html', '/foreign.html',
     ...(cert ? [`/cert.html?id=${encodeURIComponent(cert.id)}`] : [])]);
 });
 
@@ -50,8 +50,8 @@ test("the staff's pages: window, counter, inbox, supervision, the administrator'
     '/hall/appointments.html', '/runs.html', '/visit.html']);
   await pass('approver1', ['/inbox.html', '/certs.html', '/inspect.html', '/entity.html', '/finance.html',
     '/grants.html', '/procurement.html', '/ipmed.html']);
-  await pass('supervisor1', ['/board.html', '/reviews.html', '/report.html', '/hall/stats.html', '/hall/rate.html']);
-  await pass('admin', ['/admin/items.html']);
+  await pass('supervisor1', ['/admin/guide.html', '/board.html', '/reviews.html', '/report.html', '/hall/stats.html', '/hall/rate.html']);
+  await pass('admin', ['/admin/items.html', '/admin/guide.html']);
 });
 
 test('关怀模式: large type, high contrast and plain words, kept on the device, and still without violations', async () => {

@@ -56,7 +56,7 @@ function careButton() {
 
 export async function header(active) {
   const user = await currentUser().catch(() => null);
-  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示'], ['tax', '/tax.html', '纳税服务'], ['court', '/court.html', '分调裁审']];
+  const nav = [['guide', '/', '办事指南'], ['things', '/things.html', '一件事'], ['progress', '/progress.html', '进度查询'], ['satisfaction', '/satisfaction.html', '满意度公示'], ['verify', '/verify.html', '证照核验'], ['spotcheck', '/spotcheck.html', '双随机公示'], ['tax', '/tax.html', '纳税服务'], ['court', '/court.html', '分调裁审'], ['foreign', '/foreign.html', '外资准入']];
   const seats = {
     applicant: [['my', '/my.html', '我的办件'], ['runs', '/runs.html', '我的一件事'], ['certs', '/certs.html', '我的证照'], ['appointments', '/hall/appointments.html', '预约取号']],
     clerk: [['window', '/window.html', '综合窗口'], ['runs', '/runs.html', '一件事受理'], ['counter', '/hall/counter.html', '窗口叫号'], ['reviews', '/reviews.html', '好差评整改'], ['inspections', '/inspections.html', '检查任务']],
@@ -73,6 +73,8 @@ export async function header(active) {
   }
   // 年度数据: the overseers
   if (user && ['supervisor', 'admin'].includes(user.role)) seats[user.role] = [...seats[user.role], ['report', '/report.html', '年度数据']];
+  // 智能导服: the questions it could not answer and its synonyms
+  if (user && ['supervisor', 'admin'].includes(user.role)) seats[user.role] = [...seats[user.role], ['guide-admin', '/admin/guide.html', '智能导服']];
   // 全能岗培训: the hall's clerks, and those who oversee them
   if (user && ['clerk', 'supervisor'].includes(user.role)) seats[user.role] = [...seats[user.role], ['training', '/training.html', '全能岗培训']];
   // 知识产权调解: the workstation (市场监管) and the overseers

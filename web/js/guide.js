@@ -1,6 +1,7 @@
 // The public item guide (办事指南): search, browse by department and level, figures.
 import { api } from './api.js';
 import { $, el, header, showError, TYPES, LEVELS, CASE_TYPES, limitText } from './common.js';
+import { askBox } from './ask.js';
 
 const state = { q: '', department: '', level: '', type: '', depth: '', cursor: null };
 
@@ -78,6 +79,7 @@ async function search(append = false) {
 
 async function main() {
   await header('guide');
+  askBox($('#ask'), { channel: 'web' });
   const typeSel = $('#type');
   for (const [k, v] of Object.entries(TYPES)) typeSel.append(el('option', { value: k }, v));
   const params = new URLSearchParams(location.search);

@@ -7,6 +7,7 @@
 import { api, currentUser } from './api.js';
 import { $, el, showError } from './common.js';
 import { sayAloud, waitText } from './hall-common.js';
+import { askBox } from './ask.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
 let status = { issuing: true };
@@ -121,6 +122,8 @@ function readAloud() {
 
 async function main() {
   $('#read-aloud').addEventListener('click', readAloud);
+  // 智能导服: an answer's 取号 presses its category's button (the phone typed above goes with it)
+  askBox($('#ask'), { channel: 'kiosk', onTicket: (code) => { const b = document.querySelector(`#categories [data-category="${code}"]`); if (b) b.click(); } });
   // the CSRF token, should someone be signed in; hall staff at the kiosk may grant the green channel
   const user = await currentUser().catch(() => null);
   const staff = user && ['clerk', 'supervisor'].includes(user.role);

@@ -401,6 +401,7 @@ static void history_release(struct hist *h)
 	hist_finance_free(h);
 	hist_procurement_free(h);
 	hist_courts_free(h);
+	hist_fdi_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -489,6 +490,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 	if (!rc)
 		rc = hist_courts_setup(&h, first, last);
 	if (!rc)
+		rc = hist_fdi_setup(&h, first, last);
+	if (!rc)
 		rc = db_commit(d, err);
 	else
 		db_rollback(d);
@@ -530,6 +533,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 分调裁审: filings, mediations ended, cases closed */
 		if (!rc)
 			rc = hist_courts_day(&h, day, work);
+		/* 外商投资: changes and deregistrations of foreign-invested firms */
+		if (!rc)
+			rc = hist_fdi_day(&h, day, work);
 		/* 存量证照电子化: the afternoon's batches of paper licences */
 		if (!rc)
 			rc = hist_certs_day(&h, day, work);

@@ -82,6 +82,8 @@ struct hist {
 	/* 存量证照电子化: the paper stock converted (history_certs.c) */
 	struct cert_ctx *certs; /* NULL: no conversions in this history */
 	int64_t papers;		/* paper licences converted so far: each number's serial */
+	/* 外商投资: registrations marked, changes and deregistrations planned (history_fdi.c) */
+	struct hist_fdi *fdi;
 };
 
 /*
@@ -188,6 +190,13 @@ int hist_procurement_day(struct hist *h, int32_t day, bool work);
 int hist_certs_day(struct hist *h, int32_t day, bool work);
 
 /* history_courts.c: filings through 网上立案 over the span, mediations ended, cases closed. */
+int hist_fdi_setup(struct hist *h, int32_t first, int32_t last);
+void hist_fdi_free(struct hist *h);
+int hist_fdi_day(struct hist *h, int32_t day, bool work);
+/* Whether a form field is the negative list's (filled by hist_fdi_fill, not drawn). */
+bool hist_fdi_field(const char *name);
+/* A business registration's form made foreign-invested, evenly, at the year's share. */
+void hist_fdi_fill(struct hist *h, const char *item, cJSON *form);
 int hist_courts_setup(struct hist *h, int32_t first, int32_t last);
 void hist_courts_free(struct hist *h);
 int hist_courts_day(struct hist *h, int32_t day, bool work);

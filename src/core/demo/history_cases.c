@@ -214,6 +214,8 @@ static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(h->items[c->item].doc, "form")) {
 		const char *name = yc_json_str(f, "name"), *type = yc_json_str(f, "type");
 		char v[160];
+		if (hist_fdi_field(name))
+			continue;
 		if (!strcmp(type, "number")) {
 			cJSON_AddNumberToObject(form, name, rng_between(&h->rng, 10, 2000));
 			continue;
@@ -241,6 +243,7 @@ static cJSON *form_fill(struct hist *h, const struct hist_case *c)
 		}
 		cJSON_AddStringToObject(form, name, v);
 	}
+	hist_fdi_fill(h, yc_json_str(h->items[c->item].doc, "code"), form);
 	return form;
 }
 

@@ -36,6 +36,21 @@ static const struct figure figures[] = {
 	 "SELECT COUNT(*) FROM cases WHERE item = '371091011001007000' AND state IN " DONE_STATES
 	 " AND decided_ms >= ? AND decided_ms < ?",
 	 1},
+	{"fdi_set_up", "外商投资", "外商投资企业设立", "户", 'M',
+	 "SELECT COUNT(*) FROM cases WHERE item = '371091011001007000' AND form LIKE"
+	 " '%\"investment\":\"外商投资\"%' AND state IN " DONE_STATES
+	 " AND decided_ms >= ? AND decided_ms < ?",
+	 1},
+	{"fdi_changed", "外商投资", "外商投资企业变更", "户次", 'M',
+	 "SELECT COUNT(*) FROM cases WHERE item = '371091011001007001' AND form LIKE"
+	 " '%\"investment\":\"外商投资\"%' AND state IN " DONE_STATES
+	 " AND decided_ms >= ? AND decided_ms < ?",
+	 1},
+	{"fdi_cancelled", "外商投资", "外商投资企业注销", "户", 'M',
+	 "SELECT COUNT(*) FROM cases WHERE item = '371091011001007003' AND form LIKE"
+	 " '%\"investment\":\"外商投资\"%' AND state IN " DONE_STATES
+	 " AND decided_ms >= ? AND decided_ms < ?",
+	 1},
 	{"business_steps_before", "企业开办", "企业开办环节（改革前）", "个", 'N', NULL, 1},
 	{"business_steps_after", "企业开办", "企业开办环节（一窗一表）", "个", 'N', NULL, 1},
 	{"industry_licences", "一业一证", "颁发行业综合许可证", "张", 'M',
