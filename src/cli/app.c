@@ -98,6 +98,8 @@ int app_open(struct app *a, yc_err *err)
 	h->ipmed = &a->ipmed;
 	cli_guide_settings(&h->cfg, &a->guide);
 	h->guide = &a->guide;
+	cli_watch_settings(&h->cfg, &a->watch);
+	h->watch = &a->watch;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))
@@ -117,7 +119,7 @@ int app_open(struct app *a, yc_err *err)
 		goto fail;
 	}
 	db_pipeline_on_commit(h->pipe, kick_dispatcher, h);
-	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, &a->fin, &a->proc, h->pipe,
+	if ((rc = scheduler_start(&h->cfg, &a->cases, &a->hall, &a->reviews, &a->insp, &a->fin, &a->proc, &a->watch, h->pipe,
 				   &a->jobs, err)))
 		goto fail;
 	return 0;

@@ -51,6 +51,9 @@ void cli_training_settings(const yc_config *cfg, struct hall_ctx *hall, struct t
 /* 智能导服: the score an answer needs, how many, the guidance desk; the index starts empty. */
 struct guide_ctx;
 struct fdi_ctx;
+struct watch_ctx;
+/* 效能监察: each rule's threshold. */
+void cli_watch_settings(const yc_config *cfg, struct watch_ctx *watch);
 /* After cli_court_settings: the negative list checks the foreign-invested registrations. */
 void cli_fdi_settings(const yc_config *cfg, struct case_ctx *cases, struct fdi_ctx *fdi);
 void cli_guide_settings(const yc_config *cfg, struct guide_ctx *guide);

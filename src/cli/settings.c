@@ -16,6 +16,7 @@
 #include "core/training/training.h"
 #include "core/guide/guide.h"
 #include "core/foreign/foreign.h"
+#include "core/watch/watch.h"
 #include "core/inspection/inspection.h"
 #include "core/process/process.h"
 #include "core/review/review.h"
@@ -195,6 +196,22 @@ void cli_fdi_settings(const yc_config *cfg, struct case_ctx *cases, struct fdi_c
 	}
 	cases->form_rules = fdi_form_rules;
 	cases->form_rules_arg = fdi;
+}
+
+void cli_watch_settings(const yc_config *cfg, struct watch_ctx *watch)
+{
+	*watch = (struct watch_ctx){
+		.idle_percent = (int)cfg->watch_idle_percent,
+		.service_percent = (int)cfg->watch_service_percent,
+		.service_min = (int)cfg->watch_service_min,
+		.queue = (int)cfg->watch_queue,
+		.wait_minutes = (int)cfg->watch_wait_minutes,
+		.rating_drop = (int)cfg->watch_rating_drop,
+		.rating_min = (int)cfg->watch_rating_min,
+		.refusal_percent = (int)cfg->watch_refusal_percent,
+		.refusal_min = (int)cfg->watch_refusal_min,
+		.tz_offset_min = (int)cfg->tz_offset_min,
+	};
 }
 
 void cli_guide_settings(const yc_config *cfg, struct guide_ctx *guide)

@@ -28,7 +28,7 @@ const char *const db_copy_tables[] = {
 	"fin_grant_schemes", "fin_grants", "train_questions", "train_quizzes", "train_passes",
 	"court_rules", "court_cases", "report_stated",
 	"fin_advisory_teams", "fin_advisory_firms", "fin_advisory_visits", "fin_platform_loans",
-	"ip_disputes",
+	"ip_disputes", "guide_synonyms", "guide_unanswered", "fdi_editions", "watch_alerts",
 	NULL,
 };
 

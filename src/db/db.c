@@ -403,6 +403,12 @@ int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err)
 			case 'i':
 				yc_buf_addf(out, "%lld", (long long)db_col_int(st, c));
 				break;
+			case 'I': /* an integer, null when NULL */
+				if (null)
+					yc_buf_adds(out, "null");
+				else
+					yc_buf_addf(out, "%lld", (long long)db_col_int(st, c));
+				break;
 			case 'j': /* stored JSON text, sent as it is */
 				yc_buf_adds(out, null ? "null" : db_col_text(st, c));
 				break;

@@ -123,7 +123,8 @@ int db_insert_rows_expect(db *d, const char *head, const char *tail, int ncols, 
 /*
  * Steps st to the end, appending its rows as a JSON array of objects keyed by
  * the column names (alias them to the keys wanted); kinds gives each column's
- * kind: 's' text (null when NULL), 'i' integer, 'j' stored JSON text as it is.
+ * kind: 's' text (null when NULL), 'i' integer (0 when NULL), 'I' integer (null when
+ * NULL), 'j' stored JSON text as it is.
  * Resets st.
  */
 int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err);

@@ -63,6 +63,7 @@ struct yc_app {
 	const struct court_ctx *court;
 	const struct ipmed_ctx *ipmed;
 	struct guide_ctx *guide; /* its index is remade as the catalog changes */
+	const struct watch_ctx *watch;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

@@ -13,7 +13,8 @@
 #include "lib/json.h"
 #include "lib/banned.h"
 
-static const char *const topics[] = {"item", "calendar", "case", "hall", "process", "review", NULL};
+static const char *const topics[] = {"item",    "calendar", "case", "hall",
+				     "process", "review",   "watch", NULL};
 
 unsigned sse_topic_bit(const char *topic)
 {
@@ -73,6 +74,9 @@ static bool wanted(const struct sse_stream *s, unsigned topic, const char *objec
 	/* a process run's events: its own stream (its viewer checked when it opened), or supervisors */
 	if (topic == sse_topic_bit("process"))
 		return s->scope.all || s->prefix[0];
+	/* the watch's alerts: supervisors and the admin */
+	if (topic == sse_topic_bit("watch"))
+		return s->scope.all;
 	/* cases and reviews: their office's or department's staff, or supervisors */
 	if (topic == sse_topic_bit("case") || topic == sse_topic_bit("review"))
 		return in_scope(&s->scope, place);

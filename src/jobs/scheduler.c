@@ -17,6 +17,7 @@
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/inspection/inspection.h"
+#include "core/watch/watch.h"
 #include "jobs/notify.h"
 #include "lib/log.h"
 #include "lib/timeutil.h"
@@ -48,6 +49,7 @@ struct scheduler {
 	struct insp_ctx insp;	   /* and so does this */
 	struct fin_ctx fin;	   /* and this */
 	struct proc_ctx proc;	   /* and this */
+	struct watch_ctx watch;
 	char sms_url[256];
 	char node[80];
 };
@@ -115,6 +117,11 @@ static int job_procurement_escalate(db *d, struct scheduler *s, int64_t *count, 
 	return proc_escalate(d, &s->proc, count, err);
 }
 
+static int job_watch(db *d, struct scheduler *s, int64_t *count, yc_err *err)
+{
+	return watch_run(d, &s->watch, count, err);
+}
+
 static const struct job jobs[] = {
 	{"idempotency-expiry", job_idempotency_expiry, PERIOD_CLEANUP},
 	{"session-expiry", job_session_expiry, PERIOD_CLEANUP},
@@ -127,6 +134,7 @@ static const struct job jobs[] = {
 	{"inspection-overdue", job_inspection_overdue, PERIOD_CASES},
 	{"bridge-overdue", job_bridge_overdue, PERIOD_CASES},
 	{"procurement-escalate", job_procurement_escalate, PERIOD_CASES},
+	{"watch", job_watch, PERIOD_CASES},
 };
 
 struct mark {
@@ -214,8 +222,8 @@ static void *scheduler_main(void *arg)
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 		    const struct hall_ctx *hall, const struct review_ctx *reviews,
 		    const struct insp_ctx *insp, const struct fin_ctx *fin,
-		    const struct proc_ctx *proc, db_pipeline *pipe, struct scheduler **out,
-		    yc_err *err)
+		    const struct proc_ctx *proc, const struct watch_ctx *watch, db_pipeline *pipe,
+		    struct scheduler **out, yc_err *err)
 {
 	struct scheduler *s = calloc(1, sizeof(*s));
 	if (!s)
@@ -240,6 +248,7 @@ int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 	s->fin.cases = &s->cases;
 	s->proc = *proc;
 	s->proc.cases = &s->cases;
+	s->watch = *watch;
 	snprintf(s->sms_url, sizeof(s->sms_url), "%s", cfg->sms_url);
 	char host[64] = "";
 	gethostname(host, sizeof(host) - 1);

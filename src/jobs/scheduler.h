@@ -26,11 +26,12 @@ struct scheduler;
 struct insp_ctx;
 struct fin_ctx;
 struct proc_ctx;
+struct watch_ctx;
 int scheduler_start(const yc_config *cfg, const struct case_ctx *cases,
 		    const struct hall_ctx *hall, const struct review_ctx *reviews,
 		    const struct insp_ctx *insp, const struct fin_ctx *fin,
-		    const struct proc_ctx *proc, db_pipeline *pipe, struct scheduler **out,
-		    yc_err *err);
+		    const struct proc_ctx *proc, const struct watch_ctx *watch, db_pipeline *pipe,
+		    struct scheduler **out, yc_err *err);
 void scheduler_stop(struct scheduler *s);
 
 #endif

@@ -94,6 +94,15 @@ typedef struct yc_config {
 	int64_t guide_answers;
 	char guide_desk[2];
 	char fdi_items[200];
+	int64_t watch_idle_percent;
+	int64_t watch_service_percent;
+	int64_t watch_service_min;
+	int64_t watch_queue;
+	int64_t watch_wait_minutes;
+	int64_t watch_rating_drop;
+	int64_t watch_rating_min;
+	int64_t watch_refusal_percent;
+	int64_t watch_refusal_min;
 	bool access_log;
 	bool allow_demo;
 	bool secure_cookie;

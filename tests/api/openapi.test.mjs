@@ -105,6 +105,8 @@ test('sample responses match the documented schemas', async () => {
     ['get', '/api/v1/guide/synonyms', '/api/v1/guide/synonyms', { token: admin }],
     ['get', '/api/v1/guide/unanswered', '/api/v1/guide/unanswered', { token: admin }],
     ['get', '/api/v1/negative-list', '/api/v1/negative-list', {}],
+    ['post', '/api/v1/watch/run', '/api/v1/watch/run', { token: admin }],
+    ['get', '/api/v1/watch/alerts', '/api/v1/watch/alerts?state=all', { token: admin }],
     ['get', '/api/v1/negative-list/{edition}', '/api/v1/negative-list/current', {}],
     ['post', '/api/v1/negative-list/check', '/api/v1/negative-list/check', { body: { industries: 'I6319', foreign_share: 60 } }],
   ];

@@ -2,11 +2,12 @@
 // reads the answer (what to bring, how long, where) and goes on to apply; a question it cannot
 // answer offers a person, and at the kiosk that takes a ticket for the guidance desk; the
 // administrator edits a synonym and the guide uses it; a foreign-invested registration is
-// refused by the negative list with its article, and an investor checks the list beforehand.
+// refused by the negative list with its article, and an investor checks the list beforehand;
+// the supervisor's board hears of a long queue with its windows shut, acknowledges and closes it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { join } from 'node:path';
-import { OPEN_ALL_DAY, freshDb, openHallToday, startServer } from '../api/helper.mjs';
+import { OPEN_ALL_DAY, freshDb, openHallToday, sql, startServer } from '../api/helper.mjs';
 import { axeViolations, launch, newPage, SHOTS, logIn } from './browser.mjs';
 
 const pdf = (name) => ({ name, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${name}\n`) });
@@ -138,5 +139,34 @@ test('a foreign-invested registration refused by the negative list; the investor
   await page.fill('[name="form.industries"]', 'I6513');
   await page.click('#submit');
   await page.waitForURL(/\/case\.html\?no=\d{20}$/);
+  await page.close();
+});
+
+test('效能预警 on the board: a long queue with its windows shut, acknowledged and closed', async () => {
+  const t = Date.now();
+  const day = new Date(t + 8 * 3600000).toISOString().slice(0, 10);
+  for (let i = 0; i < 16; i++) {
+    sql(s.db, `INSERT INTO tickets (id, day, category, number, priority, channel, holder, secret_hash, state, issued_ms)
+      VALUES ('${day.replaceAll('-', '')}-F${700 + i}', '${day}', 'F', 'F${700 + i}', 'normal', 'kiosk', 'planted', 'x', 'waiting', ${t - 60000})`);
+  }
+  sql(s.db, "UPDATE hall_windows SET state = 'closed' WHERE categories LIKE '%\"F\"%'");
+  const page = await newPage(browser);
+  await logIn(page, s.url, 'supervisor1');
+  await page.goto(s.url + '/board.html');
+  await page.waitForSelector('#alert-figures .figure');
+  await page.click('#watch-run');
+  const row = page.locator('#alerts tr[data-rule="closed"][data-subject="category:F"]');
+  await row.waitFor();
+  assert.match(await row.textContent(), /16 人等候/);
+  assert.equal(await page.textContent('#fig-alerts-open b'), String(await page.locator('#alerts tr[data-alert]').count()));
+  await row.locator('[data-action="ack"]').click();
+  await page.waitForFunction(() => document.querySelector('#alerts tr[data-subject="category:F"] .state')?.textContent === '已知悉');
+  await row.locator('input').fill('已调配人员开启出入境窗口');
+  await row.locator('[data-action="close"]').click();
+  await page.waitForFunction(() => !document.querySelector('#alerts tr[data-subject="category:F"]'));
+  assert.equal(await page.textContent('#fig-alerts-closed b'), '1');
+  await page.screenshot({ path: join(SHOTS, 'board-alerts.png'), fullPage: true });
+  assert.deepEqual(await axeViolations(page), []);
+  assert.deepEqual(real(page.problems), []);
   await page.close();
 });

@@ -5,6 +5,7 @@ import { api } from './api.js';
 import { $, el, showError, page } from './common.js';
 import { lightBadge } from './case-view.js';
 import { seat } from './seat.js';
+import { watchBoard } from './watch.js';
 
 const QUEUES = [
   { key: 'red', label: '红灯（超期）', query: 'light=red&sort=deadline' },
@@ -45,6 +46,7 @@ async function main() {
     columns: (c) => [el('td', {}, c.step_department || c.department, c.assignee ? el('div', { class: 'muted' }, c.assignee) : null), el('td', {}, lightBadge(c.light))],
   });
   figures().catch((e) => showError($('#error'), e));
+  watchBoard().catch((e) => showError($('#alert-error'), e));
 }
 
 main();
