@@ -100,6 +100,9 @@ int app_open(struct app *a, yc_err *err)
 	h->guide = &a->guide;
 	cli_watch_settings(&h->cfg, &a->watch);
 	h->watch = &a->watch;
+	a->term = (struct term_ctx){.code_minutes = (int)h->cfg.terminal_code_minutes,
+				    .visit_minutes = (int)h->cfg.terminal_visit_minutes};
+	h->term = &a->term;
 	/* the keyring opens the signing keys: a wrong one is refused now, not at the first approval */
 	if ((rc = cli_certs_open(&h->cfg, &a->certs, true, err)) ||
 	    (rc = keys_usable(a, err)))

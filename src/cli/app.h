@@ -13,6 +13,7 @@
 #include "core/guide/guide.h"
 #include "core/foreign/foreign.h"
 #include "core/watch/watch.h"
+#include "core/terminal/terminal.h"
 #include "core/finance/finance.h"
 #include "core/procurement/procurement.h"
 #include "core/training/training.h"
@@ -36,6 +37,7 @@ struct app {
 	struct court_ctx court;	   /* 分调裁审's (its hooks go before the fund's) */
 	struct ipmed_ctx ipmed;	   /* the IP mediation workstation's */
 	struct guide_ctx guide;	   /* 智能导服's: its settings and the index in use */
+	struct term_ctx term;	   /* the 24-hour terminals' code and visit lives */
 	struct watch_ctx watch;	   /* 效能监察's rules (the jobs run them too) */
 	struct fdi_ctx fdi;	   /* the negative list's (its form rule goes before the court's) */
 	struct scheduler *jobs;

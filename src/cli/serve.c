@@ -55,7 +55,7 @@ int cmd_routes(int argc, char **argv)
 	if (argc)
 		return EXIT_USAGE;
 	static const int roles[] = {ROLE_APPLICANT, ROLE_CLERK, ROLE_APPROVER, ROLE_SUPERVISOR,
-				    ROLE_ADMIN, ROLE_BANK, ROLE_MONITOR, ROLE_ASSESSOR};
+				    ROLE_ADMIN, ROLE_BANK, ROLE_MONITOR, ROLE_ASSESSOR, ROLE_TERMINAL};
 	for (size_t i = 0; i < yc_nroutes; i++) {
 		printf("%s %s ", router_method_name(yc_routes[i].method), yc_routes[i].pattern);
 		if (!yc_routes[i].roles)

@@ -64,6 +64,7 @@ struct yc_app {
 	const struct ipmed_ctx *ipmed;
 	struct guide_ctx *guide; /* its index is remade as the catalog changes */
 	const struct watch_ctx *watch;
+	const struct term_ctx *term;
 	db_pipeline *pipe;
 	int schema_version;
 	const char *backend;

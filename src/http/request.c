@@ -146,8 +146,10 @@ void http_send_reply(yc_req *r, int status, struct evbuffer *body)
 		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 		evhttp_add_header(h, "X-Request-Id", r->id);
 		evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-		/* no page of ours is framed by another site (clickjacking) */
-		evhttp_add_header(h, "X-Frame-Options", "DENY");
+		/* no page of ours is framed by another site (clickjacking); a handler may say
+		 * SAMEORIGIN (a terminal's print, framed by the terminal's own page) */
+		if (!evhttp_find_header(h, "X-Frame-Options"))
+			evhttp_add_header(h, "X-Frame-Options", "DENY");
 		struct evhttp_connection *conn = evhttp_request_get_connection(r->ev);
 		if (conn)
 			conn_on_close(conn, NULL, NULL);

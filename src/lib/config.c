@@ -178,6 +178,10 @@ static const struct yc_setting yc_settings[] = {
 	{"fdi-items", YC_CT_STR, S(fdi_items), "371091011001007000,371091011001007001", 0, 0, false,
 	 "the registrations (item codes, comma-separated) whose foreign-invested applications are "
 	 "checked against the negative list in force (外商投资准入特别管理措施)"},
+	{"terminal-code-minutes", YC_CT_INT, S(terminal_code_minutes), "5", 1, 60, false,
+	 "minutes a 24-hour terminal's one-time code stays good"},
+	{"terminal-visit-minutes", YC_CT_INT, S(terminal_visit_minutes), "10", 1, 120, false,
+	 "the longest a visit at a 24-hour terminal lasts (it ends sooner when the person leaves)"},
 	{"watch-idle-percent", YC_CT_INT, S(watch_idle_percent), "50", 1, 100, false,
 	 "效能监察: a green case idle in its step for this share of its limit raises an alert"},
 	{"watch-service-percent", YC_CT_INT, S(watch_service_percent), "200", 100, 10000, false,

@@ -94,6 +94,8 @@ typedef struct yc_config {
 	int64_t guide_answers;
 	char guide_desk[2];
 	char fdi_items[200];
+	int64_t terminal_code_minutes;
+	int64_t terminal_visit_minutes;
 	int64_t watch_idle_percent;
 	int64_t watch_service_percent;
 	int64_t watch_service_min;

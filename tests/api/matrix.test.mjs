@@ -15,8 +15,8 @@ import { DEMO_PASSWORD, OPEN_ALL_DAY, cli, startServer } from './helper.mjs';
 import { openStream } from './sse.mjs';
 
 const ONE_STEP = '371091011002014000'; // 食品经营许可, department xzsp, one step
-const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1'];
-const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin', 'bank-1': 'bank', 'monitor-1': 'monitor', 'assessor-1': 'assessor' };
+const WHO = ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'admin', 'bank-1', 'monitor-1', 'assessor-1', 'terminal-1'];
+const ROLE = { anon: null, applicant1: 'applicant', business1: 'applicant', clerk1: 'clerk', 'clerk-1': 'clerk', approver1: 'approver', 'approver-bdc': 'approver', supervisor1: 'supervisor', admin: 'admin', 'bank-1': 'bank', 'monitor-1': 'monitor', 'assessor-1': 'assessor', 'terminal-1': 'terminal' };
 // what each caller may see unmasked: their own
 const OWN = { applicant1: ['13800001234', '371002199001011237'], business1: ['13900005678'] };
 
@@ -254,6 +254,14 @@ const MATRIX = {
   'GET /api/v1/court/cases/{no}': { path: () => `/api/v1/court/cases/${ctx.court}`, allow: ['applicant1', 'supervisor1', 'admin'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1'] },
   'POST /api/v1/court/cases/{no}/actions/{action}': { path: () => `/api/v1/court/cases/${ctx.court}/actions/reassign`, body: () => ({ team: 'S1', judge: '王建华', reason: '矩阵' }), allow: ['admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/court/cases/{no}/elements': { path: () => `/api/v1/court/cases/${ctx.court}/elements`, body: () => ({ party: 'plaintiff', fields: { repaid: 1 } }), allow: ['applicant1', 'admin'], deny: ['anon', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'supervisor1', 'bank-1', 'monitor-1', 'assessor-1'] },
+  'POST /api/v1/terminal/codes': { body: () => ({ id_number: '11010519491231002X', phone: '13700003333' }), allow: ['terminal-1'] },
+  'POST /api/v1/terminal/codes/{id}/verify': { path: () => `/api/v1/terminal/codes/${'0'.repeat(32)}/verify`, body: () => ({ code: '123456' }), allow: ['terminal-1'] },
+  'GET /api/v1/terminal/visits/{id}': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}`, allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/prints': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/prints`, body: () => ({ kind: 'certificate', ref: 'x' }), allow: ['terminal-1'] },
+  'GET /api/v1/terminal/prints/{token}': { path: () => `/api/v1/terminal/prints/${'0'.repeat(32)}`, allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/appointments': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/appointments`, body: () => ({ category: 'C', date: '2030-01-02', slot: '09:00' }), allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/reviews': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/reviews`, body: () => ({ channel: 'web', case: '1', level: 5 }), allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/actions/end': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/actions/end`, allow: ['terminal-1'] },
   'GET /api/v1/watch/alerts': { allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/watch/run': { allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/watch/alerts/{id}/actions/{action}': { path: () => '/api/v1/watch/alerts/0123456789abcdef/actions/ack', allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },

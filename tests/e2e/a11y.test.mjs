@@ -35,7 +35,7 @@ test('the public pages: the guide, an item, progress, verification, the hall scr
   const cert = (await s.api('GET', '/api/v1/certificates?limit=1', { token: await s.login('approver1') })).json.certificates?.[0];
   await pass(null, ['/', '/item.html?code=371091011001007000', '/progress.html', '/verify.html', '/login.html',
     '/things.html', '/tax.html', '/court.html', '/spotcheck.html', '/satisfaction.html', '/draw.html',
-    '/inspections.html', '/poster.html', '/hall/kiosk.html', '/hall/board.html', '/foreign.html',
+    '/inspections.html', '/poster.html', '/hall/kiosk.html', '/hall/board.html', '/foreign.html', '/hall/terminal.html',
     ...(cert ? [`/cert.html?id=${encodeURIComponent(cert.id)}`] : [])]);
 });
 

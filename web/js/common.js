@@ -9,7 +9,7 @@ export const TYPES = {
 };
 export const CASE_TYPES = { instant: '即办件', promised: '承诺件' };
 export const DEPTHS = { 1: 'Ⅰ级（网上咨询）', 2: 'Ⅱ级（网上预审）', 3: 'Ⅲ级（网上受理）', 4: 'Ⅳ级（全程网办）' };
-export const ROLES = { applicant: '申请人', clerk: '综合窗口', approver: '审批人员', supervisor: '效能监察', admin: '系统管理员', bank: '银行网点', monitor: '社会监督员', assessor: '第三方评估' };
+export const ROLES = { applicant: '申请人', clerk: '综合窗口', approver: '审批人员', supervisor: '效能监察', admin: '系统管理员', bank: '银行网点', monitor: '社会监督员', assessor: '第三方评估', terminal: '自助终端' };
 export const UNITS = { workday: '个工作日', workhour: '个工作小时' };
 
 export function limitText(l, caseType) {

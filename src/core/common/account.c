@@ -17,7 +17,7 @@ static const struct {
 } roles[] = {
 	{ROLE_APPLICANT, "applicant"}, {ROLE_CLERK, "clerk"},		{ROLE_APPROVER, "approver"},
 	{ROLE_BANK, "bank"},	       {ROLE_SUPERVISOR, "supervisor"}, {ROLE_ADMIN, "admin"},
-	{ROLE_MONITOR, "monitor"},     {ROLE_ASSESSOR, "assessor"},
+	{ROLE_MONITOR, "monitor"},     {ROLE_ASSESSOR, "assessor"},	{ROLE_TERMINAL, "terminal"},
 };
 
 int account_role_parse(const char *name)
@@ -64,8 +64,8 @@ int account_validate(const struct account_new *n, yc_err *err)
 	if (!role)
 		return yc_err_set(
 			err, YC_EINVAL, "role",
-			"role must be applicant, clerk, approver, supervisor, admin, bank, monitor or"
-			" assessor");
+			"role must be applicant, clerk, approver, supervisor, admin, bank, monitor,"
+			" assessor or terminal");
 	if (role == ROLE_BANK && (!n->outlet || !*n->outlet))
 		return yc_err_set(err, YC_EINVAL, "outlet", "a bank seat names its outlet");
 	if (role != ROLE_BANK && n->outlet && *n->outlet)
@@ -109,7 +109,7 @@ int account_insert(db *d, const yc_actor *actor, const struct account_new *n,
 {
 	int role = account_role_parse(n->role);
 	bool staff = role != ROLE_APPLICANT;
-	bool outside = (role & ROLE_OUTSIDE) != 0;
+	bool outside = (role & ROLE_SEATED) != 0;
 	/* a bank seat files for the office whose window accepts what its outlet files */
 	char outlet_office[YC_OFFICE_MAX] = "";
 	if (role == ROLE_BANK) {
@@ -242,7 +242,7 @@ static void user_from_row(db_stmt *st, int col, yc_user *u)
 	if (u->role == ROLE_CLERK && u->outlet[0])
 		u->role = ROLE_BANK; /* stored as a clerk with an outlet (migration 013) */
 	int seat = account_role_parse(db_col_text(st, col + 12));
-	if (u->role == ROLE_APPLICANT && (seat & ROLE_OUTSIDE))
+	if (u->role == ROLE_APPLICANT && (seat & ROLE_SEATED))
 		u->role = seat; /* stored as an applicant with a seat (migration 014) */
 }
 

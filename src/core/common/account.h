@@ -27,6 +27,8 @@ enum yc_role {
 	ROLE_BANK = 1 << 5, /* a bank outlet's clerk (政银合作): files business registrations */
 	ROLE_MONITOR = 1 << 6,	/* a social supervisor (社会监督员): visits and scores the hall */
 	ROLE_ASSESSOR = 1 << 7, /* a third-party assessor (第三方评估): rounds of mystery shopping */
+	/* (1 << 8 is core/case's ROLE_SYSTEM, the jobs' own) */
+	ROLE_TERMINAL = 1 << 9, /* a 24-hour self-service terminal: acts for a person it has verified */
 };
 #define ROLE_STAFF (ROLE_CLERK | ROLE_APPROVER | ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_BANK)
 /* from outside the government: they score the hall, see no case and no personal data */
@@ -34,7 +36,9 @@ enum yc_role {
 /* anyone signed in who may see cases (their own, or their scope's): not the outside seats */
 #define ROLE_ANY   (ROLE_APPLICANT | ROLE_STAFF)
 /* anyone signed in at all (their session) */
-#define ROLE_SIGNED_IN (ROLE_ANY | ROLE_OUTSIDE)
+#define ROLE_SIGNED_IN (ROLE_ANY | ROLE_OUTSIDE | ROLE_TERMINAL)
+/* stored as an applicant with a seat (migration 014): the outside seats and the terminals */
+#define ROLE_SEATED (ROLE_OUTSIDE | ROLE_TERMINAL)
 
 /* The role bit for a name, or 0. */
 int account_role_parse(const char *name);

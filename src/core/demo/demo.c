@@ -183,6 +183,14 @@ int demo_install(db *d, yc_err *err)
 	    (rc = demo_account(d, hash, "assessor-1", "assessor", "第三方评估机构", NULL, NULL,
 			       NULL, NULL, NULL, err)))
 		return rc;
+	/* the 24-hour self-service area's two terminals (24小时自助终端) */
+	for (int i = 1; i <= 2 && !rc; i++) {
+		char username[24], name[48];
+		snprintf(username, sizeof(username), "terminal-%d", i);
+		snprintf(name, sizeof(name), "24小时自助终端%d号机", i);
+		rc = demo_account(d, hash, username, "terminal", name, NULL, NULL, NULL, NULL, NULL,
+				  err);
+	}
 	/* the district's ten social supervisors (社会监督员) */
 	for (int i = 1; i <= 10 && !rc; i++) {
 		char username[24], name[48];
