@@ -145,6 +145,8 @@ int cmd_init(int argc, char **argv)
 	/* the guide's synonyms as shipped (data/guide/synonyms.json) */
 	if (!rc)
 		rc = guide_synonyms_seed(d, &err);
+	if (!rc)
+		rc = guide_asked_seed(d, &err);
 	/* the negative list's shipped editions (data/negative-list/) */
 	if (!rc)
 		rc = fdi_seed(d, &err);
@@ -221,10 +223,13 @@ int cmd_migrate(int argc, char **argv)
 	int after = rc ? 0 : db_schema_version(d);
 	/* a store that gains the guide's (026) and the negative list's (027) tables gets the
 	 * shipped synonyms and editions */
-	if (!rc && before < FDI_SCHEMA && after >= FDI_SCHEMA && !(rc = db_begin(d, &err))) {
+	if (!rc && before < GUIDE_ASKED_SCHEMA && after >= GUIDE_ASKED_SCHEMA &&
+	    !(rc = db_begin(d, &err))) {
 		rc = before < GUIDE_SCHEMA ? guide_synonyms_seed(d, &err) : 0;
-		if (!rc)
+		if (!rc && before < FDI_SCHEMA)
 			rc = fdi_seed(d, &err);
+		if (!rc)
+			rc = guide_asked_seed(d, &err);
 		if (!rc)
 			rc = db_commit(d, &err);
 		else

@@ -168,7 +168,7 @@ static const struct yc_setting yc_settings[] = {
 	 "the quiz score (percent right) that passes a category"},
 	{"training-required", YC_CT_BOOL, S(training_required), "true", 0, 0, false,
 	 "a clerk signs in only at a window whose every category the clerk has passed (全能岗)"},
-	{"guide-min-score", YC_CT_INT, S(guide_min_score), "1400", 0, 100000, false,
+	{"guide-min-score", YC_CT_INT, S(guide_min_score), "1800", 0, 100000, false,
 	 "the score (in hundredths) the guide's best answer needs; below it the guide says it "
 	 "does not know, logs the question and offers the guidance desk (智能导服)"},
 	{"guide-answers", YC_CT_INT, S(guide_answers), "3", 1, 10, false,

@@ -33,6 +33,7 @@ enum {
 	GUIDE_SYNONYMS_MAX = 5000,  /* phrases in the table */
 	GUIDE_ANSWERS_MAX = 10,	    /* answers a question may ask for */
 	GUIDE_SCHEMA = 26,	    /* the migration that made the guide's tables */
+	GUIDE_ASKED_SCHEMA = 30,    /* and its 常见问法 */
 };
 
 struct guide_index; /* index.c */
@@ -79,5 +80,7 @@ int guide_synonyms_replace(db *d, const yc_user *u, const cJSON *body, int64_t n
 			   yc_buf *out, yc_err *err);
 /* The shipped table (data/guide/synonyms.json, built in), loaded into an empty table. */
 int guide_synonyms_seed(db *d, yc_err *err);
+/* 常见问法: how people ask for each entry (data/guide/asked.json), loaded into an empty table. */
+int guide_asked_seed(db *d, yc_err *err);
 
 #endif

@@ -9,6 +9,7 @@ struct guide_key {
 	uint64_t key;
 	const char *at;
 	int len;
+	bool single; /* one character of a run (a pair's parts count a little too) */
 };
 
 struct guide_doc {

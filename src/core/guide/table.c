@@ -203,16 +203,49 @@ int guide_synonyms_replace(db *d, const yc_user *u, const cJSON *body, int64_t n
 	return yc_buf_adds(out, after) ? YC_ENOMEM : 0;
 }
 
+static const char *shipped(const char *name)
+{
+	for (size_t i = 0; i < yc_guide_files_count; i++)
+		if (!strcmp(yc_guide_files[i].name, name))
+			return yc_guide_files[i].text;
+	return NULL;
+}
+
+int guide_asked_seed(db *d, yc_err *err)
+{
+	int64_t n = 0;
+	int rc = db_get(d, err, "SELECT COUNT(*) FROM guide_asked", "", "i", &n);
+	const char *text = shipped("asked.json");
+	if (rc < 0 || n > 0 || !text)
+		return rc < 0 ? rc : 0;
+	cJSON *doc = NULL;
+	if ((rc = yc_json_parse(text, strlen(text), &doc, err)))
+		return rc;
+	int64_t now = yc_now_ms();
+	const cJSON *e, *q;
+	cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "asked"))
+	{
+		const char *code = yc_json_str(e, "code");
+		cJSON_ArrayForEach(q, cJSON_GetObjectItem(e, "questions"))
+		{
+			if (!rc && code && cJSON_IsString(q))
+				rc = db_run(d, err,
+					    "INSERT INTO guide_asked (code, question, updated_ms) VALUES"
+					    " (?, ?, ?) ON CONFLICT (code, question) DO NOTHING",
+					    "ssi", code, q->valuestring, now);
+		}
+	}
+	cJSON_Delete(doc);
+	return rc;
+}
+
 int guide_synonyms_seed(db *d, yc_err *err)
 {
 	int64_t n = 0;
 	int rc = db_get(d, err, "SELECT COUNT(*) FROM guide_synonyms", "", "i", &n);
 	if (rc < 0 || n > 0)
 		return rc < 0 ? rc : 0;
-	const char *text = NULL;
-	for (size_t i = 0; i < yc_guide_files_count; i++)
-		if (!strcmp(yc_guide_files[i].name, "synonyms.json"))
-			text = yc_guide_files[i].text;
+	const char *text = shipped("synonyms.json");
 	if (!text)
 		return 0;
 	cJSON *doc = NULL;
