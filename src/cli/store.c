@@ -31,6 +31,7 @@
 #include "core/training/training.h"
 #include "core/guide/guide.h"
 #include "core/foreign/foreign.h"
+#include "core/watch/watch.h"
 #include "core/inspection/inspection.h"
 #include "lib/banned.h"
 
@@ -97,6 +98,7 @@ int cmd_init(int argc, char **argv)
 	struct train_ctx train;
 	struct court_ctx court;
 	struct fdi_ctx fdi;
+	struct watch_ctx watch;
 	yc_config_defaults(&cfg);
 	if ((rc = yc_config_load_env(&cfg, &err)) ||
 	    (cli_opt(&a, "keyring") && (rc = yc_config_set(&cfg, "keyring", cli_opt(&a, "keyring"), &err))) ||
@@ -111,6 +113,8 @@ int cmd_init(int argc, char **argv)
 	cli_training_settings(&cfg, &hall, &train);
 	cli_court_settings(&cfg, &cases, &court);
 	cli_fdi_settings(&cfg, &cases, &fdi);
+	cli_watch_settings(&cfg, &watch);
+	hist.watch = &watch;
 	/* the keyring the signing keys are encrypted under: made now, kept beside the store */
 	if ((rc = cli_certs_open(&cfg, &certs, true, &err)))
 		goto out;

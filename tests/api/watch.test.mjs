@@ -69,9 +69,11 @@ test('each planted anomaly is found, and nothing else', async () => {
   const start = Math.max(midnight, t - 50 * 60000);
   for (let i = 0; i < 10; i++) ticket({ category: 'E', state: 'done', issued: start, started: start + i * 60000, finished: start + i * 60000 + 180000, staff: 'clerk-1' });
   for (let i = 0; i < 6; i++) ticket({ category: 'E', state: 'done', issued: start, started: start + i * 60000, finished: start + i * 60000 + 1200000, staff: 'clerk-2' });
-  // 3. and 4. sixteen waiting for 不动产登记 (A) while its windows are closed, five of them for 45 minutes
+  // 3. and 4. sixteen waiting for 办税缴费 (D) while its windows are closed, five of them for 45
+  // minutes; two just now for 综合受理 (C), a short queue that sorts before it and is no alert
   const waiting = [];
-  for (let i = 0; i < 16; i++) waiting.push(ticket({ category: 'A', state: 'waiting', issued: t - (i < 5 ? 45 : 5) * 60000 }));
+  for (let i = 0; i < 16; i++) waiting.push(ticket({ category: 'D', state: 'waiting', issued: t - (i < 5 ? 45 : 5) * 60000 }));
+  for (let i = 0; i < 2; i++) waiting.push(ticket({ category: 'C', state: 'waiting', issued: t - 60000 }));
   sql(s.db, "UPDATE hall_windows SET state = 'closed'");
   // 5. 税务 ratings: 25 reviews last month all 非常满意, 25 this month half 非常不满意
   const lastMonth = new Date(t + TZ * 60000);
@@ -92,7 +94,7 @@ test('each planted anomaly is found, and nothing else', async () => {
   const raised = await run();
   const a = await alerts();
   assert.equal(raised, 6, JSON.stringify(found(a)));
-  assert.deepEqual(found(a), [`closed category:A`, `idle case:${caseNo}`, 'ratings department:sw', 'refusals staff:clerk-9', 'slow staff:clerk-2', 'wait wait:A'].sort());
+  assert.deepEqual(found(a), [`closed category:D`, `idle case:${caseNo}`, 'ratings department:sw', 'refusals staff:clerk-9', 'slow staff:clerk-2', 'wait wait:D'].sort());
   const seen = await stream.until((evs) => evs.filter((e) => e.event === 'watch').length >= 6);
   assert.ok(seen.every((e) => e.json.action === 'raised' && e.json.topic === 'watch'));
   // a clerk's stream hears none of it
@@ -132,7 +134,7 @@ test('each planted anomaly is found, and nothing else', async () => {
   const again = (await alerts()).alerts.find((x) => x.rule === 'closed');
   assert.notEqual(again.id, id);
   // the queue is served: its alerts are marked cleared, still to be closed
-  sql(s.db, `UPDATE tickets SET state = 'done', started_ms = ${t}, finished_ms = ${t + 60000}, staff = 'clerk-3' WHERE id IN (${waiting.map((w) => `'${w}'`).join(',')})`);
+  sql(s.db, `UPDATE tickets SET state = 'done', started_ms = ${t}, finished_ms = ${t + 180000}, staff = 'clerk-3' WHERE id IN (${waiting.map((w) => `'${w}'`).join(',')})`);
   assert.equal(await run(), 0);
   const after = await alerts();
   for (const rule of ['closed', 'wait']) assert.ok(after.alerts.find((x) => x.rule === rule).cleared_ms > 0, rule);

@@ -17,6 +17,8 @@
 #include "core/review/review.h"
 #include "db/db.h"
 
+struct watch_ctx;
+
 #define DEMO_PASSWORD "yichuang-demo"
 
 /* Installs the demo catalog and accounts (call inside a transaction). */
@@ -42,6 +44,7 @@ struct demo_history {
 	int64_t runs; /* composite processes filed (一件事), their parts not among cases */
 	int64_t held; /* actions that wait for a calendar year not loaded yet */
 	int64_t reviews, callbacks, visits; /* 好差评: reviews given, callbacks made, visits and rounds */
+	const struct watch_ctx *watch;	    /* 效能监察's rules (NULL: no watch in the past) */
 };
 
 /*

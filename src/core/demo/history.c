@@ -402,6 +402,7 @@ static void history_release(struct hist *h)
 	hist_procurement_free(h);
 	hist_courts_free(h);
 	hist_fdi_free(h);
+	hist_smart_free(h);
 }
 
 int demo_history_plan(calendar *cal, int tz_offset_min, struct demo_history *o, yc_err *err)
@@ -492,6 +493,8 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 	if (!rc)
 		rc = hist_fdi_setup(&h, first, last);
 	if (!rc)
+		rc = hist_smart_setup(&h);
+	if (!rc)
 		rc = db_commit(d, err);
 	else
 		db_rollback(d);
@@ -539,6 +542,9 @@ int demo_history_write(db *d, struct case_ctx *cc, struct hall_ctx *hc, struct r
 		/* 存量证照电子化: the afternoon's batches of paper licences */
 		if (!rc)
 			rc = hist_certs_day(&h, day, work);
+		/* the watch, the 24-hour terminal, the guide's unanswered questions */
+		if (!rc)
+			rc = hist_smart_day(&h, day, work);
 		/* the scheduler's nightly work, as it would have run */
 		int64_t night = hist_ms(&h, day, 23 * 60 + 30);
 		if (!rc && night < o->end_ms) {

@@ -84,6 +84,8 @@ struct hist {
 	int64_t papers;		/* paper licences converted so far: each number's serial */
 	/* 外商投资: registrations marked, changes and deregistrations planned (history_fdi.c) */
 	struct hist_fdi *fdi;
+	/* the watch, the terminal and the guide (history_smart.c) */
+	struct hist_smart *smart;
 };
 
 /*
@@ -190,6 +192,9 @@ int hist_procurement_day(struct hist *h, int32_t day, bool work);
 int hist_certs_day(struct hist *h, int32_t day, bool work);
 
 /* history_courts.c: filings through 网上立案 over the span, mediations ended, cases closed. */
+int hist_smart_setup(struct hist *h);
+void hist_smart_free(struct hist *h);
+int hist_smart_day(struct hist *h, int32_t day, bool work);
 int hist_fdi_setup(struct hist *h, int32_t first, int32_t last);
 void hist_fdi_free(struct hist *h);
 int hist_fdi_day(struct hist *h, int32_t day, bool work);

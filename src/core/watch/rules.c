@@ -28,6 +28,30 @@
 
 enum { IDLE_MIN_MINUTES = 30, REFUSAL_DAYS = 30, MAX_WINDOWS = 256 };
 
+/* What the rules found, kept until every statement is done (a write in between could reuse a
+ * statement the reading still steps). */
+struct found {
+	struct watch_finding *f;
+	int n, cap;
+};
+
+/* Takes f (its evidence buffer goes with it). */
+static int keep(struct found *out, struct watch_finding *f, yc_err *err)
+{
+	if (out->n == out->cap) {
+		int cap = out->cap * 2 + 16;
+		struct watch_finding *g = realloc(out->f, (size_t)cap * sizeof(*g));
+		if (!g) {
+			yc_buf_release(&f->evidence);
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		}
+		out->f = g;
+		out->cap = cap;
+	}
+	out->f[out->n++] = *f;
+	return 0;
+}
+
 static int64_t local_min(const struct watch_ctx *c, int64_t ms)
 {
 	return ms / 60000 + c->tz_offset_min;
@@ -45,8 +69,8 @@ static void today_text(const struct watch_ctx *c, int64_t now, char out[12])
 	yc_date_format((int32_t)(local_min(c, now) / 1440), out, 12);
 }
 
-static int rule_idle(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn,
-		     void *arg, yc_err *err)
+static int rule_idle(db *d, const struct watch_ctx *c, int64_t now, struct found *out,
+			yc_err *err)
 {
 	db_stmt *st = db_prepare(
 		d,
@@ -80,9 +104,8 @@ static int rule_idle(db *d, const struct watch_ctx *c, int64_t now, watch_found_
 		yc_json_add_str(&f.evidence, db_col_text(st, 3));
 		yc_buf_addf(&f.evidence, ",\"idle_minutes\":%lld,\"limit_minutes\":%lld}",
 			    (long long)idle, (long long)limit);
-		rc = fn(d, arg, &f, err);
-		yc_buf_release(&f.evidence);
-		if (rc)
+		rc = keep(out, &f, err);
+				if (rc)
 			break;
 	}
 	db_done(st);
@@ -129,8 +152,8 @@ static int service_median(db *d, int64_t since, int64_t *median, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
-static int rule_slow(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn,
-		     void *arg, yc_err *err)
+static int rule_slow(db *d, const struct watch_ctx *c, int64_t now, struct found *out,
+			yc_err *err)
 {
 	int64_t since = today_ms(c, now), median = 0;
 	int rc = service_median(d, since, &median, err);
@@ -161,9 +184,8 @@ static int rule_slow(db *d, const struct watch_ctx *c, int64_t now, watch_found_
 		yc_buf_addf(&f.evidence,
 			    ",\"tickets\":%lld,\"mean_s\":%.0f,\"hall_median_s\":%.0f}", (long long)n,
 			    mean / 1000, (double)median / 1000);
-		rc = fn(d, arg, &f, err);
-		yc_buf_release(&f.evidence);
-		if (rc)
+		rc = keep(out, &f, err);
+				if (rc)
 			break;
 	}
 	db_done(st);
@@ -205,8 +227,8 @@ static int closed_windows(db *d, struct window *w, int *n, yc_err *err)
 }
 
 /* Long queues with windows shut (closed) and long waits (wait), by category. */
-static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn,
-		       void *arg, yc_err *err)
+static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, struct found *out,
+			yc_err *err)
 {
 	struct window *w = calloc(MAX_WINDOWS, sizeof(*w));
 	int nw = 0, rc = w ? closed_windows(d, w, &nw, err) : yc_err_set(err, YC_ENOMEM, NULL, NULL);
@@ -233,6 +255,7 @@ static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, watch_foun
 		int64_t waiting = db_col_int(st, 2), longest = (now - db_col_int(st, 3)) / 60000;
 		int64_t late = db_col_int(st, 4);
 		struct watch_finding f = {0};
+		rc = 0; /* was DB_ROW */
 		yc_buf_init(&f.evidence, 0);
 		if (waiting >= c->queue) {
 			yc_buf shut;
@@ -250,12 +273,12 @@ static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, watch_foun
 					 code, name, (long long)waiting, k);
 				yc_buf_addf(&f.evidence, "{\"category\":\"%s\",\"waiting\":%lld,\"windows\":[%s]}",
 					    code, (long long)waiting, shut.data);
-				rc = fn(d, arg, &f, err);
+				rc = keep(out, &f, err);
 			}
 			yc_buf_release(&shut);
 		}
 		if (!rc && late > 0) {
-			yc_buf_clear(&f.evidence);
+			yc_buf_init(&f.evidence, 0); /* the one kept above went with its finding */
 			f.rule = "wait";
 			snprintf(f.subject, sizeof(f.subject), "wait:%s", code);
 			snprintf(f.title, sizeof(f.title),
@@ -265,9 +288,8 @@ static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, watch_foun
 				    "{\"category\":\"%s\",\"over_target\":%lld,\"longest_minutes\":%lld,"
 				    "\"target_minutes\":%d}",
 				    code, (long long)late, (long long)longest, c->wait_minutes);
-			rc = fn(d, arg, &f, err);
+			rc = keep(out, &f, err);
 		}
-		yc_buf_release(&f.evidence);
 		if (rc)
 			break;
 	}
@@ -276,8 +298,8 @@ static int rule_queues(db *d, const struct watch_ctx *c, int64_t now, watch_foun
 	return rc < 0 ? rc : 0;
 }
 
-static int rule_ratings(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn,
-			void *arg, yc_err *err)
+static int rule_ratings(db *d, const struct watch_ctx *c, int64_t now, struct found *out,
+			yc_err *err)
 {
 	int y;
 	unsigned m, dd;
@@ -322,9 +344,8 @@ static int rule_ratings(db *d, const struct watch_ctx *c, int64_t now, watch_fou
 			    "\"last_month\":\"%s\",\"last_reviews\":%lld,\"last_satisfied_percent\":%.1f}",
 			    this_month, (long long)now_n, now_share, last_month, (long long)was_n,
 			    was_share);
-		rc = fn(d, arg, &f, err);
-		yc_buf_release(&f.evidence);
-		if (rc)
+		rc = keep(out, &f, err);
+				if (rc)
 			break;
 	}
 	db_done(st);
@@ -334,8 +355,8 @@ static int rule_ratings(db *d, const struct watch_ctx *c, int64_t now, watch_fou
 #define DECISIONS "('accept', 'accept_with_deficiencies', 'refuse', 'request_correction', 'approve', 'deny')"
 #define REFUSALS "('refuse', 'request_correction', 'deny')"
 
-static int rule_refusals(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn,
-			 void *arg, yc_err *err)
+static int rule_refusals(db *d, const struct watch_ctx *c, int64_t now, struct found *out,
+			yc_err *err)
 {
 	int64_t since = now - (int64_t)REFUSAL_DAYS * 86400000, all = 0, bad = 0;
 	int rc = db_get(d, err,
@@ -375,9 +396,8 @@ static int rule_refusals(db *d, const struct watch_ctx *c, int64_t now, watch_fo
 			    "\"corrections\":%lld,\"share_percent\":%.1f,\"hall_percent\":%.1f}",
 			    db_col_text(st, 1), (long long)n, (long long)r, (long long)db_col_int(st, 4),
 			    (long long)db_col_int(st, 5), share * 100, hall * 100);
-		rc = fn(d, arg, &f, err);
-		yc_buf_release(&f.evidence);
-		if (rc)
+		rc = keep(out, &f, err);
+				if (rc)
 			break;
 	}
 	db_done(st);
@@ -387,14 +407,21 @@ static int rule_refusals(db *d, const struct watch_ctx *c, int64_t now, watch_fo
 int watch_rules(db *d, const struct watch_ctx *c, int64_t now, watch_found_fn fn, void *arg,
 		yc_err *err)
 {
-	int rc = rule_idle(d, c, now, fn, arg, err);
+	struct found out = {0};
+	int rc = rule_idle(d, c, now, &out, err);
 	if (!rc)
-		rc = rule_slow(d, c, now, fn, arg, err);
+		rc = rule_slow(d, c, now, &out, err);
 	if (!rc)
-		rc = rule_queues(d, c, now, fn, arg, err);
+		rc = rule_queues(d, c, now, &out, err);
 	if (!rc)
-		rc = rule_ratings(d, c, now, fn, arg, err);
+		rc = rule_ratings(d, c, now, &out, err);
 	if (!rc)
-		rc = rule_refusals(d, c, now, fn, arg, err);
+		rc = rule_refusals(d, c, now, &out, err);
+	/* handed on once every reading is done: fn writes, and no statement of ours is open */
+	for (int i = 0; !rc && i < out.n; i++)
+		rc = fn(d, arg, &out.f[i], err);
+	for (int i = 0; i < out.n; i++)
+		yc_buf_release(&out.f[i].evidence);
+	free(out.f);
 	return rc;
 }
