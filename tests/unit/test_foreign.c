@@ -12,20 +12,15 @@
 #include "db/db.h"
 #include "lib/json.h"
 #include "lib/timeutil.h"
+#include "store.h"
 
-static char path[64];
+static struct test_store store;
 static db *d;
 
 static void setup(void)
 {
-	snprintf(path, sizeof(path), "/tmp/yc-fdi-%d-XXXXXX", getpid());
-	int fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	close(fd);
-	unlink(path);
+	d = test_store_open(&store, "fdi", false);
 	yc_err err;
-	cr_assert_eq(db_open(path, DB_OPEN_CREATE, &d, &err), 0, "%s", err.message);
-	cr_assert_eq(db_migrate(d, &err), 0, "%s", err.message);
 	cr_assert_eq(db_begin(d, &err), 0, "%s", err.message);
 	cr_assert_eq(fdi_seed(d, &err), 0, "%s", err.message);
 	cr_assert_eq(db_commit(d, &err), 0, "%s", err.message);
@@ -33,13 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	test_store_close(&store);
 }
 
 static cJSON *judge(const char *date, const char *json)

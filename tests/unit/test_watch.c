@@ -12,9 +12,11 @@
 #include "db/db.h"
 #include "lib/json.h"
 #include "lifecycle.h"
+#include "store.h"
 
-static char path[64];
+static struct test_store store;
 static db *d;
+
 static const struct watch_ctx c = {.idle_percent = 50, .service_percent = 200, .service_min = 5,
 				   .queue = 15, .wait_minutes = 30, .rating_drop = 10,
 				   .rating_min = 20, .refusal_percent = 25, .refusal_min = 20,
@@ -22,26 +24,12 @@ static const struct watch_ctx c = {.idle_percent = 50, .service_percent = 200, .
 
 static void setup(void)
 {
-	snprintf(path, sizeof(path), "/tmp/yc-watch-%d-XXXXXX", getpid());
-	int fd = mkstemp(path);
-	cr_assert(fd >= 0);
-	close(fd);
-	unlink(path);
-	yc_err err;
-	cr_assert_eq(db_open(path, DB_OPEN_CREATE, &d, &err), 0, "%s", err.message);
-	cr_assert_eq(db_migrate(d, &err), 0, "%s", err.message);
-	cr_assert_eq(demo_install(d, &err), 0, "%s", err.message);
+	d = test_store_open(&store, "watch", true);
 }
 
 static void teardown(void)
 {
-	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	test_store_close(&store);
 }
 
 Test(watch, a_clean_store_raises_nothing, .init = setup, .fini = teardown)
