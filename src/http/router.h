@@ -161,6 +161,8 @@ int api_terminal_print_get(yc_req *r);
 int api_terminal_appointment(yc_req *r);
 int api_terminal_review(yc_req *r);
 int api_terminal_end(yc_req *r);
+int api_terminal_material(yc_req *r);
+int api_terminal_apply(yc_req *r);
 int api_watch_alerts(yc_req *r);
 int api_watch_run(yc_req *r);
 int api_watch_act(yc_req *r);

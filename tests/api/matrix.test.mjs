@@ -261,6 +261,8 @@ const MATRIX = {
   'GET /api/v1/terminal/prints/{token}': { path: () => `/api/v1/terminal/prints/${'0'.repeat(32)}`, allow: ['terminal-1'] },
   'POST /api/v1/terminal/visits/{id}/appointments': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/appointments`, body: () => ({ category: 'C', date: '2030-01-02', slot: '09:00' }), allow: ['terminal-1'] },
   'POST /api/v1/terminal/visits/{id}/reviews': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/reviews`, body: () => ({ channel: 'web', case: '1', level: 5 }), allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/materials': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/materials`, body: () => PDF, headers: { 'Content-Type': 'application/octet-stream' }, allow: ['terminal-1'] },
+  'POST /api/v1/terminal/visits/{id}/cases': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/cases`, body: () => ({ item: '371091201007049000', channel: 'kiosk', form: {}, materials: [] }), allow: ['terminal-1'] },
   'POST /api/v1/terminal/visits/{id}/actions/end': { path: () => `/api/v1/terminal/visits/${'0'.repeat(32)}/actions/end`, allow: ['terminal-1'] },
   'GET /api/v1/watch/alerts': { allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },
   'POST /api/v1/watch/run': { allow: ['supervisor1', 'admin'], deny: ['anon', 'applicant1', 'business1', 'clerk1', 'clerk-1', 'approver1', 'approver-bdc', 'bank-1', 'monitor-1', 'assessor-1'] },

@@ -128,10 +128,31 @@ test('a visit: the documents, a certificate and a notice printed (audited first)
   const rv = await api('POST', `/terminal/visits/${visit}/reviews`, 'terminal-1', { channel: 'web', case: no, level: 5 });
   assert.equal(rv.status, 201, rv.text);
   assert.equal(sql(s.db, `SELECT COUNT(*) FROM reviews WHERE subject = '${no}' AND rater_user = (SELECT id FROM users WHERE username = 'applicant1')`).trim(), '1');
+  // 自助办理: a self-service item (用水报装), its materials scanned here, filed as the person's
+  const WATER = '371091201007049000';
+  assert.ok(v.json.self_service.some((x) => x.code === WATER && x.materials.length === 2));
+  assert.ok(v.json.self_service.every((x) => !/（/.test(x.name.slice(-4))), 'main items only');
+  const scans = [];
+  for (let i = 0; i < 2; i++) {
+    const sc = await s.api('POST', `/api/v1/terminal/visits/${visit}/materials`, { body: new TextEncoder().encode(`%PDF-1.4\n% scan ${i}\n`), token: await token('terminal-1'), headers: { 'Content-Type': 'application/octet-stream' } });
+    assert.equal(sc.status, 201, sc.text);
+    scans.push(sc.json.sha256);
+  }
+  expectError(assert, await s.api('POST', `/api/v1/terminal/visits/${visit}/materials`, { body: 'not a document', token: await token('terminal-1'), headers: { 'Content-Type': 'application/octet-stream' } }), 422, 'invalid', 'body');
+  const form = { applicant_name: '张三', contact_phone: '13800001234' };
+  const filed = await api('POST', `/terminal/visits/${visit}/cases`, 'terminal-1', { item: WATER, channel: 'kiosk', form, materials: [{ id: 'm1', sha256: scans[0] }, { id: 'm2', sha256: scans[1] }] });
+  assert.equal(filed.status, 201, filed.text);
+  const mine = (await api('GET', '/cases?applicant=me', 'applicant1')).json.cases;
+  assert.ok(mine.some((x) => x.no === filed.json.no), 'filed as the person\'s own');
+  assert.equal(sql(s.db, `SELECT channel FROM cases WHERE no = '${filed.json.no}'`).trim(), 'kiosk');
+  // an item the catalog does not mark self-service is refused; a bad form is named as anywhere
+  expectError(assert, await api('POST', `/terminal/visits/${visit}/cases`, 'terminal-1', { item: ITEM, channel: 'kiosk', form, materials: [] }), 422, 'invalid', 'item');
+  expectError(assert, await api('POST', `/terminal/visits/${visit}/cases`, 'terminal-1', { item: WATER, channel: 'kiosk', form: { ...form, contact_phone: '123' }, materials: [] }), 422, 'invalid', 'form.contact_phone');
   // the person leaves: the visit is gone
   assert.equal((await api('POST', `/terminal/visits/${visit}/actions/end`, 'terminal-1')).status, 200);
   expectError(assert, await api('GET', `/terminal/visits/${visit}`, 'terminal-1'), 404, 'not_found', 'visit');
   expectError(assert, await api('POST', `/terminal/visits/${visit}/prints`, 'terminal-1', { kind: 'certificate', ref: cert }), 404, 'not_found', 'visit');
+  expectError(assert, await api('POST', `/terminal/visits/${visit}/cases`, 'terminal-1', { item: WATER, channel: 'kiosk', form, materials: [] }), 404, 'not_found', 'visit');
 });
 
 test('three codes for one person in ten minutes, then a wait', async () => {

@@ -89,3 +89,33 @@ test('progress for anyone; a certificate printed after the SMS code; read aloud;
   assert.deepEqual(real(page.problems), []);
   await page.close();
 });
+
+test('自助办理: a self-service item applied for at night, its materials scanned at the terminal', async () => {
+  const page = await newPage(browser);
+  await logIn(page, s.url, 'terminal-2');
+  await page.goto(s.url + '/hall/terminal.html');
+  await page.waitForSelector('#s-home:not(.hidden)');
+  await page.click('#t-apply');
+  await page.fill('#i-id', '371002199001011237');
+  await page.fill('#i-phone', '13800001234');
+  await page.click('#send-code');
+  await page.waitForSelector('#verify-form:not(.hidden)');
+  const text = sql(s.db, "SELECT text FROM notifications WHERE recipient = 'user:applicant1' AND text LIKE '%自助终端%' ORDER BY id DESC LIMIT 1");
+  await page.fill('#i-code', /验证码 (\d{6})/.exec(text)[1]);
+  await page.click('#verify');
+  await page.waitForSelector('#visit-apply:not(.hidden)');
+  await page.selectOption('#s-item', '371091201007049000'); // 用水报装
+  await page.fill('[name="form.applicant_name"]', '张三');
+  await page.fill('[name="form.contact_phone"]', '13800001234');
+  for (const m of ['m1', 'm2']) await page.setInputFiles(`[name="scan.${m}"]`, { name: `${m}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% scanned ${m}\n`) });
+  await page.click('#s-submit');
+  await page.waitForSelector('#apply-no');
+  const filed = /办件编号 (\d{20})/.exec(await page.textContent('#apply-no'))[1];
+  assert.equal(sql(s.db, `SELECT u.username FROM cases c JOIN users u ON u.id = c.applicant_user WHERE c.no = '${filed}'`).trim(), 'applicant1');
+  assert.ok(Number(sql(s.db, "SELECT COUNT(*) FROM material_uploads WHERE user_id = (SELECT id FROM users WHERE username = 'applicant1')")) >= 2);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.click('#leave');
+  await page.waitForSelector('#s-home:not(.hidden)');
+  assert.deepEqual(real(page.problems), []);
+  await page.close();
+});

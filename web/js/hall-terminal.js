@@ -3,8 +3,9 @@
 // ratings need the person's one-time SMS code, which opens a visit (the terminal acts for them
 // alone until they leave or the screen has been idle for 90 seconds). Every print is audited
 // before its document comes; certificates print as PDF, notices as the page the case prints.
-import { api, currentUser } from './api.js';
+import { api, apiRaw, currentUser } from './api.js';
 import { $, el, showError } from './common.js';
+import { formFields } from './form-fields.js';
 import { sayAloud } from './hall-common.js';
 
 const IDLE_MS = 90000;
@@ -26,10 +27,13 @@ async function leave() {
   if (visit) await api('POST', `/terminal/visits/${visit.visit}/actions/end`).catch(() => {});
   visit = null;
   purpose = null;
-  for (const f of ['#code-form', '#verify-form', '#progress-form', '#appoint-form']) $(f).reset();
+  for (const f of ['#code-form', '#verify-form', '#progress-form', '#appoint-form', '#apply-form']) $(f).reset();
   $('#verify-form').classList.add('hidden');
   $('#print-frame').removeAttribute('src');
-  for (const b of ['#progress-result', '#appoint-result', '#rate-result']) $(b).replaceChildren();
+  for (const b of ['#progress-result', '#appoint-result', '#rate-result', '#apply-result']) $(b).replaceChildren();
+  $('#s-fields').replaceChildren();
+  $('#s-materials').replaceChildren();
+  applying = null;
   show('s-home');
 }
 
@@ -117,6 +121,42 @@ async function appoint(ev) {
   } catch (e) { showError($('#error'), e); }
 }
 
+// 自助办理: one of the items the catalog marks self_service; its materials scanned here and
+// stored as the person's, the application filed as theirs.
+let applying = null;
+function applyTab(v) {
+  const sel = $('#s-item');
+  sel.replaceChildren(...v.self_service.map((it) => el('option', { value: it.code }, it.name)));
+  const pick = () => {
+    const item = v.self_service.find((it) => it.code === sel.value);
+    if (!item) return;
+    const f = formFields(item);
+    const files = item.materials.map((m) => [m, el('input', { type: 'file', name: `scan.${m.id}`, 'aria-label': `${m.name}：扫描件`, accept: '.pdf,.jpg,.jpeg,.png,.ofd' })]);
+    $('#s-fields').replaceChildren(f.node);
+    $('#s-materials').replaceChildren(el('table', { class: 'list' }, el('tbody', {}, ...files.map(([m, input]) =>
+      el('tr', {}, el('td', {}, m.name, m.required ? el('span', { class: 'req' }, ' *') : null), el('td', {}, input))))));
+    applying = { item, f, files };
+  };
+  sel.onchange = pick;
+  pick();
+}
+
+async function scan(file) {
+  return (await apiRaw('POST', `/terminal/visits/${visit.visit}/materials`, file, 'application/octet-stream')).sha256;
+}
+
+async function apply(ev) {
+  ev.preventDefault();
+  $('#s-submit').disabled = true;
+  try {
+    const materials = [];
+    for (const [m, input] of applying.files) if (input.files.length) materials.push({ id: m.id, sha256: await scan(input.files[0]) });
+    const r = await api('POST', `/terminal/visits/${visit.visit}/cases`, { item: applying.item.code, channel: 'kiosk', form: applying.f.values(), materials });
+    $('#apply-result').replaceChildren(el('p', { id: 'apply-no' }, `已提交：办件编号 ${r.no}。请记下编号，凭编号和手机号后四位可随时查询进度。`));
+  } catch (e) { showError($('#error'), e); }
+  $('#s-submit').disabled = false;
+}
+
 function rateTab(v) {
   const done = (v.cases.cases || []).filter((c) => DONE.includes(c.state));
   $('#rateable tbody').replaceChildren(...(done.length ? done.map((c) => el('tr', { 'data-case': c.no },
@@ -137,7 +177,8 @@ async function rate(no, level) {
 async function openVisit() {
   const v = await api('GET', `/terminal/visits/${visit.visit}`);
   $('#visit-title').textContent = `您好，${visit.name}`;
-  for (const k of ['print', 'appoint', 'rate']) $('#visit-' + k).classList.toggle('hidden', purpose !== k);
+  for (const k of ['print', 'appoint', 'rate', 'apply']) $('#visit-' + k).classList.toggle('hidden', purpose !== k);
+  if (purpose === 'apply') applyTab(v);
   if (purpose === 'print') printTab(v);
   if (purpose === 'appoint') await appointTab();
   if (purpose === 'rate') rateTab(v);
@@ -157,11 +198,12 @@ async function main() {
   $('#home').addEventListener('click', leave);
   $('#leave').addEventListener('click', leave);
   $('#t-progress').addEventListener('click', () => show('s-progress'));
-  for (const k of ['print', 'appoint', 'rate']) $('#t-' + k).addEventListener('click', () => { purpose = k; show('s-identify'); $('#i-id').focus(); });
+  for (const k of ['print', 'appoint', 'rate', 'apply']) $('#t-' + k).addEventListener('click', () => { purpose = k; show('s-identify'); $('#i-id').focus(); });
   $('#progress-form').addEventListener('submit', progress);
   $('#code-form').addEventListener('submit', sendCode);
   $('#verify-form').addEventListener('submit', verify);
   $('#appoint-form').addEventListener('submit', appoint);
+  $('#apply-form').addEventListener('submit', apply);
   for (const e of ['click', 'keydown', 'touchstart']) document.addEventListener(e, touched, { passive: true });
 }
 

@@ -95,6 +95,7 @@ int catalog_item_validate(const cJSON *doc, yc_err *err)
 		{"keywords", YC_JT_STRING, false, 300},
 		{"status", YC_JT_STRING, false, 16, .one_of = item_statuses},
 		{"commitment", YC_JT_BOOL, false, 0},
+		{"self_service", YC_JT_BOOL, false, 0},
 		{"post_check_days", YC_JT_INT, false, 0, .min = 1, .max = 365},
 		{"assignment", YC_JT_STRING, false, 16, .one_of = assignment_rules},
 		{"material_max_kb", YC_JT_INT, false, 0, .min = 1, .max = 20 * 1024},

@@ -7,7 +7,8 @@
  * answer is the same whether they do or not). The code opens a visit: minutes in which the
  * terminal acts for that person alone — their cases and certificates listed, a notice or a
  * certificate printed (each print audited before its PDF is handed over, by a token good
- * for two minutes), tomorrow's appointment booked, a decided case rated — and which ends
+ * for two minutes), tomorrow's appointment booked, a decided case rated, one of the items the
+ * catalog marks self_service applied for with its materials scanned there — and which ends
  * when they leave or the screen resets. The terminal sees nothing of anyone without a visit.
  * See src/core/terminal/README.md and docs/terminal.md.
  */
@@ -73,5 +74,10 @@ struct term_print {
 };
 int term_print_get(db *d, const struct term_ctx *c, const yc_user *terminal, const char *token,
 		   struct term_print *out, yc_err *err);
+
+/* The items applied for at the terminal (self_service), with their forms and materials, as a
+ * JSON array; and whether item is one (YC_EINVAL naming "item" otherwise). service.c */
+int term_services_json(db *d, yc_buf *out, yc_err *err);
+int term_service_check(db *d, const char *item, yc_err *err);
 
 #endif

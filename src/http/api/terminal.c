@@ -10,10 +10,12 @@
 
 #include "core/case/case.h"
 #include "core/certificate/certificate.h"
+#include "core/common/material.h"
 #include "core/hall/hall.h"
 #include "core/review/review.h"
 #include "core/terminal/terminal.h"
 #include "http/router.h"
+#include "lib/crypto.h"
 #include "lib/json.h"
 #include "lib/banned.h"
 
@@ -56,6 +58,10 @@ int api_terminal_visit(yc_req *r)
 	if (!rc) {
 		yc_buf_adds(&b, ",\"certificates\":");
 		rc = cert_list_json(r->db, r->app->certs, &person, &q, &b, &r->err);
+	}
+	if (!rc) {
+		yc_buf_adds(&b, ",\"self_service\":");
+		rc = term_services_json(r->db, &b, &r->err);
 	}
 	if (!rc)
 		yc_buf_addc(&b, '}');
@@ -147,6 +153,103 @@ int api_terminal_review(yc_req *r)
 {
 	int rc = review_check(r->body, &r->err);
 	return rc ? rc : http_call(r, review_write, 0, false);
+}
+
+/* ---- self-service: the scanner's pages and the application, as the person -------------- */
+
+struct scan {
+	unsigned char *data;
+	size_t len;
+	char type[8];
+};
+
+static void scan_free(void *p)
+{
+	struct scan *s = p;
+	if (s)
+		free(s->data);
+	free(s);
+}
+
+static int scan_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	const struct scan *s = c->prep;
+	yc_user person;
+	char sha[YC_SHA256_HEX];
+	int rc = term_visit_person(d, c->app->term, &c->user, c->params[0], &person, err);
+	if (!rc)
+		rc = material_store(d, s->data, s->len, s->type, person.id, sha, err);
+	if (rc)
+		return rc;
+	out->status = 201;
+	return yc_buf_addf(&out->body, "{\"sha256\":\"%s\",\"type\":\"%s\",\"size\":%zu}", sha,
+			   s->type, s->len)
+		       ? YC_ENOMEM
+		       : 0;
+}
+
+/* A scanned page (PDF, JPEG, PNG or OFD) stored as the person's upload. */
+int api_terminal_material(yc_req *r)
+{
+	size_t len;
+	const unsigned char *p = http_body(r, &len);
+	const char *type = len ? material_sniff(p, len) : NULL;
+	if (!type)
+		return yc_err_set(&r->err, YC_EINVAL, "body",
+				  "send the scan as a PDF, JPEG, PNG or OFD document");
+	struct scan *s = calloc(1, sizeof(*s));
+	if (!s || !(s->data = malloc(len))) {
+		free(s);
+		return yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	}
+	memcpy(s->data, p, len);
+	s->len = len;
+	snprintf(s->type, sizeof(s->type), "%s", type);
+	struct yc_call *c = http_call_new(r, scan_write);
+	if (!c) {
+		scan_free(s);
+		return r->err.code;
+	}
+	c->prep = s;
+	c->prep_free = scan_free;
+	return http_call_send(r, c, false);
+}
+
+static int apply_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
+{
+	yc_user person;
+	int rc = term_visit_person(d, c->app->term, &c->user, c->params[0], &person, err);
+	out->status = 201;
+	return rc ? rc : case_submit(d, c->app->cases, &person, c->body, c->prep, &out->body, err);
+}
+
+static void case_new_release(void *prep)
+{
+	if (prep)
+		case_new_free(prep);
+	free(prep);
+}
+
+/* A self-service item applied for by the person: {item, channel "kiosk", form, materials}. */
+int api_terminal_apply(yc_req *r)
+{
+	yc_user person;
+	int rc = term_visit_person(r->db, r->app->term, &r->user, r->params[0], &person, &r->err);
+	if (!rc)
+		rc = term_service_check(r->db, yc_json_str(r->body, "item"), &r->err);
+	struct case_new *n = rc ? NULL : calloc(1, sizeof(*n));
+	if (!rc && !n)
+		rc = yc_err_set(&r->err, YC_ENOMEM, NULL, NULL);
+	if (!rc)
+		rc = case_prepare(r->db, r->app->cases, &person, r->body, n, &r->err);
+	struct yc_call *c = rc ? NULL : http_call_new(r, apply_write);
+	if (!c) {
+		case_new_release(n);
+		return rc ? rc : YC_ENOMEM;
+	}
+	c->prep = n;
+	c->prep_free = case_new_release;
+	return http_call_send(r, c, false);
 }
 
 static int end_write(db *d, const struct yc_call *c, yc_reply *out, yc_err *err)
