@@ -181,13 +181,14 @@ test('tempDir helper gives distinct folders', () => { assert.notEqual(tempDir(),
 test('an older database is refused by serve and brought up by migrate', () => {
   const fresh = freshDb();
   // Take the database back to schema 1: drop what migrations 002 and later made.
-  for (const t of ['ip_disputes', 'fin_platform_loans', 'fin_advisory_visits', 'fin_advisory_firms', 'fin_advisory_teams', 'report_stated', 'court_cases', 'court_rules', 'train_passes', 'train_quizzes', 'train_questions', 'fin_grants', 'fin_grant_schemes', 'proc_contracts', 'fin_lines', 'fin_entries', 'fin_loans', 'insp_decisions', 'insp_minor', 'insp_tasks', 'insp_plans', 'insp_conflicts', 'insp_inspectors', 'insp_entities', 'insp_items',
+  for (const t of ['guide_asked', 'terminal_prints', 'terminal_visits', 'terminal_codes', 'watch_alerts', 'fdi_editions', 'guide_unanswered', 'guide_synonyms', 'ip_disputes', 'fin_platform_loans', 'fin_advisory_visits', 'fin_advisory_firms', 'fin_advisory_teams', 'report_stated', 'court_cases', 'court_rules', 'train_passes', 'train_quizzes', 'train_questions', 'fin_grants', 'fin_grant_schemes', 'proc_contracts', 'fin_lines', 'fin_entries', 'fin_loans', 'insp_decisions', 'insp_minor', 'insp_tasks', 'insp_plans', 'insp_conflicts', 'insp_inspectors', 'insp_entities', 'insp_items',
     'certificates', 'cert_serials', 'cert_keys', 'cert_type_items', 'cert_types', 'cert_issuers', 'review_figures', 'review_callbacks', 'review_orders', 'review_visits', 'reviews', 'review_keys',
     'idempotency_keys', 'outbox', 'job_leases', 'case_events', 'post_checks', 'cases',
     'case_numbers', 'material_uploads', 'materials', 'assign_cursors', 'notifications', 'appointments', 'tickets',
     'ticket_numbers', 'hall_windows', 'hall_categories', 'hall_zones', 'process_runs', 'processes', 'outlets']) sql(fresh.db, `DROP TABLE ${t}`);
   // (004's trigger on audit_events is gone since 007: schema 1 had none either.)
   sql(fresh.db, 'DROP INDEX users_verified_identity');
+  sql(fresh.db, 'DROP INDEX items_updated'); // 026's, on a table of 001's
   for (const c of ['verified_ms', 'verified_by', 'outlet', 'seat']) sql(fresh.db, `ALTER TABLE users DROP COLUMN ${c}`);
   sql(fresh.db, 'DELETE FROM schema_version WHERE version >= 2');
   const refused = cli(['serve', '--db', fresh.db]);
