@@ -30,7 +30,7 @@ CLI      := $(wildcard src/cli/*.c)
 objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
 cli_objs = $(patsubst src/%.c,$(1)/obj/%.o,$(CLI))
 
-.PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash ha-test bench fmt clean asan
+.PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash test-fuzz ha-test bench fuzz fuzz-build fmt clean asan
 all: build/yichuang
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
@@ -78,6 +78,36 @@ build-asan/unit-tests: $(call objs,build-asan) $(UNIT_SRC) $(wildcard tests/unit
 	@$(CC) $(CPPFLAGS) -O1 -g $(SAN) $(WARN) -o $@ $(UNIT_SRC) $(call objs,build-asan) $(LIBS) -lcriterion
 asan: build-asan/yichuang build-asan/unit-tests
 
+# Fuzzing (tests/fuzz/, docs/security.md): clang's libFuzzer with ASan and UBSan,
+# one binary per target over a third object tree. Warnings are gcc's business
+# (the other trees build with -Werror); clang's extra ones do not stop a fuzzer.
+FUZZ_CC   := clang
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_SRC  := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+build-fuzz/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@echo "  CC/FUZZ $<"
+	@$(FUZZ_CC) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -w -c $< -o $@
+build-fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@$(FUZZ_CC) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -w -c $< -o $@
+# An archive, so that a target takes only the objects it calls.
+build-fuzz/libyc.a: $(call objs,build-fuzz) $(call cli_objs,build-fuzz)
+	@rm -f $@
+	@ar rcs $@ $^
+build-fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h build-fuzz/libyc.a
+	@echo "  LINK    $@"
+	@$(FUZZ_CC) $(CPPFLAGS) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -o $@ $< build-fuzz/libyc.a $(LIBS)
+fuzz-build: $(FUZZ_BINS)
+
+# Each target for FUZZ_SECONDS (default 60) from its committed corpus; what it finds
+# new goes to build/fuzz/<target>/, a crash to build/fuzz/crashes/ (scripts/fuzz).
+fuzz: setup $(FUZZ_BINS)
+	@scripts/fuzz run $(FUZZ_SECONDS)
+test-fuzz: setup $(FUZZ_BINS)
+	@scripts/check fuzz
+
 # Two levels: `make run` installs only what building and serving need; the test,
 # bench and failover targets add their tools (scripts/setup says which).
 setup:
@@ -93,7 +123,7 @@ run: setup-run build/yichuang
 	@echo "demo logins (password yichuang-demo): applicant1 business1 clerk1 approver1 supervisor1 admin approver-<department code> clerk-<window no> bank-<1…6> applicant-<001…260> business-<001…080>"
 	exec build/yichuang serve --db var/yichuang.db --listen 127.0.0.1:8080 --web web
 
-check: setup build/yichuang asan
+check: setup build/yichuang asan $(FUZZ_BINS)
 	@scripts/check
 
 # make check on a bare Debian 12 (a chroot with only git and make), from a clone
@@ -121,6 +151,6 @@ fmt:
 	clang-format -i $(SRC) $(CLI) src/main.c $(wildcard src/*/*.h src/*/*/*.h) $(UNIT_SRC)
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz
 
--include $(wildcard build/obj/*/*/*.d build/obj/*/*.d build/obj/*.d build-asan/obj/*/*/*.d build-asan/obj/*/*.d build-asan/obj/*.d)
+-include $(wildcard build/obj/*/*/*.d build/obj/*/*.d build/obj/*.d build-asan/obj/*/*/*.d build-asan/obj/*/*.d build-asan/obj/*.d build-fuzz/obj/*/*/*.d build-fuzz/obj/*/*.d build-fuzz/obj/*.d)

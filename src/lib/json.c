@@ -10,42 +10,45 @@
 
 #include "banned.h"
 
+/* The length of the well-formed UTF-8 sequence at p[0..n) (p[0] >= 0x80), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len;
+	unsigned min;
+	if ((c & 0xE0) == 0xC0)
+		len = 2, min = 0x80, c &= 0x1F;
+	else if ((c & 0xF0) == 0xE0)
+		len = 3, min = 0x800, c &= 0x0F;
+	else if ((c & 0xF8) == 0xF0)
+		len = 4, min = 0x10000, c &= 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t k = 1; k < len; k++) {
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[k] & 0x3F);
+	}
+	if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	return len;
+}
+
 bool yc_utf8_valid(const char *s, size_t n, size_t *bad)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = p[i];
-		size_t len;
-		unsigned min;
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xE0) == 0xC0) {
-			len = 2, min = 0x80, c &= 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3, min = 0x800, c &= 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4, min = 0x10000, c &= 0x07;
-		} else {
-			goto fail;
+	for (size_t i = 0; i < n;) {
+		size_t len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (!len) {
+			if (bad)
+				*bad = i;
+			return false;
 		}
-		if (i + len > n)
-			goto fail;
-		for (size_t k = 1; k < len; k++) {
-			if ((p[i + k] & 0xC0) != 0x80)
-				goto fail;
-			c = (c << 6) | (p[i + k] & 0x3F);
-		}
-		if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-			goto fail;
 		i += len;
 	}
 	return true;
-fail:
-	if (bad)
-		*bad = i;
-	return false;
 }
 
 static int key_cmp(const void *a, const void *b)
@@ -322,7 +325,10 @@ const char *yc_json_str(const cJSON *obj, const char *name)
 int64_t yc_json_int(const cJSON *obj, const char *name, int64_t def)
 {
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(obj, name);
-	return cJSON_IsNumber(m) ? (int64_t)m->valuedouble : def;
+	/* beyond ±2^53 (or NaN) the cast would be undefined; such a number is no integer here */
+	if (!cJSON_IsNumber(m) || !(fabs(m->valuedouble) < 9007199254740992.0))
+		return def;
+	return (int64_t)m->valuedouble;
 }
 
 bool yc_json_bool(const cJSON *obj, const char *name, bool def)
@@ -338,8 +344,10 @@ int yc_json_add_strn(yc_buf *b, const char *s, size_t n)
 	size_t run = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			run++;
+		size_t seq = c < 0x80 ? 1 : utf8_seq((const unsigned char *)s + i, n - i);
+		if (seq && c >= 0x20 && c != '"' && c != '\\') {
+			run += seq;
+			i += seq - 1;
 			continue;
 		}
 		rc = yc_buf_add(b, s + i - run, run);
@@ -348,7 +356,9 @@ int yc_json_add_strn(yc_buf *b, const char *s, size_t n)
 			break;
 		char esc[7] = {'\\', 0};
 		size_t elen = 2;
-		switch (c) {
+		/* a byte that is not UTF-8 (a message cut inside a character, say): U+FFFD */
+		switch (seq ? c : 0x100) {
+		case 0x100: memcpy(esc, "\\ufffd", 6), elen = 6; break;
 		case '"': esc[1] = '"'; break;
 		case '\\': esc[1] = '\\'; break;
 		case '\n': esc[1] = 'n'; break;

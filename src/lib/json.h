@@ -76,7 +76,10 @@ const char *yc_json_str(const cJSON *obj, const char *name);
 int64_t yc_json_int(const cJSON *obj, const char *name, int64_t def);
 bool yc_json_bool(const cJSON *obj, const char *name, bool def);
 
-/* Appends s as a quoted, escaped JSON string (s may be NULL: appends null). */
+/*
+ * Appends s as a quoted, escaped JSON string (s may be NULL: appends null). A byte that is
+ * not UTF-8 (a message cut inside a character) is written as U+FFFD: the output always parses.
+ */
 int yc_json_add_str(yc_buf *b, const char *s);
 int yc_json_add_strn(yc_buf *b, const char *s, size_t n);
 

@@ -136,7 +136,24 @@ Test(json, escaping_writer)
 	yc_buf_clear(&b);
 	yc_json_add_str(&b, NULL);
 	cr_assert_str_eq(b.data, "null");
+	/* found by the roster fuzzer: a message cut inside a character still makes JSON */
+	yc_buf_clear(&b);
+	yc_json_add_str(&b, "受理\xe4\xb8|\xff|\xed\xa0\x80");
+	cr_assert_str_eq(b.data, "\"受理\\ufffd\\ufffd|\\ufffd|\\ufffd\\ufffd\\ufffd\"");
+	cr_assert(yc_utf8_valid(b.data, b.len, NULL));
 	yc_buf_release(&b);
+}
+
+/* Found by the json fuzzer: a number past int64 (or past 2^53) is no integer, not UB. */
+Test(json, int_accessor_out_of_range)
+{
+	cJSON *j = NULL;
+	yc_err err;
+	cr_assert_eq(yc_json_parse("{\"a\":1e24,\"b\":-42,\"c\":1e400}", 28, &j, &err), 0);
+	cr_assert_eq(yc_json_int(j, "a", -1), -1);
+	cr_assert_eq(yc_json_int(j, "b", -1), -42);
+	cr_assert_eq(yc_json_int(j, "c", 7), 7);
+	cJSON_Delete(j);
 }
 
 Test(dates, civil_round_trip_and_weekday)

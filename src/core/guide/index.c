@@ -292,6 +292,8 @@ static int load_asked(db *d, struct builder *b, yc_err *err)
 
 static const char *asked_of(const struct builder *b, const char *code)
 {
+	if (!b->nasked) /* no 常见问法 at all: bsearch may not be handed a NULL table */
+		return NULL;
 	struct asked key;
 	snprintf(key.code, sizeof(key.code), "%s", code);
 	const struct asked *a = bsearch(&key, b->asked, (size_t)b->nasked, sizeof(*b->asked), by_code);
