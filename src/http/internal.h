@@ -11,6 +11,7 @@
 #include <pthread.h>
 
 #include "http/http.h"
+#include "lib/log.h"
 
 /* A listener thread: its loop, its evhttp, its read handle, and the writes it waits for. */
 struct yc_thread {
@@ -28,7 +29,11 @@ struct yc_thread {
 	int inflight;
 	uint64_t seq;
 	struct sse_thread *sse;
+	yc_logbuf log;		  /* the access log's lines, written together (log.h) */
+	struct event *log_ev;	  /* … every ACCESS_LOG_FLUSH_MS */
 };
+/* How long an access log line may wait in its thread's buffer. */
+enum { ACCESS_LOG_FLUSH_MS = 100 };
 
 /* request.c: the answer sent (headers, access log, the request freed). */
 void http_send_reply(yc_req *r, int status, struct evbuffer *body);

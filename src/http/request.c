@@ -113,7 +113,7 @@ static void access_log(yc_req *r, int64_t us)
 	yc_json_add_str(&f, r->path);
 	yc_buf_addf(&f, ",\"status\":%d,\"us\":%lld,\"user\":", r->status, (long long)us);
 	yc_json_add_str(&f, r->authed ? r->user.username : NULL);
-	yc_log_fields(YC_LOG_INFO, &f);
+	yc_logbuf_fields(&r->thr->log, YC_LOG_INFO, &f);
 	yc_buf_release(&f);
 }
 

@@ -59,12 +59,20 @@ static void stop_cb(evutil_socket_t fd, short what, void *arg)
 	drain_cb(-1, 0, t);
 }
 
+static void log_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	yc_thread *t = arg;
+	yc_logbuf_flush(&t->log);
+}
+
 static void *thread_main(void *arg)
 {
 	yc_thread *t = arg;
 	pthread_setname_np(pthread_self(), "yc-listener");
 	case_cache_enable();
 	event_base_dispatch(t->base);
+	yc_logbuf_flush(&t->log); /* the last requests' lines, before the thread ends */
 	case_cache_release();
 	return NULL;
 }
@@ -162,9 +170,15 @@ static int thread_setup(yc_thread *t, int fd, yc_err *err)
 	t->wake_ev = event_new(t->base, -1, EV_PERSIST, http_wake_cb, t);
 	t->stop_ev = event_new(t->base, -1, 0, stop_cb, t);
 	t->drain_ev = event_new(t->base, -1, EV_PERSIST, drain_cb, t);
-	if (!t->bound || !t->sse || !t->wake_ev || !t->stop_ev || !t->drain_ev)
+	yc_logbuf_init(&t->log);
+	t->log_ev = event_new(t->base, -1, EV_PERSIST, log_flush_cb, t);
+	if (!t->bound || !t->sse || !t->wake_ev || !t->stop_ev || !t->drain_ev || !t->log_ev)
 		return yc_err_set(err, YC_ENOMEM, NULL, "cannot set up the listener");
 	event_add(t->wake_ev, NULL);
+	if (cfg->access_log) {
+		struct timeval every = {0, ACCESS_LOG_FLUSH_MS * 1000};
+		event_add(t->log_ev, &every);
+	}
 	return 0;
 }
 
@@ -177,6 +191,9 @@ static void thread_release(yc_thread *t)
 		event_free(t->stop_ev);
 	if (t->drain_ev)
 		event_free(t->drain_ev);
+	if (t->log_ev)
+		event_free(t->log_ev);
+	yc_logbuf_release(&t->log);
 	if (t->http)
 		evhttp_free(t->http);
 	if (t->base)

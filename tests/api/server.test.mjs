@@ -116,6 +116,28 @@ test('the access log is JSON lines with request ids and no secrets or personal d
   }
 });
 
+test('the access log is buffered per listener thread: flushed within its interval, whole lines, none lost at exit', async () => {
+  const s2 = await startServer({ args: ['--threads', '2'] });
+  // a line reaches the log while the server runs (the 100 ms flush), without waiting for 32 KiB
+  await s2.api('GET', '/api/v1/health?probe=flush');
+  let seen = false;
+  for (let i = 0; i < 50 && !seen; i++) {
+    seen = s2.stderr.includes('"path":"/api/v1/health"');
+    if (!seen) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(seen, 'the line was not written while the server ran');
+  // two threads, many requests at once: every line whole and every request there after a stop
+  const n = 3000;
+  for (let i = 0; i < n; i += 100) {
+    await Promise.all(Array.from({ length: 100 }, (_, k) => s2.api('GET', `/api/v1/items/not-${i + k}`)));
+  }
+  await s2.stop({ clean: false });
+  const lines = s2.stderr.trim().split('\n').map((l) => JSON.parse(l));
+  const items = lines.filter((l) => l.route === '/api/v1/items/{code}');
+  assert.equal(items.length, n);
+  assert.equal(new Set(items.map((l) => l.path)).size, n);
+});
+
 test('refuses a non-loopback address while demo accounts exist', async () => {
   await assert.rejects(startServer({ args: ['--listen', '0.0.0.0:0'] }), /demo accounts exist/);
 });
