@@ -248,11 +248,15 @@ static void deferred_drop(db *d, size_t from)
 	d->ndeferred = from;
 }
 
+/* By order; within an order, by flush (two modules on one order never meet), then as deferred. */
 static int deferred_cmp(const void *a, const void *b)
 {
 	const struct db_deferred *x = a, *y = b;
 	if (x->order != y->order)
 		return x->order < y->order ? -1 : 1;
+	uintptr_t fx = (uintptr_t)x->flush, fy = (uintptr_t)y->flush;
+	if (fx != fy)
+		return fx < fy ? -1 : 1;
 	return x->seq < y->seq ? -1 : (x->seq > y->seq ? 1 : 0); /* qsort is not stable */
 }
 
@@ -261,7 +265,6 @@ static int deferred_flush(db *d, yc_err *err)
 {
 	if (!d->ndeferred)
 		return 0;
-	/* By order; within an order, in deferral order. */
 	struct db_deferred *all = d->deferred;
 	size_t n = d->ndeferred;
 	int rc = 0;
@@ -271,7 +274,7 @@ static int deferred_flush(db *d, yc_err *err)
 	qsort(all, n, sizeof(*all), deferred_cmp);
 	for (size_t i = 0; i < n && !rc;) {
 		size_t j = i, k = 0;
-		while (j < n && all[j].order == all[i].order)
+		while (j < n && all[j].order == all[i].order && all[j].flush == all[i].flush)
 			batch[k++] = all[j++].entry;
 		rc = all[i].flush(d, batch, k, err);
 		i = j;

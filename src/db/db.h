@@ -35,8 +35,9 @@ const char *db_uri_path(const char *uri);
 /*
  * Work deferred to the end of the current transaction. A module (the audit
  * chain, the outbox) hands over an entry now; just before COMMIT, db_commit
- * calls each flush function once with all entries of its order, lowest order
- * first, in the order they were deferred. Entries deferred since the current
+ * calls each flush function once with all its entries of that order, lowest
+ * order first, in the order they were deferred (a flush only ever gets its own
+ * module's entries; core/common/flush.h keeps the orders apart). Entries deferred since the current
  * savepoint are dropped by db_rollback_to; db_rollback drops all. Outside a
  * transaction an entry is flushed at once. Takes ownership of entry.
  */

@@ -25,8 +25,10 @@ const item = (code) => ({
 });
 
 let uri;
+let stopped = false;
 before(() => { uri = ha('start'); });
-after(() => { ha('stop'); });
+// A safety net when the last test did not run: the cluster never outlives the file.
+after(() => { if (!stopped) ha('stop'); });
 
 test('kill -9 of the primary: promotion, both nodes keep writing, nothing acknowledged lost', { timeout: 600000 }, async () => {
   const init = cli(['init', '--db', uri, '--demo', '--history', 'none']);
@@ -99,4 +101,13 @@ test('kill -9 of the primary: promotion, both nodes keep writing, nothing acknow
   }
   const v = cli(['audit', 'verify', '--db', uri]);
   assert.equal(v.status, 0, v.stderr);
+});
+
+// Pass or fail above, this runs: the formation goes down through pg_autoctl and no process
+// of it (keeper, PostgreSQL, or a child such as the monitor's logger or health checker) stays.
+test('the formation stops through its own commands and leaves no process behind', () => {
+  stopped = true;
+  ha('stop');
+  const left = spawnSync('pgrep', ['-f', dir], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(left, '', `processes naming ${dir} remain: ${left}`);
 });

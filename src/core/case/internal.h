@@ -133,9 +133,9 @@ extern const struct lc_table case_post_check_lifecycle;
 
 /* The order of a new case's deferred statements at the end of its transaction (number.c). */
 enum {
-	CASE_NUMBERS_FLUSH = AUDIT_FLUSH_ORDER - 3,
-	CASE_ROWS_FLUSH = AUDIT_FLUSH_ORDER - 2,
-	CASE_EVENTS_FLUSH = AUDIT_FLUSH_ORDER - 1,
+	CASE_NUMBERS_FLUSH = FLUSH_CASE_NUMBERS, /* core/common/flush.h */
+	CASE_ROWS_FLUSH = FLUSH_CASE_ROWS,
+	CASE_EVENTS_FLUSH = FLUSH_CASE_EVENTS,
 };
 
 /* Value lists of the submission's fields (lifecycle.c). */

@@ -19,7 +19,7 @@
 
 #include "lib/banned.h"
 
-enum { SIGN_THREADS_MAX = 16, CERT_FLUSH_ORDER = -1 }; /* before the audit events' flush */
+enum { SIGN_THREADS_MAX = 16, CERT_FLUSH_ORDER = FLUSH_CERT_SIGNATURES }; /* core/common/flush.h */
 
 struct pending {
 	char id[CERT_ID_MAX], kid[17];

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "core/common/flush.h"
 #include "db/db.h"
 
 /* Who acts: borrowed strings. */
@@ -29,7 +30,7 @@ extern const yc_actor audit_system_actor;
  * with every other event of the transaction in one exchange, or dropped with
  * the savepoint it was appended under.
  */
-enum { AUDIT_FLUSH_ORDER = 0 };
+enum { AUDIT_FLUSH_ORDER = FLUSH_AUDIT }; /* core/common/flush.h */
 int audit_append(db *d, const yc_actor *actor, const char *action, const char *object,
 		 const char *reason, const char *before, const char *after, yc_err *err);
 

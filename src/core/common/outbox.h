@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 
+#include "core/common/flush.h"
 #include "db/db.h"
 #include "lib/buf.h"
 
@@ -23,7 +24,7 @@
 #define OUTBOX_CHANNEL "yc_outbox"
 
 /* payload: a JSON object text (may be NULL: "{}"). Written at commit, after the audit events. */
-enum { OUTBOX_FLUSH_ORDER = 1 };
+enum { OUTBOX_FLUSH_ORDER = FLUSH_OUTBOX }; /* core/common/flush.h */
 int outbox_append(db *d, const char *topic, const char *action, const char *object,
 		  const char *payload, yc_err *err);
 
