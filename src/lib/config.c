@@ -205,7 +205,8 @@ static const struct yc_setting yc_settings[] = {
 	 "milliseconds a node answers the public satisfaction figures from memory before it reads "
 	 "them again (0 = every request)"},
 	{"log-level", YC_CT_STR, S(log_level), "info", 0, 0, false, "debug, info, warn or error"},
-	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false, "log every request"},
+	{"access-log", YC_CT_BOOL, S(access_log), "true", 0, 1, false,
+	 "log every request (a JSON line each, gathered per listener thread, written every 100 ms)"},
 	{"allow-demo", YC_CT_BOOL, S(allow_demo), "false", 0, 1, false,
 	 "serve a non-loopback address although demo accounts exist"},
 	{"secure-cookie", YC_CT_BOOL, S(secure_cookie), "false", 0, 1, false,

@@ -40,7 +40,7 @@ static void yc_log_out(const char *p, size_t n)
 	pthread_mutex_unlock(&yc_log_lock);
 }
 
-/* Appends one line: {"ts":…,"level":…, body}; nonzero (and nothing appended) when it does not fit. */
+/* Appends one line, {"ts":…,"level":…, body}; nonzero, appending nothing, when it does not fit. */
 static int yc_log_line(yc_buf *line, const char *ts, int level, const char *body, size_t len)
 {
 	size_t before = line->len;

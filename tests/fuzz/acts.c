@@ -36,9 +36,18 @@ static int fdi(const char *action, const cJSON *body, yc_err *err)
 }
 
 static const act_check checks[] = {
-	court_act_check,     fin_loan_act_check, fin_advisory_record_check, insp_plan_act_check,
-	insp_task_act_check, ipmed_act_check,	 proc_act_check,	    review_order_check,
-	review_callback_check, watch_act_check,	 convert,		    cert_act,
+	court_act_check,
+	fin_loan_act_check,
+	fin_advisory_record_check,
+	insp_plan_act_check,
+	insp_task_act_check,
+	ipmed_act_check,
+	proc_act_check,
+	review_order_check,
+	review_callback_check,
+	watch_act_check,
+	convert,
+	cert_act,
 	fdi,
 };
 enum { NCHECKS = sizeof(checks) / sizeof(checks[0]) };

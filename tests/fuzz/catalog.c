@@ -8,8 +8,8 @@
 #include "lib/json.h"
 #include "fuzz.h"
 
-static const char *const kinds[] = {"change",  "renew",  "cancel",  "reissue", "transfer", "query",
-				    "stop",    "replace", "resume", "correct", "certify",  "x"};
+static const char *const kinds[] = {"change", "renew",	 "cancel", "reissue", "transfer", "query",
+				    "stop",   "replace", "resume", "correct", "certify",  "x"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -135,10 +135,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	yc_config_defaults(cfg);
 	yc_err err;
 	const char *set[][2] = {
-		{"db", fuzz_store_path},	    {"listen", listen},
-		{"threads", "1"},		    {"access-log", "false"},
-		{"tickets-per-address", "1000000"}, {"registrations-per-address", "1000000"},
-		{"guide-log-per-address", "1000000"}, {"public-url", public_url},
+		{"db", fuzz_store_path},
+		{"listen", listen},
+		{"threads", "1"},
+		{"access-log", "false"},
+		{"tickets-per-address", "1000000"},
+		{"registrations-per-address", "1000000"},
+		{"guide-log-per-address", "1000000"},
+		{"public-url", public_url},
 	};
 	for (size_t i = 0; i < sizeof(set) / sizeof(set[0]); i++)
 		if (yc_config_set(cfg, set[i][0], set[i][1], &err)) {
@@ -194,7 +198,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (got >= 12 && !strncmp(resp, "HTTP/1.", 7)) {
 		int status = atoi(resp + 9);
 		if (status == 500)
-			fprintf(stderr, "request fuzzer: 500 for:\n%.*s\n---\n%s\n", (int)n, req, resp);
+			fprintf(stderr, "request fuzzer: 500 for:\n%.*s\n---\n%s\n", (int)n, req,
+				resp);
 		FUZZ_ASSERT(status != 500);
 	}
 	free(req);

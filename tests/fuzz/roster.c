@@ -10,7 +10,8 @@
 #include "lib/xlsx.h"
 #include "fuzz.h"
 
-static yc_user admin = {.id = 1, .username = "approver-scjg", .role = ROLE_APPROVER, .department = "scjg"};
+static yc_user admin = {
+	.id = 1, .username = "approver-scjg", .role = ROLE_APPROVER, .department = "scjg"};
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
