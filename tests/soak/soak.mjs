@@ -25,6 +25,7 @@ const pick = (a) => a[Math.floor(Math.random() * a.length)];
 const { db, dir } = freshDb();
 const s = await startServer({ db, dir }); // the access log on, as deployed
 const pid = s.proc.pid;
+process.on('exit', () => { if (s.proc.exitCode === null) s.proc.kill('SIGKILL'); }); // never outlives the soak
 let running = true;
 s.exited.then(({ code, signal }) => {
   if (!running) return;
