@@ -36,6 +36,8 @@ int cli_parse_local_minute(const char *s, int64_t *out);
 /* settings.c: each capability's context from its block of the settings table. */
 void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *cases,
 			struct hall_ctx *hall, struct review_ctx *reviews, struct cert_ctx *certs);
+/* The cases' kept figures counted again from every case (migrate, bulk history). */
+int cli_case_figures_rebuild(db *d, int64_t *counted, yc_err *err);
 /* Opens the keyring the certificate keys are encrypted under (made when create is set). */
 struct insp_ctx;
 struct fin_ctx;

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "core/calendar/calendar.h"
+#include "core/case/case.h"
 #include "core/certificate/certificate.h"
 #include "core/court/court.h"
 #include "core/finance/finance.h"
@@ -241,6 +243,32 @@ void cli_settings_apply(const yc_config *cfg, calendar *cal, struct case_ctx *ca
 	/* and a certificate the district issued stands for the paper an item asks for (免提交) */
 	cases->material_cert = cert_material_attach;
 	cases->material_cert_arg = certs;
+}
+
+/*
+ * The cases' kept figures counted again in one transaction, with the calendar
+ * and settings the server would have for this store (migrate, bulk history).
+ */
+int cli_case_figures_rebuild(db *d, int64_t *counted, yc_err *err)
+{
+	yc_config cfg;
+	yc_config_defaults(&cfg);
+	calendar *cal = calendar_new();
+	if (!cal)
+		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	struct case_ctx cases;
+	int rc = yc_config_load_env(&cfg, err);
+	if (!rc && !(rc = calendar_set_hours(cal, cfg.work_hours, err)) &&
+	    !(rc = calendar_load_db(cal, d, err)) && !(rc = db_begin(d, err))) {
+		case_settings(&cfg, cal, &cases);
+		rc = case_figures_rebuild(d, &cases, counted, err);
+		if (!rc)
+			rc = db_commit(d, err);
+		else
+			db_rollback(d);
+	}
+	calendar_free(cal);
+	return rc;
 }
 
 int cli_certs_open(const yc_config *cfg, struct cert_ctx *certs, bool create, yc_err *err)

@@ -239,6 +239,11 @@ int cmd_migrate(int argc, char **argv)
 		else
 			db_rollback(d);
 	}
+	/* a store that had cases before their kept figures (031) has them counted now */
+	int64_t counted = 0;
+	if (!rc && before > 0 && before < CASE_FIGURES_SCHEMA && after >= CASE_FIGURES_SCHEMA &&
+	    !(rc = cli_case_figures_rebuild(d, &counted, &err)))
+		printf("case figures counted from %lld cases\n", (long long)counted);
 	db_close(d);
 	if (rc)
 		return cli_fail(&err);

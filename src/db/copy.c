@@ -29,7 +29,7 @@ const char *const db_copy_tables[] = {
 	"court_rules", "court_cases", "report_stated",
 	"fin_advisory_teams", "fin_advisory_firms", "fin_advisory_visits", "fin_platform_loans",
 	"ip_disputes", "guide_synonyms", "guide_unanswered", "fdi_editions", "watch_alerts",
-	"terminal_codes", "terminal_visits", "terminal_prints", "guide_asked",
+	"terminal_codes", "terminal_visits", "terminal_prints", "guide_asked", "case_figures",
 	NULL,
 };
 

@@ -590,7 +590,8 @@ int case_act(db *d, const struct case_ctx *c, const yc_user *actor, const char *
 		snprintf(row.light, sizeof(row.light), "%s",
 			 case_light_at(case_local_min(c, now), row.yellow_min, row.deadline_min));
 	}
-	if ((rc = case_row_store(d, &row, now, err)))
+	if ((rc = case_row_store(d, &row, now, err)) ||
+	    (rc = case_figures_changed(d, c, &row, err)))
 		goto out;
 	rc = case_record_change(d, &row, actor, now, case_action_name(a), from, note, tell, err);
 	/* a part of a composite process that ends tells its run, in this transaction */

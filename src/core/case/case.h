@@ -272,6 +272,13 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 	      yc_buf *out, yc_err *err);
 /* The supervisor's figures: lights by department and item, accepted, closed, on time. */
 int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err);
+/*
+ * The kept figures (case_figures, figures.c) counted again from every case:
+ * for a store that had cases before the table, and after a bulk load.
+ * *counted is the number of cases. Run it inside a transaction.
+ */
+enum { CASE_FIGURES_SCHEMA = 31 };
+int case_figures_rebuild(db *d, const struct case_ctx *c, int64_t *counted, yc_err *err);
 
 /* The public progress: the timeline without personal data, given the phone's last four digits. */
 int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4, yc_buf *out,

@@ -48,7 +48,23 @@ struct case_row {
 	int64_t updated_ms;
 	char process_run[32]; /* the composite process's run this case is a part of, or "" */
 	int process_part;     /* the part's index in the run's definition */
+	/* as stored: what the kept figures counted this case as (figures.c) */
+	struct {
+		int state;
+		int64_t accepted_ms, decided_ms, deadline_min;
+	} stored;
 };
+
+/*
+ * figures.c: the kept figures. A stored row's change (its state, clock and
+ * decision against row->stored), or a new case, is added to case_figures at
+ * the end of the transaction, a batch's changes summed per row of the table.
+ */
+int case_figures_changed(db *d, const struct case_ctx *c, struct case_row *row, yc_err *err);
+int case_figures_new_case(db *d, const struct case_ctx *c, const char *department,
+			  int64_t submitted_ms, yc_err *err);
+/* The figures summed over the whole table, as ,"figures":{…} for case_stats. */
+int case_figures_render(db *d, yc_buf *out, yc_err *err);
 
 /* Loads a case; YC_ENOTFOUND naming "no" when absent. Free with case_row_free. */
 int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err);
@@ -136,6 +152,7 @@ enum {
 	CASE_NUMBERS_FLUSH = FLUSH_CASE_NUMBERS, /* core/common/flush.h */
 	CASE_ROWS_FLUSH = FLUSH_CASE_ROWS,
 	CASE_EVENTS_FLUSH = FLUSH_CASE_EVENTS,
+	CASE_FIGURES_FLUSH = FLUSH_CASE_FIGURES,
 };
 
 /* Value lists of the submission's fields (lifecycle.c). */

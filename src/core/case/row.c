@@ -162,6 +162,10 @@ int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err)
 	db_col_copy(st, 31, row->process_run, sizeof(row->process_run));
 	row->process_part = (int)db_col_int(st, 32);
 	db_done(st);
+	row->stored.state = row->state;
+	row->stored.accepted_ms = row->accepted_ms;
+	row->stored.decided_ms = row->decided_ms;
+	row->stored.deadline_min = row->deadline_min;
 	if (!rule_ok || !row->applicant || !row->form || !row->materials || !row->missing ||
 	    row->state < 0) {
 		case_row_free(row);

@@ -153,7 +153,7 @@ int case_submit(db *d, const struct case_ctx *c, const yc_user *actor, const cJS
 		return yc_err_set(err, YC_ECONFLICT, "item",
 				  "item %s changed while the case was submitted; submit it again",
 				  n->item);
-	if (rc < 0)
+	if (rc < 0 || (rc = case_figures_new_case(d, c, n->department, now, err)))
 		return rc;
 	row.version = 1;
 	row.state = CS_SUBMITTED;

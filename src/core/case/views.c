@@ -187,10 +187,11 @@ int case_list(db *d, const struct case_ctx *c, const yc_user *actor, const struc
 }
 
 /*
- * The supervisor's figures over every case: open cases by light, per
- * department and per item (the 20 with most yellow and red), and for decided
- * cases the share decided on time and the working days used against the
- * promised limit (day limits only; hour limits are reported on time or not).
+ * The supervisor's figures: open cases by light, per department and per item
+ * (the 20 with most yellow and red), counted over the open cases alone; and
+ * the totals with, for decided cases, the share decided on time and the
+ * working days used against the promised limit (day limits only; hour limits
+ * are reported on time or not), read from the kept figures (figures.c).
  */
 int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 {
@@ -257,66 +258,10 @@ int case_stats(db *d, const struct case_ctx *c, yc_buf *out, yc_err *err)
 	db_done(st);
 	if (rc < 0)
 		return rc;
-	/* decided cases: on time, and working days used against promised */
-	st = db_prepare(d,
-			"SELECT accepted_ms, decided_ms, deadline_min, rule FROM cases"
-			" WHERE accepted_ms IS NOT NULL AND decided_ms IS NOT NULL",
-			err);
-	if (!st)
-		return db_failed(err);
-	int64_t decided = 0, on_time = 0, day_cases = 0;
-	double used_sum = 0, promised_sum = 0;
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		decided++;
-		int64_t dmin = case_local_min(c, db_col_int(st, 1));
-		if (dmin < db_col_int(st, 2))
-			on_time++;
-		const char *rule = db_col_text(st, 3);
-		if (strstr(rule, "\"unit\":\"workhour\""))
-			continue;
-		cJSON *r = cJSON_Parse(rule);
-		int n;
-		bool hours;
-		case_rule_limit(r, &n, &hours);
-		cJSON_Delete(r);
-		int used = 0;
-		if (calendar_workdays_between(c->cal,
-					      case_min_day(case_local_min(c, db_col_int(st, 0))),
-					      case_min_day(dmin), &used, NULL))
-			continue;
-		used_sum += used;
-		promised_sum += n;
-		day_cases++;
-	}
-	db_done(st);
-	if (rc < 0)
+	/* the totals and the decided cases' record: kept by each case (figures.c) */
+	if ((rc = yc_buf_adds(out, "]")) || (rc = case_figures_render(d, out, err)))
 		return rc;
-	int64_t total = 0, accepted = 0, closed = 0, open = 0;
-	rc = db_get(
-		d, err,
-		"SELECT COUNT(*), SUM(CASE WHEN accepted_ms IS NOT NULL THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END),"
-		" SUM(CASE WHEN state IN ('accepted', 'suspended', 'returned') THEN 1 ELSE 0 END)"
-		" FROM cases",
-		"", "IIII", &total, &accepted, &closed, &open);
-	if (rc < 0)
-		return rc;
-	yc_buf_addf(out,
-		    "],\"figures\":{\"cases\":%lld,\"accepted\":%lld,\"in_review\":%lld,"
-		    "\"closed\":%lld,\"decided\":%lld,\"decided_on_time\":%lld",
-		    (long long)total, (long long)accepted, (long long)open, (long long)closed,
-		    (long long)decided, (long long)on_time);
-	/* a share or an average of nothing is no figure: null, which screens show as "—" */
-	if (decided)
-		yc_buf_addf(out, ",\"on_time_share\":%.4f", (double)on_time / decided);
-	else
-		yc_buf_adds(out, ",\"on_time_share\":null");
-	if (day_cases)
-		yc_buf_addf(out, ",\"avg_workdays_used\":%.2f,\"avg_workdays_promised\":%.2f}}",
-			    used_sum / day_cases, promised_sum / day_cases);
-	else
-		yc_buf_adds(out, ",\"avg_workdays_used\":null,\"avg_workdays_promised\":null}}");
-	return 0;
+	return yc_buf_adds(out, "}");
 }
 
 int case_progress(db *d, const struct case_ctx *c, const char *no, const char *phone4, yc_buf *out,

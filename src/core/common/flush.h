@@ -10,9 +10,10 @@
 #define YC_FLUSH_H
 
 enum yc_flush_order {
-	FLUSH_CASE_NUMBERS = -4, /* a new case's number (core/case/number.c) … */
+	FLUSH_CASE_NUMBERS = -5, /* a new case's number (core/case/number.c) … */
 	FLUSH_CASE_ROWS,	 /* … its row (submit.c) … */
 	FLUSH_CASE_EVENTS,	 /* … and its first events (record.c) */
+	FLUSH_CASE_FIGURES,	 /* the cases' kept figures, a batch's changes summed (figures.c) */
 	FLUSH_CERT_SIGNATURES,	 /* the certificates issued, signed (certificate/sign.c) */
 	FLUSH_AUDIT,		 /* the audit chain's events (audit.c) */
 	FLUSH_OUTBOX,		 /* the outbox's events, after the audit's (outbox.c) */
