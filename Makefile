@@ -30,7 +30,7 @@ CLI      := $(wildcard src/cli/*.c)
 objs = $(patsubst src/%.c,$(1)/obj/%.o,$(SRC)) $(patsubst %.c,$(1)/obj/gen/%.o,$(GEN))
 cli_objs = $(patsubst src/%.c,$(1)/obj/%.o,$(CLI))
 
-.PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash test-fuzz ha-test bench soak fuzz fuzz-build fmt clean asan
+.PHONY: all run check fresh-check setup setup-run test-unit test-api test-e2e test-crash test-fuzz ha-test bench bench-scale soak fuzz fuzz-build fmt clean asan
 all: build/yichuang
 
 build/gen/schema_sqlite.c: $(SCHEMA) scripts/embed.sh
@@ -146,6 +146,11 @@ ha-test: setup build/yichuang asan
 
 bench: setup build/yichuang
 	@bench/run
+
+# The reads a province's store answers, at the district's size and at ten million cases
+# (bench/scale-run; SCALE_CASES, SCALE_BACKENDS; about an hour; not in make check).
+bench-scale: setup build/yichuang
+	@bench/scale-run
 
 # Half an hour of a district's mixed day on each backend: RSS, descriptors, p99 a minute,
 # nothing acknowledged lost, audit verify (scripts/soak; about an hour; not in make check).

@@ -64,6 +64,9 @@ static const struct command commands[] = {
 	 "matches)"},
 	{"draw", "bench", cmd_draw_bench, "[--entities N] [--inspectors M]",
 	 "a stratified 3% draw with teams over N entities, and its record's verification, timed"},
+	{"history", "bulk", cmd_history_bulk, "--db PATH --cases N [--per-day N]",
+	 "add N closed cases with their events on the working days before the store's first,"
+	 " copied from its closed cases (a province's years, for make bench-scale)"},
 	{"audit", "verify", cmd_audit_verify, "--db PATH", "check the audit hash chain"},
 	{"copy", NULL, cmd_copy, "--from PATH_OR_URI --to PATH_OR_URI [--from-keyring F] [--keyring F]",
 	 "copy a whole database to another (e.g. SQLite to PostgreSQL), checked by row counts and audit verify;"

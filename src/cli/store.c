@@ -371,3 +371,54 @@ int cmd_backup(int argc, char **argv)
 	       (long long)audit.count);
 	return 0;
 }
+
+/* A whole number within [lo, hi], or -1. */
+static int64_t count_arg(const char *s, int64_t lo, int64_t hi)
+{
+	char *end;
+	long long v = s ? strtoll(s, &end, 10) : -1;
+	return s && *s && !*end && v >= lo && v <= hi ? v : -1;
+}
+
+static void scale_progress(const struct demo_scale *o, const char *day)
+{
+	/* a line every hundred days, and the last */
+	if (o->written % (o->per_day * 100) == 0 || o->written == o->cases) {
+		printf("  %s  %lld cases\n", day, (long long)o->written);
+		fflush(stdout);
+	}
+}
+
+int cmd_history_bulk(int argc, char **argv)
+{
+	struct args a;
+	int rc = cli_parse_args(argc, argv, "db,cases,per-day", NULL, &a);
+	if (rc || !cli_opt(&a, "db") || !cli_opt(&a, "cases") || a.npos)
+		return EXIT_USAGE;
+	struct demo_scale o = {.cases = count_arg(cli_opt(&a, "cases"), 1, 100000000),
+			       .per_day = cli_opt(&a, "per-day")
+						  ? count_arg(cli_opt(&a, "per-day"), 1, 999999)
+						  : 10000,
+			       .progress = scale_progress};
+	if (o.cases < 0 || o.per_day < 0) {
+		cli_failf("--cases must be from 1 to 100000000 and --per-day from 1 to 999999",
+			  NULL);
+		return EXIT_USAGE;
+	}
+	yc_config cfg;
+	yc_config_defaults(&cfg);
+	yc_err err;
+	yc_err_clear(&err);
+	db *d = NULL;
+	int64_t counted = 0;
+	if (!(rc = yc_config_load_env(&cfg, &err)) &&
+	    !(rc = cli_open_existing(cli_opt(&a, "db"), &d, &err)) &&
+	    !(rc = demo_scale_history(d, cfg.region_code, (int)cfg.tz_offset_min, &o, &err)))
+		rc = cli_case_figures_rebuild(d, &counted, &err);
+	db_close(d);
+	if (rc)
+		return cli_fail(&err);
+	printf("added %lld cases; the figures counted from %lld\n", (long long)o.written,
+	       (long long)counted);
+	return 0;
+}

@@ -72,4 +72,20 @@ int demo_history_write(db *d, struct case_ctx *c, struct hall_ctx *h, struct rev
 		       struct court_ctx *k, struct cert_ctx *certs, struct demo_history *o,
 		       yc_err *err);
 
+/*
+ * A province's years behind the district (scale.c, for make bench-scale):
+ * o->cases closed cases with their events, o->per_day on each working day
+ * before the store's first case, copied from its closed cases (the demo's,
+ * written through the core) and moved in time. One transaction a day;
+ * progress, when set, is told after each. Count the kept figures again
+ * afterwards (case_figures_rebuild).
+ */
+struct demo_scale {
+	int64_t cases, per_day;
+	int64_t written; /* so far */
+	void (*progress)(const struct demo_scale *o, const char *day);
+};
+int demo_scale_history(db *d, const char *region, int tz_offset_min, struct demo_scale *o,
+		       yc_err *err);
+
 #endif
