@@ -242,7 +242,7 @@ int cmd_migrate(int argc, char **argv)
 	/* a store that had cases before their kept figures (031) has them counted now */
 	int64_t counted = 0;
 	if (!rc && before > 0 && before < CASE_FIGURES_SCHEMA && after >= CASE_FIGURES_SCHEMA &&
-	    !(rc = cli_case_figures_rebuild(d, &counted, &err)))
+	    !(rc = cli_case_figures_rebuild(d, &counted, &err)) && counted)
 		printf("case figures counted from %lld cases\n", (long long)counted);
 	db_close(d);
 	if (rc)

@@ -223,3 +223,41 @@ test("the figures each case kept as it moved equal a count from scratch: a store
   // and per month and department, not only in sum
   assert.ok(Number(sql(s.db, 'SELECT COUNT(*) FROM case_figures').trim()) > 10);
 });
+
+test('history bulk puts closed cases with their timelines on the working days before the first, and the figures count them', () => {
+  // after the test above: the server is stopped
+  const first = sql(s.db, 'SELECT MIN(no) FROM cases').trim();
+  const n = (q) => Number(sql(s.db, q).trim());
+  const cases = n('SELECT COUNT(*) FROM cases'), events = n('SELECT COUNT(*) FROM case_events');
+  for (const args of [['--cases', '0'], ['--cases', 'x'], ['--cases', '10', '--per-day', '1000000'], []]) {
+    const bad = cli(['history', 'bulk', '--db', s.db, ...args]);
+    assert.equal(bad.status, 2, `${args}: ${bad.stderr}`);
+  }
+  const r = cli(['history', 'bulk', '--db', s.db, '--cases', '2500', '--per-day', '1000']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`added 2500 cases; the figures counted from ${cases + 2500}`));
+  const added = sql(s.db, `SELECT no FROM cases WHERE no < '${first}' ORDER BY no`).trim().split('\n');
+  assert.equal(added.length, 2500);
+  // three working days, newest first: 1,000, 1,000 and 500 numbers, none on a weekend
+  const days = [...new Set(added.map((no) => no.slice(6, 14)))];
+  assert.equal(days.length, 3);
+  for (const d of days) {
+    const wd = new Date(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}T12:00:00Z`).getUTCDay();
+    assert.ok(wd >= 1 && wd <= 5, `${d} is a working day`);
+    assert.equal(n(`SELECT last FROM case_numbers WHERE day = '${d}'`), added.filter((no) => no.slice(6, 14) === d).length);
+  }
+  assert.ok(days[2] < first.slice(6, 14));
+  // each copy is closed, dated on its number's day, its deadline text on its deadline's day, with its timeline
+  const rows = sql(s.db, 'SELECT c.no, c.state, c.deadline, c.deadline_min, c.submitted_ms, e.at_ms FROM cases c' +
+    ` LEFT JOIN case_events e ON e.case_no = c.no AND e.seq = 1 WHERE c.no < '${first}'`).trim().split('\n');
+  const day = (ms) => new Date(ms).toISOString().slice(0, 10);
+  for (const [no, state, deadline, deadlineMin, submitted, at] of rows.map((l) => l.split('|'))) {
+    assert.equal(state, 'closed', no);
+    assert.equal(day(Number(submitted) + 8 * 3600e3).replace(/-/g, ''), no.slice(6, 14), `${no} is dated on its number's day`);
+    assert.equal(at, submitted, `${no} has its timeline, moved with it`);
+    if (deadline) assert.equal(deadline.slice(0, 10), day(Number(deadlineMin) * 60000), `${no}'s deadline text`);
+  }
+  assert.ok(n('SELECT COUNT(*) FROM case_events') > events + 2500 * 3);
+  assert.equal(n('SELECT SUM(cases) FROM case_figures'), cases + 2500);
+  assert.equal(cli(['audit', 'verify', '--db', s.db]).status, 0);
+});
