@@ -90,7 +90,7 @@ int cmd_draw_verify(int argc, char **argv);	      /* draw.c */
 int cmd_draw_bench(int argc, char **argv);	      /* draw.c */	      /* cert.c */
 int cmd_calendar_add_workdays(int argc, char **argv); /* calendar.c */
 int cmd_calendar_is_workday(int argc, char **argv);   /* calendar.c */
-int cmd_history_bulk(int argc, char **argv);	      /* store.c */
+int cmd_history_bulk(int argc, char **argv);		/* store.c */
 int cmd_calendar_load(int argc, char **argv);	      /* calendar.c */
 
 #endif

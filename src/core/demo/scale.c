@@ -108,11 +108,12 @@ int demo_scale_history(db *d, const char *region, int tz_offset_min, struct demo
 			k++;
 	if ((rc = db_begin(d, err)))
 		return rc;
-	rc = db_run(d, err,
-		    "CREATE TEMP TABLE scale_templates AS SELECT ROW_NUMBER() OVER (ORDER BY no) - 1"
-		    " AS k, no, submitted_ms - (submitted_ms + ?) % 86400000 AS day_ms FROM cases"
-		    " WHERE state = 'closed' AND process_run IS NULL AND due_day IS NULL",
-		    "i", tz_ms);
+	rc = db_run(
+		d, err,
+		"CREATE TEMP TABLE scale_templates AS SELECT ROW_NUMBER() OVER (ORDER BY no) - 1"
+		" AS k, no, submitted_ms - (submitted_ms + ?) % 86400000 AS day_ms FROM cases"
+		" WHERE state = 'closed' AND process_run IS NULL AND due_day IS NULL",
+		"i", tz_ms);
 	if (!rc)
 		rc = db_run(d, err, "CREATE INDEX scale_templates_k ON scale_templates (k)", "");
 	/* deadlines run a few months past the submission at most */
@@ -131,14 +132,16 @@ int demo_scale_history(db *d, const char *region, int tz_offset_min, struct demo
 		char date[16], prefix[48];
 		yc_date_format(day, date, sizeof(date));
 		/* YYYY-MM-DD → YYYYMMDD */
-		snprintf(prefix, sizeof(prefix), "%s%.4s%.2s%.2s", region, date, date + 5, date + 8);
+		snprintf(prefix, sizeof(prefix), "%s%.4s%.2s%.2s", region, date, date + 5,
+			 date + 8);
 		int64_t target_ms = (int64_t)day * MS_PER_DAY - tz_ms;
 		if ((rc = db_begin(d, err)))
 			break;
-		rc = copy_day(d, prefix, n, target_ms, (k * o->per_day) % templates, templates, err);
+		rc = copy_day(d, prefix, n, target_ms, (k * o->per_day) % templates, templates,
+			      err);
 		if (!rc)
-			rc = db_run(d, err, "INSERT INTO case_numbers (day, last) VALUES (?, ?)", "si",
-				    prefix + strlen(region), n);
+			rc = db_run(d, err, "INSERT INTO case_numbers (day, last) VALUES (?, ?)",
+				    "si", prefix + strlen(region), n);
 		if (!rc)
 			rc = db_commit(d, err);
 		else
