@@ -19,6 +19,7 @@
 #include "core/demo/demo.h"
 #include "db/db.h"
 #include "lib/log.h"
+#include "../scratch_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -72,38 +73,23 @@ static inline int fuzz_split(char *s, size_t size, char sep, char **part, int n)
  * catalog, departments, accounts), made once per process and removed at exit
  * with its -wal, -shm and .keyring files.
  */
-static char fuzz_store_path[64];
+static struct scratch_store fuzz_scratch;
 static inline void fuzz_store_remove(void)
 {
-	char aux[80];
-	unlink(fuzz_store_path);
-	snprintf(aux, sizeof(aux), "%s-wal", fuzz_store_path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", fuzz_store_path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s.keyring", fuzz_store_path);
-	unlink(aux);
+	scratch_store_remove(fuzz_scratch.path);
 }
 static inline db *fuzz_store(void)
 {
-	static db *d;
-	if (d)
-		return d;
+	if (fuzz_scratch.d)
+		return fuzz_scratch.d;
 	yc_log_set_level(YC_LOG_ERROR);
-	snprintf(fuzz_store_path, sizeof(fuzz_store_path), "/tmp/yc-fuzz-%d-XXXXXX", getpid());
-	int fd = mkstemp(fuzz_store_path);
-	if (fd < 0)
-		abort();
-	close(fd);
-	unlink(fuzz_store_path);
-	atexit(fuzz_store_remove);
 	yc_err err;
-	if (db_open(fuzz_store_path, DB_OPEN_CREATE, &d, &err) || db_migrate(d, &err) ||
-	    demo_install(d, &err)) {
+	if (scratch_store_open(&fuzz_scratch, "fuzz", true, &err)) {
 		fprintf(stderr, "fuzz store: %s\n", err.message);
 		abort();
 	}
-	return d;
+	atexit(fuzz_store_remove);
+	return fuzz_scratch.d;
 }
 
 #endif

@@ -135,7 +135,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	yc_config_defaults(cfg);
 	yc_err err;
 	const char *set[][2] = {
-		{"db", fuzz_store_path},
+		{"db", fuzz_scratch.path},
 		{"listen", listen},
 		{"threads", "1"},
 		{"access-log", "false"},

@@ -5,6 +5,8 @@
  * hour limits), lights, and the assignment rules.
  */
 #include <criterion/criterion.h>
+
+#include "../scratch_store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,12 +85,7 @@ static void teardown(void)
 	case_cache_release();
 	db_close(d);
 	calendar_free(cal);
-	char p[96];
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
+	scratch_store_remove(path);
 }
 
 static yc_user user(const char *username)

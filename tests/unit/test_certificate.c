@@ -7,6 +7,8 @@
  * walker — over a real SQLite file with the demo district.
  */
 #include <criterion/criterion.h>
+
+#include "../scratch_store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -192,12 +194,7 @@ static void teardown(void)
 {
 	cert_keycache_free(c.cache);
 	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	scratch_store_remove(path);
 }
 
 /* A 食品经营许可证 of xzsp's, issued now: its id into out. */

@@ -5,6 +5,8 @@
  * not at all; the lifecycle table's names whole and its rows unique (the API tests walk it).
  */
 #include <criterion/criterion.h>
+
+#include "../scratch_store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,12 +38,7 @@ static void setup(void)
 static void teardown(void)
 {
 	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	scratch_store_remove(path);
 }
 
 Test(court, the_tracks_follow_the_rules_in_order, .init = setup, .fini = teardown)

@@ -8,6 +8,8 @@
  * past its due day turns overdue.
  */
 #include <criterion/criterion.h>
+
+#include "../scratch_store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,12 +106,7 @@ static void setup(void)
 static void teardown(void)
 {
 	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	scratch_store_remove(path);
 }
 
 static cJSON *form_of(const char *code, double wan, int days)

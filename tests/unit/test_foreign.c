@@ -14,7 +14,7 @@
 #include "lib/timeutil.h"
 #include "store.h"
 
-static struct test_store store;
+static struct scratch_store store;
 static db *d;
 
 static void setup(void)

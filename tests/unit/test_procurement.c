@@ -5,6 +5,8 @@
  * supplier's class and flags; the contract's lifecycle table whole.
  */
 #include <criterion/criterion.h>
+
+#include "../scratch_store.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,12 +70,7 @@ static void teardown(void)
 {
 	calendar_free(cal);
 	db_close(d);
-	unlink(path);
-	char aux[80];
-	snprintf(aux, sizeof(aux), "%s-wal", path);
-	unlink(aux);
-	snprintf(aux, sizeof(aux), "%s-shm", path);
-	unlink(aux);
+	scratch_store_remove(path);
 }
 
 static int run(const yc_user *u, const char *id, const char *action, const char *body,

@@ -14,7 +14,7 @@
 #include "lifecycle.h"
 #include "store.h"
 
-static struct test_store store;
+static struct scratch_store store;
 static db *d;
 
 static const struct watch_ctx c = {.idle_percent = 50, .service_percent = 200, .service_min = 5,
