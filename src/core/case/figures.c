@@ -216,12 +216,18 @@ struct limit_entry {
 	bool hours;
 };
 
+/* FNV-1a, continued over s from h. */
+#define FNV_BASIS 1469598103934665603ull
+static uint64_t fnv(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 static void limit_of(struct limit_entry *cache, const char *text, int *limit, bool *hours)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = text; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	struct limit_entry *e = &cache[h % LIMITS];
+	struct limit_entry *e = &cache[fnv(FNV_BASIS, text) % LIMITS];
 	if (!e->text || strcmp(e->text, text)) {
 		cJSON *rule = cJSON_Parse(text);
 		case_rule_limit(rule, &e->limit, &e->hours);
@@ -240,14 +246,64 @@ struct fig_sum {
 	struct fig_sum *next;
 };
 
-static uint64_t key_hash(const char *month, const char *department)
+/* Adds one case's contribution to its key's sum; YC_ENOMEM when a new key finds no memory. */
+static int add_to(struct fig_sum **sums, const char *month, const char *department,
+		  const int64_t v[F_N], yc_err *err)
 {
-	uint64_t h = 1469598103934665603ull;
-	for (const char *p = month; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	for (const char *p = department; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	return h;
+	struct fig_sum **b = &sums[fnv(fnv(FNV_BASIS, month), department) % SUM_BUCKETS], *s = *b;
+	while (s && (strcmp(s->f.month, month) || strcmp(s->f.department, department)))
+		s = s->next;
+	if (!s) {
+		if (!(s = calloc(1, sizeof(*s))))
+			return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+		snprintf(s->f.month, sizeof(s->f.month), "%s", month);
+		snprintf(s->f.department, sizeof(s->f.department), "%s", department);
+		s->next = *b;
+		*b = s;
+	}
+	for (int k = 0; k < F_N; k++)
+		s->f.v[k] += v[k];
+	return 0;
+}
+
+/*
+ * The cases after the number after[] (a page of them, in number order: a
+ * PostgreSQL result is held whole by the client, so ten million rows are
+ * never asked for at once), counted into sums; after[] moves to the last.
+ * The number of cases read, or a negative code.
+ */
+enum { PAGE = 20000 };
+static int64_t count_page(db *d, const struct case_ctx *c, char after[32],
+			  struct limit_entry *cache, struct fig_sum **sums, yc_err *err)
+{
+	db_stmt *st =
+		db_prepare(d,
+			   "SELECT no, department, submitted_ms, state, accepted_ms, decided_ms,"
+			   " deadline_min, rule FROM cases WHERE no > ? ORDER BY no LIMIT ?",
+			   err);
+	if (!st)
+		return db_failed(err);
+	db_bind_text(st, 1, after);
+	db_bind_int(st, 2, PAGE);
+	int64_t n = 0;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		char month[8];
+		month_of(c, db_col_int(st, 2), month);
+		int limit = 0;
+		bool hours = false;
+		if (!db_col_null(st, 4) && !db_col_null(st, 5))
+			limit_of(cache, db_col_text(st, 7), &limit, &hours);
+		int64_t v[F_N];
+		contribution(c, case_state_parse(db_col_text(st, 3)), db_col_int(st, 4),
+			     db_col_int(st, 5), db_col_int(st, 6), limit, hours, v);
+		if ((rc = add_to(sums, month, db_col_text(st, 1), v, err)))
+			break;
+		db_col_copy(st, 0, after, 32);
+		n++;
+	}
+	db_done(st);
+	return rc < 0 ? rc : n;
 }
 
 int case_figures_rebuild(db *d, const struct case_ctx *c, int64_t *counted, yc_err *err)
@@ -256,61 +312,29 @@ int case_figures_rebuild(db *d, const struct case_ctx *c, int64_t *counted, yc_e
 	int rc = db_run(d, err, "DELETE FROM case_figures", "");
 	if (rc)
 		return rc;
-	db_stmt *st = db_prepare(d,
-				 "SELECT department, submitted_ms, state, accepted_ms, decided_ms,"
-				 " deadline_min, rule FROM cases",
-				 err);
-	if (!st)
-		return db_failed(err);
 	struct limit_entry *cache = calloc(LIMITS, sizeof(*cache));
 	struct fig_sum **sums = calloc(SUM_BUCKETS, sizeof(*sums));
-	if (!cache || !sums) {
-		db_done(st);
-		free(cache);
-		free(sums);
-		return yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	if (!cache || !sums)
+		rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
+	char after[32] = "";
+	for (int64_t n = PAGE; !rc && n == PAGE;) {
+		n = count_page(d, c, after, cache, sums, err);
+		if (n < 0)
+			rc = (int)n;
+		else
+			*counted += n;
 	}
-	while ((rc = db_step(st, err)) == DB_ROW) {
-		char month[8];
-		month_of(c, db_col_int(st, 1), month);
-		const char *department = db_col_text(st, 0);
-		int state = case_state_parse(db_col_text(st, 2));
-		int limit = 0;
-		bool hours = false;
-		if (!db_col_null(st, 3) && !db_col_null(st, 4))
-			limit_of(cache, db_col_text(st, 6), &limit, &hours);
-		int64_t v[F_N];
-		contribution(c, state, db_col_int(st, 3), db_col_int(st, 4), db_col_int(st, 5),
-			     limit, hours, v);
-		struct fig_sum **b = &sums[key_hash(month, department) % SUM_BUCKETS], *s = *b;
-		while (s && (strcmp(s->f.month, month) || strcmp(s->f.department, department)))
-			s = s->next;
-		if (!s) {
-			if (!(s = calloc(1, sizeof(*s)))) {
-				rc = yc_err_set(err, YC_ENOMEM, NULL, NULL);
-				break;
-			}
-			snprintf(s->f.month, sizeof(s->f.month), "%s", month);
-			snprintf(s->f.department, sizeof(s->f.department), "%s", department);
-			s->next = *b;
-			*b = s;
-		}
-		for (int k = 0; k < F_N; k++)
-			s->f.v[k] += v[k];
-		++*counted;
-	}
-	db_done(st);
-	for (int i = 0; i < LIMITS; i++)
+	for (int i = 0; cache && i < LIMITS; i++)
 		free(cache[i].text);
 	free(cache);
-	for (int i = 0; i < SUM_BUCKETS; i++)
+	for (int i = 0; sums && i < SUM_BUCKETS; i++)
 		while (sums[i]) {
 			struct fig_sum *s = sums[i];
-			if (rc >= 0)
+			if (!rc)
 				rc = upsert(d, &s->f, err);
 			sums[i] = s->next;
 			free(s);
 		}
 	free(sums);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
