@@ -385,7 +385,13 @@ uint64_t db_rollbacks(const db *d)
 
 void db_col_copy(db_stmt *st, int idx, char *out, size_t size)
 {
-	snprintf(out, size, "%s", db_col_text(st, idx));
+	/* what snprintf "%s" does, without its cost (a row load copies a dozen columns) */
+	if (!size)
+		return;
+	const char *s = db_col_text(st, idx);
+	size_t n = strnlen(s, size - 1);
+	memcpy(out, s, n);
+	out[n] = '\0';
 }
 
 int db_rows_json(db_stmt *st, const char *kinds, yc_buf *out, yc_err *err)
@@ -444,11 +450,26 @@ int db_lock(db *d, const char *name, yc_err *err)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * A statement run through the statement cache: a read transaction's BEGIN
+ * and COMMIT come with every GET, and compiling them each time (what exec
+ * does) cost a case view ~6% of its time.
+ */
+static int run_cached(db *d, const char *sql)
+{
+	db_stmt *st = db_prepare(d, sql, NULL);
+	if (!st)
+		return -1;
+	int rc = db_step(st, NULL);
+	db_done(st);
+	return rc < 0 ? rc : 0;
+}
+
 int db_read_begin(db *d)
 {
 	if (!d->be->read_begin_sql || d->in_txn)
 		return 1;
-	if (d->be->exec(d->conn, d->be->read_begin_sql, NULL))
+	if (run_cached(d, d->be->read_begin_sql))
 		return 1;
 	d->in_txn = true;
 	return 0;
@@ -456,7 +477,8 @@ int db_read_begin(db *d)
 
 void db_read_end(db *d)
 {
-	d->be->exec(d->conn, "COMMIT", NULL);
+	if (run_cached(d, "COMMIT"))
+		d->be->exec(d->conn, "ROLLBACK", NULL);
 	d->in_txn = false;
 }
 

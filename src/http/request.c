@@ -101,20 +101,25 @@ static void access_log(yc_req *r, int64_t us)
 {
 	if (!r->app->cfg.access_log)
 		return;
-	yc_buf f;
-	yc_buf_init(&f, 4096);
-	yc_buf_addf(&f, "\"req\":\"%s\",\"route\":", r->id);
+	yc_buf *f = &r->thr->log.fields;
+	yc_buf_clear(f);
+	yc_buf_adds(f, "\"req\":\"");
+	yc_buf_adds(f, r->id);
+	yc_buf_adds(f, "\",\"route\":");
 	if (r->route >= 0)
-		yc_json_add_str(&f, yc_routes[r->route].pattern);
+		yc_json_add_str(f, yc_routes[r->route].pattern);
 	else
-		yc_json_add_str(&f, r->route == YC_ROUTE_STATIC ? "static" : "unmatched");
-	yc_buf_adds(&f, ",\"path\":");
+		yc_json_add_str(f, r->route == YC_ROUTE_STATIC ? "static" : "unmatched");
+	yc_buf_adds(f, ",\"path\":");
 	/* API paths carry only codes and numbers by design; static paths are file names. */
-	yc_json_add_str(&f, r->path);
-	yc_buf_addf(&f, ",\"status\":%d,\"us\":%lld,\"user\":", r->status, (long long)us);
-	yc_json_add_str(&f, r->authed ? r->user.username : NULL);
-	yc_logbuf_fields(&r->thr->log, YC_LOG_INFO, &f);
-	yc_buf_release(&f);
+	yc_json_add_str(f, r->path);
+	yc_buf_adds(f, ",\"status\":");
+	yc_buf_addi(f, r->status);
+	yc_buf_adds(f, ",\"us\":");
+	yc_buf_addi(f, us);
+	yc_buf_adds(f, ",\"user\":");
+	yc_json_add_str(f, r->authed ? r->user.username : NULL);
+	yc_logbuf_fields(&r->thr->log, YC_LOG_INFO, f);
 }
 
 /* Ends the request's life: log, count, free. The reply has been sent. */

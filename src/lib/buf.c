@@ -39,7 +39,7 @@ static int yc_buf_grow(yc_buf *b, size_t extra)
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
-	size_t cap = b->cap ? b->cap : 64;
+	size_t cap = b->cap ? b->cap : 256; /* most answers pass 64 bytes: fewer reallocs */
 	while (cap < need)
 		cap = cap * 2;
 	char *p = realloc(b->cap ? b->data : NULL, cap);
@@ -72,6 +72,19 @@ int yc_buf_adds(yc_buf *b, const char *s)
 int yc_buf_addc(yc_buf *b, char c)
 {
 	return yc_buf_add(b, &c, 1);
+}
+
+int yc_buf_addi(yc_buf *b, long long v)
+{
+	char digits[24], *p = digits + sizeof(digits);
+	/* through the unsigned value, so that LLONG_MIN negates */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	return yc_buf_add(b, p, (size_t)(digits + sizeof(digits) - p));
 }
 
 int yc_buf_vaddf(yc_buf *b, const char *fmt, va_list ap)

@@ -31,6 +31,8 @@ void yc_buf_clear(yc_buf *b);
 int yc_buf_add(yc_buf *b, const void *p, size_t n);
 int yc_buf_adds(yc_buf *b, const char *s);
 int yc_buf_addc(yc_buf *b, char c);
+/* A whole number in decimal (what "%lld" writes, without printf's cost on hot paths). */
+int yc_buf_addi(yc_buf *b, long long v);
 int yc_buf_addf(yc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int yc_buf_vaddf(yc_buf *b, const char *fmt, va_list ap);
 

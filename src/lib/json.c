@@ -385,21 +385,65 @@ int yc_json_add_str(yc_buf *b, const char *s)
 	return yc_json_add_strn(b, s, strlen(s));
 }
 
+/* A number as cJSON writes it: whole numbers plainly, others in the fewest digits that read back.
+ */
+static int add_number(yc_buf *b, double d)
+{
+	if (isnan(d) || isinf(d))
+		return yc_buf_adds(b, "null");
+	if (d == floor(d) && fabs(d) < 1e15)
+		return yc_buf_addi(b, (long long)d);
+	char t[32];
+	snprintf(t, sizeof(t), "%1.15g", d);
+	if (strtod(t, NULL) != d)
+		snprintf(t, sizeof(t), "%1.17g", d);
+	return yc_buf_adds(b, t);
+}
+
+/*
+ * Written straight into b (no intermediate string, no printf for whole
+ * numbers): a case view writes a dozen trees on every request.
+ */
 int yc_json_add_item(yc_buf *b, const cJSON *item)
 {
 	if (!item)
 		return yc_buf_adds(b, "null");
-	char *p = cJSON_PrintUnformatted(item);
-	if (!p)
-		return YC_ENOMEM;
-	int rc = yc_buf_adds(b, p);
-	cJSON_free(p);
-	return rc;
+	int rc = 0;
+	const cJSON *c;
+	switch (item->type & 0xFF) {
+	case cJSON_False: return yc_buf_adds(b, "false");
+	case cJSON_True: return yc_buf_adds(b, "true");
+	case cJSON_Number: return add_number(b, item->valuedouble);
+	case cJSON_String: return yc_json_add_str(b, item->valuestring ? item->valuestring : "");
+	case cJSON_Raw: return yc_buf_adds(b, item->valuestring ? item->valuestring : "null");
+	case cJSON_Array:
+		rc = yc_buf_addc(b, '[');
+		for (c = item->child; c && !rc; c = c->next)
+			if (!(rc = c == item->child ? 0 : yc_buf_addc(b, ',')))
+				rc = yc_json_add_item(b, c);
+		return rc ? rc : yc_buf_addc(b, ']');
+	case cJSON_Object:
+		rc = yc_buf_addc(b, '{');
+		for (c = item->child; c && !rc; c = c->next) {
+			if (c != item->child)
+				rc = yc_buf_addc(b, ',');
+			if (!rc)
+				rc = yc_json_add_str(b, c->string ? c->string : "");
+			if (!rc)
+				rc = yc_buf_addc(b, ':');
+			if (!rc)
+				rc = yc_json_add_item(b, c);
+		}
+		return rc ? rc : yc_buf_addc(b, '}');
+	default: return yc_buf_adds(b, "null");
+	}
 }
 
 int yc_json_add_time(yc_buf *b, const char *name, int64_t ms, int offset_min)
 {
-	yc_buf_addf(b, ",\"%s\":", name);
+	yc_buf_adds(b, ",\"");
+	yc_buf_adds(b, name);
+	yc_buf_adds(b, "\":");
 	if (!ms)
 		return yc_buf_adds(b, "null");
 	char t[40];

@@ -44,8 +44,9 @@ static void yc_log_out(const char *p, size_t n)
 static int yc_log_line(yc_buf *line, const char *ts, int level, const char *body, size_t len)
 {
 	size_t before = line->len;
-	if (yc_buf_addf(line, "{\"ts\":\"%s\",\"level\":\"%s\",", ts, yc_level_names[level]) ||
-	    yc_buf_add(line, body, len) || yc_buf_adds(line, "}\n")) {
+	if (yc_buf_adds(line, "{\"ts\":\"") || yc_buf_adds(line, ts) ||
+	    yc_buf_adds(line, "\",\"level\":\"") || yc_buf_adds(line, yc_level_names[level]) ||
+	    yc_buf_adds(line, "\",") || yc_buf_add(line, body, len) || yc_buf_adds(line, "}\n")) {
 		if (line->len != before) { /* part of it went in: take it out */
 			line->len = before;
 			line->data[before] = '\0';
@@ -72,6 +73,7 @@ void yc_logbuf_init(yc_logbuf *lb)
 	lb->sec = -1;
 	/* a line past the room left is written alone rather than lost */
 	yc_buf_init(&lb->lines, YC_LOGBUF_FLUSH + 64 * 1024);
+	yc_buf_init(&lb->fields, 64 * 1024);
 }
 
 void yc_logbuf_fields(yc_logbuf *lb, int level, const yc_buf *fields)
@@ -117,6 +119,7 @@ void yc_logbuf_release(yc_logbuf *lb)
 {
 	yc_logbuf_flush(lb);
 	yc_buf_release(&lb->lines);
+	yc_buf_release(&lb->fields);
 }
 
 void yc_log(int level, const char *fmt, ...)

@@ -29,7 +29,8 @@ void yc_log_fields(int level, const yc_buf *fields);
 enum { YC_LOGBUF_FLUSH = 32 * 1024 };
 typedef struct yc_logbuf {
 	yc_buf lines;
-	int64_t sec;	/* the second ts_sec was made for */
+	yc_buf fields;	 /* a caller's scratch for one line's fields, kept between lines */
+	int64_t sec;	 /* the second ts_sec was made for */
 	char ts_sec[24]; /* "2026-12-07T20:10:01" */
 } yc_logbuf;
 void yc_logbuf_init(yc_logbuf *lb);

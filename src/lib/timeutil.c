@@ -96,6 +96,14 @@ void yc_date_format(int32_t days, char *out, size_t size)
 	snprintf(out, size, "%04d-%02u-%02u", y, m, d);
 }
 
+/* Two digits of v (0–99) at p. */
+static char *two(char *p, unsigned v)
+{
+	p[0] = (char)('0' + v / 10 % 10);
+	p[1] = (char)('0' + v % 10);
+	return p + 2;
+}
+
 void yc_time_format_iso(int64_t ms, int offset_min, char *out, size_t size)
 {
 	int64_t local_ms = ms + (int64_t)offset_min * 60000;
@@ -106,12 +114,41 @@ void yc_time_format_iso(int64_t ms, int offset_min, char *out, size_t size)
 	int y;
 	unsigned m, d;
 	yc_civil_from_days(days, &y, &m, &d);
-	if (offset_min == 0) {
-		snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d, sod / 3600,
-			 sod / 60 % 60, sod % 60, msec);
-	} else {
-		int off = offset_min < 0 ? -offset_min : offset_min;
-		snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d, sod / 3600,
-			 sod / 60 % 60, sod % 60, offset_min < 0 ? '-' : '+', off / 60, off % 60);
+	int off = offset_min < 0 ? -offset_min : offset_min;
+	if (y < 0 || y > 9999 || off >= 100 * 60 || size < 26) {
+		/* rare shapes: printf, which also cuts a short buffer safely */
+		if (offset_min == 0)
+			snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", y, m, d,
+				 sod / 3600, sod / 60 % 60, sod % 60, msec);
+		else
+			snprintf(out, size, "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+				 sod / 3600, sod / 60 % 60, sod % 60, offset_min < 0 ? '-' : '+',
+				 off / 60, off % 60);
+		return;
 	}
+	/* every request's times go through here: digits by hand, not printf */
+	char *p = two(out, (unsigned)y / 100);
+	p = two(p, (unsigned)y % 100);
+	*p++ = '-';
+	p = two(p, m);
+	*p++ = '-';
+	p = two(p, d);
+	*p++ = 'T';
+	p = two(p, (unsigned)sod / 3600);
+	*p++ = ':';
+	p = two(p, (unsigned)sod / 60 % 60);
+	*p++ = ':';
+	p = two(p, (unsigned)sod % 60);
+	if (offset_min == 0) {
+		*p++ = '.';
+		*p++ = (char)('0' + msec / 100);
+		p = two(p, (unsigned)msec % 100);
+		*p++ = 'Z';
+	} else {
+		*p++ = offset_min < 0 ? '-' : '+';
+		p = two(p, (unsigned)off / 60);
+		*p++ = ':';
+		p = two(p, (unsigned)off % 60);
+	}
+	*p = '\0';
 }

@@ -52,6 +52,92 @@ Test(json, utf8_validation)
 	cr_assert_not(yc_utf8_valid("\xe4\xb8", 2, NULL));     /* truncated */
 }
 
+Test(buf, whole_numbers_as_printf_writes_them)
+{
+	static const long long v[] = {0,
+				      7,
+				      -7,
+				      10,
+				      99,
+				      100,
+				      1234567890123LL,
+				      -9223372036854775807LL - 1,
+				      9223372036854775807LL};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		cr_assert_eq(yc_buf_addi(&b, v[i]), 0);
+		char want[32];
+		snprintf(want, sizeof(want), "%lld", v[i]);
+		cr_assert_str_eq(b.data, want);
+		yc_buf_release(&b);
+	}
+}
+
+/* The writer that skips cJSON's printer writes what it would, for what cases and rules hold. */
+Test(json, tree_writer_matches_cjson)
+{
+	static const char *docs[] = {
+		"{\"a\":1,\"b\":[true,false,null],\"c\":\"一窗\",\"d\":{}}",
+		"[0,-1,2.5,-0.125,1e300,123456789012,3.141592653589793,0.1,[],[[1]]]",
+		"{\"s\":\"tab\\there \\\"q\\\" "
+		"back\\\\slash\",\"n\":-42,\"big\":1e16,\"e\":1.5e-7}",
+		"\"just a string\"",
+		"12",
+	};
+	for (size_t i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		cJSON *j = cJSON_Parse(docs[i]);
+		cr_assert_not_null(j, "%s", docs[i]);
+		yc_buf b;
+		yc_buf_init(&b, 0);
+		cr_assert_eq(yc_json_add_item(&b, j), 0);
+		char *want = cJSON_PrintUnformatted(j);
+		cr_assert_str_eq(b.data, want, "doc %zu", i);
+		cJSON_free(want);
+		cJSON_Delete(j);
+		yc_buf_release(&b);
+	}
+	yc_buf b;
+	yc_buf_init(&b, 0);
+	yc_json_add_item(&b, NULL);
+	cr_assert_str_eq(b.data, "null");
+	yc_buf_release(&b);
+}
+
+Test(dates, iso_times_as_printf_writes_them)
+{
+	/* 1970, a leap day, the end of a year, before 1970, and a year past 9999 (printf's path) */
+	static const long long ms[] = {0, 951782400123LL, 1798761599999LL, -86400001LL,
+				       253402300800000LL};
+	static const int offsets[] = {0, 480, -330};
+	for (size_t i = 0; i < sizeof(ms) / sizeof(ms[0]); i++)
+		for (size_t k = 0; k < 3; k++) {
+			char got[40], want[40];
+			yc_time_format_iso(ms[i], offsets[k], got, sizeof(got));
+			long long local = ms[i] + offsets[k] * 60000LL;
+			long long secs = local >= 0 ? local / 1000 : (local - 999) / 1000;
+			int msec = (int)(local - secs * 1000);
+			int days = (int)(secs >= 0 ? secs / 86400 : (secs - 86399) / 86400);
+			int sod = (int)(secs - (long long)days * 86400);
+			int y;
+			unsigned m, d;
+			yc_civil_from_days(days, &y, &m, &d);
+			int off = offsets[k] < 0 ? -offsets[k] : offsets[k];
+			if (offsets[k] == 0)
+				snprintf(want, sizeof(want), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+					 y, m, d, sod / 3600, sod / 60 % 60, sod % 60, msec);
+			else
+				snprintf(want, sizeof(want),
+					 "%04d-%02u-%02uT%02d:%02d:%02d%c%02d:%02d", y, m, d,
+					 sod / 3600, sod / 60 % 60, sod % 60,
+					 offsets[k] < 0 ? '-' : '+', off / 60, off % 60);
+			cr_assert_str_eq(got, want);
+		}
+	char small[12];
+	yc_time_format_iso(0, 0, small, sizeof(small));
+	cr_assert_str_eq(small, "1970-01-01T", "a short buffer is cut, never overrun");
+}
+
 Test(json, parse_names_the_position)
 {
 	cJSON *j = NULL;

@@ -149,26 +149,36 @@ void case_add_masked_person(yc_buf *b, const cJSON *p, bool full_name)
  */
 void case_add_form(yc_buf *b, const struct case_row *row, bool owner)
 {
-	if (owner) {
+	if (owner || !cJSON_IsObject(row->form)) {
 		yc_json_add_item(b, row->form);
 		return;
 	}
-	cJSON *form = cJSON_Duplicate(row->form, true);
-	const cJSON *f;
-	cJSON_ArrayForEach (f, cJSON_GetObjectItemCaseSensitive(row->rule, "form")) {
-		const char *name = yc_json_str(f, "name");
-		cJSON *v = name ? cJSON_GetObjectItemCaseSensitive(form, name) : NULL;
-		char masked[64];
-		if (!cJSON_IsString(v) ||
-		    !ids_mask_typed(yc_json_str(f, "type"), v->valuestring, masked, sizeof(masked)))
+	/* written field by field, each personal one masked on the way (no copy of the form) */
+	const cJSON *fields = cJSON_GetObjectItemCaseSensitive(row->rule, "form");
+	yc_buf_addc(b, '{');
+	const cJSON *v;
+	int k = 0;
+	cJSON_ArrayForEach (v, row->form) {
+		if (!v->string)
 			continue;
-		cJSON *m = cJSON_CreateString(masked);
-		/* out of memory: the field goes rather than stay unmasked */
-		if (!m || !cJSON_ReplaceItemInObjectCaseSensitive(form, name, m)) {
-			cJSON_Delete(m);
-			cJSON_DeleteItemFromObjectCaseSensitive(form, name);
+		yc_buf_adds(b, k++ ? "," : "");
+		yc_json_add_str(b, v->string);
+		yc_buf_addc(b, ':');
+		const char *type = NULL;
+		const cJSON *f;
+		cJSON_ArrayForEach (f, fields) {
+			const char *name = yc_json_str(f, "name");
+			if (name && !strcmp(name, v->string)) {
+				type = yc_json_str(f, "type");
+				break;
+			}
 		}
+		char masked[64];
+		if (cJSON_IsString(v) && type &&
+		    ids_mask_typed(type, v->valuestring, masked, sizeof(masked)))
+			yc_json_add_str(b, masked);
+		else
+			yc_json_add_item(b, v);
 	}
-	yc_json_add_item(b, form); /* NULL (out of memory) is written null: never the raw form */
-	cJSON_Delete(form);
+	yc_buf_addc(b, '}');
 }

@@ -30,6 +30,8 @@ struct case_row {
 	cJSON *form;
 	cJSON *materials;
 	cJSON *missing;
+	/* loaded for a view (case_row_load_view): the two lists as stored, not parsed */
+	char *materials_text, *missing_text;
 	char due_day[16];
 	int step;
 	char step_department[32];
@@ -68,6 +70,8 @@ int case_figures_render(db *d, yc_buf *out, yc_err *err);
 
 /* Loads a case; YC_ENOTFOUND naming "no" when absent. Free with case_row_free. */
 int case_row_load(db *d, const char *no, struct case_row *row, yc_err *err);
+/* The same for showing it: materials and missing kept as stored text (NULL cJSON). */
+int case_row_load_view(db *d, const char *no, struct case_row *row, yc_err *err);
 void case_row_free(struct case_row *row);
 /* Whether actor may see the case at all (applicant: their own; staff: their scope). */
 int case_may_view(const struct case_row *row, const yc_user *actor, yc_err *err);

@@ -44,8 +44,12 @@ int case_render_timeline(db *d, const struct case_ctx *c, const char *no, int pa
 		char t[40];
 		yc_time_format_iso(db_col_int(st, 1), c->tz_offset_min, t, sizeof(t));
 		int to = case_state_parse(db_col_text(st, 6));
-		yc_buf_addf(b, "%s{\"seq\":%lld,\"at\":\"%s\",\"action\":", k++ ? "," : "",
-			    (long long)db_col_int(st, 0), t);
+		/* plain appends: a timeline is written on every case view */
+		yc_buf_adds(b, k++ ? ",{\"seq\":" : "{\"seq\":");
+		yc_buf_addi(b, db_col_int(st, 0));
+		yc_buf_adds(b, ",\"at\":\"");
+		yc_buf_adds(b, t);
+		yc_buf_adds(b, "\",\"action\":");
 		yc_json_add_str(b, db_col_text(st, 4));
 		yc_buf_adds(b, ",\"from\":");
 		yc_json_add_str(b, db_col_text(st, 5));
@@ -53,7 +57,8 @@ int case_render_timeline(db *d, const struct case_ctx *c, const char *no, int pa
 		yc_json_add_str(b, db_col_text(st, 6));
 		yc_buf_adds(b, ",\"to_label\":");
 		yc_json_add_str(b, to >= 0 ? case_state_labels[to] : "");
-		yc_buf_addf(b, ",\"step\":%lld", (long long)db_col_int(st, 7));
+		yc_buf_adds(b, ",\"step\":");
+		yc_buf_addi(b, db_col_int(st, 7));
 		if (parts & CASE_TIMELINE_ACTORS) {
 			yc_buf_adds(b, ",\"actor\":");
 			yc_json_add_str(b, db_col_text(st, 2));
@@ -82,7 +87,9 @@ static void render_actions(yc_buf *b, const struct case_row *row, const yc_user 
 			continue;
 		if (case_may_act(row, u, t->action, NULL))
 			continue;
-		yc_buf_addf(b, "%s\"%s\"", k++ ? "," : "", case_action_name(t->action));
+		yc_buf_adds(b, k++ ? ",\"" : "\"");
+		yc_buf_adds(b, case_action_name(t->action));
+		yc_buf_addc(b, '"');
 	}
 	yc_buf_addc(b, ']');
 }
@@ -117,8 +124,11 @@ int case_render_case(db *d, const struct case_ctx *c, const struct case_row *row
 	yc_json_add_str(b, row->item_name);
 	yc_buf_adds(b, ",\"department\":");
 	yc_json_add_str(b, row->department);
-	yc_buf_addf(b, ",\"state\":\"%s\",\"state_label\":\"%s\"", case_state_name(row->state),
-		    case_state_labels[row->state]);
+	yc_buf_adds(b, ",\"state\":\"");
+	yc_buf_adds(b, case_state_name(row->state));
+	yc_buf_adds(b, "\",\"state_label\":\"");
+	yc_buf_adds(b, case_state_labels[row->state]);
+	yc_buf_addc(b, '"');
 	if (row->process_run[0]) { /* a part of a composite process: rated as its run */
 		yc_buf_adds(b, ",\"process_run\":");
 		yc_json_add_str(b, row->process_run);
@@ -148,9 +158,15 @@ int case_render_case(db *d, const struct case_ctx *c, const struct case_row *row
 	yc_buf_adds(b, ",\"form\":");
 	case_add_form(b, row, case_is_owner(row, u));
 	yc_buf_adds(b, ",\"materials\":");
-	yc_json_add_item(b, row->materials);
+	if (row->materials_text)
+		yc_buf_adds(b, row->materials_text);
+	else
+		yc_json_add_item(b, row->materials);
 	yc_buf_adds(b, ",\"missing\":");
-	yc_json_add_item(b, row->missing);
+	if (row->missing_text)
+		yc_buf_adds(b, row->missing_text);
+	else
+		yc_json_add_item(b, row->missing);
 	yc_buf_adds(b, ",\"due_day\":");
 	yc_json_add_str(b, row->due_day[0] ? row->due_day : NULL);
 	yc_json_add_time(b, "submitted_at", row->submitted_ms, c->tz_offset_min);
@@ -178,21 +194,30 @@ int case_render_case(db *d, const struct case_ctx *c, const struct case_row *row
 		yc_buf_adds(b, "null");
 	}
 	yc_buf_adds(b, ",\"delivery\":");
-	if (row->delivery) {
+	if (cJSON_IsObject(row->delivery)) {
 		/* the pickup code is the applicant's secret; the address is masked for others */
-		cJSON *dv = cJSON_Duplicate(row->delivery, true);
-		if (dv && !case_is_owner(row, u))
-			cJSON_DeleteItemFromObjectCaseSensitive(dv, "pickup_code");
-		if (dv && u->role != ROLE_CLERK && !case_is_owner(row, u) &&
-		    cJSON_GetObjectItemCaseSensitive(dv, "address"))
-			cJSON_ReplaceItemInObjectCaseSensitive(dv, "address",
-							       cJSON_CreateString("***"));
-		yc_json_add_item(b, dv);
-		cJSON_Delete(dv);
+		bool owner = case_is_owner(row, u);
+		bool address = owner || u->role == ROLE_CLERK;
+		const cJSON *v;
+		int k = 0;
+		yc_buf_addc(b, '{');
+		cJSON_ArrayForEach (v, row->delivery) {
+			if (!v->string || (!owner && !strcmp(v->string, "pickup_code")))
+				continue;
+			yc_buf_adds(b, k++ ? "," : "");
+			yc_json_add_str(b, v->string);
+			yc_buf_addc(b, ':');
+			if (!address && !strcmp(v->string, "address"))
+				yc_buf_adds(b, "\"***\"");
+			else
+				yc_json_add_item(b, v);
+		}
+		yc_buf_addc(b, '}');
 	} else {
 		yc_buf_adds(b, "null");
 	}
-	yc_buf_addf(b, ",\"version\":%lld", (long long)row->version);
+	yc_buf_adds(b, ",\"version\":");
+	yc_buf_addi(b, row->version);
 	render_actions(b, row, u);
 	/* staff see who acted; an applicant sees the role and the note, not the staff member */
 	int rc = case_render_timeline(
@@ -207,7 +232,7 @@ int case_json(db *d, const struct case_ctx *c, const yc_user *actor, const char 
 	      yc_err *err)
 {
 	struct case_row row;
-	int rc = case_row_load(d, no, &row, err);
+	int rc = case_row_load_view(d, no, &row, err);
 	if (rc)
 		return rc;
 	if (!(rc = case_may_view(&row, actor, err)))
