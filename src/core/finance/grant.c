@@ -16,6 +16,7 @@
 #include "core/finance/internal.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -69,10 +70,48 @@ bool fin_has_scheme(db *d, const char *item)
 	       n > 0;
 }
 
+/*
+ * Whether an item has a scheme, as a form check asks it on every case
+ * filed: remembered per thread for a second (a query per submission was a
+ * round trip on PostgreSQL; items are trusted the same way, see
+ * core/case/prepare.c), and dropped when this node starts loading schemes.
+ * So a form is checked against schemes at most a second old; the approval
+ * asks fin_has_scheme afresh.
+ */
+enum { SCHEME_MEMO = 16, SCHEME_TRUST_US = 1000 * 1000 };
+static atomic_uint schemes_loaded;
+static __thread struct {
+	char item[24];
+	bool has;
+	unsigned loaded;
+	int64_t checked_us;
+} scheme_memo[SCHEME_MEMO];
+static __thread unsigned scheme_memo_next;
+
+bool fin_has_scheme_recent(db *d, const char *item)
+{
+	int64_t now = yc_mono_us();
+	unsigned loaded = atomic_load(&schemes_loaded);
+	for (int i = 0; i < SCHEME_MEMO; i++)
+		if (scheme_memo[i].loaded == loaded && !strcmp(scheme_memo[i].item, item) &&
+		    now - scheme_memo[i].checked_us < SCHEME_TRUST_US)
+			return scheme_memo[i].has;
+	bool has = fin_has_scheme(d, item);
+	if (strlen(item) < sizeof(scheme_memo[0].item)) {
+		unsigned k = scheme_memo_next++ % SCHEME_MEMO;
+		snprintf(scheme_memo[k].item, sizeof(scheme_memo[k].item), "%s", item);
+		scheme_memo[k].has = has;
+		scheme_memo[k].loaded = loaded;
+		scheme_memo[k].checked_us = now;
+	}
+	return has;
+}
+
 /* ---- the schemes --------------------------------------------------------------------------- */
 
 int fin_schemes_load(db *d, const char *json, yc_err *err)
 {
+	atomic_fetch_add(&schemes_loaded, 1);
 	cJSON *doc = NULL;
 	int rc = yc_json_parse(json, strlen(json), &doc, err);
 	if (rc)

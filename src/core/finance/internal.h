@@ -24,5 +24,7 @@ int fin_grant_form_rules(db *d, const struct fin_ctx *c, const char *item, const
 int fin_grant_open(db *d, const struct fin_ctx *c, const char *no, const char *item,
 		   const cJSON *form, int64_t applicant, yc_err *err);
 bool fin_has_scheme(db *d, const char *item);
+/* The same, remembered for up to a second (grant.c): for the form check on every case filed. */
+bool fin_has_scheme_recent(db *d, const char *item);
 
 #endif

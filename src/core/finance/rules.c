@@ -121,7 +121,7 @@ static int form_money(const cJSON *form, const char *name, int64_t *fen, yc_err 
 int fin_form_rules(db *d, void *arg, const char *item, const cJSON *form, yc_err *err)
 {
 	const struct fin_ctx *c = arg;
-	if (c && strcmp(item, c->item) && fin_has_scheme(d, item))
+	if (c && strcmp(item, c->item) && fin_has_scheme_recent(d, item))
 		return fin_grant_form_rules(d, c, item, form, err);
 	if (!c || strcmp(item, c->item))
 		return 0;
