@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,9 @@ const char *db_uri_path(const char *uri)
 }
 
 static void deferred_drop(db *d, size_t from);
+
+/* The process's page caches, summed (note_cache, db_cache_bytes). */
+static _Atomic int64_t cache_sum;
 
 int db_open(const char *uri, int flags, db **out, yc_err *err)
 {
@@ -64,6 +68,7 @@ void db_close(db *d)
 		return;
 	deferred_drop(d, 0);
 	free(d->deferred);
+	atomic_fetch_sub(&cache_sum, d->cache_noted);
 	for (int i = 0; i < d->ncache; i++) {
 		d->be->finalize(d->cache[i].impl);
 		free(d->cache[i].sql);
@@ -451,6 +456,25 @@ int db_lock(db *d, const char *name, yc_err *err)
 }
 
 /*
+ * The process's page caches, summed: each connection adds how much its own
+ * moved since it last looked, at the end of its transactions, on its own
+ * thread (a connection is never read from another).
+ */
+static void note_cache(db *d)
+{
+	if (!d->be->cache_bytes)
+		return;
+	int64_t now = d->be->cache_bytes(d->conn);
+	atomic_fetch_add(&cache_sum, now - d->cache_noted);
+	d->cache_noted = now;
+}
+
+int64_t db_cache_bytes(void)
+{
+	return atomic_load(&cache_sum);
+}
+
+/*
  * A statement run through the statement cache: a read transaction's BEGIN
  * and COMMIT come with every GET, and compiling them each time (what exec
  * does) cost a case view ~6% of its time.
@@ -480,6 +504,7 @@ void db_read_end(db *d)
 	if (run_cached(d, "COMMIT"))
 		d->be->exec(d->conn, "ROLLBACK", NULL);
 	d->in_txn = false;
+	note_cache(d);
 }
 
 int db_commit(db *d, yc_err *err)
@@ -489,6 +514,7 @@ int db_commit(db *d, yc_err *err)
 		return rc; /* the caller rolls back */
 	rc = d->be->exec(d->conn, "COMMIT", err);
 	d->in_txn = d->writing = false;
+	note_cache(d);
 	return rc;
 }
 

@@ -49,6 +49,11 @@ int db_defer(db *d, int order, db_flush_fn flush, void *entry, void (*free_entry
 int db_open(const char *uri, int flags, db **out, yc_err *err);
 void db_close(db *d);
 const char *db_backend_name(const db *d);
+/*
+ * Bytes of page cache the process's connections hold (SQLite's; for
+ * /metrics), as each connection last saw it at the end of a transaction.
+ */
+int64_t db_cache_bytes(void);
 
 /* Borrowed statement (see above); NULL with err set on failure. */
 db_stmt *db_prepare(db *d, const char *sql, yc_err *err);

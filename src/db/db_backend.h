@@ -60,6 +60,9 @@ struct db_backend {
 	/* The statement that opens a write transaction. */
 	const char *begin_sql;
 	const char *read_begin_sql; /* NULL: reads need no transaction of their own */
+	/* Bytes of page cache the connection holds (NULL: the backend keeps none in this process).
+	 */
+	int64_t (*cache_bytes)(void *conn);
 	const char *lock_sql;	    /* a transaction-long lock on one integer key; NULL: writes are serial already */
 };
 
@@ -95,6 +98,7 @@ struct db {
 	unsigned sp_gen;
 	struct db_deferred *deferred;
 	size_t ndeferred, capdeferred;
+	int64_t cache_noted; /* cache_bytes as last added to the process's sum (db_cache_bytes) */
 };
 
 extern const struct db_backend db_backend_sqlite;

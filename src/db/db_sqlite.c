@@ -153,6 +153,14 @@ static void sq_reset(void *stmt)
 	sqlite3_clear_bindings(stmt);
 }
 
+static int64_t sq_cache_bytes(void *conn)
+{
+	int cur = 0, high = 0;
+	return sqlite3_db_status(conn, SQLITE_DBSTATUS_CACHE_USED, &cur, &high, 0) == SQLITE_OK
+		       ? cur
+		       : 0;
+}
+
 static int sq_exec(void *conn, const char *sql, yc_err *err)
 {
 	int rc = sqlite3_exec(conn, sql, NULL, NULL, NULL);
@@ -235,6 +243,7 @@ const struct db_backend db_backend_sqlite = {
 	.col_null = sq_col_null,
 	.reset = sq_reset,
 	.exec = sq_exec,
+	.cache_bytes = sq_cache_bytes,
 	.col_count = sq_col_count,
 	.col_name = sq_col_name,
 	.reset_ids = sq_reset_ids,

@@ -1,6 +1,7 @@
 /* metrics.c — per-route counters and histograms (see metrics.h). */
 #include "metrics.h"
 
+#include <malloc.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
@@ -116,6 +117,26 @@ void metrics_render(struct yc_metrics *m, db_pipeline *p, yc_buf *out)
 		route_label(i, out);
 		yc_buf_addf(out, "} %llu\n", (unsigned long long)count);
 	}
+	/*
+	 * Where the memory is: a resident size that grows with SQLite's page
+	 * caches (bounded by cache_size) is not a leak; one that grows with
+	 * malloc's bytes in use is.
+	 */
+	struct mallinfo2 mi = mallinfo2();
+	yc_buf_addf(
+		out,
+		"# HELP yichuang_sqlite_cache_bytes Bytes of SQLite's page caches, all "
+		"connections.\n"
+		"# TYPE yichuang_sqlite_cache_bytes gauge\n"
+		"yichuang_sqlite_cache_bytes %lld\n"
+		"# HELP yichuang_heap_in_use_bytes Bytes malloc has handed out and not had back.\n"
+		"# TYPE yichuang_heap_in_use_bytes gauge\n"
+		"yichuang_heap_in_use_bytes %zu\n"
+		"# HELP yichuang_heap_free_bytes Bytes malloc holds free (not returned to the "
+		"system).\n"
+		"# TYPE yichuang_heap_free_bytes gauge\n"
+		"yichuang_heap_free_bytes %zu\n",
+		(long long)db_cache_bytes(), mi.uordblks + mi.hblkhd, mi.fordblks);
 	if (!p)
 		return;
 	struct db_pipeline_stats st;

@@ -26,6 +26,11 @@ test('metrics are Prometheus text with per-route histograms and pipeline batches
   assert.match(r.text, /yichuang_requests_total\{method="GET",route="\/api\/v1\/health",status="2xx"\} \d+/);
   assert.match(r.text, /yichuang_request_seconds_bucket\{method="GET",route="\/api\/v1\/items\/\{code\}",le="\+Inf"\} \d+/);
   assert.match(r.text, /yichuang_pipeline_batch_size_count \d+/);
+  // where the memory is: SQLite's caches (none on PostgreSQL) and malloc's bytes in use
+  const gauge = (name) => Number(r.text.match(new RegExp(`^${name} (\\d+)$`, 'm'))[1]);
+  if (BACKEND === 'sqlite') assert.ok(gauge('yichuang_sqlite_cache_bytes') > 0);
+  // malloc's own figures (zero under the address sanitizer, which replaces malloc)
+  assert.ok(gauge('yichuang_heap_in_use_bytes') >= 0 && gauge('yichuang_heap_free_bytes') >= 0);
 });
 
 test('unknown API route is a JSON 404; wrong method a JSON 405', async () => {

@@ -62,6 +62,12 @@ async function call(method, path, opts = {}, expect = [200, 201]) {
 }
 const rssKiB = () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 const fds = () => readdirSync(`/proc/${pid}/fd`).length;
+// Where the resident memory is (GET /metrics): SQLite's page caches, malloc's bytes in use.
+const memory = async () => {
+  const text = await (await fetch(`${s.url}/metrics`)).text();
+  const gauge = (name) => Number((text.match(new RegExp(`^${name} (\\d+)$`, 'm')) || [])[1] ?? NaN);
+  return { sqlite: gauge('yichuang_sqlite_cache_bytes') / 1024, heap: gauge('yichuang_heap_in_use_bytes') / 1024 };
+};
 const pct = (a, q) => {
   const v = [...a].sort((x, y) => x - y);
   return v.length ? v[Math.min(v.length - 1, Math.ceil(q * v.length) - 1)] : NaN;
@@ -175,9 +181,11 @@ for (let m = 1; m <= MINUTES; m++) {
   await sleep(t0 + m * 60000 - Date.now());
   const done = now;
   now = { requests: 0, errors: 0, lat: [] };
-  minutes.push({ minute: m, requests: done.requests, errors: done.errors, p50: pct(done.lat, 0.5), p99: pct(done.lat, 0.99), rss: rssKiB(), fds: fds() });
+  const mem = await memory();
+  const rss = rssKiB();
+  minutes.push({ minute: m, requests: done.requests, errors: done.errors, p50: pct(done.lat, 0.5), p99: pct(done.lat, 0.99), rss, fds: fds(), sqlite: mem.sqlite, heap: mem.heap, rest: rss - mem.sqlite });
   const x = minutes.at(-1);
-  console.log(`minute ${m}: ${x.requests} requests, ${x.errors} errors, p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, RSS ${(x.rss / 1024).toFixed(1)} MiB, ${x.fds} fds`);
+  console.log(`minute ${m}: ${x.requests} requests, ${x.errors} errors, p50 ${x.p50.toFixed(1)} ms, p99 ${x.p99.toFixed(1)} ms, RSS ${(x.rss / 1024).toFixed(1)} MiB (SQLite ${(x.sqlite / 1024).toFixed(1)}, heap in use ${(x.heap / 1024).toFixed(1)}), ${x.fds} fds`);
 }
 running = false;
 await Promise.all(runners);
@@ -201,7 +209,7 @@ const growth = (key) => (after5.length ? Math.max(...after5.map((m) => m[key])) 
 const p99s = after5.map((m) => m.p99);
 const totalErrors = minutes.reduce((a, m) => a + m.errors, 0);
 const checks = [
-  [`RSS growth after minute 5 ≤ 5%`, growth('rss') <= 0.05, `${(100 * growth('rss')).toFixed(1)}%`],
+  [`RSS growth after minute 5 ≤ 5%`, growth('rss') <= 0.05, `${(100 * growth('rss')).toFixed(1)}%; without SQLite's caches ${(100 * growth('rest')).toFixed(1)}%, SQLite ${(after5.at(0)?.sqlite / 1024).toFixed(1)} → ${(after5.at(-1)?.sqlite / 1024).toFixed(1)} MiB`],
   ['open descriptors at rest after the load within 5% of before it', finalFds <= restFds * 1.05, `${restFds} before, ${finalFds} after`],
   ['zero errors', totalErrors === 0, String(totalErrors)],
   ['every acknowledged case stored', lostCases.length === 0, `${acked.cases.size - lostCases.length} of ${acked.cases.size}`],
@@ -212,9 +220,9 @@ const checks = [
 const lines = [
   `### Soak on ${BACKEND}, ${MINUTES} minutes (${new Date(t0).toISOString().slice(0, 16)}Z)`,
   '',
-  '| minute | requests | errors | p50 ms | p99 ms | RSS MiB | open fds |',
-  '|---:|---:|---:|---:|---:|---:|---:|',
-  ...minutes.map((m) => `| ${m.minute} | ${m.requests} | ${m.errors} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${(m.rss / 1024).toFixed(1)} | ${m.fds} |`),
+  '| minute | requests | errors | p50 ms | p99 ms | RSS MiB | SQLite MiB | heap in use MiB | open fds |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...minutes.map((m) => `| ${m.minute} | ${m.requests} | ${m.errors} | ${m.p50.toFixed(1)} | ${m.p99.toFixed(1)} | ${(m.rss / 1024).toFixed(1)} | ${(m.sqlite / 1024).toFixed(1)} | ${(m.heap / 1024).toFixed(1)} | ${m.fds} |`),
   '',
   `p99 after minute 5: ${Math.min(...p99s).toFixed(1)}–${Math.max(...p99s).toFixed(1)} ms; at the end RSS ${(finalRss / 1024).toFixed(1)} MiB, ${finalFds} fds.`,
   '',
